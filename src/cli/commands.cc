@@ -1,0 +1,10 @@
+#include "cli/commands.h"
+
+namespace rampart::cli {
+
+void RegisterCommands(CLI::App& app, int& exit_code) {
+  (void)app;
+  (void)exit_code;
+}
+
+}  // namespace rampart::cli

@@ -1,0 +1,71 @@
+#include "core/file.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <filesystem>
+
+#include "core/hash.h"
+
+namespace rampart {
+namespace {
+
+std::string Gzip(const std::string& data) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(compressBound(static_cast<uLong>(data.size())) + 64, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+TEST(ReadFile, ReadsGzipTransparently) {
+  const auto path = std::filesystem::temp_directory_path() / "rampart_file_test.gz";
+  ASSERT_TRUE(WriteFileAtomic(path.string(), Gzip("hello world")).ok());
+  auto data = ReadFile(path.string());
+  ASSERT_TRUE(data.has_value());
+  EXPECT_EQ(*data, "hello world");
+  std::filesystem::remove(path);
+}
+
+TEST(ReadFile, TruncatedGzipIsAnError) {
+  const auto path = std::filesystem::temp_directory_path() / "rampart_file_test_cut.gz";
+  const std::string packed = Gzip(std::string(10000, 'x') + "tail");
+  ASSERT_TRUE(WriteFileAtomic(path.string(), packed.substr(0, packed.size() / 2)).ok());
+  auto data = ReadFile(path.string());
+  ASSERT_FALSE(data.has_value());
+  EXPECT_NE(data.status().message().find("truncated"), std::string::npos);
+  std::filesystem::remove(path);
+}
+
+TEST(ReadFile, MissingFileNamesPath) {
+  auto data = ReadFile("/nonexistent/rampart.json");
+  ASSERT_FALSE(data.has_value());
+  EXPECT_NE(data.status().message().find("/nonexistent/rampart.json"), std::string::npos);
+}
+
+TEST(ReadFile, SizeLimitIsEnforced) {
+  const auto path = std::filesystem::temp_directory_path() / "rampart_file_test_big";
+  ASSERT_TRUE(WriteFileAtomic(path.string(), std::string(100, 'a')).ok());
+  auto data = ReadFile(path.string(), 10);
+  ASSERT_FALSE(data.has_value());
+  EXPECT_EQ(data.status().code(), StatusCode::kResourceExhausted);
+  std::filesystem::remove(path);
+}
+
+TEST(Sha256, KnownVector) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(StableId, SeparatesParts) {
+  EXPECT_NE(StableId({"ab", "c"}), StableId({"a", "bc"}));
+  EXPECT_EQ(StableId({"a", "b"}).size(), 32u);
+}
+
+}  // namespace
+}  // namespace rampart

@@ -1,0 +1,117 @@
+#include "core/json.h"
+
+#include <fmt/format.h>
+
+namespace rampart {
+
+std::size_t JsonNestingDepth(std::string_view text, std::size_t stop_at, std::size_t* offset) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+      if (depth > deepest) {
+        deepest = depth;
+        if (offset != nullptr) {
+          *offset = i;
+        }
+        if (deepest > stop_at) {
+          return deepest;
+        }
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::string DescribeOffset(std::string_view text, std::size_t offset) {
+  std::size_t line = 1;
+  std::size_t column = 1;
+  const std::size_t end = offset < text.size() ? offset : text.size();
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return fmt::format("line {}, column {}", line, column);
+}
+
+Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimits limits) {
+  std::size_t deep_offset = 0;
+  if (JsonNestingDepth(text, limits.max_depth, &deep_offset) > limits.max_depth) {
+    return InvalidArgument(
+        fmt::format("{}: JSON nesting deeper than {} levels at {}; flatten the document", source,
+                    limits.max_depth, DescribeOffset(text, deep_offset)));
+  }
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& error) {
+    // nlohmann reports the byte after the offending token; point at the token itself.
+    const std::size_t at = error.byte > 0 ? error.byte - 1 : 0;
+    std::string what = error.what();
+    const auto cut = what.find("error: ");
+    if (cut != std::string::npos) {
+      what = what.substr(cut + 7);
+    }
+    if (text.empty()) {
+      what = "the input is empty";
+    }
+    return InvalidArgument(
+        fmt::format("{}: invalid JSON at {}: {}", source, DescribeOffset(text, at), what));
+  }
+}
+
+std::string JsonPathMember(std::string_view path, std::string_view member) {
+  return fmt::format("{}.{}", path, member);
+}
+
+std::string JsonPathIndex(std::string_view path, std::size_t index) {
+  return fmt::format("{}[{}]", path, index);
+}
+
+std::string StringOr(const Json& object, std::string_view key, std::string_view fallback) {
+  if (object.is_object()) {
+    const auto it = object.find(key);
+    if (it != object.end() && it->is_string()) {
+      return it->get<std::string>();
+    }
+  }
+  return std::string(fallback);
+}
+
+const Json* FindPath(const Json& document, std::string_view dotted_path) {
+  const Json* node = &document;
+  while (!dotted_path.empty()) {
+    const auto dot = dotted_path.find('.');
+    const std::string_view key = dotted_path.substr(0, dot);
+    if (!node->is_object()) {
+      return nullptr;
+    }
+    const auto it = node->find(key);
+    if (it == node->end()) {
+      return nullptr;
+    }
+    node = &*it;
+    dotted_path = dot == std::string_view::npos ? std::string_view() : dotted_path.substr(dot + 1);
+  }
+  return node;
+}
+
+}  // namespace rampart

@@ -1,0 +1,246 @@
+#include "finding/validate.h"
+
+#include <initializer_list>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "core/clock.h"
+#include "finding/severity.h"
+
+namespace rampart::finding {
+namespace {
+
+constexpr std::size_t kMaxTitle = 256;
+constexpr std::size_t kMaxDescription = 1024;
+constexpr std::size_t kMaxId = 512;
+constexpr std::size_t kMaxResources = 32;
+constexpr std::size_t kMaxTypes = 50;
+
+class Checker {
+ public:
+  Checker(const Json& finding, const std::string& path) : finding_(finding), path_(path) {}
+
+  std::vector<Problem> Take() { return std::move(problems_); }
+
+  void Add(std::string_view key, std::string message) {
+    problems_.push_back({JsonPathMember(path_, key), std::move(message)});
+  }
+  void AddAt(std::string path, std::string message) {
+    problems_.push_back({std::move(path), std::move(message)});
+  }
+
+  const Json* Required(std::string_view key) {
+    const auto it = finding_.find(key);
+    if (it == finding_.end() || it->is_null()) {
+      Add(key, "required attribute is missing");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  void RequiredString(std::string_view key, std::size_t max_length) {
+    const Json* value = Required(key);
+    if (value == nullptr) {
+      return;
+    }
+    if (!value->is_string()) {
+      Add(key, fmt::format("must be a string, not {}", value->type_name()));
+      return;
+    }
+    const auto& text = value->get_ref<const std::string&>();
+    if (text.empty()) {
+      Add(key, "must not be empty");
+    } else if (text.size() > max_length) {
+      Add(key, fmt::format("is {} characters long; the maximum is {}", text.size(), max_length));
+    }
+  }
+
+  void RequiredTimestamp(std::string_view key) {
+    const Json* value = Required(key);
+    if (value == nullptr) {
+      return;
+    }
+    if (!value->is_string()) {
+      Add(key, fmt::format("must be an RFC 3339 timestamp string, not {}", value->type_name()));
+      return;
+    }
+    if (!ParseTimestamp(value->get<std::string>())) {
+      Add(key, fmt::format("\"{}\" is not an RFC 3339 timestamp such as 2026-01-31T12:00:00Z",
+                           value->get<std::string>()));
+    }
+  }
+
+  void CheckTypes() {
+    const Json* types = Required("Types");
+    if (types == nullptr) {
+      return;
+    }
+    if (!types->is_array() || types->empty()) {
+      Add("Types",
+          "must be a non-empty array of strings such as "
+          "\"Software and Configuration Checks/Vulnerabilities/CVE\"");
+      return;
+    }
+    if (types->size() > kMaxTypes) {
+      Add("Types", fmt::format("has {} entries; the maximum is {}", types->size(), kMaxTypes));
+    }
+    for (std::size_t i = 0; i < types->size(); ++i) {
+      if (!(*types)[i].is_string() || (*types)[i].get_ref<const std::string&>().empty()) {
+        AddAt(JsonPathIndex(JsonPathMember(path_, "Types"), i), "must be a non-empty string");
+      }
+    }
+  }
+
+  void CheckSeverity() {
+    const Json* severity = Required("Severity");
+    if (severity == nullptr) {
+      return;
+    }
+    const std::string severity_path = JsonPathMember(path_, "Severity");
+    if (!severity->is_object()) {
+      Add("Severity", "must be an object with Label or Normalized");
+      return;
+    }
+    const auto label = severity->find("Label");
+    const auto normalized = severity->find("Normalized");
+    const bool has_label = label != severity->end();
+    const bool has_normalized = normalized != severity->end();
+    if (!has_label && !has_normalized) {
+      Add("Severity", "needs Label (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL) or Normalized");
+    }
+    if (has_label && (!label->is_string() || !ParseLabel(label->get<std::string>()))) {
+      AddAt(JsonPathMember(severity_path, "Label"),
+            fmt::format("{} is not one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL",
+                        label->dump()));
+    }
+    if (has_normalized) {
+      CheckIntegerRange(*normalized, JsonPathMember(severity_path, "Normalized"), 0, 100);
+    }
+  }
+
+  void CheckResources() {
+    const Json* resources = Required("Resources");
+    if (resources == nullptr) {
+      return;
+    }
+    const std::string resources_path = JsonPathMember(path_, "Resources");
+    if (!resources->is_array() || resources->empty()) {
+      Add("Resources", "must be a non-empty array of objects with Type and Id");
+      return;
+    }
+    if (resources->size() > kMaxResources) {
+      Add("Resources",
+          fmt::format("has {} entries; the maximum is {}", resources->size(), kMaxResources));
+    }
+    for (std::size_t i = 0; i < resources->size(); ++i) {
+      const Json& resource = (*resources)[i];
+      const std::string resource_path = JsonPathIndex(resources_path, i);
+      if (!resource.is_object()) {
+        AddAt(resource_path, "must be an object with Type and Id");
+        continue;
+      }
+      for (const char* key : {"Type", "Id"}) {
+        const auto it = resource.find(key);
+        if (it == resource.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+          AddAt(JsonPathMember(resource_path, key), "required non-empty string is missing");
+        }
+      }
+    }
+  }
+
+  void CheckEnum(std::string_view dotted, std::initializer_list<std::string_view> allowed) {
+    const Json* value = FindPath(finding_, dotted);
+    if (value == nullptr) {
+      return;
+    }
+    if (value->is_string()) {
+      for (const auto candidate : allowed) {
+        if (value->get_ref<const std::string&>() == candidate) {
+          return;
+        }
+      }
+    }
+    AddAt(JsonPathMember(path_, dotted),
+          fmt::format("{} is not one of {}", value->dump(), fmt::join(allowed, ", ")));
+  }
+
+  void CheckOptionalRange(std::string_view key, int low, int high) {
+    const auto it = finding_.find(key);
+    if (it != finding_.end()) {
+      CheckIntegerRange(*it, JsonPathMember(path_, key), low, high);
+    }
+  }
+
+ private:
+  void CheckIntegerRange(const Json& value, std::string path, int low, int high) {
+    if (!value.is_number()) {
+      AddAt(std::move(path), fmt::format("must be a number from {} to {}", low, high));
+      return;
+    }
+    const double number = value.get<double>();
+    if (number < low || number > high) {
+      AddAt(std::move(path), fmt::format("{} is outside {}-{}", value.dump(), low, high));
+    }
+  }
+
+  const Json& finding_;
+  const std::string& path_;
+  std::vector<Problem> problems_;
+};
+
+}  // namespace
+
+std::vector<Problem> ValidateFinding(const Json& finding, const std::string& path) {
+  if (!finding.is_object()) {
+    return {{path, fmt::format("a finding must be a JSON object, not {}", finding.type_name())}};
+  }
+  Checker checker(finding, path);
+  checker.RequiredString("SchemaVersion", 64);
+  checker.RequiredString("Id", kMaxId);
+  checker.RequiredString("ProductArn", 2048);
+  checker.RequiredString("GeneratorId", 512);
+  checker.RequiredString("AwsAccountId", 64);
+  checker.CheckTypes();
+  checker.RequiredTimestamp("CreatedAt");
+  checker.RequiredTimestamp("UpdatedAt");
+  checker.CheckSeverity();
+  checker.RequiredString("Title", kMaxTitle);
+  checker.RequiredString("Description", kMaxDescription);
+  checker.CheckResources();
+  checker.CheckEnum("Workflow.Status", {"NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"});
+  checker.CheckEnum("RecordState", {"ACTIVE", "ARCHIVED"});
+  checker.CheckEnum("Compliance.Status", {"PASSED", "WARNING", "FAILED", "NOT_AVAILABLE"});
+  checker.CheckEnum("VerificationState",
+                    {"UNKNOWN", "TRUE_POSITIVE", "FALSE_POSITIVE", "BENIGN_POSITIVE"});
+  checker.CheckOptionalRange("Confidence", 0, 100);
+  checker.CheckOptionalRange("Criticality", 0, 100);
+  return checker.Take();
+}
+
+std::string DescribeProblems(const Json& finding, const std::vector<Problem>& problems) {
+  std::string id = StringOr(finding, "Id", "");
+  std::string text = id.empty() ? "finding without Id" : fmt::format("finding \"{}\"", id);
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    text += fmt::format("{} {}: {}", i == 0 ? ":" : ";", problems[i].path, problems[i].message);
+  }
+  return text;
+}
+
+void Normalize(Json& finding) {
+  if (auto it = finding.find("Severity"); it != finding.end()) {
+    ReconcileSeverity(*it);
+  }
+  if (!finding.contains("RecordState")) {
+    finding["RecordState"] = "ACTIVE";
+  }
+  Json& workflow = finding["Workflow"];
+  if (!workflow.is_object()) {
+    workflow = Json::object();
+  }
+  if (!workflow.contains("Status")) {
+    workflow["Status"] = "NEW";
+  }
+}
+
+}  // namespace rampart::finding

@@ -1,0 +1,88 @@
+#include "finding/validate.h"
+
+#include <gtest/gtest.h>
+
+namespace rampart::finding {
+namespace {
+
+Json ValidFinding() {
+  return Json::parse(R"({
+    "SchemaVersion": "2018-10-08",
+    "Id": "finding-1",
+    "ProductArn": "arn:aws:securityhub:us-east-1::product/rampart/rampart",
+    "GeneratorId": "test",
+    "AwsAccountId": "123456789012",
+    "Types": ["Software and Configuration Checks/Vulnerabilities/CVE"],
+    "CreatedAt": "2026-01-01T00:00:00Z",
+    "UpdatedAt": "2026-01-01T00:00:00Z",
+    "Severity": {"Label": "HIGH"},
+    "Title": "t",
+    "Description": "d",
+    "Resources": [{"Type": "Container", "Id": "alpine:3.10"}]
+  })");
+}
+
+bool HasProblemAt(const std::vector<Problem>& problems, const std::string& path) {
+  for (const auto& problem : problems) {
+    if (problem.path == path) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(Validate, AcceptsValidFinding) { EXPECT_TRUE(ValidateFinding(ValidFinding()).empty()); }
+
+TEST(Validate, NamesEachMissingRequiredAttribute) {
+  for (const char* key :
+       {"SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types", "CreatedAt",
+        "UpdatedAt", "Severity", "Title", "Description", "Resources"}) {
+    Json finding = ValidFinding();
+    finding.erase(key);
+    const auto problems = ValidateFinding(finding, "$.Findings[4]");
+    EXPECT_TRUE(HasProblemAt(problems, std::string("$.Findings[4].") + key)) << key;
+  }
+}
+
+TEST(Validate, RejectsBadSeverityLabel) {
+  Json finding = ValidFinding();
+  finding["Severity"] = {{"Label", "SEVERE"}};
+  EXPECT_TRUE(HasProblemAt(ValidateFinding(finding), "$.Severity.Label"));
+}
+
+TEST(Validate, RejectsResourceWithoutId) {
+  Json finding = ValidFinding();
+  finding["Resources"][0].erase("Id");
+  EXPECT_TRUE(HasProblemAt(ValidateFinding(finding), "$.Resources[0].Id"));
+}
+
+TEST(Validate, RejectsBadTimestamp) {
+  Json finding = ValidFinding();
+  finding["UpdatedAt"] = "last tuesday";
+  EXPECT_TRUE(HasProblemAt(ValidateFinding(finding), "$.UpdatedAt"));
+}
+
+TEST(Validate, RejectsUnknownWorkflowStatus) {
+  Json finding = ValidFinding();
+  finding["Workflow"] = {{"Status", "DONE"}};
+  EXPECT_TRUE(HasProblemAt(ValidateFinding(finding), "$.Workflow.Status"));
+}
+
+TEST(Validate, DescribeNamesFindingId) {
+  Json finding = ValidFinding();
+  finding.erase("Title");
+  const std::string text = DescribeProblems(finding, ValidateFinding(finding));
+  EXPECT_NE(text.find("finding-1"), std::string::npos);
+  EXPECT_NE(text.find("$.Title"), std::string::npos);
+}
+
+TEST(Normalize, FillsDefaults) {
+  Json finding = ValidFinding();
+  Normalize(finding);
+  EXPECT_EQ(finding["RecordState"], "ACTIVE");
+  EXPECT_EQ(finding["Workflow"]["Status"], "NEW");
+  EXPECT_EQ(finding["Severity"]["Normalized"], 70);
+}
+
+}  // namespace
+}  // namespace rampart::finding
