@@ -1,0 +1,83 @@
+// Readers turn one scanner's report into ASFF findings; ReadReport detects the format.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/status.h"
+
+namespace rampart::ingest {
+
+// A finding inside a report that could not be accepted, with where it was and why.
+struct Rejected {
+  std::string path;     // JSON path or "line N" of the finding in its file
+  std::string message;  // names the finding and each problem, with its JSON path
+};
+
+// What one report produced.
+struct ReadResult {
+  std::string format;              // the reader's name, such as "trivy" or "asff"
+  std::vector<Json> findings;      // validated, normalized ASFF findings
+  std::vector<Rejected> rejected;  // findings that failed validation; the rest still count
+  std::string note;                // why the report holds no findings, when it holds none
+};
+
+// Settings that readers use to fill what a format does not carry.
+struct ReadOptions {
+  std::string source_name = "input";  // file name or "request body", used in messages
+  std::string format;                 // a reader name to force, or empty to detect
+  std::string aws_account_id = "000000000000";
+  std::string region = "us-east-1";
+  const Clock* clock = &DefaultClock();  // for CreatedAt/UpdatedAt when a format has none
+};
+
+// The input of a reader: the raw text and, when the whole text is one JSON value, that
+// value parsed. Line-oriented formats (Falco, JSON lines) get `document` == nullptr.
+struct Input {
+  std::string_view text;
+  const Json* document = nullptr;
+};
+
+// One input format. Implementations are stateless and thread-safe.
+class Reader {
+ public:
+  virtual ~Reader() = default;
+
+  // A short lower-case name used by --format, such as "trivy".
+  virtual std::string_view Name() const = 0;
+
+  // Returns true when `input` is this reader's format. Must be cheap and must not throw.
+  virtual bool Detect(const Input& input) const = 0;
+
+  // Appends the report's findings to `result`. A finding that fails ASFF validation goes to
+  // result.rejected and the others are still read; a report that is not of this format at
+  // all returns an error.
+  virtual Status Read(const Input& input, const ReadOptions& options, ReadResult& result) const = 0;
+};
+
+// Returns every reader, in detection order (more specific formats first).
+const std::vector<std::unique_ptr<Reader>>& Readers();
+
+// Returns the reader named `name`, or nullptr.
+const Reader* FindReader(std::string_view name);
+
+// Parses `text`, picks the reader (options.format, or detection), and reads it. Errors name
+// options.source_name and the position; a file of a known kind that holds no findings (an
+// SBOM, check definitions, plain-text output, a CSV export, a rules file) is an error whose
+// message says what the file is and why nothing was read from it.
+Result<ReadResult> ReadReport(std::string_view text, const ReadOptions& options);
+
+// Validates and normalizes `finding`; appends it to result.findings, or to result.rejected
+// with `path` when it is invalid. Readers call this for every finding they build.
+void AddFinding(Json finding, const std::string& path, ReadResult& result);
+
+// Returns "arn:aws:securityhub:REGION::product/COMPANY/PRODUCT", the ProductArn form that
+// Security Hub gives to third-party products.
+std::string ProductArn(const ReadOptions& options, std::string_view company,
+                       std::string_view product);
+
+}  // namespace rampart::ingest
