@@ -45,8 +45,7 @@ std::string ColumnText(sqlite3_stmt* statement, int column) {
 }
 
 void BindText(sqlite3_stmt* statement, int index, const std::string& text) {
-  sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()),
-                    SQLITE_TRANSIENT);
+  sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
 }  // namespace
@@ -81,10 +80,14 @@ std::string ComputeEntryHash(const Entry& entry, std::string_view details_text) 
 }
 
 Json EntryToJson(const Entry& entry) {
-  return Json{{"sequence", entry.sequence}, {"time", entry.time},
-              {"actor", entry.actor},       {"action", entry.action},
-              {"subject", entry.subject},   {"details", entry.details},
-              {"previous_hash", entry.previous_hash}, {"hash", entry.hash}};
+  return Json{{"sequence", entry.sequence},
+              {"time", entry.time},
+              {"actor", entry.actor},
+              {"action", entry.action},
+              {"subject", entry.subject},
+              {"details", entry.details},
+              {"previous_hash", entry.previous_hash},
+              {"hash", entry.hash}};
 }
 
 AuditLog::AuditLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -111,7 +114,8 @@ Result<Entry> AuditLog::Append(const std::string& actor, const std::string& acti
   Entry entry;
   entry.previous_hash = kZeroHash;
   {
-    Statement last(impl_->db, "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
+    Statement last(impl_->db,
+                   "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1");
     if (sqlite3_step(last.get()) == SQLITE_ROW) {
       entry.sequence = sqlite3_column_int64(last.get(), 0);
       entry.previous_hash = ColumnText(last.get(), 1);
