@@ -59,8 +59,7 @@ Histogram::Histogram(std::vector<double> upper_bounds) : upper_bounds_(std::move
 
 void Histogram::Observe(double value) {
   const auto bucket = static_cast<std::size_t>(
-      std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), value) -
-      upper_bounds_.begin());
+      std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), value) - upper_bounds_.begin());
   std::lock_guard lock(mutex_);
   counts_[bucket] += 1;
   sum_ += value;
@@ -167,8 +166,8 @@ std::string MetricsRegistry::Render() const {
                             WithLabel(labels, "le", FormatValue(snapshot.upper_bounds[i])),
                             snapshot.cumulative_counts[i]);
       }
-      text += fmt::format("{}_bucket{} {}\n", name, WithLabel(labels, "le", "+Inf"),
-                          snapshot.count);
+      text +=
+          fmt::format("{}_bucket{} {}\n", name, WithLabel(labels, "le", "+Inf"), snapshot.count);
       text += fmt::format("{}_sum{} {}\n", name, key, FormatValue(snapshot.sum));
       text += fmt::format("{}_count{} {}\n", name, key, snapshot.count);
     }

@@ -7,7 +7,8 @@ namespace {
 
 TEST(Metrics, CounterRendersWithLabels) {
   MetricsRegistry registry;
-  registry.GetCounter("rampart_findings_imported_total", "Findings imported.", {{"format", "trivy"}})
+  registry
+      .GetCounter("rampart_findings_imported_total", "Findings imported.", {{"format", "trivy"}})
       .Increment(3);
   const std::string text = registry.Render();
   EXPECT_NE(text.find("# TYPE rampart_findings_imported_total counter"), std::string::npos);
