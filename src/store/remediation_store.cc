@@ -79,7 +79,8 @@ Remediation ReadRecord(sqlite3_stmt* statement) {
   record.product_arn = ColumnText(statement, 6);
   record.finding_id = ColumnText(statement, 7);
   record.resource_id = ColumnText(statement, 8);
-  record.state = ParseRemediationState(ColumnText(statement, 9)).value_or(RemediationState::kFailed);
+  record.state =
+      ParseRemediationState(ColumnText(statement, 9)).value_or(RemediationState::kFailed);
   record.attempts = sqlite3_column_int(statement, 10);
   record.max_attempts = sqlite3_column_int(statement, 11);
   record.next_attempt_at_us = sqlite3_column_int64(statement, 12);
@@ -153,7 +154,8 @@ struct RemediationStore::Impl {
 
   Result<std::vector<Remediation>> Select(const std::string& where,
                                           const std::function<void(sqlite3_stmt*)>& bind) {
-    SqliteStatement select(db.get(), fmt::format("SELECT {} FROM remediations {}", kColumns, where));
+    SqliteStatement select(db.get(),
+                           fmt::format("SELECT {} FROM remediations {}", kColumns, where));
     if (!select.valid()) {
       return db.Error("prepare failed");
     }
@@ -203,8 +205,8 @@ struct RemediationStore::Impl {
       return db.Error("update failed");
     }
     if (sqlite3_changes(db.get()) == 0) {
-      return FailedPrecondition(fmt::format("remediation {} is no longer {}", r.id,
-                                            RemediationStateName(expected)));
+      return FailedPrecondition(
+          fmt::format("remediation {} is no longer {}", r.id, RemediationStateName(expected)));
     }
     return Status::Ok();
   }
@@ -253,9 +255,8 @@ Result<std::pair<Remediation, bool>> RemediationStore::Plan(const Remediation& r
     return impl_->db.Error("plan failed");
   }
   const bool inserted = sqlite3_changes(impl_->db.get()) > 0;
-  auto stored = impl_->Select("WHERE idempotency_key = ?", [&](sqlite3_stmt* s) {
-    BindText(s, 1, r.idempotency_key);
-  });
+  auto stored = impl_->Select("WHERE idempotency_key = ?",
+                              [&](sqlite3_stmt* s) { BindText(s, 1, r.idempotency_key); });
   if (!stored) {
     return stored.status();
   }
@@ -341,7 +342,8 @@ Result<Remediation> RemediationStore::Decide(std::int64_t id, bool approve,
     return found.status();
   }
   if (!found->has_value()) {
-    return NotFound(fmt::format("remediation {} does not exist; see rampart remediations list", id));
+    return NotFound(
+        fmt::format("remediation {} does not exist; see rampart remediations list", id));
   }
   Remediation record = std::move(**found);
   if (record.state != RemediationState::kAwaitingApproval) {
