@@ -78,13 +78,13 @@ Status Engine::SetPolicies(std::vector<RemediationPolicy> policies) {
       const Target& target = policy.targets[i];
       const Action* action = actions_.Find(target.action);
       if (action == nullptr) {
-        return InvalidArgument(fmt::format(
-            "rule \"{}\": targets[{}]: unknown action \"{}\"; known actions: {}", policy.rule, i,
-            target.action, fmt::join(actions_.Names(), ", ")));
+        return InvalidArgument(
+            fmt::format("rule \"{}\": targets[{}]: unknown action \"{}\"; known actions: {}",
+                        policy.rule, i, target.action, fmt::join(actions_.Names(), ", ")));
       }
-      RAMPART_RETURN_IF_ERROR(action->Validate(target.params)
-                                  .WithContext(fmt::format("rule \"{}\": targets[{}]",
-                                                           policy.rule, i)));
+      RAMPART_RETURN_IF_ERROR(
+          action->Validate(target.params)
+              .WithContext(fmt::format("rule \"{}\": targets[{}]", policy.rule, i)));
     }
     std::string name = policy.rule;
     by_name.emplace(std::move(name), std::move(policy));
@@ -207,7 +207,8 @@ Result<bool> Engine::HoldForRateLimit(Remediation& record, const Guardrails& gua
     return false;
   }
   const TimePoint now = base_context_.clock->Now();
-  auto started = remediations_.CountStartedSince(record.rule, ToUnixMicros(now - guardrails.window));
+  auto started =
+      remediations_.CountStartedSince(record.rule, ToUnixMicros(now - guardrails.window));
   if (!started) {
     return started.status();
   }
@@ -267,8 +268,9 @@ void Engine::Audit(const std::string& action, const Remediation& record, Json de
   details["finding_product_arn"] = record.product_arn;
   auto appended = audit_.Append(actor_, action, record.finding_id, details);
   if (!appended) {
-    Logger("remediate")->error("audit append failed for remediation {}: {}", record.id,
-                               appended.status().ToString());
+    Logger("remediate")
+        ->error("audit append failed for remediation {}: {}", record.id,
+                appended.status().ToString());
   }
 }
 
@@ -285,8 +287,9 @@ void Engine::NoteOnFinding(const Remediation& record, const std::string& text,
   }
   const Status status = hooks_.update_finding(record.finding, update);
   if (!status.ok()) {
-    Logger("remediate")->warn("cannot update finding {} for remediation {}: {}",
-                              record.finding_id, record.id, status.ToString());
+    Logger("remediate")
+        ->warn("cannot update finding {} for remediation {}: {}", record.finding_id, record.id,
+               status.ToString());
   }
 }
 

@@ -47,8 +47,9 @@ Status Engine::Finish(Remediation& record, const RemediationPolicy* policy,
       report.retried += 1;
       Audit("remediation.retry", record,
             Json{{"error", record.error}, {"delay_ms", delay.count() / 1000}});
-      Logger("remediate")->info("remediation {} attempt {} failed, retrying in {} ms: {}",
-                                record.id, record.attempts, delay.count() / 1000, record.error);
+      Logger("remediate")
+          ->info("remediation {} attempt {} failed, retrying in {} ms: {}", record.id,
+                 record.attempts, delay.count() / 1000, record.error);
       return Status::Ok();
     }
     return Fail(record, error.ToString(), report);
@@ -78,12 +79,10 @@ Status Engine::Finish(Remediation& record, const RemediationPolicy* policy,
     record.state = RemediationState::kVerified;
     RAMPART_RETURN_IF_ERROR(remediations_.Update(record, RemediationState::kRunning));
     report.verified += 1;
-    Audit("remediation.verified", record,
-          Json{{"summary", record.summary}, {"diff", record.diff}});
-    NoteOnFinding(record,
-                  fmt::format("Rampart rule {} fixed and verified: {}", record.rule,
-                              record.summary),
-                  "RESOLVED");
+    Audit("remediation.verified", record, Json{{"summary", record.summary}, {"diff", record.diff}});
+    NoteOnFinding(
+        record, fmt::format("Rampart rule {} fixed and verified: {}", record.rule, record.summary),
+        "RESOLVED");
     return Status::Ok();
   }
   const std::string why = fixed ? "the re-scan still reports the problem"
@@ -99,9 +98,10 @@ Status Engine::Finish(Remediation& record, const RemediationPolicy* policy,
       NoteOnFinding(record, fmt::format("Rampart rule {}: {}", record.rule, record.error), "");
       return Status::Ok();
     }
-    return Fail(record, fmt::format("verification failed ({}) and rollback failed: {}", why,
-                                    undone.ToString()),
-                report);
+    return Fail(
+        record,
+        fmt::format("verification failed ({}) and rollback failed: {}", why, undone.ToString()),
+        report);
   }
   return Fail(record, "verification failed: " + why, report);
 }
@@ -114,14 +114,16 @@ Status Engine::Fail(Remediation& record, const std::string& error, RunReport& re
   RAMPART_RETURN_IF_ERROR(remediations_.Update(record, RemediationState::kRunning));
   report.failed += 1;
   Audit("remediation.failed", record, Json{{"error", error}, {"attempts", record.attempts}});
-  Logger("remediate")->warn("remediation {} ({} on {}) failed after {} attempts: {}", record.id,
-                            record.action, record.finding_id, record.attempts, error);
+  Logger("remediate")
+      ->warn("remediation {} ({} on {}) failed after {} attempts: {}", record.id, record.action,
+             record.finding_id, record.attempts, error);
   NoteOnFinding(record, fmt::format("Rampart rule {} failed: {}", record.rule, error), "");
   if (hooks_.emit_event) {
     const Status emitted = hooks_.emit_event(FailureEvent(record, error, now));
     if (!emitted.ok()) {
-      Logger("remediate")->error("cannot emit failure event for remediation {}: {}", record.id,
-                                 emitted.ToString());
+      Logger("remediate")
+          ->error("cannot emit failure event for remediation {}: {}", record.id,
+                  emitted.ToString());
     }
   }
   return Status::Ok();

@@ -43,8 +43,8 @@ class PolicyReader {
     }
     if (!it->is_number_integer() || it->get<std::int64_t>() < min ||
         it->get<std::int64_t>() > 1'000'000) {
-      return Error(key, fmt::format("must be a whole number from {} to 1000000, not {}", min,
-                                    it->dump()));
+      return Error(
+          key, fmt::format("must be a whole number from {} to 1000000, not {}", min, it->dump()));
     }
     out = it->get<int>();
     return Status::Ok();

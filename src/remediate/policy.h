@@ -33,16 +33,16 @@ struct VerifySpec {
 // Guardrails of one rule. The defaults are the safe ones: dry run, no rate beyond the
 // global limit, three attempts.
 struct Guardrails {
-  bool dry_run = true;              // mode: dry-run unless the rule says `mode: enforce`
+  bool dry_run = true;  // mode: dry-run unless the rule says `mode: enforce`
   bool approval_required = false;
-  int max_actions = 0;              // per window; 0 means no limit
+  int max_actions = 0;  // per window; 0 means no limit
   std::chrono::microseconds window{std::chrono::hours(1)};
   std::chrono::microseconds cooldown{0};  // per resource; 0 means none
   int max_attempts = 3;
   std::chrono::microseconds timeout{std::chrono::seconds(60)};  // per attempt
   std::chrono::microseconds backoff_initial{std::chrono::seconds(1)};
   std::chrono::microseconds backoff_max{std::chrono::minutes(5)};
-  std::vector<std::string> namespaces;    // allow-lists; empty means the global ones
+  std::vector<std::string> namespaces;  // allow-lists; empty means the global ones
   std::vector<std::string> repositories;
   std::vector<std::string> accounts;
   std::vector<std::string> hosts;
