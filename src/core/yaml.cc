@@ -63,9 +63,9 @@ Json PlainScalar(const std::string& text) {
 Result<Json> Convert(const YAML::Node& node, std::string_view source, int depth,
                      std::size_t& nodes) {
   if (++nodes > kMaxNodes) {
-    return InvalidArgument(fmt::format(
-        "{}: the YAML expands to more than {} nodes (aliases repeated too often)", source,
-        kMaxNodes));
+    return InvalidArgument(
+        fmt::format("{}: the YAML expands to more than {} nodes (aliases repeated too often)",
+                    source, kMaxNodes));
   }
   if (depth > kMaxDepth) {
     return InvalidArgument(fmt::format("{}: line {}: YAML nesting deeper than {} levels", source,
@@ -93,8 +93,8 @@ Result<Json> Convert(const YAML::Node& node, std::string_view source, int depth,
       Json object = Json::object();
       for (const auto& pair : node) {
         if (!pair.first.IsScalar()) {
-          return InvalidArgument(fmt::format("{}: line {}: a mapping key must be a scalar",
-                                             source, pair.first.Mark().line + 1));
+          return InvalidArgument(fmt::format("{}: line {}: a mapping key must be a scalar", source,
+                                             pair.first.Mark().line + 1));
         }
         auto value = Convert(pair.second, source, depth + 1, nodes);
         if (!value) {
