@@ -15,7 +15,11 @@ std::vector<std::unique_ptr<Reader>> MakeAllReaders() {
   readers.push_back(MakeGrypeReader());
   readers.push_back(MakeAsffReader());
 
-  // Readers of kube-bench, GuardDuty, OCSF, Falco and Inspector v2 are added here.
+  readers.push_back(MakeKubeBenchReader());
+  readers.push_back(MakeGuardDutyReader());
+  readers.push_back(MakeInspectorReader());
+  readers.push_back(MakeOcsfReader());
+  readers.push_back(MakeFalcoReader());
   return readers;
 }
 
