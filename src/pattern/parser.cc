@@ -625,7 +625,7 @@ PatternResult ParsePattern(const Json& json, const ParseLimits& limits) {
   return Pattern{std::move(alternatives)};
 }
 
-PatternResult ParsePattern(std::string_view json_text, const ParseLimits& limits) {
+PatternResult ParsePatternText(std::string_view json_text, const ParseLimits& limits) {
   Result<Json> json = ParseJson(json_text, "event pattern", {.max_depth = limits.max_depth});
   if (!json) {
     return tl::unexpected(PatternErrors{{ErrorCode::kInvalidJson, "$", json.status().message()}});

@@ -81,7 +81,7 @@ struct ParseLimits {
 using PatternResult = tl::expected<Pattern, PatternErrors>;
 
 // Parses and validates a pattern; on failure returns every error found, each with its path.
-PatternResult ParsePattern(std::string_view json_text, const ParseLimits& limits = {});
+PatternResult ParsePatternText(std::string_view json_text, const ParseLimits& limits = {});
 PatternResult ParsePattern(const Json& json, const ParseLimits& limits = {});
 
 }  // namespace rampart::pattern
