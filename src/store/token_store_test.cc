@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "core/hash.h"
 #include "core/file.h"
+#include "core/hash.h"
 
 namespace rampart::store {
 namespace {
