@@ -196,7 +196,7 @@ void ExpectVerdicts(const std::string& folder, const std::map<std::string, Verdi
 
   std::map<std::string, Verdicts> actual;
   for (const CheckResult& result : report.results) {
-    actual[result.resource_id][std::string(result.check->id)] = result.outcome.passed;
+    actual[result.subject->resource_id][std::string(result.check->id)] = result.outcome.passed;
   }
   std::set<std::string> resources;
   for (const auto& [resource, verdicts] : expected) {
