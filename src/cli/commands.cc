@@ -1,7 +1,12 @@
 #include "cli/commands.h"
 
+#include "cli/vuln_command.h"
+
 namespace rampart::cli {
 
-void RegisterCommands(CLI::App& app, int& exit_code) { AddOperationsCommands(app, exit_code); }
+void RegisterCommands(CLI::App& app, int& exit_code) {
+  AddVulnCommands(app, exit_code);
+  AddOperationsCommands(app, exit_code);
+}
 
 }  // namespace rampart::cli

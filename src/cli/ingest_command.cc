@@ -113,11 +113,13 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
   command->add_option("--db", options->db, "SQLite database file")->capture_default_str();
   command->add_option("--format", options->format,
                       "Reader to use instead of detection, such as trivy, asff or kube-bench");
-  command->add_option("--account", options->account,
-                      "AwsAccountId for findings whose format carries no account")
+  command
+      ->add_option("--account", options->account,
+                   "AwsAccountId for findings whose format carries no account")
       ->capture_default_str();
-  command->add_option("--region", options->region,
-                      "Region for the ProductArn of findings whose format carries none")
+  command
+      ->add_option("--region", options->region,
+                   "Region for the ProductArn of findings whose format carries none")
       ->capture_default_str();
   command->add_option("files", options->paths, "Report files or folders of reports")->required();
   command->callback([options, &exit_code] {
