@@ -25,8 +25,9 @@ Result<DispatchReport> Dispatcher::DispatchOnce(std::size_t limit) {
     const Status matched = matcher_.Match(event.event, match_state_, matches_);
     if (!matched.ok()) {
       report.invalid_events += 1;
-      Logger("dispatch")->error("event {} cannot be matched and is dropped: {}", event.event_id,
-                                matched.ToString());
+      Logger("dispatch")
+          ->error("event {} cannot be matched and is dropped: {}", event.event_id,
+                  matched.ToString());
       delivered.push_back(event.sequence);
       continue;
     }
