@@ -5,6 +5,7 @@
 namespace rampart::cli {
 
 void RegisterCommands(CLI::App& app, int& exit_code) {
+  AddRunCommand(app, exit_code);
   AddIngestCommands(app, exit_code);
   AddVulnCommands(app, exit_code);
   AddOperationsCommands(app, exit_code);

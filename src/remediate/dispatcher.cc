@@ -51,6 +51,8 @@ Result<DispatchReport> Dispatcher::DispatchOnce(std::size_t limit) {
       report.awaiting_approval += plan->awaiting_approval;
       report.duplicates += plan->duplicates;
       report.skipped += plan->skipped;
+      report.remediation_ids.insert(report.remediation_ids.end(), plan->remediation_ids.begin(),
+                                    plan->remediation_ids.end());
     }
     delivered.push_back(event.sequence);
   }

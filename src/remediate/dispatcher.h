@@ -20,6 +20,7 @@ struct DispatchReport {
   int duplicates = 0;
   int skipped = 0;
   int invalid_events = 0;  // events the matcher could not read; logged and delivered
+  std::vector<std::int64_t> remediation_ids;  // records planned by this call
 };
 
 // Thread-compatible: one thread drives a Dispatcher.
