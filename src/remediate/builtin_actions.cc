@@ -1,12 +1,13 @@
 #include "remediate/action.h"
 #include "remediate/bump_image_action.h"
 #include "remediate/exec_action.h"
+#include "remediate/harden_action.h"
 
 namespace rampart::remediate {
 
 std::unique_ptr<ActionRegistry> MakeBuiltinRegistry() {
   auto registry = std::make_unique<ActionRegistry>();
-  for (auto* make : {&MakeExecAction, &MakeBumpImageAction}) {
+  for (auto* make : {&MakeExecAction, &MakeBumpImageAction, &MakeHardenAction}) {
     // Built-in names are distinct (the registry test checks them), so this cannot fail.
     (void)registry->Register(make());
   }

@@ -208,6 +208,27 @@ std::size_t BlockEnd(std::string_view text, const YAML::Node& node) {
   return end;
 }
 
+std::size_t FlowEnd(std::string_view text, std::size_t offset) {
+  int depth = 0;
+  std::size_t i = offset;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {
+      i = QuotedEnd(text, i);
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) {
+        return i;
+      }
+    }
+    ++i;
+  }
+  return text.size();
+}
+
 std::size_t KeyColumn(const YAML::Node& node) {
   return static_cast<std::size_t>(node.Mark().column);
 }

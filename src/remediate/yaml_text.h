@@ -44,6 +44,10 @@ Result<std::string> ApplyEdits(std::string_view text, std::vector<TextEdit> edit
 // indented than the mapping's parent. New entries inserted there join the collection.
 std::size_t BlockEnd(std::string_view text, const YAML::Node& node);
 
+// Returns the offset of the closing bracket of the flow collection ('{' or '[') that starts
+// at `offset`, skipping quoted strings; text.size() when it is not closed.
+std::size_t FlowEnd(std::string_view text, std::size_t offset);
+
 // Returns the 0-based column of the first key of block mapping `node`.
 std::size_t KeyColumn(const YAML::Node& node);
 
