@@ -25,7 +25,7 @@ enum class HardenFix {
 std::optional<HardenFix> ParseHardenFix(std::string_view name);
 std::vector<HardenFix> AllHardenFixes();
 
-// Which workloads to change; empty fields match any.
+// The workloads to change; an empty field matches any value.
 struct WorkloadSelector {
   std::string kind;
   std::string name;
