@@ -2,6 +2,7 @@
 #include "remediate/bump_image_action.h"
 #include "remediate/exec_action.h"
 #include "remediate/harden_action.h"
+#include "remediate/iam_actions.h"
 #include "remediate/kube_actions.h"
 
 namespace rampart::remediate {

@@ -206,8 +206,12 @@ Result<HttpResponse> SendHttp(const HttpRequest& request) {
     const std::string line = name + ": " + value;
     header_list.reset(curl_slist_append(header_list.release(), line.c_str()));
   }
-  // libcurl would otherwise send "Expect: 100-continue" for large bodies and wait for it.
-  header_list.reset(curl_slist_append(header_list.release(), "Expect:"));
+  // libcurl would otherwise send "Expect: 100-continue" for large bodies and wait for it. With
+  // SigV4 the empty header is left out, because libcurl 7.88 lists it among the signed
+  // headers without sending it, and the signature then fails.
+  if (request.aws_sigv4.empty()) {
+    header_list.reset(curl_slist_append(header_list.release(), "Expect:"));
+  }
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, header_list.get());
 
   const CURLcode code = curl_easy_perform(handle);
