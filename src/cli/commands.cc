@@ -1,7 +1,14 @@
 #include "cli/commands.h"
 
+#include "cli/vuln_command.h"
+
 namespace rampart::cli {
 
-void RegisterCommands(CLI::App& app, int& exit_code) { AddOperationsCommands(app, exit_code); }
+void RegisterCommands(CLI::App& app, int& exit_code) {
+  AddRunCommand(app, exit_code);
+  AddIngestCommands(app, exit_code);
+  AddVulnCommands(app, exit_code);
+  AddOperationsCommands(app, exit_code);
+}
 
 }  // namespace rampart::cli

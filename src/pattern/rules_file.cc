@@ -173,8 +173,7 @@ bool RulesReader::ReadPattern(const YAML::Node& node, const std::string& path, R
 void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
   const int line = node.Mark().line + 1;
   if (!node.IsMap()) {
-    Fail("", path, "wrong_type", "a rule is a mapping with name, event_pattern and targets",
-         line);
+    Fail("", path, "wrong_type", "a rule is a mapping with name, event_pattern and targets", line);
     return;
   }
   Rule rule;
@@ -188,8 +187,8 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
   const auto [previous, inserted] = first_path_by_name_.emplace(rule.name, path);
   if (!inserted) {
     Fail(rule.name, path + ".name", "duplicate_name",
-         fmt::format("rule name \"{}\" is already used at {}; rule names must be unique",
-                     rule.name, previous->second),
+         fmt::format("rule name \"{}\" is already used at {}; rule names must be unique", rule.name,
+                     previous->second),
          name.Mark().line + 1);
     return;
   }
@@ -235,8 +234,8 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
     }
   }
   if (!node["event_pattern"]) {
-    Fail(rule.name, path + ".event_pattern", "missing_field",
-         "every rule needs an event_pattern", line);
+    Fail(rule.name, path + ".event_pattern", "missing_field", "every rule needs an event_pattern",
+         line);
     ok = false;
   }
   if (ok) {
@@ -283,8 +282,8 @@ RulesFile ParseRulesFile(std::string_view text) {
     try {
       reader.ReadRule(list[i], AppendIndex(path, i));
     } catch (const YAML::Exception& error) {
-      file.errors.push_back({"", AppendIndex(path, i), "invalid_yaml", error.msg,
-                             error.mark.line + 1});
+      file.errors.push_back(
+          {"", AppendIndex(path, i), "invalid_yaml", error.msg, error.mark.line + 1});
     }
   }
   return file;

@@ -48,9 +48,8 @@ std::string RulePattern(std::size_t kind, std::mt19937_64& random) {
           R"({{"properties":{{"ST_TYPE":["ST"],"FROM_ST":["{}"]}},"geometry":{{"type":["MultiPolygon"]}}}})",
           digits4(random));
     default:
-      return fmt::format(
-          R"({{"properties":{{"LOT_NUM":["{:03d}"],"BLOCK_NUM":["{:04d}"]}}}})", lot(random),
-          block(random));
+      return fmt::format(R"({{"properties":{{"LOT_NUM":["{:03d}"],"BLOCK_NUM":["{:04d}"]}}}})",
+                         lot(random), block(random));
   }
 }
 
