@@ -15,7 +15,8 @@
 
 namespace rampart::posture {
 
-// What a check is evaluated on. Each (check, subject) pair yields at most one finding.
+// The kind of subject a check is evaluated on. Each (check, subject) pair yields at most one
+// finding.
 enum class Scope {
   kWorkload,          // objects with a pod template
   kConfigMap,         // ConfigMap objects
@@ -26,7 +27,7 @@ enum class Scope {
   kNamespacedObject,  // every loaded object that is not cluster-scoped
 };
 
-// How a failed check can be fixed.
+// The kind of fix a failed check offers.
 enum class FixKind {
   kAutomatic,        // field patches make the check pass
   kNeedsHumanValue,  // the fix needs a value only a person can choose, such as a limit

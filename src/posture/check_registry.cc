@@ -1,11 +1,12 @@
 // The catalogue of posture checks. Requirement strings follow Security Hub's
 // "STANDARD/CONTROL" form. CIS numbers are those of the CIS Kubernetes Benchmark v1.10.0 and
 // the CIS Amazon EKS Benchmark v1.8.0 (as kube-bench's cis-1.10 and eks-1.8.0 configurations
-// number them). The PCI DSS v4.0.1 mapping is Rampart's reading of the requirements, since
-// PCI DSS names no Kubernetes fields: 2.2.6 (security parameters set to prevent misuse) for pod
-// hardening, 7.2.1, 7.2.2 and 7.2.5 (least privilege for people and system accounts) for RBAC
-// and service accounts, 1.3.1 and 1.3.2 (restricted inbound and outbound traffic) for network
-// policies, and 8.6.2 (no hard-coded passwords) for passwords outside Secrets.
+// number them). The PCI DSS v4.0.1 mapping is Rampart's reading of the requirements, because
+// PCI DSS names no Kubernetes fields. Pod hardening maps to 2.2.6 (security parameters set to
+// prevent misuse). RBAC and service accounts map to 7.2.1, 7.2.2 and 7.2.5 (least privilege
+// for people and system accounts). Network policies map to 1.3.1 and 1.3.2 (restricted
+// inbound and outbound traffic), and passwords outside Secrets to 8.6.2 (no hard-coded
+// passwords).
 #include "posture/check.h"
 #include "posture/check_functions.h"
 

@@ -287,6 +287,7 @@ Status ApplyPatch(YamlNode& object, const FieldPatch& patch) {
     YamlNode* child = node->Find(segment.key);
     if (child == nullptr) {
       node->keys.push_back(segment.key);
+      node->key_marks.emplace_back();
       node->children.emplace_back();
       child = &node->children.back();
     }

@@ -155,7 +155,7 @@ void LoadFile(const fs::path& path, const std::string& display, ManifestSet& set
 
 // Reads the manifest files under `folder` in name order, real entries before symbolic links,
 // so a link to something already read is skipped. `root` is the canonical scanned folder;
-// `visited` holds the canonical paths already read, which also ends link cycles.
+// `visited` contains the canonical paths already read, which also ends link cycles.
 void LoadFolder(const fs::path& folder, const fs::path& root, std::set<fs::path>& visited,
                 ManifestSet& set, const LoadOptions& options) {
   std::error_code error;

@@ -38,7 +38,7 @@ struct ManifestObject {
 struct LoadError {
   std::string file;
   std::uint32_t line = 0;  // 0 when the problem is the whole file
-  std::string message;     // says what is wrong and how to fix it
+  std::string message;     // what is wrong and how to fix it
 };
 
 struct LoadOptions {
@@ -66,10 +66,10 @@ bool IsWorkloadKind(std::string_view kind);
 // ClusterRoleBinding, NetworkPolicy, Namespace, ConfigMap, Secret and Service.
 bool IsLoadedKind(std::string_view kind);
 
-// Reads `path`: a file, a folder (read recursively: .yaml, .yml and .json files; hidden entries
-// skipped; symbolic links followed only when their target stays inside the folder), or "-"
-// for standard input. Returns an error only when `path` itself cannot be read; problems in
-// single files and documents are listed in ManifestSet::errors.
+// Reads `path`: a file, "-" for standard input, or a folder. A folder is read recursively for
+// .yaml, .yml and .json files, skipping hidden entries and following a symbolic link only when
+// its target stays inside the folder. Returns an error only when `path` itself cannot be read,
+// because problems in single files and documents go to ManifestSet::errors.
 Result<ManifestSet> LoadManifests(const std::string& path, const LoadOptions& options = {});
 
 // Reads one YAML stream. `file` names it in objects and errors.

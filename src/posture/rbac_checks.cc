@@ -29,7 +29,7 @@ bool CoversCoreGroup(const YamlNode& rule) { return ListHasAny(rule.Find("apiGro
 
 using RuleTest = bool (*)(const YamlNode& rule);
 
-// Evaluates `test` on every rule of a Role or ClusterRole; not applicable to a role without
+// Evaluates `test` on every rule of a Role or ClusterRole. Returns nullopt for a role without
 // rules, such as an aggregated ClusterRole whose rules the controller fills in.
 std::optional<Outcome> EvaluateRules(const Subject& subject, RuleTest test,
                                      std::string_view failure, std::string_view pass) {

@@ -5,7 +5,7 @@
 namespace rampart::posture {
 namespace {
 
-// Where each workload kind keeps its pod template, as mapping keys from the object root.
+// Returns the mapping keys from the object root to the pod template of a workload kind.
 std::vector<std::string_view> TemplateKeys(std::string_view kind) {
   if (kind == "Pod") {
     return {};

@@ -82,14 +82,14 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    Push(mark, YamlNode::Kind::kSequence, anchor);
+                       YAML::EmitterStyle::value style) override {
+    Push(mark, YamlNode::Kind::kSequence, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnSequenceEnd() override { Pop(); }
 
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    Push(mark, YamlNode::Kind::kMapping, anchor);
+                  YAML::EmitterStyle::value style) override {
+    Push(mark, YamlNode::Kind::kMapping, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnMapEnd() override { Pop(); }
 
@@ -99,7 +99,7 @@ class TreeBuilder : public YAML::EventHandler {
     YAML::anchor_t anchor = 0;
     bool expecting_key = true;  // mappings alternate key, value
     std::string pending_key;
-    YAML::Mark pending_key_mark;
+    YamlMark pending_key_mark;
     std::vector<YamlNode> merges;  // values of "<<" keys
   };
 
@@ -121,12 +121,13 @@ class TreeBuilder : public YAML::EventHandler {
     }
   }
 
-  void Push(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor) {
+  void Push(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor, bool flow) {
     if (stack_.size() >= limits_.max_depth) {
       throw BuildError{mark, fmt::format("nesting deeper than {} levels", limits_.max_depth)};
     }
     Frame frame;
     frame.node = Open(mark, kind);
+    frame.node.flow = flow;
     frame.anchor = anchor;
     stack_.push_back(std::move(frame));
   }
@@ -158,6 +159,7 @@ class TreeBuilder : public YAML::EventHandler {
         for (std::size_t i = 0; i < source->keys.size(); ++i) {
           if (frame.node.Find(source->keys[i]) == nullptr) {
             frame.node.keys.push_back(source->keys[i]);
+            frame.node.key_marks.push_back(source->key_marks[i]);
             frame.node.children.push_back(source->children[i]);
           }
         }
@@ -190,6 +192,7 @@ class TreeBuilder : public YAML::EventHandler {
       return;
     }
     parent.node.keys.push_back(std::move(parent.pending_key));
+    parent.node.key_marks.push_back(parent.pending_key_mark);
     parent.node.children.push_back(std::move(node));
   }
 
@@ -209,7 +212,7 @@ class TreeBuilder : public YAML::EventHandler {
                                          text)};
     }
     parent.pending_key = std::move(text);
-    parent.pending_key_mark = mark;
+    parent.pending_key_mark = {key.line, key.column};
     parent.expecting_key = false;
   }
 

@@ -13,6 +13,12 @@
 
 namespace rampart::posture {
 
+// A 1-based position in the text.
+struct YamlMark {
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+};
+
 // One node. Scalars keep their text; whether a plain scalar means a bool, a number or null
 // is decided by the accessors, the way Kubernetes decodes YAML 1.1 into typed fields.
 struct YamlNode {
@@ -20,11 +26,13 @@ struct YamlNode {
 
   Kind kind = Kind::kNull;
   bool quoted = false;     // a quoted or block scalar, or one tagged !!str: always a string
+  bool flow = false;       // a mapping written {...} or a sequence written [...]
   std::uint32_t line = 0;  // 1-based
   std::uint32_t column = 0;
-  std::string value;               // the text of a scalar
-  std::vector<std::string> keys;   // mapping keys, parallel to `children`
-  std::vector<YamlNode> children;  // sequence items, or mapping values
+  std::string value;                // the text of a scalar
+  std::vector<std::string> keys;    // mapping keys, parallel to `children`
+  std::vector<YamlMark> key_marks;  // where each mapping key starts, parallel to `keys`
+  std::vector<YamlNode> children;   // sequence items, or mapping values
 
   bool IsNull() const { return kind == Kind::kNull; }
   bool IsScalar() const { return kind == Kind::kScalar; }
