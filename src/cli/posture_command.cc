@@ -9,8 +9,10 @@
 #include "cli/posture_command.h"
 #include "finding/severity.h"
 #include "posture/asff.h"
+#include "posture/compliance.h"
 #include "posture/report.h"
 #include "posture/scanner.h"
+#include "store/sqlite_finding_store.h"
 
 namespace rampart::cli {
 namespace {
@@ -19,6 +21,7 @@ constexpr std::string_view kVersion = "0.1.0";
 
 struct ScanManifestsOptions {
   std::string path;
+  std::string db;
   std::string standard;
   std::string output = "table";
   std::string fail_on;
@@ -64,6 +67,81 @@ void PrintLoadProblems(const posture::ManifestSet& set, const posture::ScanRepor
   }
 }
 
+// Sets Workflow.Status RESOLVED on this product's PASSED findings that are still NEW or
+// NOTIFIED, as Security Hub resolves control findings that pass. Returns how many changed.
+Result<std::size_t> ResolvePassedFindings(store::FindingStore& findings,
+                                          const std::string& product_arn) {
+  auto filters =
+      store::ParseFilters({{"ProductArn", {{{"Value", product_arn}, {"Comparison", "EQUALS"}}}},
+                           {"ComplianceStatus", {{{"Value", "PASSED"}, {"Comparison", "EQUALS"}}}},
+                           {"WorkflowStatus",
+                            {{{"Value", "NEW"}, {"Comparison", "EQUALS"}},
+                             {{"Value", "NOTIFIED"}, {"Comparison", "EQUALS"}}}}});
+  if (!filters) {
+    return filters.status();
+  }
+  std::vector<store::FindingIdentifier> passed;
+  store::FindingQuery query{*filters, {}, store::kMaxPageSize, ""};
+  do {
+    auto page = findings.List(query);
+    if (!page) {
+      return page.status();
+    }
+    for (const Json& finding : page->findings) {
+      passed.push_back({StringOr(finding, "Id"), StringOr(finding, "ProductArn")});
+    }
+    query.next_token = page->next_token;
+  } while (!query.next_token.empty());
+
+  for (std::size_t start = 0; start < passed.size(); start += store::kMaxUpdateIdentifiers) {
+    store::FindingUpdate update;
+    const std::size_t end = std::min(passed.size(), start + store::kMaxUpdateIdentifiers);
+    update.finding_identifiers.assign(passed.begin() + static_cast<std::ptrdiff_t>(start),
+                                      passed.begin() + static_cast<std::ptrdiff_t>(end));
+    update.workflow_status = "RESOLVED";
+    auto result = findings.Update(update, "rampart scan manifests");
+    if (!result) {
+      return result.status();
+    }
+  }
+  return passed.size();
+}
+
+// Imports the findings into the store at `db`; prints what changed to `out`. Returns false
+// when the store could not be opened or written, or rejected a finding.
+bool StoreFindings(const std::string& db, std::vector<Json> findings,
+                   const posture::FindingOptions& finding_options, std::ostream& out) {
+  auto store = store::SqliteFindingStore::Open(db);
+  if (!store) {
+    std::cerr << "error: " << store.status().message() << '\n';
+    return false;
+  }
+  store::ImportOptions import_options;
+  import_options.actor = "rampart scan manifests";
+  auto summary = (*store)->Import(std::move(findings), import_options);
+  if (!summary) {
+    std::cerr << "error: " << db
+              << ": storing failed, no finding was stored: " << summary.status().message() << '\n';
+    return false;
+  }
+  for (const store::ImportResult& result : summary->results) {
+    if (result.outcome == store::ImportOutcome::kFailed) {
+      std::cerr << fmt::format("error: {}: finding \"{}\": {} {}\n", db, result.key.id,
+                               result.error_code, result.message);
+    }
+  }
+  auto resolved = ResolvePassedFindings(**store, posture::PostureProductArn(finding_options));
+  if (!resolved) {
+    std::cerr << "error: " << db << ": " << resolved.status().message() << '\n';
+    return false;
+  }
+  out << fmt::format(
+      "{}: {} created, {} updated, {} unchanged, {} rejected; {} passed findings "
+      "resolved\n",
+      db, summary->created, summary->updated, summary->unchanged, summary->failed, *resolved);
+  return summary->failed == 0;
+}
+
 int RunScanManifests(const ScanManifestsOptions& options) {
   posture::ScanOptions scan_options;
   scan_options.default_namespace = options.default_namespace;
@@ -88,23 +166,31 @@ int RunScanManifests(const ScanManifestsOptions& options) {
     return 2;
   }
   const posture::ScanReport report = posture::ScanManifests(*set, scan_options);
+  posture::FindingOptions finding_options;
+  finding_options.aws_account_id = options.account;
+  finding_options.region = options.region;
 
   if (options.output == "table") {
     std::cout << posture::FormatTable(report, *set);
   } else {
     PrintLoadProblems(*set, report);
     if (options.output == "json") {
-      posture::FindingOptions finding_options;
-      finding_options.aws_account_id = options.account;
-      finding_options.region = options.region;
       std::cout << Json(posture::ToAsffFindings(report, finding_options)).dump(2) << '\n';
     } else {
       std::cout << posture::ToSarif(report, *set, std::string(kVersion)).dump(2) << '\n';
     }
   }
+  bool stored = true;
+  if (!options.db.empty()) {
+    // Table output is for people, so the store summary joins it; json and sarif keep
+    // standard output for the document alone.
+    std::ostream& out = options.output == "table" ? std::cout : std::cerr;
+    stored = StoreFindings(options.db, posture::ToAsffFindings(report, finding_options),
+                           finding_options, out);
+  }
 
   const bool gate_failed = threshold && FailsGate(report, *threshold);
-  return gate_failed || !set->errors.empty() ? 1 : 0;
+  return gate_failed || !set->errors.empty() || !stored ? 1 : 0;
 }
 
 void AddScanManifests(CLI::App& app, int& exit_code) {
@@ -119,6 +205,9 @@ void AddScanManifests(CLI::App& app, int& exit_code) {
       "at or above --fail-on exists or a document could not be read, 2 for bad usage.");
   command->add_option("path", options->path, "Manifest file, folder, or - for standard input")
       ->required();
+  command->add_option("--db", options->db,
+                      "SQLite database file to store the findings in (PASSED findings are "
+                      "resolved); findings are only printed when absent");
   command
       ->add_option("--standard", options->standard,
                    "Run only the checks of one standard: pss-baseline, pss-restricted, cis or "
@@ -144,8 +233,129 @@ void AddScanManifests(CLI::App& app, int& exit_code) {
   command->callback([options, &exit_code] { exit_code = RunScanManifests(*options); });
 }
 
+struct SummaryOptions {
+  std::string db = "rampart.db";
+  std::string output = "table";
+  bool controls = false;
+};
+
+// Reads every ACTIVE finding of the store, page by page.
+Result<std::vector<Json>> ActiveFindings(store::FindingStore& findings) {
+  auto filters =
+      store::ParseFilters({{"RecordState", {{{"Value", "ACTIVE"}, {"Comparison", "EQUALS"}}}}});
+  if (!filters) {
+    return filters.status();
+  }
+  std::vector<Json> all;
+  store::FindingQuery query{*filters, {}, store::kMaxPageSize, ""};
+  do {
+    auto page = findings.List(query);
+    if (!page) {
+      return page.status();
+    }
+    for (Json& finding : page->findings) {
+      all.push_back(std::move(finding));
+    }
+    query.next_token = page->next_token;
+  } while (!query.next_token.empty());
+  return all;
+}
+
+std::string FormatScore(const posture::StandardSummary& summary) {
+  const auto score = summary.Score();
+  return score ? fmt::format("{:.1f}%", *score * 100.0) : "-";
+}
+
+Json SummaryJson(const std::vector<posture::StandardSummary>& summaries) {
+  Json standards = Json::array();
+  for (const posture::StandardSummary& summary : summaries) {
+    Json controls = Json::array();
+    for (const posture::ControlSummary& control : summary.controls) {
+      controls.push_back({{"requirement", control.requirement},
+                          {"status", posture::ControlStatusName(control.status)},
+                          {"passedFindings", control.passed_findings},
+                          {"failedFindings", control.failed_findings},
+                          {"otherFindings", control.other_findings}});
+    }
+    const auto score = summary.Score();
+    standards.push_back({{"standard", posture::StandardName(summary.standard)},
+                         {"passed", summary.passed},
+                         {"failed", summary.failed},
+                         {"noData", summary.no_data},
+                         {"score", score ? Json(*score) : Json(nullptr)},
+                         {"controls", controls}});
+  }
+  return standards;
+}
+
+void PrintSummaryTable(const std::vector<posture::StandardSummary>& summaries, bool controls) {
+  std::cout << fmt::format("{:<15} {:>8} {:>7} {:>7} {:>8} {:>7}\n", "STANDARD", "CONTROLS",
+                           "PASSED", "FAILED", "NO DATA", "SCORE");
+  for (const posture::StandardSummary& summary : summaries) {
+    std::cout << fmt::format("{:<15} {:>8} {:>7} {:>7} {:>8} {:>7}\n",
+                             posture::StandardName(summary.standard), summary.controls.size(),
+                             summary.passed, summary.failed, summary.no_data, FormatScore(summary));
+  }
+  if (!controls) {
+    return;
+  }
+  for (const posture::StandardSummary& summary : summaries) {
+    for (const posture::ControlSummary& control : summary.controls) {
+      std::cout << fmt::format("{:<15} {:<8} {} ({} passed, {} failed findings)\n",
+                               posture::StandardName(summary.standard),
+                               posture::ControlStatusName(control.status), control.requirement,
+                               control.passed_findings, control.failed_findings);
+    }
+  }
+}
+
+int RunComplianceSummary(const SummaryOptions& options) {
+  auto store = store::SqliteFindingStore::Open(options.db);
+  if (!store) {
+    std::cerr << "error: " << store.status().message() << '\n';
+    return 2;
+  }
+  auto findings = ActiveFindings(**store);
+  if (!findings) {
+    std::cerr << "error: " << options.db << ": " << findings.status().message() << '\n';
+    return 2;
+  }
+  const auto summaries = posture::SummarizeCompliance(*findings);
+  if (options.output == "json") {
+    std::cout << SummaryJson(summaries).dump(2) << '\n';
+  } else {
+    PrintSummaryTable(summaries, options.controls);
+  }
+  return 0;
+}
+
+void AddComplianceSummary(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<SummaryOptions>();
+  CLI::App* compliance =
+      FindOrAddSubcommand(app, "compliance", "Compliance of the stored findings with standards.");
+  CLI::App* command = compliance->add_subcommand(
+      "summary",
+      "Score each standard (pss-baseline, pss-restricted, cis, cis-eks, pci-dss) from the "
+      "Compliance.RelatedRequirements of the active findings in the store, including the CIS "
+      "results of ingested kube-bench reports. A control fails when any of its findings "
+      "FAILED, passes when one PASSED and none failed; the score is passed controls over "
+      "controls with data.");
+  command->add_option("--db", options->db, "SQLite database file")->capture_default_str();
+  command
+      ->add_option("--output", options->output,
+                   "Output format: table, or json with every control and its finding counts")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  command->add_flag("--controls", options->controls,
+                    "List every control with its status after the table");
+  command->callback([options, &exit_code] { exit_code = RunComplianceSummary(*options); });
+}
+
 }  // namespace
 
-void AddPostureCommands(CLI::App& app, int& exit_code) { AddScanManifests(app, exit_code); }
+void AddPostureCommands(CLI::App& app, int& exit_code) {
+  AddScanManifests(app, exit_code);
+  AddComplianceSummary(app, exit_code);
+}
 
 }  // namespace rampart::cli

@@ -1,14 +1,19 @@
 #include "cli/posture_command.h"
 
+#include "cli/commands.h"
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "store/sqlite_finding_store.h"
 
 namespace rampart::cli {
 namespace {
@@ -29,6 +34,7 @@ CommandRun RunRampart(std::vector<std::string> args) {
   app.require_subcommand(1);
   CommandRun run;
   AddPostureCommands(app, run.exit_code);
+  AddIngestCommands(app, run.exit_code);
   std::ostringstream out;
   std::ostringstream err;
   std::streambuf* old_out = std::cout.rdbuf(out.rdbuf());
@@ -147,6 +153,86 @@ TEST(ScanManifestsCommand, ScansRealManifests) {
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.out.find("pci-password-configmap"), std::string::npos);
   EXPECT_NE(run.out.find("ConfigMap/default/ledger-db-config"), std::string::npos);
+}
+
+class TempFolder {
+ public:
+  TempFolder() {
+    std::random_device random;
+    path_ = fs::temp_directory_path() / ("posture-db-" + std::to_string(random()));
+    fs::create_directories(path_);
+  }
+  ~TempFolder() { fs::remove_all(path_); }
+  std::string Path(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+TEST(ScanManifestsCommand, StoresAndResolvesFixedFindings) {
+  const TempFolder folder;
+  const std::string db = folder.Path("rampart.db");
+  const TempManifest failing{std::string(kPrivilegedPod)};
+  const CommandRun first = RunRampart({"scan", "manifests", failing.path(), "--db", db});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("0 updated"), std::string::npos) << first.out;
+
+  std::string fixed(kPrivilegedPod);
+  fixed.replace(fixed.find("privileged: true"), 16, "privileged: false");
+  const TempManifest passing{fixed};
+  const CommandRun second = RunRampart({"scan", "manifests", passing.path(), "--db", db});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+
+  auto store = store::SqliteFindingStore::Open(db);
+  ASSERT_TRUE(store.has_value());
+  auto finding = (*store)->Get({"arn:aws:securityhub:us-east-1::product/rampart/posture",
+                                "rampart/posture/pss-privileged/Pod/app/p"});
+  ASSERT_TRUE(finding.has_value());
+  ASSERT_TRUE(finding->has_value());
+  EXPECT_EQ((**finding)["Compliance"]["Status"], "PASSED");
+  EXPECT_EQ((**finding)["Workflow"]["Status"], "RESOLVED");
+  auto history = (*store)->History({"arn:aws:securityhub:us-east-1::product/rampart/posture",
+                                    "rampart/posture/pss-privileged/Pod/app/p"});
+  ASSERT_TRUE(history.has_value());
+  EXPECT_GE(history->size(), 2u);
+}
+
+// Scores of bank-of-anthos plus the kube-bench report, worked out by reading both:
+// bank-of-anthos has no RBAC objects, so CIS 5.1.1-5.1.4 and 5.1.8 have no data. Passing CIS
+// controls: 5.2.2-5.2.5, 5.2.9, 5.2.11-5.2.13 and 5.4.1 (nine); failing: 5.1.5 (loadgenerator
+// and the StatefulSets run as "default"), 5.1.6, 5.2.6, 5.2.7, 5.2.8, 5.2.10, 5.3.2, 5.7.2,
+// 5.7.3 and 5.7.4 (ten). kube-bench adds two passes (cis-1.5 1.1.1, cis-1.15 2.1) and one
+// WARN (cis-1.5 3.1.1).
+TEST(ComplianceSummaryCommand, ScoresScanAndKubeBench) {
+  if (!fs::exists(kSharedData + "/manifests")) {
+    GTEST_SKIP() << "../shared/data is absent; the real manifests are not available";
+  }
+  const TempFolder folder;
+  const std::string db = folder.Path("rampart.db");
+  const CommandRun scan =
+      RunRampart({"scan", "manifests", kSharedData + "/manifests/bank-of-anthos", "--db", db});
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  const CommandRun ingest =
+      RunRampart({"ingest", "--db", db, kSharedData + "/findings/kube-bench/result.json"});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err << ingest.out;
+
+  const CommandRun run = RunRampart({"compliance", "summary", "--db", db, "--output", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Json standards = Json::parse(run.out);
+  std::map<std::string, std::tuple<int, int, int>> counts;
+  for (const Json& standard : standards) {
+    counts[standard["standard"]] = {standard["passed"], standard["failed"], standard["noData"]};
+  }
+  EXPECT_EQ(counts["cis"], std::make_tuple(11, 10, 1));
+  EXPECT_EQ(counts["cis-eks"], std::make_tuple(5, 5, 0));
+  EXPECT_EQ(counts["pss-baseline"], std::make_tuple(12, 0, 0));
+  EXPECT_EQ(counts["pss-restricted"], std::make_tuple(15, 4, 0));
+  EXPECT_EQ(counts["pci-dss"], std::make_tuple(0, 5, 0));
+
+  const CommandRun table = RunRampart({"compliance", "summary", "--db", db, "--controls"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("52.4%"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("cis-1.5 1.1.1"), std::string::npos) << table.out;
 }
 
 }  // namespace
