@@ -103,8 +103,8 @@ void BM_CheckWorkloads(benchmark::State& state) {
 BENCHMARK(BM_CheckWorkloads)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 // Parsing the YAML text of the same 10,017 workloads into objects, on `threads` threads. With
-// one thread the CPU time is the cost of loading; with more, only the wall time is meaningful,
-// since Google Benchmark's CPU time counts the main thread alone.
+// one thread the CPU time is the cost of loading. With more, only the wall time is meaningful,
+// because Google Benchmark's CPU time counts the main thread alone.
 void LoadManifests(benchmark::State& state, std::size_t threads) {
   const std::string text = CopiesText(kCopiesFor10k);
   if (text.empty()) {
@@ -138,8 +138,8 @@ BENCHMARK(BM_LoadManifestsParallel)
     ->MinTime(3.0)
     ->UseRealTime();
 
-// Turning every result of a 1,008-workload scan into an ASFF finding (34,368 findings; the
-// smaller set keeps the findings, about 5 KB each as JSON values, within memory).
+// Turning every result of a 1,008-workload scan into an ASFF finding, 34,368 findings. The
+// set is smaller than the others because each finding takes several kilobytes as a JSON value.
 void BM_AsffFindings(benchmark::State& state) {
   static const ManifestSet set = LoadCopies(kCopiesFor1k);
   if (set.objects.empty()) {

@@ -62,9 +62,10 @@ bool IsDashLine(std::string_view line, std::size_t indentation) {
          (line.size() == indentation + 1 || line[indentation + 1] == ' ');
 }
 
-// Returns the last line that belongs to a block node whose own lines start at `start_line`
-// with entries at `indentation`: more indented lines, "- " lines at the same indentation (an
-// unindented sequence under the last key), and comments and blank lines between them.
+// Returns the last line of a block node whose entries sit at `indentation`, scanning from
+// `start_line`. The node goes on through more indented lines and through "- " lines at the same
+// indentation (an unindented sequence under its last key); comments and blank lines between
+// them do not end it.
 std::uint32_t LastLine(const LineIndex& lines, std::uint32_t start_line, std::size_t indentation) {
   std::uint32_t last = start_line;
   for (std::uint32_t line = start_line + 1; line <= lines.count(); ++line) {
@@ -476,7 +477,7 @@ Result<YamlNode> LocateDocument(std::string_view text, const ObjectLocation& loc
 }
 
 // Returns the object at `list_path` ("items[N]") in a List document, or the document itself
-// when the path is empty; nullptr when there is no such item.
+// when the path is empty. Returns nullptr when there is no such item.
 const YamlNode* LocateObject(const YamlNode& document, const std::string& list_path) {
   if (list_path.empty()) {
     return &document;

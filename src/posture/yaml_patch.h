@@ -34,7 +34,7 @@ struct PatchedText {
 };
 
 // Applies `patches` in order to the object at `location` in `text`:
-// - a scalar that exists is replaced where it stands, keeping its quote style;
+// - a scalar that exists is replaced in place, keeping its quote style;
 // - a missing key is inserted after the last line of its mapping, at the mapping's own
 //   indentation, with the nesting step the document uses elsewhere (2 when it has none);
 // - an item appended to a sequence follows the sequence's style: a new "- item" line at the
