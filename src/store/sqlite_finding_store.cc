@@ -9,6 +9,7 @@
 #include "finding/validate.h"
 #include "store/event.h"
 #include "store/import_rules.h"
+#include "store/json_writer.h"
 #include "store/sqlite_schema.h"
 
 namespace rampart::store {
@@ -60,7 +61,7 @@ std::int64_t MicrosAt(const Json& finding, std::string_view key) {
 }
 
 // Binds the indexed columns and the document of a finding as parameters 1 to 13.
-void BindFindingRow(Statement& statement, const Json& finding, const std::string& text,
+void BindFindingRow(Statement& statement, const Json& finding, std::string_view text,
                     std::uint32_t customer_fields) {
   const Json* normalized = FindPath(finding, "Severity.Normalized");
   statement.BindText(1, StringOr(finding, "ProductArn", ""));
@@ -76,7 +77,7 @@ void BindFindingRow(Statement& statement, const Json& finding, const std::string
   statement.BindInt64(10, MicrosAt(finding, "CreatedAt"));
   statement.BindInt64(11, MicrosAt(finding, "UpdatedAt"));
   statement.BindInt64(12, customer_fields);
-  statement.BindText(13, text);
+  statement.BindTextNoCopy(13, text);
 }
 
 Json ChangesJson(const std::vector<FieldChange>& changes) {
@@ -91,6 +92,13 @@ Json ChangesJson(const std::vector<FieldChange>& changes) {
 
 ImportResult Failed(FindingKey key, std::string code, std::string message) {
   return {std::move(key), ImportOutcome::kFailed, std::move(code), std::move(message)};
+}
+
+std::string Utf8Message(const Json& finding) {
+  return fmt::format(
+      "finding \"{}\" holds text that is not valid UTF-8; fix the encoding of "
+      "the report",
+      StringOr(finding, "Id", ""));
 }
 
 std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit) {
@@ -245,19 +253,21 @@ Result<ImportResult> SqliteFindingStore::CreateFinding(Json& finding, const Impo
                                                        TimePoint now) {
   FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
   CompleteNewFinding(finding, now);
-  const std::string text = finding.dump();
-  if (text.size() > max_finding_bytes_) {
-    return Failed(std::move(key), "FindingSizeExceeded",
-                  SizeMessage(finding, text.size(), max_finding_bytes_));
+  if (!WriteJson(finding, document_text_)) {
+    return Failed(std::move(key), "InvalidInput", Utf8Message(finding));
   }
-  auto seq = WriteFinding(0, finding, text, 0);
+  if (document_text_.size() > max_finding_bytes_) {
+    return Failed(std::move(key), "FindingSizeExceeded",
+                  SizeMessage(finding, document_text_.size(), max_finding_bytes_));
+  }
+  auto seq = WriteFinding(0, finding, document_text_, 0);
   if (!seq) {
     return seq.status();
   }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
   RAMPART_RETURN_IF_ERROR(
       WriteHistory(*seq, now, UpdateSource::kBatchImportFindings, actor, true, {}));
-  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, text, now));
+  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, document_text_, now));
   return ImportResult{std::move(key), ImportOutcome::kCreated, "", ""};
 }
 
@@ -270,24 +280,26 @@ Result<ImportResult> SqliteFindingStore::UpdateFinding(const StoredFinding& stor
     return previous.status();
   }
   Json merged = MergeProviderUpdate(*previous, std::move(finding), stored.customer_fields, now);
-  const std::string text = merged.dump();
-  if (text.size() > max_finding_bytes_) {
-    return Failed(std::move(key), "FindingSizeExceeded",
-                  SizeMessage(merged, text.size(), max_finding_bytes_));
+  if (!WriteJson(merged, document_text_)) {
+    return Failed(std::move(key), "InvalidInput", Utf8Message(merged));
   }
-  auto seq = WriteFinding(stored.seq, merged, text, stored.customer_fields);
+  if (document_text_.size() > max_finding_bytes_) {
+    return Failed(std::move(key), "FindingSizeExceeded",
+                  SizeMessage(merged, document_text_.size(), max_finding_bytes_));
+  }
+  auto seq = WriteFinding(stored.seq, merged, document_text_, stored.customer_fields);
   if (!seq) {
     return seq.status();
   }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
   RAMPART_RETURN_IF_ERROR(WriteHistory(stored.seq, now, UpdateSource::kBatchImportFindings, actor,
                                        false, DiffFindings(*previous, merged)));
-  RAMPART_RETURN_IF_ERROR(WriteEvent(merged, text, now));
+  RAMPART_RETURN_IF_ERROR(WriteEvent(merged, document_text_, now));
   return ImportResult{std::move(key), ImportOutcome::kUpdated, "", ""};
 }
 
 Result<std::int64_t> SqliteFindingStore::WriteFinding(std::int64_t seq, const Json& finding,
-                                                      const std::string& text,
+                                                      std::string_view text,
                                                       std::uint32_t customer_fields) {
   auto statement = db_->Prepare(seq == 0 ? kInsertFinding : kUpdateFinding);
   if (!statement) {
@@ -362,11 +374,15 @@ Status SqliteFindingStore::WriteHistory(std::int64_t seq, TimePoint now, UpdateS
   insert.BindText(3, UpdateSourceName(source));
   insert.BindText(4, identity);
   insert.BindInt64(5, created ? 1 : 0);
-  insert.BindText(6, created ? "[]" : ChangesJson(changes).dump());
+  std::string updates = "[]";
+  if (!created && !WriteJson(ChangesJson(changes), updates)) {
+    return Internal("a finding change holds text that is not valid UTF-8");
+  }
+  insert.BindText(6, updates);
   return insert.Run();
 }
 
-Status SqliteFindingStore::WriteEvent(const Json& finding, const std::string& text, TimePoint now) {
+Status SqliteFindingStore::WriteEvent(const Json& finding, std::string_view text, TimePoint now) {
   auto statement = db_->Prepare(kInsertEvent);
   if (!statement) {
     return statement.status();
@@ -375,7 +391,8 @@ Status SqliteFindingStore::WriteEvent(const Json& finding, const std::string& te
   Statement& insert = **statement;
   insert.BindText(1, event_id);
   insert.BindInt64(2, ToUnixMicros(now));
-  insert.BindText(3, BuildImportedEvent(finding, text, event_id, now));
+  WriteImportedEvent(finding, text, event_id, now, event_text_);
+  insert.BindTextNoCopy(3, event_text_);
   return insert.Run();
 }
 
@@ -440,18 +457,20 @@ Result<std::optional<UnprocessedFinding>> SqliteFindingStore::UpdateOne(
   if (changes.empty()) {
     return std::optional<UnprocessedFinding>();
   }
-  const std::string text = finding.dump();
-  if (text.size() > max_finding_bytes_) {
-    return UnprocessedFinding{std::move(key), "FindingSizeExceeded",
-                              SizeMessage(finding, text.size(), max_finding_bytes_)};
+  if (!WriteJson(finding, document_text_)) {
+    return UnprocessedFinding{std::move(key), "InvalidInput", Utf8Message(finding)};
   }
-  auto seq = WriteFinding((*stored)->seq, finding, text, fields);
+  if (document_text_.size() > max_finding_bytes_) {
+    return UnprocessedFinding{std::move(key), "FindingSizeExceeded",
+                              SizeMessage(finding, document_text_.size(), max_finding_bytes_)};
+  }
+  auto seq = WriteFinding((*stored)->seq, finding, document_text_, fields);
   if (!seq) {
     return seq.status();
   }
   RAMPART_RETURN_IF_ERROR(
       WriteHistory(*seq, now, UpdateSource::kBatchUpdateFindings, actor, false, changes));
-  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, text, now));
+  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, document_text_, now));
   return std::optional<UnprocessedFinding>();
 }
 

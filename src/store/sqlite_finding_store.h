@@ -72,18 +72,21 @@ class SqliteFindingStore final : public FindingStore {
 
   // Writes a finding's row (inserting when `seq` is 0), its side-table rows, a history
   // record and an outbox event; returns the finding's sequence number.
-  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, const std::string& text,
+  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, std::string_view text,
                                     std::uint32_t customer_fields);
   Status WriteSideTables(std::int64_t seq, const Json& finding);
   Status WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
                       std::string_view identity, bool created,
                       const std::vector<FieldChange>& changes);
-  Status WriteEvent(const Json& finding, const std::string& text, TimePoint now);
+  Status WriteEvent(const Json& finding, std::string_view text, TimePoint now);
 
   std::unique_ptr<sqlite::Database> db_;
   const Clock* clock_;
   std::mt19937_64 random_;
   std::size_t max_finding_bytes_;
+  // Reused for every finding written, so large texts are not allocated per finding.
+  std::string document_text_;
+  std::string event_text_;
 };
 
 }  // namespace rampart::store

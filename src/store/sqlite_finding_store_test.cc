@@ -166,6 +166,16 @@ TEST_F(StoreTest, NonObjectFindingFails) {
   EXPECT_THAT(summary.results[0].message, HasSubstr("must be a JSON object"));
 }
 
+TEST_F(StoreTest, InvalidUtf8FindingFails) {
+  Json finding = TrivyAlpineFindings().at(0);
+  finding["ProductFields"]["broken"] = std::string("caf\xc3");
+  const ImportSummary summary = Import({finding, AsrFinding("cis-4.1.finding.json")});
+  EXPECT_EQ(summary.failed, 1u);
+  EXPECT_EQ(summary.created, 1u);
+  EXPECT_EQ(summary.results[0].error_code, "InvalidInput");
+  EXPECT_THAT(summary.results[0].message, HasSubstr("not valid UTF-8"));
+}
+
 TEST_F(StoreTest, OversizedFindingFails) {
   Json finding = TrivyAlpineFindings().at(0);
   finding["ProductFields"]["padding"] = std::string(300 * 1024, 'x');
