@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 
 #include "core/clock.h"
@@ -70,11 +71,12 @@ class SqliteFindingStore final : public FindingStore {
                                                       const FindingIdentifier& identifier,
                                                       std::string_view actor, TimePoint now);
 
-  // Writes a finding's row (inserting when `seq` is 0), its side-table rows, a history
-  // record and an outbox event; returns the finding's sequence number.
-  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, std::string_view text,
-                                    std::uint32_t customer_fields);
-  Status WriteSideTables(std::int64_t seq, const Json& finding);
+  // Writes a finding's row (inserting when `seq` is 0) and its side-table rows; `previous`
+  // is the stored version of an existing finding. Returns the finding's sequence number.
+  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, const Json* previous,
+                                    std::string_view text, std::uint32_t customer_fields);
+  Status WriteSideTables(std::int64_t seq, const Json& finding, const Json* previous);
+  Status DeleteSideRows(std::string_view sql, const std::set<std::string>& keys, std::int64_t seq);
   Status WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
                       std::string_view identity, bool created,
                       const std::vector<FieldChange>& changes);
