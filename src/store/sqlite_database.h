@@ -26,6 +26,9 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   void BindText(int index, std::string_view text);
+  // Binds without copying: `text` must stay valid until the statement is reset. For large
+  // values, where the copy would cost as much as the insert.
+  void BindTextNoCopy(int index, std::string_view text);
   void BindInt64(int index, std::int64_t value);
   void BindDouble(int index, double value);
   void BindNull(int index);

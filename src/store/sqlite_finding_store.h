@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 
 #include "core/clock.h"
@@ -70,20 +71,24 @@ class SqliteFindingStore final : public FindingStore {
                                                       const FindingIdentifier& identifier,
                                                       std::string_view actor, TimePoint now);
 
-  // Writes a finding's row (inserting when `seq` is 0), its side-table rows, a history
-  // record and an outbox event; returns the finding's sequence number.
-  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, const std::string& text,
-                                    std::uint32_t customer_fields);
-  Status WriteSideTables(std::int64_t seq, const Json& finding);
+  // Writes a finding's row (inserting when `seq` is 0) and its side-table rows; `previous`
+  // is the stored version of an existing finding. Returns the finding's sequence number.
+  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, const Json* previous,
+                                    std::string_view text, std::uint32_t customer_fields);
+  Status WriteSideTables(std::int64_t seq, const Json& finding, const Json* previous);
+  Status DeleteSideRows(std::string_view sql, const std::set<std::string>& keys, std::int64_t seq);
   Status WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
                       std::string_view identity, bool created,
                       const std::vector<FieldChange>& changes);
-  Status WriteEvent(const Json& finding, const std::string& text, TimePoint now);
+  Status WriteEvent(const Json& finding, std::string_view text, TimePoint now);
 
   std::unique_ptr<sqlite::Database> db_;
   const Clock* clock_;
   std::mt19937_64 random_;
   std::size_t max_finding_bytes_;
+  // Reused for every finding written, so large texts are not allocated per finding.
+  std::string document_text_;
+  std::string event_text_;
 };
 
 }  // namespace rampart::store

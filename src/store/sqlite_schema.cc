@@ -46,23 +46,23 @@ CREATE INDEX findings_generator_id ON findings (generator_id, updated_at);
 CREATE INDEX findings_updated_at ON findings (updated_at);
 CREATE INDEX findings_created_at ON findings (created_at);
 
+-- Resources[] and Vulnerabilities[] as rows, keyed for the lookups that filters make:
+-- findings by resource type, by resource id and by vulnerability id.
 CREATE TABLE finding_resources (
+  type TEXT NOT NULL,
   finding_seq INTEGER NOT NULL,
   position INTEGER NOT NULL,
-  type TEXT NOT NULL,
   id TEXT NOT NULL,
-  PRIMARY KEY (finding_seq, position)
+  PRIMARY KEY (type, finding_seq, position)
 ) WITHOUT ROWID;
-CREATE INDEX finding_resources_type ON finding_resources (type, finding_seq);
 CREATE INDEX finding_resources_id ON finding_resources (id, finding_seq);
 
 CREATE TABLE finding_vulnerabilities (
+  vulnerability_id TEXT NOT NULL,
   finding_seq INTEGER NOT NULL,
   position INTEGER NOT NULL,
-  vulnerability_id TEXT NOT NULL,
-  PRIMARY KEY (finding_seq, position)
+  PRIMARY KEY (vulnerability_id, finding_seq, position)
 ) WITHOUT ROWID;
-CREATE INDEX finding_vulnerabilities_id ON finding_vulnerabilities (vulnerability_id, finding_seq);
 
 -- Every accepted change, in the shape of Security Hub's finding history. `updates` is a
 -- JSON array of {"UpdatedField", "OldValue", "NewValue"}.
