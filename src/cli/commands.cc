@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include "cli/pattern_command.h"
 #include "cli/vuln_command.h"
 
 namespace rampart::cli {
@@ -7,6 +8,7 @@ namespace rampart::cli {
 void RegisterCommands(CLI::App& app, int& exit_code) {
   AddRunCommand(app, exit_code);
   AddIngestCommands(app, exit_code);
+  AddPatternCommands(app, exit_code);
   AddVulnCommands(app, exit_code);
   AddOperationsCommands(app, exit_code);
 }

@@ -13,6 +13,7 @@
 #include "cli/pattern_command.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "pattern/event_reader.h"
 #include "pattern/matcher.h"
 #include "pattern/rule_banks.h"
 #include "pattern/synthetic_rules.h"

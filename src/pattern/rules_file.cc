@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <regex>
+#include <utility>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -74,7 +75,9 @@ bool ConvertValue(const YAML::Node& node, Json& out) {
 
 // Follows a JSON path such as "$.detail.state[0]" (as AppendMember and AppendIndex write
 // it) through YAML nodes; returns the 1-based line of the deepest node reached.
-int LineOfPath(YAML::Node node, std::string_view path) {
+int LineOfPath(const YAML::Node& root, std::string_view path) {
+  YAML::Node node;
+  node.reset(root);
   int line = node.Mark().line + 1;
   std::size_t i = path.rfind('$', 0) == 0 ? 1 : 0;
   while (i < path.size() && node.IsDefined()) {
@@ -83,7 +86,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
       std::size_t end = path.find_first_of(".[", i + 1);
       end = end == std::string_view::npos ? path.size() : end;
       if (node.IsMap()) {
-        next = node[std::string(path.substr(i + 1, end - i - 1))];
+        next.reset(std::as_const(node)[std::string(path.substr(i + 1, end - i - 1))]);
       }
       i = end;
     } else if (path[i] == '[' && i + 1 < path.size() && path[i + 1] == '"') {
@@ -96,7 +99,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
         name += path[k];
       }
       if (node.IsMap()) {
-        next = node[name];
+        next.reset(std::as_const(node)[name]);
       }
       i = k + 2;
     } else if (path[i] == '[') {
@@ -104,7 +107,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
       std::size_t index = 0;
       std::from_chars(path.data() + i + 1, path.data() + end, index);
       if (node.IsSequence() && index < node.size()) {
-        next = node[index];
+        next.reset(std::as_const(node)[index]);
       }
       i = end == std::string_view::npos ? path.size() : end + 1;
     } else {
@@ -113,7 +116,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
     if (!next.IsDefined() || next.IsNull()) {
       break;
     }
-    node = next;
+    node.reset(next);  // rebinds; assigning a YAML::Node would overwrite the tree
     line = node.Mark().line + 1;
   }
   return line;
