@@ -93,10 +93,6 @@ std::vector<CvssScore> CvssScores(const AdvisoryDatabase& database, const Vulner
   return scores;
 }
 
-std::vector<std::string> PackageNames(const Inventory& inventory, const VulnerabilityMatch& match) {
-  return AdvisoryNames(inventory.packages[match.package]);
-}
-
 // Returns the highest fixed version, the one that leaves every matching range.
 std::string HighestFix(const Package& package, const std::vector<std::string>& fixes) {
   const auto ecosystem = ParseEcosystem(package.ecosystem);
@@ -123,70 +119,81 @@ std::string HighestFix(const Package& package, const std::vector<std::string>& f
   return best_text;
 }
 
-Json VulnerabilityDetails(const AdvisoryDatabase& database, const Inventory& inventory,
-                          const VulnerabilityMatch& match, const std::string& fixed) {
-  const Package& package = inventory.packages[match.package];
+// Builds Vulnerabilities[0] by moving values into place, since nlohmann's initializer
+// lists copy every nested value.
+Json VulnerabilityDetails(const AdvisoryDatabase& database, const Package& package,
+                          const VulnerabilityMatch& match, const std::string& fixed,
+                          const std::vector<CvssScore>& scores) {
   const Advisory& first = database.advisory(match.advisories.front());
 
-  Json vulnerable_package = {
-      {"Name", package.name}, {"Version", package.version}, {"PackageManager", package.ecosystem}};
+  Json vulnerable_package = Json::object();
+  vulnerable_package["Name"] = package.name;
+  vulnerable_package["Version"] = package.version;
+  vulnerable_package["PackageManager"] = package.ecosystem;
   if (!fixed.empty()) {
     vulnerable_package["FixedInVersion"] = fixed;
     vulnerable_package["Remediation"] =
         Truncate(fmt::format("Upgrade {} to {} or later", package.name, fixed), kMaxRecommendation);
   }
 
-  Json references = Json::array();
+  std::vector<std::string> references;
+  std::vector<std::string_view> related;
   for (std::size_t index : match.advisories) {
-    references.push_back(
-        fmt::format("https://osv.dev/vulnerability/{}", database.advisory(index).id));
-    for (const std::string& url : database.advisory(index).references) {
+    const Advisory& advisory = database.advisory(index);
+    references.push_back("https://osv.dev/vulnerability/" + advisory.id);
+    for (const std::string& url : advisory.references) {
       if (std::find(references.begin(), references.end(), url) == references.end()) {
         references.push_back(url);
       }
     }
-  }
-
-  Json related = Json::array();
-  for (std::size_t index : match.advisories) {
-    for (const std::string& id : database.RelatedIds(index)) {
+    for (std::string_view id : database.RelatedIds(index)) {
       if (std::find(related.begin(), related.end(), id) == related.end()) {
         related.push_back(id);
       }
     }
   }
 
-  Json cvss = Json::array();
-  for (const CvssScore& score : CvssScores(database, match, PackageNames(inventory, match))) {
-    cvss.push_back({{"Version", score.version},
-                    {"BaseScore", score.base_score},
-                    {"BaseVector", score.vector},
-                    {"Source", "OSV"}});
+  Json details = Json::object();
+  details["Id"] = match.vulnerability_id;
+  if (!related.empty()) {
+    Json ids = Json::array();
+    for (std::string_view id : related) {
+      ids.push_back(std::string(id));
+    }
+    details["RelatedVulnerabilities"] = std::move(ids);
   }
+  details["VulnerablePackages"] = Json::array();
+  details["VulnerablePackages"].push_back(std::move(vulnerable_package));
 
+  Json vendor = Json::object();
+  vendor["Name"] = "OSV";
+  vendor["Url"] = "https://osv.dev/vulnerability/" + first.id;
+  if (!first.published.empty()) {
+    vendor["VendorCreatedAt"] = first.published;
+  }
+  if (!first.modified.empty()) {
+    vendor["VendorUpdatedAt"] = first.modified;
+  }
+  details["Vendor"] = std::move(vendor);
+
+  if (!scores.empty()) {
+    Json cvss = Json::array();
+    for (const CvssScore& score : scores) {
+      Json entry = Json::object();
+      entry["Version"] = score.version;
+      entry["BaseScore"] = score.base_score;
+      entry["BaseVector"] = score.vector;
+      entry["Source"] = "OSV";
+      cvss.push_back(std::move(entry));
+    }
+    details["Cvss"] = std::move(cvss);
+  }
   std::string fix_available = "NO";
   if (!match.fixed_versions.empty()) {
     fix_available = match.has_unfixed_range ? "PARTIAL" : "YES";
   }
-  Json details = {
-      {"Id", match.vulnerability_id},
-      {"VulnerablePackages", Json::array({vulnerable_package})},
-      {"Vendor",
-       {{"Name", "OSV"}, {"Url", fmt::format("https://osv.dev/vulnerability/{}", first.id)}}},
-      {"FixAvailable", fix_available},
-      {"ReferenceUrls", references}};
-  if (!related.empty()) {
-    details["RelatedVulnerabilities"] = related;
-  }
-  if (!cvss.empty()) {
-    details["Cvss"] = cvss;
-  }
-  if (!first.published.empty()) {
-    details["Vendor"]["VendorCreatedAt"] = first.published;
-  }
-  if (!first.modified.empty()) {
-    details["Vendor"]["VendorUpdatedAt"] = first.modified;
-  }
+  details["FixAvailable"] = std::move(fix_available);
+  details["ReferenceUrls"] = std::move(references);
   return details;
 }
 
@@ -201,8 +208,12 @@ Json ErrorToJson(const ScanError& error) {
 
 }  // namespace
 
-SeverityChoice ChooseSeverity(const AdvisoryDatabase& database, const VulnerabilityMatch& match,
-                              const std::vector<std::string>& package_names) {
+namespace {
+
+// ChooseSeverity with the match's CVSS scores already computed.
+SeverityChoice PickSeverity(const AdvisoryDatabase& database, const VulnerabilityMatch& match,
+                            const std::vector<std::string>& package_names,
+                            const std::vector<CvssScore>& scores) {
   std::optional<finding::SeverityLabel> best;
   std::string original;
   const auto consider = [&](std::string_view rating) {
@@ -226,13 +237,20 @@ SeverityChoice ChooseSeverity(const AdvisoryDatabase& database, const Vulnerabil
   }
 
   std::optional<double> highest;
-  for (const CvssScore& score : CvssScores(database, match, package_names)) {
+  for (const CvssScore& score : scores) {
     highest = std::max(highest.value_or(0.0), score.base_score);
   }
   if (highest.has_value()) {
     return {std::string(SeverityForScore(*highest)), fmt::format("CVSS {:.1f}", *highest)};
   }
   return {"MEDIUM", "UNKNOWN"};
+}
+
+}  // namespace
+
+SeverityChoice ChooseSeverity(const AdvisoryDatabase& database, const VulnerabilityMatch& match,
+                              const std::vector<std::string>& package_names) {
+  return PickSeverity(database, match, package_names, CvssScores(database, match, package_names));
 }
 
 std::string VulnProductArn(const FindingOptions& options) {
@@ -251,64 +269,70 @@ Json BuildFinding(const AdvisoryDatabase& database, const Inventory& inventory,
   const Advisory& first = database.advisory(match.advisories.front());
   const std::string now = FormatTimestamp(options.clock->Now());
   const std::string fixed = HighestFix(package, match.fixed_versions);
-  const SeverityChoice severity = ChooseSeverity(database, match, AdvisoryNames(package));
+  const std::vector<std::string> names = AdvisoryNames(package);
+  const std::vector<CvssScore> scores = CvssScores(database, match, names);
+  const SeverityChoice severity = PickSeverity(database, match, names, scores);
+  const std::string& summary = first.summary.empty() ? first.id : first.summary;
 
-  const std::string summary = first.summary.empty() ? first.id : first.summary;
-  std::string description = first.details.empty() ? summary : first.details;
-  std::string recommendation =
+  Json finding = Json::object();
+  finding["SchemaVersion"] = "2018-10-08";
+  finding["Id"] = VulnFindingId(inventory.artifact, package, match.vulnerability_id);
+  finding["ProductArn"] = VulnProductArn(options);
+  finding["ProductName"] = "Vulnerabilities";
+  finding["CompanyName"] = "Rampart";
+  finding["GeneratorId"] = "rampart-vuln/" + match.vulnerability_id;
+  finding["AwsAccountId"] = options.aws_account_id;
+  finding["Types"] = Json::array({"Software and Configuration Checks/Vulnerabilities/CVE"});
+  finding["CreatedAt"] = now;
+  finding["UpdatedAt"] = now;
+  finding["Severity"]["Label"] = severity.label;
+  finding["Severity"]["Original"] = severity.original;
+  finding["Title"] = Truncate(fmt::format("{} in {} {}: {}", match.vulnerability_id, package.name,
+                                          package.version, summary),
+                              kMaxTitle);
+  finding["Description"] =
+      Truncate(first.details.empty() ? summary : first.details, kMaxDescription);
+  finding["Remediation"]["Recommendation"]["Text"] = Truncate(
       fixed.empty()
-          ? fmt::format("No fixed version of {} is known for {}; watch {} for a fix.", package.name,
-                        match.vulnerability_id,
-                        fmt::format("https://osv.dev/vulnerability/{}", first.id))
-          : fmt::format("Upgrade {} from {} to {} or later.", package.name, package.version, fixed);
+          ? fmt::format("No fixed version of {} is known for {}; watch "
+                        "https://osv.dev/vulnerability/{} for a fix.",
+                        package.name, match.vulnerability_id, first.id)
+          : fmt::format("Upgrade {} from {} to {} or later.", package.name, package.version, fixed),
+      kMaxRecommendation);
 
-  Json product_fields = {{"rampart/vuln/Artifact", inventory.artifact},
-                         {"rampart/vuln/Ecosystem", package.ecosystem},
-                         {"rampart/vuln/Package", package.name},
-                         {"rampart/vuln/InstalledVersion", package.version},
-                         {"rampart/vuln/Location", package.location}};
+  Json& fields = finding["ProductFields"];
+  fields["rampart/vuln/Artifact"] = inventory.artifact;
+  fields["rampart/vuln/Ecosystem"] = package.ecosystem;
+  fields["rampart/vuln/Package"] = package.name;
+  fields["rampart/vuln/InstalledVersion"] = package.version;
+  fields["rampart/vuln/Location"] = package.location;
   if (!fixed.empty()) {
-    product_fields["rampart/vuln/FixedInVersion"] = fixed;
+    fields["rampart/vuln/FixedInVersion"] = fixed;
   }
   if (!package.purl.empty()) {
-    product_fields["rampart/vuln/Purl"] = package.purl;
+    fields["rampart/vuln/Purl"] = package.purl;
   }
   std::string advisory_ids;
   for (std::size_t index : match.advisories) {
     advisory_ids += (advisory_ids.empty() ? "" : ",") + database.advisory(index).id;
   }
-  product_fields["rampart/vuln/Advisories"] = advisory_ids;
+  fields["rampart/vuln/Advisories"] = std::move(advisory_ids);
 
-  Json finding = {
-      {"SchemaVersion", "2018-10-08"},
-      {"Id", VulnFindingId(inventory.artifact, package, match.vulnerability_id)},
-      {"ProductArn", VulnProductArn(options)},
-      {"ProductName", "Vulnerabilities"},
-      {"CompanyName", "Rampart"},
-      {"GeneratorId", "rampart-vuln/" + match.vulnerability_id},
-      {"AwsAccountId", options.aws_account_id},
-      {"Types", Json::array({"Software and Configuration Checks/Vulnerabilities/CVE"})},
-      {"CreatedAt", now},
-      {"UpdatedAt", now},
-      {"Severity", {{"Label", severity.label}, {"Original", severity.original}}},
-      {"Title", Truncate(fmt::format("{} in {} {}: {}", match.vulnerability_id, package.name,
-                                     package.version, summary),
-                         kMaxTitle)},
-      {"Description", Truncate(std::move(description), kMaxDescription)},
-      {"Remediation",
-       {{"Recommendation", {{"Text", Truncate(std::move(recommendation), kMaxRecommendation)}}}}},
-      {"ProductFields", product_fields},
-      {"Resources", Json::array({{{"Type", "Other"},
-                                  {"Id", inventory.artifact},
-                                  {"Partition", options.partition},
-                                  {"Region", options.region},
-                                  {"Details",
-                                   {{"Other",
-                                     {{"Format", inventory.format},
-                                      {"Package", package.name},
-                                      {"Version", package.version}}}}}}})},
-      {"Vulnerabilities", Json::array({VulnerabilityDetails(database, inventory, match, fixed)})},
-  };
+  Json resource = Json::object();
+  resource["Type"] = "Other";
+  resource["Id"] = inventory.artifact;
+  resource["Partition"] = options.partition;
+  resource["Region"] = options.region;
+  Json& other = resource["Details"]["Other"];
+  other["Format"] = inventory.format;
+  other["Package"] = package.name;
+  other["Version"] = package.version;
+  finding["Resources"] = Json::array();
+  finding["Resources"].push_back(std::move(resource));
+
+  finding["Vulnerabilities"] = Json::array();
+  finding["Vulnerabilities"].push_back(
+      VulnerabilityDetails(database, package, match, fixed, scores));
   finding::Normalize(finding);
   return finding;
 }

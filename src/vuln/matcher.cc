@@ -1,8 +1,6 @@
 #include "vuln/matcher.h"
 
 #include <algorithm>
-#include <map>
-#include <set>
 
 #include "vuln/range_match.h"
 #include "vuln/version.h"
@@ -27,19 +25,25 @@ void MatchPackage(const AdvisoryDatabase& database, const Inventory& inventory, 
         {Describe(package), package.location, "", ecosystem.status().message()});
     return;
   }
-  const std::string& version = AdvisoryVersion(package);
-  if (auto parsed = ParseVersion(ecosystem->scheme, version); !parsed) {
-    result.errors.push_back({Describe(package), package.location, "", parsed.status().message()});
+  const auto installed = InstalledVersion::Parse(ecosystem->scheme, AdvisoryVersion(package));
+  if (!installed) {
+    result.errors.push_back(
+        {Describe(package), package.location, "", installed.status().message()});
     return;
   }
 
-  std::map<std::string, VulnerabilityMatch> by_vulnerability;
-  std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+  // A package has a handful of candidates, so flat vectors beat node-based containers.
+  std::vector<VulnerabilityMatch> by_vulnerability;
+  std::vector<Candidate> seen;
   for (const std::string& name : AdvisoryNames(package)) {
     for (const Candidate& candidate : database.Candidates(package.ecosystem, name)) {
-      if (!seen.emplace(candidate.advisory, candidate.affected).second) {
+      const auto same = [&](const Candidate& other) {
+        return other.advisory == candidate.advisory && other.affected == candidate.affected;
+      };
+      if (std::any_of(seen.begin(), seen.end(), same)) {
         continue;
       }
+      seen.push_back(candidate);
       const Advisory& advisory = database.advisory(candidate.advisory);
       const AffectedPackage& entry = advisory.affected[candidate.affected];
       const std::size_t colon = entry.ecosystem.find(':');
@@ -50,7 +54,7 @@ void MatchPackage(const AdvisoryDatabase& database, const Inventory& inventory, 
         continue;
       }
 
-      auto match = MatchAffectedPackage(entry, ecosystem->scheme, version);
+      auto match = MatchAffectedPackage(entry, *installed);
       if (!match) {
         result.errors.push_back(
             {Describe(package), package.location, advisory.id, match.status().message()});
@@ -59,10 +63,16 @@ void MatchPackage(const AdvisoryDatabase& database, const Inventory& inventory, 
       if (!match->affected) {
         continue;
       }
-      const std::string& id = database.VulnerabilityId(candidate.advisory);
-      VulnerabilityMatch& merged = by_vulnerability[id];
-      merged.package = index;
-      merged.vulnerability_id = id;
+      const std::string_view id = database.VulnerabilityId(candidate.advisory);
+      auto merged_it = std::find_if(
+          by_vulnerability.begin(), by_vulnerability.end(),
+          [&](const VulnerabilityMatch& match) { return match.vulnerability_id == id; });
+      if (merged_it == by_vulnerability.end()) {
+        merged_it = by_vulnerability.insert(by_vulnerability.end(), VulnerabilityMatch{});
+        merged_it->package = index;
+        merged_it->vulnerability_id = std::string(id);
+      }
+      VulnerabilityMatch& merged = *merged_it;
       if (std::find(merged.advisories.begin(), merged.advisories.end(), candidate.advisory) ==
           merged.advisories.end()) {
         merged.advisories.push_back(candidate.advisory);
@@ -73,7 +83,11 @@ void MatchPackage(const AdvisoryDatabase& database, const Inventory& inventory, 
       merged.has_unfixed_range = merged.has_unfixed_range || match->has_unfixed_range;
     }
   }
-  for (auto& [id, match] : by_vulnerability) {
+  std::sort(by_vulnerability.begin(), by_vulnerability.end(),
+            [](const VulnerabilityMatch& a, const VulnerabilityMatch& b) {
+              return a.vulnerability_id < b.vulnerability_id;
+            });
+  for (VulnerabilityMatch& match : by_vulnerability) {
     std::sort(match.advisories.begin(), match.advisories.end());
     result.matches.push_back(std::move(match));
   }
@@ -83,6 +97,7 @@ void MatchPackage(const AdvisoryDatabase& database, const Inventory& inventory, 
 
 MatchResult MatchInventory(const AdvisoryDatabase& database, const Inventory& inventory) {
   MatchResult result;
+  result.matches.reserve(inventory.packages.size());
   for (std::size_t i = 0; i < inventory.packages.size(); ++i) {
     MatchPackage(database, inventory, i, result);
   }
