@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include "cli/pattern_command.h"
+#include "cli/posture_command.h"
 #include "cli/vuln_command.h"
 
 namespace rampart::cli {
@@ -10,6 +11,7 @@ void RegisterCommands(CLI::App& app, int& exit_code) {
   AddIngestCommands(app, exit_code);
   AddPatternCommands(app, exit_code);
   AddVulnCommands(app, exit_code);
+  AddPostureCommands(app, exit_code);
   AddOperationsCommands(app, exit_code);
 }
 
