@@ -2,9 +2,6 @@
 
 namespace rampart::cli {
 
-void RegisterCommands(CLI::App& app, int& exit_code) {
-  (void)app;
-  (void)exit_code;
-}
+void RegisterCommands(CLI::App& app, int& exit_code) { AddOperationsCommands(app, exit_code); }
 
 }  // namespace rampart::cli

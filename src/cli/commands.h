@@ -12,5 +12,7 @@ void RegisterCommands(CLI::App& app, int& exit_code);
 
 void AddIngestCommands(CLI::App& app, int& exit_code);
 void AddFindingsCommands(CLI::App& app, int& exit_code);
+// remediations, audit and token.
+void AddOperationsCommands(CLI::App& app, int& exit_code);
 
 }  // namespace rampart::cli

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "finding/validate.h"
+#include "ingest/finding_fields.h"
 #include "ingest/readers.h"
 
 namespace rampart::ingest {
@@ -21,10 +22,27 @@ const Reader* FindReader(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+
+// Bounds on what a rejection message repeats from its finding, so that a 100 MB value
+// never turns into a 100 MB message.
+constexpr std::size_t kMaxIdInMessage = 200;
+constexpr std::size_t kMaxRejectionMessage = 4096;
+
+}  // namespace
+
 void AddFinding(Json finding, const std::string& path, ReadResult& result) {
   auto problems = finding::ValidateFinding(finding, path);
   if (!problems.empty()) {
-    result.rejected.push_back({path, finding::DescribeProblems(finding, problems)});
+    if (finding.is_object()) {
+      const auto id = finding.find("Id");
+      if (id != finding.end() && id->is_string() &&
+          id->get_ref<const std::string&>().size() > kMaxIdInMessage) {
+        *id = Truncate(id->get_ref<const std::string&>(), kMaxIdInMessage);
+      }
+    }
+    result.rejected.push_back(
+        {path, Truncate(finding::DescribeProblems(finding, problems), kMaxRejectionMessage)});
     return;
   }
   finding::Normalize(finding);

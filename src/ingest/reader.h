@@ -10,6 +10,10 @@
 #include "core/json.h"
 #include "core/status.h"
 
+namespace simdjson::dom {
+class element;
+}  // namespace simdjson::dom
+
 namespace rampart::ingest {
 
 // A finding inside a report that could not be accepted, with where it was and why.
@@ -37,9 +41,12 @@ struct ReadOptions {
 
 // The input of a reader: the raw text and, when the whole text is one JSON value, that
 // value parsed. Line-oriented formats (Falco, JSON lines) get `document` == nullptr.
+// ReadReport fills `document` only for readers whose NeedsDocument() returns true, and
+// `dom` (the same value parsed by simdjson) for every reader of a single JSON value.
 struct Input {
   std::string_view text;
   const Json* document = nullptr;
+  const simdjson::dom::element* dom = nullptr;
 };
 
 // One input format. Implementations are stateless and thread-safe.
@@ -57,6 +64,11 @@ class Reader {
   // result.rejected and the others are still read; a report that is not of this format at
   // all returns an error.
   virtual Status Read(const Input& input, const ReadOptions& options, ReadResult& result) const = 0;
+
+  // Returns false when Detect and Read use `Input::dom` (parsing `text` themselves when it is
+  // null) and never `Input::document`; ReadReport then skips building the nlohmann document,
+  // which costs more than reading a large report from simdjson's DOM.
+  virtual bool NeedsDocument() const { return true; }
 };
 
 // Returns every reader, in detection order (more specific formats first).

@@ -1,0 +1,71 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+#include "core/yaml.h"
+
+namespace rampart {
+namespace {
+
+Result<Config> Parse(const std::string& yaml) {
+  auto document = ParseYaml(yaml, "/etc/rampart/rampart.yaml");
+  EXPECT_TRUE(document.has_value());
+  return ParseConfig(*document, "/etc/rampart/rampart.yaml");
+}
+
+TEST(Config, EmptyFileGivesDefaults) {
+  auto config = Parse("");
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->store, "sqlite:rampart.db");
+  EXPECT_EQ(config->server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(*config->SqlitePath(), "/etc/rampart/rampart.db");
+}
+
+TEST(Config, ReadsSourcesAndRemediation) {
+  auto config = Parse(R"(
+store: sqlite:data/hub.db
+rules: rules.yaml
+sources:
+  - path: reports
+  - path: kube-bench.json
+    format: kube-bench
+remediation:
+  allow:
+    namespaces: [payments]
+server:
+  listen: 0.0.0.0:9443
+  read_timeout: 5s
+)");
+  ASSERT_TRUE(config.has_value()) << config.status().ToString();
+  ASSERT_EQ(config->sources.size(), 2u);
+  EXPECT_EQ(config->sources[1].format, "kube-bench");
+  EXPECT_EQ(config->remediation.allow.namespaces[0], "payments");
+  EXPECT_EQ(config->server.read_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(config->Resolve(config->rules), "/etc/rampart/rules.yaml");
+}
+
+TEST(Config, UnknownKeyIsAnError) {
+  auto config = Parse("stor: sqlite:x.db\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.status().message().find("stor: unknown key"), std::string::npos);
+}
+
+TEST(Config, NestedUnknownKeyNamesPath) {
+  auto config = Parse("server:\n  tls:\n    certificate: a.pem\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.status().message().find("server.tls.certificate"), std::string::npos);
+}
+
+TEST(Config, TlsNeedsCertAndKey) {
+  auto config = Parse("server:\n  tls:\n    cert: a.pem\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.status().message().find("cert and key"), std::string::npos);
+}
+
+TEST(Config, RejectsUnknownStore) {
+  auto config = Parse("store: mysql://x\n");
+  ASSERT_FALSE(config.has_value());
+}
+
+}  // namespace
+}  // namespace rampart

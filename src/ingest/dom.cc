@@ -1,0 +1,172 @@
+#include "ingest/dom.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace rampart::ingest {
+
+namespace {
+
+// The accessors below copy each value out with get(), which keeps GCC's dangling-pointer
+// analysis quiet where value_unsafe() on a temporary result does not.
+bool AsObject(simdjson::dom::element element, simdjson::dom::object& object) {
+  return element.get_object().get(object) == simdjson::SUCCESS;
+}
+
+bool AsArray(simdjson::dom::element element, simdjson::dom::array& array) {
+  return element.get_array().get(array) == simdjson::SUCCESS;
+}
+
+}  // namespace
+
+Node Node::operator[](std::string_view key) const {
+  simdjson::dom::object object;
+  if (!present_ || !AsObject(element_, object)) {
+    return Node();
+  }
+  simdjson::dom::element value;
+  if (object.at_key(key).get(value) != simdjson::SUCCESS) {
+    return Node();
+  }
+  return Node(value);
+}
+
+std::string_view Node::String() const {
+  std::string_view text;
+  if (!present_ || element_.get_string().get(text) != simdjson::SUCCESS) {
+    return {};
+  }
+  return text;
+}
+
+std::optional<double> Node::Number() const {
+  if (!IsNumber()) {
+    return std::nullopt;
+  }
+  double value = 0;
+  if (element_.get_double().get(value) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::vector<Node> Node::Items() const {
+  std::vector<Node> items;
+  simdjson::dom::array array;
+  if (!present_ || !AsArray(element_, array)) {
+    return items;
+  }
+  items.reserve(array.size());
+  for (const simdjson::dom::element child : array) {
+    items.emplace_back(child);
+  }
+  return items;
+}
+
+std::size_t Node::Size() const {
+  simdjson::dom::array array;
+  simdjson::dom::object object;
+  if (present_ && AsArray(element_, array)) {
+    return array.size();
+  }
+  if (present_ && AsObject(element_, object)) {
+    return object.size();
+  }
+  return 0;
+}
+
+std::vector<std::string_view> Node::Keys() const {
+  std::vector<std::string_view> keys;
+  simdjson::dom::object object;
+  if (!present_ || !AsObject(element_, object)) {
+    return keys;
+  }
+  for (const auto field : object) {
+    keys.push_back(field.key);
+  }
+  return keys;
+}
+
+namespace {
+
+template <typename T>
+T ValueOf(simdjson::simdjson_result<T> result) {
+  T value{};
+  if (std::move(result).get(value) != simdjson::SUCCESS) {
+    return T{};
+  }
+  return value;
+}
+
+Json ElementToJson(simdjson::dom::element element) {
+  switch (element.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+      Json object = Json::object();
+      simdjson::dom::object members;
+      if (AsObject(element, members)) {
+        for (const auto field : members) {
+          object.emplace(std::string(field.key), ElementToJson(field.value));
+        }
+      }
+      return object;
+    }
+    case simdjson::dom::element_type::ARRAY: {
+      Json array = Json::array();
+      simdjson::dom::array items;
+      if (AsArray(element, items)) {
+        array.get_ref<Json::array_t&>().reserve(items.size());
+        for (const simdjson::dom::element child : items) {
+          array.push_back(ElementToJson(child));
+        }
+      }
+      return array;
+    }
+    case simdjson::dom::element_type::STRING:
+      return Json(std::string(ValueOf(element.get_string())));
+    case simdjson::dom::element_type::INT64:
+      return Json(ValueOf(element.get_int64()));
+    case simdjson::dom::element_type::UINT64:
+      return Json(ValueOf(element.get_uint64()));
+    case simdjson::dom::element_type::DOUBLE:
+      return Json(ValueOf(element.get_double()));
+    case simdjson::dom::element_type::BOOL:
+      return Json(ValueOf(element.get_bool()));
+    case simdjson::dom::element_type::NULL_VALUE:
+      return Json(nullptr);
+  }
+  return Json(nullptr);
+}
+
+}  // namespace
+
+Json Node::ToJson() const { return present_ ? ElementToJson(element_) : Json(); }
+
+Status DomDocument::Parse(std::string_view text, std::string_view source) {
+  const std::size_t capacity = std::max<std::size_t>(text.size(), 64);
+  if (parser_.allocate(capacity, kMaxDomDepth) != simdjson::SUCCESS) {
+    return ResourceExhausted(
+        fmt::format("{}: cannot allocate a parser for {} bytes of JSON", source, text.size()));
+  }
+  const auto error = parser_.parse(text.data(), text.size(), true).get(root_);
+  if (error == simdjson::SUCCESS) {
+    return Status::Ok();
+  }
+  // simdjson reports no position; nlohmann's parser does, so it explains the error.
+  auto checked = ParseJson(text, source);
+  if (!checked) {
+    return checked.status();
+  }
+  return InvalidArgument(
+      fmt::format("{}: the JSON cannot be read: {}", source, simdjson::error_message(error)));
+}
+
+Result<Node> ResolveDom(const Input& input, std::string_view source, DomDocument& storage) {
+  if (input.dom != nullptr) {
+    return Node(*input.dom);
+  }
+  RAMPART_RETURN_IF_ERROR(storage.Parse(input.text, source));
+  return storage.root();
+}
+
+}  // namespace rampart::ingest

@@ -1,0 +1,145 @@
+#include "pattern/case_fold.h"
+
+#include <cstdint>
+
+namespace rampart::pattern {
+namespace {
+
+// Maps code points in [first, last] whose offset from `first` has parity `upper_parity` to
+// the next code point: the layout of upper/lower pairs in Latin Extended and Cyrillic.
+struct PairedRange {
+  char32_t first;
+  char32_t last;
+  char32_t upper_parity;
+};
+
+constexpr PairedRange kPairedRanges[] = {
+    {0x0100, 0x012F, 0}, {0x0132, 0x0137, 0}, {0x0139, 0x0148, 1}, {0x014A, 0x0177, 0},
+    {0x0179, 0x017E, 1}, {0x0460, 0x0481, 0}, {0x048A, 0x04BF, 0}, {0x04C1, 0x04CE, 1},
+    {0x04D0, 0x052F, 0}, {0x1E00, 0x1E95, 0}, {0x1EA0, 0x1EFF, 0},
+};
+
+char32_t FoldCodePoint(char32_t c) {
+  if (c >= 'A' && c <= 'Z') {
+    return c + 32;
+  }
+  if (c < 0xC0) {
+    return c;
+  }
+  if (c <= 0xDE) {
+    return c == 0xD7 ? c : c + 32;
+  }
+  if (c == 0x178) {
+    return 0xFF;
+  }
+  for (const PairedRange& range : kPairedRanges) {
+    if (c >= range.first && c <= range.last) {
+      return ((c - range.first) % 2 == range.upper_parity) ? c + 1 : c;
+    }
+  }
+  if (c == 0x386) {
+    return 0x3AC;
+  }
+  if (c >= 0x388 && c <= 0x38A) {
+    return c + 37;
+  }
+  if (c == 0x38C) {
+    return 0x3CC;
+  }
+  if (c == 0x38E || c == 0x38F) {
+    return c + 63;
+  }
+  if ((c >= 0x391 && c <= 0x3A1) || (c >= 0x3A3 && c <= 0x3AB)) {
+    return c + 32;
+  }
+  if (c == 0x3C2) {  // final sigma folds to sigma
+    return 0x3C3;
+  }
+  if (c >= 0x400 && c <= 0x40F) {
+    return c + 80;
+  }
+  if (c >= 0x410 && c <= 0x42F) {
+    return c + 32;
+  }
+  if (c >= 0x531 && c <= 0x556) {
+    return c + 48;
+  }
+  if (c >= 0xFF21 && c <= 0xFF3A) {
+    return c + 32;
+  }
+  return c;
+}
+
+// Decodes one UTF-8 sequence at text[i]; returns its length, or 0 when it is invalid.
+std::size_t DecodeUtf8(std::string_view text, std::size_t i, char32_t& code_point) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+    code_point = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    code_point = lead & 0x0F;
+  } else {
+    return 0;  // four-byte sequences hold no letters that FoldCodePoint maps
+  }
+  if (i + length > text.size()) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) {
+      return 0;
+    }
+    code_point = (code_point << 6) | (byte(i + k) & 0x3F);
+  }
+  return length;
+}
+
+void EncodeUtf8(char32_t c, std::string& out) {
+  if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+  } else {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+  }
+  out += static_cast<char>(0x80 | (c & 0x3F));
+}
+
+}  // namespace
+
+void FoldCase(std::string_view text, std::string& out) {
+  out.clear();
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (static_cast<unsigned char>(c) < 0x80) {
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      ++i;
+      continue;
+    }
+    char32_t code_point = 0;
+    const std::size_t length = DecodeUtf8(text, i, code_point);
+    if (length == 0) {
+      out += c;
+      ++i;
+      continue;
+    }
+    const char32_t folded = FoldCodePoint(code_point);
+    if (folded == code_point) {
+      out.append(text.substr(i, length));
+    } else {
+      EncodeUtf8(folded, out);
+    }
+    i += length;
+  }
+}
+
+std::string FoldCase(std::string_view text) {
+  std::string out;
+  FoldCase(text, out);
+  return out;
+}
+
+}  // namespace rampart::pattern

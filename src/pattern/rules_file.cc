@@ -1,0 +1,303 @@
+#include "pattern/rules_file.h"
+
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <regex>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace rampart::pattern {
+namespace {
+
+// YAML aliases can make a small file expand into a huge document; conversion stops after
+// this many nodes per rule value.
+constexpr std::size_t kMaxNodes = 100000;
+
+// Converts YAML to JSON. Plain scalars that spell a number, a boolean or null become one;
+// quoted scalars stay strings. `budget` counts down the nodes still allowed.
+Json YamlToJson(const YAML::Node& node, std::size_t& budget) {
+  if (budget == 0) {
+    return nullptr;
+  }
+  --budget;
+  switch (node.Type()) {
+    case YAML::NodeType::Sequence: {
+      Json array = Json::array();
+      for (const YAML::Node& element : node) {
+        array.push_back(YamlToJson(element, budget));
+      }
+      return array;
+    }
+    case YAML::NodeType::Map: {
+      Json object = Json::object();
+      for (const auto& entry : node) {
+        object[entry.first.as<std::string>()] = YamlToJson(entry.second, budget);
+      }
+      return object;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& text = node.Scalar();
+      if (node.Tag() == "!") {
+        return text;  // quoted
+      }
+      if (text == "true" || text == "True" || text == "TRUE") {
+        return true;
+      }
+      if (text == "false" || text == "False" || text == "FALSE") {
+        return false;
+      }
+      if (text == "null" || text == "Null" || text == "NULL" || text == "~") {
+        return nullptr;
+      }
+      static const std::regex kNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
+      if (std::regex_match(text, kNumber)) {
+        Result<Json> number = ParseJson(text, "YAML number");
+        if (number && !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
+          return *number;
+        }
+      }
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+// Converts a rule's value, or fails when it expands past kMaxNodes.
+bool ConvertValue(const YAML::Node& node, Json& out) {
+  std::size_t budget = kMaxNodes;
+  out = YamlToJson(node, budget);
+  return budget > 0;
+}
+
+// Follows a JSON path such as "$.detail.state[0]" (as AppendMember and AppendIndex write
+// it) through YAML nodes; returns the 1-based line of the deepest node reached.
+int LineOfPath(YAML::Node node, std::string_view path) {
+  int line = node.Mark().line + 1;
+  std::size_t i = path.rfind('$', 0) == 0 ? 1 : 0;
+  while (i < path.size() && node.IsDefined()) {
+    YAML::Node next;
+    if (path[i] == '.') {
+      std::size_t end = path.find_first_of(".[", i + 1);
+      end = end == std::string_view::npos ? path.size() : end;
+      if (node.IsMap()) {
+        next = node[std::string(path.substr(i + 1, end - i - 1))];
+      }
+      i = end;
+    } else if (path[i] == '[' && i + 1 < path.size() && path[i + 1] == '"') {
+      std::string name;
+      std::size_t k = i + 2;
+      for (; k < path.size() && path[k] != '"'; ++k) {
+        if (path[k] == '\\' && k + 1 < path.size()) {
+          ++k;
+        }
+        name += path[k];
+      }
+      if (node.IsMap()) {
+        next = node[name];
+      }
+      i = k + 2;
+    } else if (path[i] == '[') {
+      const std::size_t end = path.find(']', i);
+      std::size_t index = 0;
+      std::from_chars(path.data() + i + 1, path.data() + end, index);
+      if (node.IsSequence() && index < node.size()) {
+        next = node[index];
+      }
+      i = end == std::string_view::npos ? path.size() : end + 1;
+    } else {
+      break;
+    }
+    if (!next.IsDefined() || next.IsNull()) {
+      break;
+    }
+    node = next;
+    line = node.Mark().line + 1;
+  }
+  return line;
+}
+
+class RulesReader {
+ public:
+  explicit RulesReader(RulesFile& out) : out_(out) {}
+
+  void ReadRule(const YAML::Node& node, const std::string& path);
+
+ private:
+  void Fail(const std::string& rule, std::string path, std::string code, std::string message,
+            int line) {
+    out_.errors.push_back({rule, std::move(path), std::move(code), std::move(message), line});
+  }
+  bool ReadPattern(const YAML::Node& node, const std::string& path, Rule& rule);
+
+  RulesFile& out_;
+  std::map<std::string, std::string> first_path_by_name_;
+};
+
+bool RulesReader::ReadPattern(const YAML::Node& node, const std::string& path, Rule& rule) {
+  const std::string pattern_path = path + ".event_pattern";
+  const int line = node.Mark().line + 1;
+  PatternResult parsed;
+  if (node.IsScalar()) {
+    // EventBridge stores patterns as JSON text; errors point into that text's own paths.
+    parsed = ParsePatternText(node.Scalar());
+    if (parsed) {
+      rule.event_pattern = Json::parse(node.Scalar());
+    }
+  } else if (node.IsMap()) {
+    if (!ConvertValue(node, rule.event_pattern)) {
+      Fail(rule.name, pattern_path, "too_complex",
+           fmt::format("event_pattern expands to more than {} nodes", kMaxNodes), line);
+      return false;
+    }
+    parsed = ParsePattern(rule.event_pattern);
+  } else {
+    Fail(rule.name, pattern_path, "wrong_type",
+         "event_pattern must be an object or a JSON string holding one", line);
+    return false;
+  }
+  if (!parsed) {
+    for (const PatternError& error : parsed.error()) {
+      const int error_line = node.IsMap() ? LineOfPath(node, error.path) : line;
+      Fail(rule.name, pattern_path + error.path.substr(1), std::string(ErrorCodeName(error.code)),
+           error.message, error_line);
+    }
+    return false;
+  }
+  rule.pattern = std::move(*parsed);
+  return true;
+}
+
+void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
+  const int line = node.Mark().line + 1;
+  if (!node.IsMap()) {
+    Fail("", path, "wrong_type", "a rule is a mapping with name, event_pattern and targets",
+         line);
+    return;
+  }
+  Rule rule;
+  rule.line = line;
+  const YAML::Node name = node["name"];
+  if (!name || !name.IsScalar() || name.Scalar().empty()) {
+    Fail("", path + ".name", "missing_field", "every rule needs a non-empty name", line);
+    return;
+  }
+  rule.name = name.Scalar();
+  const auto [previous, inserted] = first_path_by_name_.emplace(rule.name, path);
+  if (!inserted) {
+    Fail(rule.name, path + ".name", "duplicate_name",
+         fmt::format("rule name \"{}\" is already used at {}; rule names must be unique",
+                     rule.name, previous->second),
+         name.Mark().line + 1);
+    return;
+  }
+  bool ok = true;
+  for (const auto& entry : node) {
+    const std::string key = entry.first.as<std::string>();
+    const YAML::Node& value = entry.second;
+    const std::string member = AppendMember(path, key);
+    const int value_line = value.Mark().line + 1;
+    if (key == "name") {
+      continue;
+    }
+    if (key == "description") {
+      if (value.IsScalar()) {
+        rule.description = value.Scalar();
+      } else if (!value.IsNull()) {
+        Fail(rule.name, member, "wrong_type", "description must be a string", value_line);
+        ok = false;
+      }
+    } else if (key == "state") {
+      const std::string state = value.IsScalar() ? value.Scalar() : "";
+      if (state != "ENABLED" && state != "DISABLED") {
+        Fail(rule.name, member, "invalid_state",
+             fmt::format("state \"{}\" is not ENABLED or DISABLED", state), value_line);
+        ok = false;
+      }
+      rule.enabled = state != "DISABLED";
+    } else if (key == "event_pattern") {
+      ok = ReadPattern(value, path, rule) && ok;
+    } else if (key == "targets") {
+      if (!value.IsSequence()) {
+        Fail(rule.name, member, "wrong_type", "targets must be a list", value_line);
+        ok = false;
+      } else if (!ConvertValue(value, rule.targets)) {
+        Fail(rule.name, member, "too_complex",
+             fmt::format("targets expand to more than {} nodes", kMaxNodes), value_line);
+        ok = false;
+      }
+    } else if (!ConvertValue(value, rule.extra[key])) {
+      Fail(rule.name, member, "too_complex",
+           fmt::format("{} expands to more than {} nodes", key, kMaxNodes), value_line);
+      ok = false;
+    }
+  }
+  if (!node["event_pattern"]) {
+    Fail(rule.name, path + ".event_pattern", "missing_field",
+         "every rule needs an event_pattern", line);
+    ok = false;
+  }
+  if (ok) {
+    out_.rules.push_back(std::move(rule));
+  }
+}
+
+}  // namespace
+
+std::string RuleError::ToString(std::string_view source) const {
+  std::string where = line > 0 ? fmt::format("{}:{}", source, line) : std::string(source);
+  std::string who = rule.empty() ? "" : fmt::format("rule \"{}\": ", rule);
+  return fmt::format("{}: {}{}: {} [{}]", where, who, path, message, code);
+}
+
+RulesFile ParseRulesFile(std::string_view text) {
+  RulesFile file;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& error) {
+    file.errors.push_back({"", "$", "invalid_yaml",
+                           fmt::format("the file is not valid YAML or JSON: {}", error.msg),
+                           error.mark.line + 1});
+    return file;
+  }
+  YAML::Node list = root;
+  std::string path = "$";
+  if (root.IsMap() && root["rules"]) {
+    list = root["rules"];
+    path = "$.rules";
+  }
+  if (root.IsNull()) {
+    return file;  // an empty file holds no rules
+  }
+  if (!list.IsSequence()) {
+    file.errors.push_back({"", path, "wrong_type",
+                           "a rules file is a list of rules, or a mapping with a \"rules\" list",
+                           list.Mark().line + 1});
+    return file;
+  }
+  RulesReader reader(file);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    try {
+      reader.ReadRule(list[i], AppendIndex(path, i));
+    } catch (const YAML::Exception& error) {
+      file.errors.push_back({"", AppendIndex(path, i), "invalid_yaml", error.msg,
+                             error.mark.line + 1});
+    }
+  }
+  return file;
+}
+
+Status AddEnabledRules(const RulesFile& file, Matcher& matcher) {
+  std::vector<std::pair<std::string, Pattern>> rules;
+  for (const Rule& rule : file.rules) {
+    if (rule.enabled) {
+      rules.emplace_back(rule.name, rule.pattern);
+    }
+  }
+  return matcher.AddRules(rules);
+}
+
+}  // namespace rampart::pattern

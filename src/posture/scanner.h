@@ -1,0 +1,47 @@
+// Runs the posture checks over loaded manifests.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "posture/check.h"
+#include "posture/manifest.h"
+#include "posture/standard.h"
+
+namespace rampart::posture {
+
+struct ScanOptions {
+  // The namespace of objects without metadata.namespace, as `kubectl apply -n` would give.
+  std::string default_namespace = "default";
+  // Runs only the checks of this standard; every check when unset. For pss-restricted, the
+  // baseline checks the restricted level replaces are left out, as the admission does.
+  std::optional<Standard> standard;
+};
+
+// The verdict of one check on one subject.
+struct CheckResult {
+  const Check* check = nullptr;
+  Subject subject;
+  Outcome outcome;
+  // "Kind/namespace/name"; objects that occur twice with the same identity get "#FILE" added,
+  // so each keeps its own finding.
+  std::string resource_id;
+};
+
+struct ScanReport {
+  std::vector<CheckResult> results;
+  std::size_t workloads = 0;  // objects with a pod template
+  std::size_t objects = 0;
+  std::vector<std::string> warnings;  // duplicate objects and workloads without a pod spec
+};
+
+// Evaluates every selected check on every subject it applies to. Results come in object order
+// and, per object, in check order; namespace results follow the objects.
+ScanReport ScanManifests(const ManifestSet& set, const ScanOptions& options = {});
+
+// True when `check` belongs to the selection `standard` stands for.
+bool CheckInStandard(const Check& check, Standard standard);
+
+}  // namespace rampart::posture

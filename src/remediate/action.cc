@@ -1,0 +1,109 @@
+#include "remediate/action.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace rampart::remediate {
+
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower_a = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i])));
+    const auto lower_b = static_cast<char>(std::tolower(static_cast<unsigned char>(b[i])));
+    if (lower_a != lower_b) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool AllowListed(const std::vector<std::string>& list, std::string_view value) {
+  for (const std::string& entry : list) {
+    if (entry == "*" || entry == value) {
+      return true;
+    }
+    if (entry.size() > 1 && entry.back() == '*') {
+      const std::string_view prefix(entry.data(), entry.size() - 1);
+      if (value.substr(0, prefix.size()) == prefix) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool HostAllowListed(const std::vector<std::string>& list, std::string_view host) {
+  if (host.empty()) {
+    return false;
+  }
+  for (const std::string& entry : list) {
+    if (entry == "*" || EqualsIgnoreCase(entry, host)) {
+      return true;
+    }
+    // "*.example.com" matches "a.example.com" but not "example.com" or "badexample.com".
+    if (entry.size() > 2 && entry.substr(0, 2) == "*." && host.size() > entry.size() - 1) {
+      const std::string_view suffix = std::string_view(entry).substr(1);
+      if (EqualsIgnoreCase(host.substr(host.size() - suffix.size()), suffix)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+EnvironmentReader ProcessEnvironment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    return std::string(value);
+  };
+}
+
+Status Action::Rollback(const ActionResult& /*result*/, const ActionContext& /*context*/) {
+  return FailedPrecondition(
+      fmt::format("{}: rollback is not supported by this action; undo the change by hand", Name()));
+}
+
+Status ActionRegistry::Register(std::unique_ptr<Action> action) {
+  const std::string name(action->Name());
+  if (actions_.count(name) != 0) {
+    return Status(StatusCode::kAlreadyExists,
+                  fmt::format("action '{}' is already registered", name));
+  }
+  actions_.emplace(name, std::move(action));
+  return Status::Ok();
+}
+
+Action* ActionRegistry::Find(std::string_view name) const {
+  const auto it = actions_.find(name);
+  return it == actions_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> ActionRegistry::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, action] : actions_) {
+    names.push_back(name);
+  }
+  return names;
+}
+
+std::string BoundOutput(std::string text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) {
+    return text;
+  }
+  const std::size_t dropped = text.size() - max_bytes;
+  text.resize(max_bytes);
+  text += fmt::format("\n[output cut: {} more bytes]", dropped);
+  return text;
+}
+
+}  // namespace rampart::remediate

@@ -1,0 +1,296 @@
+#include "remediate/engine.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/hash.h"
+#include "core/log.h"
+
+namespace rampart::remediate {
+namespace {
+
+using store::Remediation;
+using store::RemediationState;
+
+std::string FirstResourceId(const Json& finding) {
+  const auto resources = finding.find("Resources");
+  if (resources != finding.end() && resources->is_array() && !resources->empty()) {
+    return StringOr((*resources)[0], "Id");
+  }
+  return "";
+}
+
+// Loop prevention: suppressed, archived and resolved findings never trigger a remediation.
+std::string SkipReason(const Json& finding) {
+  if (StringOr(finding, "RecordState") == "ARCHIVED") {
+    return "the finding is archived";
+  }
+  const Json* workflow = FindPath(finding, "Workflow.Status");
+  if (workflow != nullptr && workflow->is_string()) {
+    if (*workflow == "SUPPRESSED") {
+      return "the finding is suppressed";
+    }
+    if (*workflow == "RESOLVED") {
+      return "the finding is resolved";
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> MergeAllowList(const std::vector<std::string>& rule,
+                                        const std::vector<std::string>& global) {
+  return rule.empty() ? global : rule;
+}
+
+}  // namespace
+
+std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding) {
+  const std::string index = std::to_string(target_index);
+  return StableId({rule, index, StringOr(finding, "ProductArn"), StringOr(finding, "Id"),
+                   StringOr(finding, "UpdatedAt")},
+                  40);
+}
+
+std::chrono::microseconds Backoff(int attempt, std::chrono::microseconds initial,
+                                  std::chrono::microseconds max, std::mt19937_64& random) {
+  const int doublings = std::clamp(attempt - 1, 0, 30);
+  const double full = std::min(static_cast<double>(initial.count()) * (1u << doublings),
+                               static_cast<double>(max.count()));
+  std::uniform_real_distribution<double> jitter(0.0, full / 2);
+  return std::chrono::microseconds(static_cast<std::int64_t>(full / 2 + jitter(random)));
+}
+
+Engine::Engine(store::RemediationStore& remediations, store::AuditLog& audit,
+               const ActionRegistry& actions, ActionContext base_context, EngineHooks hooks,
+               std::uint64_t seed)
+    : remediations_(remediations),
+      audit_(audit),
+      actions_(actions),
+      base_context_(std::move(base_context)),
+      hooks_(std::move(hooks)),
+      random_(seed) {}
+
+Status Engine::SetPolicies(std::vector<RemediationPolicy> policies) {
+  std::map<std::string, RemediationPolicy> by_name;
+  for (auto& policy : policies) {
+    for (std::size_t i = 0; i < policy.targets.size(); ++i) {
+      const Target& target = policy.targets[i];
+      const Action* action = actions_.Find(target.action);
+      if (action == nullptr) {
+        return InvalidArgument(
+            fmt::format("rule \"{}\": targets[{}]: unknown action \"{}\"; known actions: {}",
+                        policy.rule, i, target.action, fmt::join(actions_.Names(), ", ")));
+      }
+      RAMPART_RETURN_IF_ERROR(
+          action->Validate(target.params)
+              .WithContext(fmt::format("rule \"{}\": targets[{}]", policy.rule, i)));
+    }
+    std::string name = policy.rule;
+    by_name.emplace(std::move(name), std::move(policy));
+  }
+  policies_ = std::move(by_name);
+  return Status::Ok();
+}
+
+Result<PlanReport> Engine::PlanEvent(const Json& event,
+                                     const std::vector<std::string>& matched_rules) {
+  PlanReport report;
+  const Json* findings = FindPath(event, "detail.findings");
+  if (findings == nullptr || !findings->is_array()) {
+    return report;
+  }
+  for (const std::string& rule : matched_rules) {
+    const auto policy = policies_.find(rule);
+    if (policy == policies_.end()) {
+      continue;
+    }
+    for (const Json& finding : *findings) {
+      for (std::size_t i = 0; i < policy->second.targets.size(); ++i) {
+        RAMPART_RETURN_IF_ERROR(
+            PlanTarget(policy->second, static_cast<int>(i), finding, event, report));
+      }
+    }
+  }
+  return report;
+}
+
+Status Engine::PlanTarget(const RemediationPolicy& policy, int target_index, const Json& finding,
+                          const Json& event, PlanReport& report) {
+  Remediation record;
+  record.idempotency_key = IdempotencyKey(policy.rule, target_index, finding);
+  record.rule = policy.rule;
+  record.target_index = target_index;
+  record.action = policy.targets[target_index].action;
+  record.params = policy.targets[target_index].params;
+  record.dry_run = policy.guardrails.dry_run;
+  record.product_arn = StringOr(finding, "ProductArn");
+  record.finding_id = StringOr(finding, "Id");
+  record.resource_id = FirstResourceId(finding);
+  record.max_attempts = policy.guardrails.max_attempts;
+  record.finding = finding;
+  record.event = event;
+  const TimePoint now = base_context_.clock->Now();
+  record.next_attempt_at_us = ToUnixMicros(now);
+
+  if (const std::string reason = SkipReason(finding); !reason.empty()) {
+    report.skipped += 1;
+    return Status::Ok();
+  }
+  auto existing = remediations_.GetByKey(record.idempotency_key);
+  if (!existing) {
+    return existing.status();
+  }
+  if (existing->has_value()) {
+    report.duplicates += 1;
+    return Status::Ok();
+  }
+  if (policy.guardrails.cooldown.count() > 0 && !record.resource_id.empty()) {
+    const std::int64_t since = ToUnixMicros(now - policy.guardrails.cooldown);
+    auto recent = remediations_.RecentForResource(policy.rule, record.resource_id, since,
+                                                  record.idempotency_key);
+    if (!recent) {
+      return recent.status();
+    }
+    if (*recent) {
+      report.skipped += 1;
+      Audit("remediation.skipped", record,
+            Json{{"reason", fmt::format("cool-down of {} s on resource {}",
+                                        policy.guardrails.cooldown.count() / 1'000'000,
+                                        record.resource_id)}});
+      return Status::Ok();
+    }
+  }
+  record.state = policy.guardrails.approval_required ? RemediationState::kAwaitingApproval
+                                                     : RemediationState::kPlanned;
+  auto planned = remediations_.Plan(record);
+  if (!planned) {
+    return planned.status();
+  }
+  if (!planned->second) {
+    report.duplicates += 1;
+    return Status::Ok();
+  }
+  report.remediation_ids.push_back(planned->first.id);
+  if (record.state == RemediationState::kAwaitingApproval) {
+    report.awaiting_approval += 1;
+  } else {
+    report.planned += 1;
+  }
+  Audit("remediation.planned", planned->first,
+        Json{{"state", RemediationStateName(record.state)}, {"dry_run", record.dry_run}});
+  return Status::Ok();
+}
+
+Result<RunReport> Engine::RunDue(std::size_t limit) {
+  RunReport report;
+  auto recovered = remediations_.RecoverExpiredLeases();
+  if (!recovered) {
+    return recovered.status();
+  }
+  std::int64_t lease_us = 0;
+  for (const auto& [name, policy] : policies_) {
+    lease_us = std::max<std::int64_t>(lease_us, policy.guardrails.timeout.count());
+  }
+  auto claimed = remediations_.ClaimDue(limit, std::max<std::int64_t>(lease_us, 60'000'000) * 2);
+  if (!claimed) {
+    return claimed.status();
+  }
+  for (Remediation& record : *claimed) {
+    RAMPART_RETURN_IF_ERROR(RunOne(std::move(record), report));
+  }
+  return report;
+}
+
+Result<bool> Engine::HoldForRateLimit(Remediation& record, const Guardrails& guardrails) {
+  if (guardrails.max_actions <= 0) {
+    return false;
+  }
+  const TimePoint now = base_context_.clock->Now();
+  auto started =
+      remediations_.CountStartedSince(record.rule, ToUnixMicros(now - guardrails.window));
+  if (!started) {
+    return started.status();
+  }
+  if (*started <= guardrails.max_actions) {
+    return false;
+  }
+  record.state = RemediationState::kPlanned;
+  record.attempts -= 1;
+  record.started_at.clear();
+  record.next_attempt_at_us =
+      ToUnixMicros(now) + guardrails.window.count() / std::max(1, guardrails.max_actions);
+  RAMPART_RETURN_IF_ERROR(remediations_.Update(record, RemediationState::kRunning));
+  return true;
+}
+
+Status Engine::RunOne(Remediation record, RunReport& report) {
+  const auto policy_it = policies_.find(record.rule);
+  const RemediationPolicy* policy = policy_it == policies_.end() ? nullptr : &policy_it->second;
+  if (policy == nullptr) {
+    return Fail(record, fmt::format("rule \"{}\" is no longer loaded", record.rule), report);
+  }
+  auto held = HoldForRateLimit(record, policy->guardrails);
+  if (!held) {
+    return held.status();
+  }
+  if (*held) {
+    report.deferred += 1;
+    return Status::Ok();
+  }
+  Action* action = actions_.Find(record.action);
+  if (action == nullptr) {
+    return Fail(record, fmt::format("unknown action \"{}\"", record.action), report);
+  }
+  ActionRequest request{record.finding, record.event, record.params, record.dry_run,
+                        record.idempotency_key};
+  Audit("remediation.started", record, Json{{"attempt", record.attempts}});
+  Result<ActionResult> result = action->Run(request, ContextFor(policy->guardrails));
+  return Finish(record, policy, result, action, report);
+}
+
+ActionContext Engine::ContextFor(const Guardrails& guardrails) const {
+  ActionContext context = base_context_;
+  context.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(guardrails.timeout);
+  context.allow.namespaces = MergeAllowList(guardrails.namespaces, base_context_.allow.namespaces);
+  context.allow.repositories =
+      MergeAllowList(guardrails.repositories, base_context_.allow.repositories);
+  context.allow.accounts = MergeAllowList(guardrails.accounts, base_context_.allow.accounts);
+  context.allow.hosts = MergeAllowList(guardrails.hosts, base_context_.allow.hosts);
+  return context;
+}
+
+void Engine::Audit(const std::string& action, const Remediation& record, Json details) {
+  details["remediation_id"] = record.id;
+  details["rule"] = record.rule;
+  details["action"] = record.action;
+  details["idempotency_key"] = record.idempotency_key;
+  details["finding_product_arn"] = record.product_arn;
+  auto appended = audit_.Append(actor_, action, record.finding_id, details);
+  if (!appended) {
+    Logger("remediate")
+        ->error("audit append failed for remediation {}: {}", record.id,
+                appended.status().ToString());
+  }
+}
+
+void Engine::NoteOnFinding(const Remediation& record, const std::string& text,
+                           const std::string& workflow_status) {
+  if (!hooks_.update_finding) {
+    return;
+  }
+  FindingUpdate update;
+  update.note_text = text.substr(0, 512);
+  update.note_updated_by = actor_;
+  if (!workflow_status.empty()) {
+    update.workflow_status = workflow_status;
+  }
+  const Status status = hooks_.update_finding(record.finding, update);
+  if (!status.ok()) {
+    Logger("remediate")
+        ->warn("cannot update finding {} for remediation {}: {}", record.finding_id, record.id,
+               status.ToString());
+  }
+}
+
+}  // namespace rampart::remediate

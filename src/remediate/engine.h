@@ -1,0 +1,109 @@
+// The remediation engine: plans one remediation per (rule, target, finding) from routed
+// events, applies each rule's guardrails, runs due remediations with retries, verifies fixes
+// and writes every step to the audit log.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "remediate/action.h"
+#include "remediate/policy.h"
+#include "store/audit_log.h"
+#include "store/remediation_store.h"
+
+namespace rampart::remediate {
+
+// Checks a fix: returns true when the problem is gone. Errors mean the check itself could
+// not run.
+using Verifier = std::function<Result<bool>(const VerifySpec& spec, const Json& finding,
+                                            const ActionContext& context)>;
+
+// Publishes an event (EventBridge envelope) so that rules can route it, such as
+// "Rampart Remediation Failed".
+using EventEmitter = std::function<Status(const Json& event)>;
+
+struct EngineHooks {
+  FindingUpdater update_finding;  // customer updates: notes, workflow status
+  EventEmitter emit_event;
+  Verifier verify;
+};
+
+// What PlanEvent did with one event.
+struct PlanReport {
+  int planned = 0;
+  int awaiting_approval = 0;
+  int duplicates = 0;  // the idempotency key was planned before
+  int skipped = 0;     // loop prevention or cool-down
+  std::vector<std::int64_t> remediation_ids;
+};
+
+// What RunDue did.
+struct RunReport {
+  int succeeded = 0;
+  int verified = 0;
+  int failed = 0;
+  int retried = 0;
+  int rolled_back = 0;
+  int deferred = 0;  // held back by a rate limit
+};
+
+// Returns the idempotency key of one planned action: the same (rule, target, finding
+// version) always gives the same key, so a re-delivered event plans nothing new, and a
+// customer update (which leaves UpdatedAt alone) does not re-trigger a rule.
+std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding);
+
+// Returns the exponential back-off before attempt `attempt` + 1: initial * 2^(attempt-1),
+// at most `max`, with equal jitter (half fixed, half uniform) from `random`.
+std::chrono::microseconds Backoff(int attempt, std::chrono::microseconds initial,
+                                  std::chrono::microseconds max, std::mt19937_64& random);
+
+// Thread-compatible: one thread drives an Engine; several processes may share the stores.
+class Engine {
+ public:
+  Engine(store::RemediationStore& remediations, store::AuditLog& audit,
+         const ActionRegistry& actions, ActionContext base_context, EngineHooks hooks,
+         std::uint64_t seed);
+
+  // Replaces the policies, by rule name. Targets naming an unknown action, or with invalid
+  // parameters, are an error naming the rule and target; the old policies stay in force.
+  Status SetPolicies(std::vector<RemediationPolicy> policies);
+
+  // Plans the targets of every rule in `matched_rules` for every finding in the event's
+  // detail.findings.
+  Result<PlanReport> PlanEvent(const Json& event, const std::vector<std::string>& matched_rules);
+
+  // Runs up to `limit` due remediations to completion (success, retry scheduled, or failure).
+  Result<RunReport> RunDue(std::size_t limit);
+
+  const std::string& actor() const { return actor_; }
+
+ private:
+  Status PlanTarget(const RemediationPolicy& policy, int target_index, const Json& finding,
+                    const Json& event, PlanReport& report);
+  Status RunOne(store::Remediation record, RunReport& report);
+  Result<bool> HoldForRateLimit(store::Remediation& record, const Guardrails& guardrails);
+  Status Finish(store::Remediation& record, const RemediationPolicy* policy,
+                const Result<ActionResult>& result, Action* action, RunReport& report);
+  Status Fail(store::Remediation& record, const std::string& error, RunReport& report);
+  ActionContext ContextFor(const Guardrails& guardrails) const;
+  void Audit(const std::string& action, const store::Remediation& record, Json details);
+  void NoteOnFinding(const store::Remediation& record, const std::string& text,
+                     const std::string& workflow_status);
+
+  store::RemediationStore& remediations_;
+  store::AuditLog& audit_;
+  const ActionRegistry& actions_;
+  ActionContext base_context_;
+  EngineHooks hooks_;
+  std::mt19937_64 random_;
+  std::map<std::string, RemediationPolicy> policies_;
+  std::string actor_ = "rampart";
+};
+
+}  // namespace rampart::remediate

@@ -1,0 +1,73 @@
+#include "remediate/policy.h"
+
+#include <gtest/gtest.h>
+
+namespace rampart::remediate {
+namespace {
+
+TEST(Policy, DefaultsToDryRun) {
+  auto policy = ParsePolicy(Json{{"name", "r"}, {"targets", {{{"action", "exec"}}}}});
+  ASSERT_TRUE(policy.has_value());
+  EXPECT_TRUE(policy->guardrails.dry_run);
+  EXPECT_FALSE(policy->guardrails.approval_required);
+  ASSERT_EQ(policy->targets.size(), 1u);
+  EXPECT_EQ(policy->targets[0].action, "exec");
+}
+
+TEST(Policy, ReadsGuardrails) {
+  const Json rule = Json::parse(R"({
+    "name": "bump", "mode": "enforce",
+    "guardrails": {"approval": true, "max_actions": 5, "window": "1h", "cooldown": "30m",
+                   "max_attempts": 4, "timeout": "90s",
+                   "allow": {"namespaces": ["payments"], "hosts": ["hooks.example.com"]}},
+    "verify": {"command": ["/usr/bin/true"]},
+    "targets": [{"action": "exec", "params": {"argv": ["/bin/true"]}}]
+  })");
+  auto policy = ParsePolicy(rule);
+  ASSERT_TRUE(policy.has_value()) << policy.status().ToString();
+  const Guardrails& g = policy->guardrails;
+  EXPECT_FALSE(g.dry_run);
+  EXPECT_TRUE(g.approval_required);
+  EXPECT_EQ(g.max_actions, 5);
+  EXPECT_EQ(g.window, std::chrono::hours(1));
+  EXPECT_EQ(g.cooldown, std::chrono::minutes(30));
+  EXPECT_EQ(g.max_attempts, 4);
+  EXPECT_EQ(g.timeout, std::chrono::seconds(90));
+  ASSERT_EQ(g.namespaces.size(), 1u);
+  EXPECT_EQ(g.namespaces[0], "payments");
+  EXPECT_TRUE(policy->verify.enabled());
+  EXPECT_EQ(policy->targets[0].params["argv"][0], "/bin/true");
+}
+
+TEST(Policy, InlineParametersBesideAction) {
+  auto policy = ParsePolicy(
+      Json::parse(R"({"name": "r", "targets": [{"action": "webhook", "url": "https://x"}]})"));
+  ASSERT_TRUE(policy.has_value());
+  EXPECT_EQ(policy->targets[0].params["url"], "https://x");
+}
+
+TEST(Policy, RejectsUnknownMode) {
+  auto policy = ParsePolicy(Json{{"name", "r"}, {"mode", "yolo"}});
+  ASSERT_FALSE(policy.has_value());
+  EXPECT_NE(policy.status().message().find("rule \"r\": mode"), std::string::npos);
+}
+
+TEST(Policy, RejectsBadDuration) {
+  auto policy = ParsePolicy(Json{{"name", "r"}, {"guardrails", {{"cooldown", "soon"}}}});
+  ASSERT_FALSE(policy.has_value());
+  EXPECT_NE(policy.status().message().find("cooldown"), std::string::npos);
+}
+
+TEST(Policy, RejectsTargetWithoutAction) {
+  auto policy = ParsePolicy(Json::parse(R"({"name": "r", "targets": [{"params": {}}]})"));
+  ASSERT_FALSE(policy.has_value());
+  EXPECT_NE(policy.status().message().find("targets[0]"), std::string::npos);
+}
+
+TEST(Policy, RejectsEmptyVerify) {
+  auto policy = ParsePolicy(Json{{"name", "r"}, {"verify", Json::object()}});
+  ASSERT_FALSE(policy.has_value());
+}
+
+}  // namespace
+}  // namespace rampart::remediate

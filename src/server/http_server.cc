@@ -1,0 +1,343 @@
+#include "server/http_server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/log.h"
+
+namespace rampart::server {
+namespace {
+
+constexpr std::size_t kThreads = 64;
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> segments;
+  std::stringstream stream(path);
+  std::string segment;
+  while (std::getline(stream, segment, '/')) {
+    if (!segment.empty()) {
+      segments.push_back(segment);
+    }
+  }
+  return segments;
+}
+
+const char* ScopeName(Scope scope) {
+  switch (scope) {
+    case Scope::kNone:
+      return "";
+    case Scope::kRead:
+      return "read";
+    case Scope::kImport:
+      return "import";
+    case Scope::kUpdate:
+      return "update";
+    case Scope::kApprove:
+      return "approve";
+    case Scope::kAdmin:
+      return "admin";
+  }
+  return "admin";
+}
+
+std::string ErrorCodeFor(int status) {
+  switch (status) {
+    case 400:
+      return "InvalidInput";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "AccessDenied";
+    case 404:
+      return "NotFound";
+    case 405:
+      return "MethodNotAllowed";
+    case 408:
+      return "RequestTimeout";
+    case 413:
+      return "PayloadTooLarge";
+    case 429:
+      return "TooManyRequests";
+    default:
+      return status >= 500 ? "InternalError" : "Error";
+  }
+}
+
+}  // namespace
+
+ApiResponse ApiResponse::Json(int status, const rampart::Json& body) {
+  ApiResponse response;
+  response.status = status;
+  response.body = body.dump(-1, ' ', false, rampart::Json::error_handler_t::replace);
+  return response;
+}
+
+ApiResponse ApiResponse::Error(int status, const std::string& code, const std::string& message) {
+  return Json(status, rampart::Json{{"Code", code}, {"Message", message}});
+}
+
+Result<std::pair<std::string, int>> ParseListenAddress(const std::string& listen) {
+  std::string host;
+  std::string port_text;
+  if (!listen.empty() && listen.front() == '[') {
+    const auto close = listen.find("]:");
+    if (close == std::string::npos) {
+      return InvalidArgument(fmt::format("invalid listen address \"{}\": use [::1]:8080", listen));
+    }
+    host = listen.substr(1, close - 1);
+    port_text = listen.substr(close + 2);
+  } else {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+      return InvalidArgument(fmt::format(
+          "invalid listen address \"{}\": use HOST:PORT such as 127.0.0.1:8080", listen));
+    }
+    host = listen.substr(0, colon);
+    port_text = listen.substr(colon + 1);
+  }
+  char* end = nullptr;
+  const long port = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || port < 0 || port > 65535) {
+    return InvalidArgument(fmt::format("invalid port in listen address \"{}\"", listen));
+  }
+  return std::make_pair(host.empty() ? std::string("0.0.0.0") : host, static_cast<int>(port));
+}
+
+HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
+                       MetricsRegistry& metrics, const Clock& clock)
+    : config_(config),
+      tokens_(tokens),
+      metrics_(metrics),
+      clock_(clock),
+      limiter_(config.requests_per_second, config.burst, clock) {
+  if (!config_.tls.cert.empty()) {
+    server_ = std::make_unique<httplib::SSLServer>(
+        config_.tls.cert.c_str(), config_.tls.key.c_str(),
+        config_.tls.client_ca.empty() ? nullptr : config_.tls.client_ca.c_str());
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+  server_->new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+  server_->set_read_timeout(config_.read_timeout.count(), 0);
+  server_->set_write_timeout(config_.write_timeout.count(), 0);
+  server_->set_keep_alive_timeout(5);
+  server_->set_payload_max_length(config_.max_body_bytes);
+  server_->set_error_handler([](const httplib::Request&, httplib::Response& response) {
+    if (response.body.empty()) {
+      const std::string message =
+          response.status == 413 ? "the request body is larger than the server's limit"
+                                 : fmt::format("the request failed with HTTP {}", response.status);
+      response.set_content(
+          rampart::Json{{"Code", ErrorCodeFor(response.status)}, {"Message", message}}.dump(),
+          "application/json");
+    }
+  });
+  auto dispatch = [this](const httplib::Request& request, httplib::Response& response) {
+    Dispatch(request, response);
+  };
+  server_->Get(".*", dispatch);
+  server_->Post(".*", dispatch);
+  server_->Put(".*", dispatch);
+  server_->Delete(".*", dispatch);
+  server_->Patch(".*", dispatch);
+
+  Route("GET", "/healthz", Scope::kNone, [](const ApiRequest&) {
+    return ApiResponse::Json(200, rampart::Json{{"status", "ok"}});
+  });
+  Route("GET", "/readyz", Scope::kNone, [this](const ApiRequest&) {
+    const std::string problem = readiness_ ? readiness_() : "";
+    if (problem.empty()) {
+      return ApiResponse::Json(200, rampart::Json{{"status", "ready"}});
+    }
+    return ApiResponse::Json(503, rampart::Json{{"status", "not ready"}, {"reason", problem}});
+  });
+  Route("GET", "/metrics", Scope::kRead, [this](const ApiRequest&) {
+    ApiResponse response;
+    response.body = metrics_.Render();
+    response.content_type = "text/plain; version=0.0.4";
+    return response;
+  });
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(const std::string& method, const std::string& pattern, Scope scope,
+                       Handler handler) {
+  routes_.push_back(RouteEntry{method, SplitPath(pattern), scope, std::move(handler)});
+}
+
+void HttpServer::Static(const std::string& path, std::string body, std::string content_type) {
+  auto shared_body = std::make_shared<std::string>(std::move(body));
+  Route("GET", path, Scope::kNone, [shared_body, content_type](const ApiRequest&) {
+    ApiResponse response;
+    response.body = *shared_body;
+    response.content_type = content_type;
+    return response;
+  });
+}
+
+const HttpServer::RouteEntry* HttpServer::Match(const std::string& method, const std::string& path,
+                                                std::map<std::string, std::string>& params,
+                                                bool& path_known) const {
+  const std::vector<std::string> segments = SplitPath(path);
+  path_known = false;
+  for (const RouteEntry& route : routes_) {
+    if (route.segments.size() != segments.size()) {
+      continue;
+    }
+    std::map<std::string, std::string> found;
+    bool matched = true;
+    for (std::size_t i = 0; i < segments.size() && matched; ++i) {
+      const std::string& expected = route.segments[i];
+      if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
+        found[expected.substr(1, expected.size() - 2)] = segments[i];
+      } else {
+        matched = expected == segments[i];
+      }
+    }
+    if (!matched) {
+      continue;
+    }
+    path_known = true;
+    if (route.method == method) {
+      params = std::move(found);
+      return &route;
+    }
+  }
+  return nullptr;
+}
+
+ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope,
+                                  std::string& token_name) {
+  const std::string header = request.get_header_value("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.rfind(kBearer, 0) != 0) {
+    ApiResponse response = ApiResponse::Error(
+        401, "Unauthorized", "missing bearer token: send Authorization: Bearer TOKEN");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"rampart\"");
+    return response;
+  }
+  auto info = tokens_.Authenticate(header.substr(kBearer.size()));
+  if (!info) {
+    Logger("server")->error("token lookup failed: {}", info.status().ToString());
+    return ApiResponse::Error(503, "ServiceUnavailable", "the token store is not available");
+  }
+  if (!info->has_value()) {
+    ApiResponse response =
+        ApiResponse::Error(401, "Unauthorized", "the bearer token is unknown or revoked");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return response;
+  }
+  token_name = (*info)->name;
+  if (!(*info)->HasScope(ScopeName(scope))) {
+    return ApiResponse::Error(
+        403, "AccessDenied",
+        fmt::format("token \"{}\" lacks the {} scope", token_name, ScopeName(scope)));
+  }
+  if (!limiter_.Allow(token_name)) {
+    const double wait = limiter_.RetryAfterSeconds(token_name);
+    ApiResponse response = ApiResponse::Error(
+        429, "TooManyRequests", fmt::format("rate limit of token \"{}\" reached", token_name));
+    response.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(wait))));
+    return response;
+  }
+  return ApiResponse{0, "", "", {}};
+}
+
+void HttpServer::Dispatch(const httplib::Request& request, httplib::Response& response) {
+  const auto started = std::chrono::steady_clock::now();
+  ApiRequest api;
+  api.method = request.method;
+  api.path = request.path;
+  bool path_known = false;
+  const RouteEntry* route = Match(request.method, request.path, api.path_params, path_known);
+  ApiResponse result;
+  std::string route_label = route == nullptr ? "unmatched" : "";
+  if (route == nullptr) {
+    result = path_known ? ApiResponse::Error(
+                              405, "MethodNotAllowed",
+                              fmt::format("{} is not allowed on {}", request.method, request.path))
+                        : ApiResponse::Error(404, "NotFound",
+                                             fmt::format("no such resource: {}", request.path));
+  } else {
+    for (const auto& segment : route->segments) {
+      route_label += "/" + segment;
+    }
+    result = route->scope == Scope::kNone ? ApiResponse{0, "", "", {}}
+                                          : Authorize(request, route->scope, api.token_name);
+    if (result.status == 0) {
+      api.body = request.body;
+      api.content_type = request.get_header_value("Content-Type");
+      for (const auto& [key, value] : request.params) {
+        api.query.emplace(key, value);
+      }
+      try {
+        result = route->handler(api);
+      } catch (const std::exception& error) {
+        Logger("server")->error("{} {} failed: {}", request.method, request.path, error.what());
+        result = ApiResponse::Error(500, "InternalError", "the request failed inside the server");
+      }
+    }
+  }
+  response.status = result.status;
+  for (const auto& [name, value] : result.headers) {
+    response.set_header(name, value);
+  }
+  response.set_content(result.body, result.content_type);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  Record(route_label, result.status, seconds);
+}
+
+void HttpServer::Record(const std::string& route, int status, double seconds) {
+  metrics_
+      .GetCounter("rampart_http_requests_total", "HTTP requests by route and status.",
+                  {{"route", route}, {"status", std::to_string(status)}})
+      .Increment();
+  metrics_
+      .GetHistogram("rampart_http_request_duration_seconds", "HTTP request latency.",
+                    {{"route", route}})
+      .Observe(seconds);
+}
+
+Status HttpServer::Start() {
+  auto address = ParseListenAddress(config_.listen);
+  if (!address) {
+    return address.status();
+  }
+  if (!server_->is_valid()) {
+    return InvalidArgument(
+        fmt::format("cannot load TLS certificate {} or key {}", config_.tls.cert, config_.tls.key));
+  }
+  if (address->second == 0) {
+    port_ = server_->bind_to_any_port(address->first);
+  } else {
+    port_ = server_->bind_to_port(address->first, address->second) ? address->second : -1;
+  }
+  if (port_ <= 0) {
+    return Unavailable(
+        fmt::format("cannot listen on {}: the address is in use or not local", config_.listen));
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  for (int i = 0; i < 500 && !server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  Logger("server")->info("listening on {}:{}{}", address->first, port_,
+                         config_.tls.cert.empty() ? "" : " (TLS)");
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (thread_.joinable()) {
+    server_->stop();
+    thread_.join();
+    Logger("server")->info("stopped");
+  }
+}
+
+}  // namespace rampart::server

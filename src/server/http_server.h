@@ -1,0 +1,108 @@
+// The HTTP front of Rampart: routes with bearer-token authentication and scopes, body size
+// limits, per-token rate limits, timeouts, TLS, and request metrics.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/config.h"
+#include "core/json.h"
+#include "core/metrics.h"
+#include "server/rate_limiter.h"
+#include "store/token_store.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace rampart::server {
+
+// What a handler sees of a request.
+struct ApiRequest {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> path_params;  // from {name} segments of the route
+  std::multimap<std::string, std::string> query;
+  std::string body;
+  std::string content_type;
+  std::string token_name;  // the authenticated token; every change records it
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static ApiResponse Json(int status, const rampart::Json& body);
+  // An error in the shape {"Code": ..., "Message": ...}, as AWS APIs answer.
+  static ApiResponse Error(int status, const std::string& code, const std::string& message);
+};
+
+using Handler = std::function<ApiResponse(const ApiRequest&)>;
+
+// Scope of a route: none for health checks, otherwise one of the token scopes.
+enum class Scope { kNone, kRead, kImport, kUpdate, kApprove, kAdmin };
+
+// Readiness: returns an empty string when ready, otherwise why not (shown by /readyz).
+using ReadinessCheck = std::function<std::string()>;
+
+// An HTTP(S) server. Routes are added before Start; Start binds and serves on a thread pool.
+class HttpServer {
+ public:
+  HttpServer(const ServerConfig& config, store::TokenStore& tokens, MetricsRegistry& metrics,
+             const Clock& clock = DefaultClock());
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Adds a route. `pattern` is a path whose segments may be {name} placeholders.
+  void Route(const std::string& method, const std::string& pattern, Scope scope, Handler handler);
+
+  // Serves `body` (with its content type) at GET `path` without authentication: the console's
+  // static assets.
+  void Static(const std::string& path, std::string body, std::string content_type);
+
+  void SetReadinessCheck(ReadinessCheck check) { readiness_ = std::move(check); }
+
+  // Binds the configured address (port 0 picks a free port) and serves in the background.
+  Status Start();
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  struct RouteEntry {
+    std::string method;
+    std::vector<std::string> segments;
+    Scope scope;
+    Handler handler;
+  };
+  void Dispatch(const httplib::Request& request, httplib::Response& response);
+  ApiResponse Authorize(const httplib::Request& request, Scope scope, std::string& token_name);
+  const RouteEntry* Match(const std::string& method, const std::string& path,
+                          std::map<std::string, std::string>& params, bool& path_known) const;
+  void Record(const std::string& route, int status, double seconds);
+
+  ServerConfig config_;
+  store::TokenStore& tokens_;
+  MetricsRegistry& metrics_;
+  const Clock& clock_;
+  RateLimiter limiter_;
+  std::unique_ptr<httplib::Server> server_;
+  std::vector<RouteEntry> routes_;
+  ReadinessCheck readiness_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+// Splits "host:port" (IPv6 as "[::1]:8080"); the error names the value.
+Result<std::pair<std::string, int>> ParseListenAddress(const std::string& listen);
+
+}  // namespace rampart::server

@@ -1,0 +1,174 @@
+#include "server/http_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace rampart::server {
+namespace {
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (std::filesystem::temp_directory_path() /
+           ("rampart_http_" + std::to_string(::getpid()) + ".db"))
+              .string();
+    Remove();
+    tokens_ = std::move(*store::TokenStore::Open(db_));
+    read_token_ = *tokens_->Create("reader", {"read"});
+    admin_token_ = *tokens_->Create("admin", {"admin"});
+  }
+  void TearDown() override {
+    server_.reset();
+    tokens_.reset();
+    Remove();
+  }
+  void Remove() {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(db_ + suffix);
+    }
+  }
+
+  void StartServer(ServerConfig config = {}) {
+    config.listen = "127.0.0.1:0";
+    server_ = std::make_unique<HttpServer>(config, *tokens_, metrics_);
+    server_->Route("POST", "/v1/echo/{name}", Scope::kImport, [](const ApiRequest& request) {
+      return ApiResponse::Json(200, Json{{"name", request.path_params.at("name")},
+                                         {"token", request.token_name},
+                                         {"bytes", request.body.size()}});
+    });
+    ASSERT_TRUE(server_->Start().ok());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  }
+
+  httplib::Headers Bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+
+  std::string db_;
+  std::unique_ptr<store::TokenStore> tokens_;
+  std::string read_token_;
+  std::string admin_token_;
+  MetricsRegistry metrics_;
+  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(HttpServerTest, HealthNeedsNoToken) {
+  StartServer();
+  auto response = client_->Get("/healthz");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST_F(HttpServerTest, MissingTokenIs401) {
+  StartServer();
+  auto response = client_->Get("/metrics");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 401);
+  EXPECT_EQ(Json::parse(response->body)["Code"], "Unauthorized");
+  EXPECT_TRUE(response->has_header("WWW-Authenticate"));
+}
+
+TEST_F(HttpServerTest, UnknownTokenIs401) {
+  StartServer();
+  auto response = client_->Get("/metrics", Bearer("rmp_nope"));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 401);
+}
+
+TEST_F(HttpServerTest, MissingScopeIs403) {
+  StartServer();
+  auto response = client_->Post("/v1/echo/x", Bearer(read_token_), "{}", "application/json");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 403);
+  EXPECT_NE(response->body.find("import"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, RouteParamsAndTokenName) {
+  StartServer();
+  auto response = client_->Post("/v1/echo/alpha", Bearer(admin_token_), "abc", "text/plain");
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200);
+  const Json body = Json::parse(response->body);
+  EXPECT_EQ(body["name"], "alpha");
+  EXPECT_EQ(body["token"], "admin");
+  EXPECT_EQ(body["bytes"], 3);
+}
+
+TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethod405) {
+  StartServer();
+  auto missing = client_->Get("/v1/nothing", Bearer(admin_token_));
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  auto wrong = client_->Get("/v1/echo/x", Bearer(admin_token_));
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 405);
+}
+
+TEST_F(HttpServerTest, OversizedBodyIs413) {
+  ServerConfig config;
+  config.max_body_bytes = 1024;
+  StartServer(config);
+  auto response =
+      client_->Post("/v1/echo/x", Bearer(admin_token_), std::string(4096, 'a'), "text/plain");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  auto health = client_->Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+TEST_F(HttpServerTest, RateLimitIs429) {
+  ServerConfig config;
+  config.requests_per_second = 0.001;
+  config.burst = 2;
+  StartServer(config);
+  for (int i = 0; i < 2; ++i) {
+    auto ok = client_->Get("/metrics", Bearer(read_token_));
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200);
+  }
+  auto limited = client_->Get("/metrics", Bearer(read_token_));
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->status, 429);
+  EXPECT_TRUE(limited->has_header("Retry-After"));
+  auto other = client_->Get("/metrics", Bearer(admin_token_));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200);
+}
+
+TEST_F(HttpServerTest, MetricsCountRequests) {
+  StartServer();
+  ASSERT_TRUE(client_->Get("/healthz"));
+  auto response = client_->Get("/metrics", Bearer(read_token_));
+  ASSERT_TRUE(response);
+  EXPECT_NE(response->body.find("rampart_http_requests_total{route=\"/healthz\",status=\"200\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(HttpServerTest, ReadinessReportsReason) {
+  StartServer();
+  server_->SetReadinessCheck([] { return std::string("rules file invalid"); });
+  auto response = client_->Get("/readyz");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 503);
+  EXPECT_NE(response->body.find("rules file invalid"), std::string::npos);
+}
+
+TEST(ListenAddress, Parses) {
+  auto v4 = ParseListenAddress("127.0.0.1:8080");
+  ASSERT_TRUE(v4.has_value());
+  EXPECT_EQ(v4->first, "127.0.0.1");
+  EXPECT_EQ(v4->second, 8080);
+  auto v6 = ParseListenAddress("[::1]:9000");
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_EQ(v6->first, "::1");
+  EXPECT_FALSE(ParseListenAddress("localhost").has_value());
+  EXPECT_FALSE(ParseListenAddress("127.0.0.1:99999").has_value());
+}
+
+}  // namespace
+}  // namespace rampart::server

@@ -1,0 +1,163 @@
+#include "store/audit_log.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace rampart::store {
+namespace {
+
+class AuditLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rampart_audit_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "audit.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<AuditLog> OpenLog() {
+    auto log = AuditLog::Open(path_);
+    EXPECT_TRUE(log.has_value());
+    return std::move(*log);
+  }
+
+  void AppendThree(AuditLog& log) {
+    for (int i = 1; i <= 3; ++i) {
+      ASSERT_TRUE(log.Append("rampart", "remediation.run", "finding-" + std::to_string(i),
+                             Json{{"step", i}, {"ratio", 0.1 * i}})
+                      .has_value());
+    }
+  }
+
+  void RawSql(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(AuditLogTest, ChainVerifies) {
+  auto log = OpenLog();
+  AppendThree(*log);
+  auto report = log->Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok);
+  EXPECT_EQ(report->entries, 3);
+}
+
+TEST_F(AuditLogTest, EachEntryLinksToPrevious) {
+  auto log = OpenLog();
+  AppendThree(*log);
+  auto entries = log->Entries(0, 10);
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0].previous_hash, std::string(64, '0'));
+  EXPECT_EQ((*entries)[1].previous_hash, (*entries)[0].hash);
+  EXPECT_EQ((*entries)[2].previous_hash, (*entries)[1].hash);
+}
+
+TEST_F(AuditLogTest, DetectsEditedEntry) {
+  {
+    auto log = OpenLog();
+    AppendThree(*log);
+  }
+  RawSql("UPDATE audit_log SET subject = 'finding-x' WHERE sequence = 2");
+  auto report = OpenLog()->Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->first_bad_sequence, 2);
+  EXPECT_NE(report->problem.find("edited"), std::string::npos);
+}
+
+TEST_F(AuditLogTest, DetectsEditedDetails) {
+  {
+    auto log = OpenLog();
+    AppendThree(*log);
+  }
+  RawSql("UPDATE audit_log SET details = '{\"step\":9}' WHERE sequence = 3");
+  auto report = OpenLog()->Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->first_bad_sequence, 3);
+}
+
+TEST_F(AuditLogTest, DetectsRemovedEntry) {
+  {
+    auto log = OpenLog();
+    AppendThree(*log);
+  }
+  RawSql("DELETE FROM audit_log WHERE sequence = 2");
+  auto report = OpenLog()->Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->first_bad_sequence, 3);
+}
+
+TEST_F(AuditLogTest, DetectsReorderedEntries) {
+  {
+    auto log = OpenLog();
+    AppendThree(*log);
+  }
+  RawSql(
+      "UPDATE audit_log SET sequence = -1 WHERE sequence = 1;"
+      "UPDATE audit_log SET sequence = 1 WHERE sequence = 2;"
+      "UPDATE audit_log SET sequence = 2 WHERE sequence = -1;");
+  auto report = OpenLog()->Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->first_bad_sequence, 1);
+}
+
+TEST_F(AuditLogTest, ExportWritesOneLinePerEntry) {
+  auto log = OpenLog();
+  AppendThree(*log);
+  std::ostringstream out;
+  ASSERT_TRUE(log->Export(out).ok());
+  std::istringstream lines(out.str());
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    const Json entry = Json::parse(line);
+    EXPECT_EQ(entry["sequence"], ++count);
+    EXPECT_EQ(entry["actor"], "rampart");
+  }
+  EXPECT_EQ(count, 3);
+}
+
+TEST_F(AuditLogTest, TwoProcessesBuildOneChain) {
+  OpenLog();
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto log = AuditLog::Open(path_);
+    for (int i = 0; i < 50 && log; ++i) {
+      (void)(*log)->Append("child", "test", "x", Json::object());
+    }
+    ::_exit(0);
+  }
+  auto log = OpenLog();
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(log->Append("parent", "test", "y", Json::object()).has_value());
+  }
+  int wait_status = 0;
+  ::waitpid(child, &wait_status, 0);
+  auto report = log->Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->entries, 100);
+}
+
+}  // namespace
+}  // namespace rampart::store

@@ -1,0 +1,59 @@
+// API bearer tokens: stored as SHA-256 hashes, each with a name and scopes.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+
+namespace rampart::store {
+
+// Scopes a token may hold; admin implies every other scope.
+inline constexpr const char* kTokenScopes[] = {"read", "import", "update", "approve", "admin"};
+
+struct TokenInfo {
+  std::string name;
+  std::vector<std::string> scopes;
+  std::string created_at;
+  std::string revoked_at;  // empty while the token is valid
+
+  // Returns true when the token holds `scope` or admin.
+  bool HasScope(const std::string& scope) const;
+};
+
+// Tokens kept in a SQLite database file. The token text itself is returned once by Create
+// and never stored. Thread-safe.
+class TokenStore {
+ public:
+  static Result<std::unique_ptr<TokenStore>> Open(const std::string& path,
+                                                  const Clock& clock = DefaultClock());
+  ~TokenStore();
+  TokenStore(const TokenStore&) = delete;
+  TokenStore& operator=(const TokenStore&) = delete;
+
+  // Creates a token named `name` (unique among unrevoked tokens) with `scopes`; returns the
+  // token text, "rmp_" and 64 hex digits.
+  Result<std::string> Create(const std::string& name, const std::vector<std::string>& scopes);
+
+  // Returns the token's details when `token` is valid and not revoked, otherwise nullopt.
+  Result<std::optional<TokenInfo>> Authenticate(const std::string& token);
+
+  Result<std::vector<TokenInfo>> List();
+
+  // Revokes the valid token named `name`; NotFound when there is none.
+  Status Revoke(const std::string& name);
+
+ private:
+  struct Impl;
+  explicit TokenStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Parses a comma-separated scope list such as "read,import"; an unknown scope is an error
+// that lists the valid ones.
+Result<std::vector<std::string>> ParseScopes(const std::string& text);
+
+}  // namespace rampart::store
