@@ -30,7 +30,7 @@ std::vector<double> FourSeries(std::size_t steps) {
 
 // 100 trees of 256 samples over 4 features shingled 8 deep (32 dimensions), time decay
 // 1e-5. The forest first streams 50,000 records so that every sample is full and the
-// measurement sees steady state: one score and one sampler update per record.
+// measurement covers steady state: one score and one sampler update per record.
 void BM_RcfScoreAndUpdate(benchmark::State& state) {
   RandomCutForestOptions options;
   options.feature_dim = 4;

@@ -35,11 +35,11 @@ int main(int argc, char** argv) {
   }
   const std::string nab_dir = argv[1];
   SeriesDetectorOptions options;
-  options.forest.shingle_size = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 8;
+  options.forest.shingle_size = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 1;
   options.forest.num_trees = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 100;
-  options.forest.time_decay = argc > 4 ? std::strtod(argv[4], nullptr) : 1e-3;
+  options.forest.time_decay = argc > 4 ? std::strtod(argv[4], nullptr) : 1e-5;
   options.history = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 2000;
-  options.recent = argc > 6 ? std::strtoul(argv[6], nullptr, 10) : 5;
+  options.recent = argc > 6 ? std::strtoul(argv[6], nullptr, 10) : 0;
 
   auto aws = ReadNabCorpus(nab_dir, "randomCutForest");
   auto corpus = ReadNabCorpus(nab_dir, "");

@@ -15,7 +15,7 @@
 
 namespace rampart::detect {
 
-// What an entity is keyed by.
+// The event field that identifies an entity.
 enum class EntityKind { kPrincipal, kSourceIp, kUserAgent, kNamespace };
 
 std::string_view EntityKindName(EntityKind kind);

@@ -13,7 +13,7 @@
 
 namespace rampart::detect {
 
-// Where findings are filed.
+// The account and region findings are filed under, and the clock for their timestamps.
 struct FindingOptions {
   std::string aws_account_id = "000000000000";
   std::string region = "us-east-1";

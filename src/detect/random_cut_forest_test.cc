@@ -85,7 +85,9 @@ TEST(RandomCutForest, SameSeedSameScores) {
   auto first = RandomCutForest::Create(SmallOptions(), RandomEngine(7));
   auto second = RandomCutForest::Create(SmallOptions(), RandomEngine(7));
   auto other = RandomCutForest::Create(SmallOptions(), RandomEngine(8));
-  ASSERT_TRUE(first && second && other);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(second.has_value());
+  ASSERT_TRUE(other.has_value());
   double difference = 0.0;
   for (double value : series) {
     const double a = first->ScoreAndUpdate(&value);

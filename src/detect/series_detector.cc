@@ -35,7 +35,7 @@ double SeriesDetector::Update(double value) {
   const double raw = forest_.ScoreAndUpdate(&value);
   last_raw_ = raw;
   if (seen_ < options_.forest.shingle_size + options_.forest.num_samples_per_tree / 4) {
-    return 0.0;  // the forest holds too few points for its scores to mean anything yet
+    return 0.0;  // the forest contains too few points for its scores to mean anything yet
   }
 
   if (options_.recent == 0) {
@@ -58,8 +58,8 @@ double SeriesDetector::Update(double value) {
     recent_sum_ -= recent_.front();
     recent_.pop_front();
   }
-  // The likelihood compares the recent level with the history before it is added.
-  double likelihood = 0.0;
+  // The recent level is compared with the history before it is added to it.
+  double z_score = 0.0;
   if (seen_ >= options_.warmup && history_.size() >= 2) {
     const double count = static_cast<double>(history_.size());
     const double mean = history_sum_ / count;
@@ -67,7 +67,7 @@ double SeriesDetector::Update(double value) {
     const double deviation = std::max(std::sqrt(variance), 1e-3 * std::max(mean, 1e-6));
     const double level = recent_sum_ / static_cast<double>(recent_.size());
     const double z = (level - mean) / deviation;
-    likelihood = std::max(z, 0.0);
+    z_score = std::max(z, 0.0);
   }
 
   history_.push_back(raw);
@@ -78,7 +78,7 @@ double SeriesDetector::Update(double value) {
     history_square_sum_ -= history_.front() * history_.front();
     history_.pop_front();
   }
-  return likelihood / (likelihood + 10.0);
+  return z_score / (z_score + 10.0);
 }
 
 }  // namespace rampart::detect

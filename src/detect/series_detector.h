@@ -1,6 +1,8 @@
-// Anomaly detection on one streaming time series: a Random Cut Forest over shingled values,
-// followed by an anomaly likelihood that turns raw forest scores into a probability-like
-// value in [0, 1] by comparing recent scores with their own history.
+// Anomaly detection on one streaming time series with a Random Cut Forest over shingled
+// values. Two ways turn forest scores into values in [0, 1]: with `recent` 0, the score
+// divided by its maximum log2(samples + 1), raised for values outside the range seen so
+// far; otherwise a z-score of the mean of the last `recent` scores against the last
+// `history` scores, mapped by z / (z + 10).
 #pragma once
 
 #include <cstddef>
@@ -15,7 +17,7 @@ namespace rampart::detect {
 struct SeriesDetectorOptions {
   RandomCutForestOptions forest;  // feature_dim must be 1 (one value per record)
   std::size_t history = 2000;     // raw scores kept to estimate their distribution
-  std::size_t recent = 5;         // raw scores averaged into the current level
+  std::size_t recent = 0;         // raw scores averaged into the current level; 0: none
   std::size_t warmup = 300;       // records before any likelihood is reported
 };
 
@@ -24,9 +26,8 @@ class SeriesDetector {
  public:
   static Result<SeriesDetector> Create(const SeriesDetectorOptions& options, RandomEngine engine);
 
-  // Returns the likelihood that the series has turned anomalous at this value: near 0 for
-  // ordinary values, approaching 1 when the recent forest scores lie far in the upper tail
-  // of their history. Returns 0 during warm-up.
+  // Returns how anomalous the series is at this value, in [0, 1]: near 0 for ordinary
+  // values. Returns 0 until the forest has a quarter of its samples.
   double Update(double value);
 
   double last_raw_score() const { return last_raw_; }
