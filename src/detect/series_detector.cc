@@ -50,6 +50,12 @@ double SeriesDetector::Update(double value) {
     }
     minimum_ = std::min(minimum_, value);
     maximum_ = std::max(maximum_, value);
+    if (seen_ <= suppressed_until_) {
+      return options_.suppress_factor * score;
+    }
+    if (options_.suppress_rows > 0 && score >= options_.suppress_level) {
+      suppressed_until_ = seen_ + options_.suppress_rows;
+    }
     return score;
   }
   recent_.push_back(raw);

@@ -19,6 +19,11 @@ struct SeriesDetectorOptions {
   std::size_t history = 2000;     // raw scores kept to estimate their distribution
   std::size_t recent = 0;         // raw scores averaged into the current level; 0: none
   std::size_t warmup = 300;       // records before any likelihood is reported
+  // After a value scores at least suppress_level, the next suppress_rows values are scaled down,
+  // so one event is reported once rather than on every record it spans. 0 rows: off.
+  double suppress_level = 0.5;
+  double suppress_factor = 0.5;  // what suppressed scores are multiplied by
+  std::size_t suppress_rows = 0;
 };
 
 // Scores each value of a series as it arrives. Not thread-safe.
@@ -45,6 +50,7 @@ class SeriesDetector {
   double recent_sum_ = 0.0;
   std::size_t seen_ = 0;
   double last_raw_ = 0.0;
+  std::size_t suppressed_until_ = 0;
   double minimum_ = 0.0;
   double maximum_ = 0.0;
 };
