@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include "cli/detect_command.h"
 #include "cli/pattern_command.h"
 #include "cli/posture_command.h"
 #include "cli/vuln_command.h"
@@ -12,6 +13,7 @@ void RegisterCommands(CLI::App& app, int& exit_code) {
   AddPatternCommands(app, exit_code);
   AddVulnCommands(app, exit_code);
   AddPostureCommands(app, exit_code);
+  AddDetectCommands(app, exit_code);
   AddOperationsCommands(app, exit_code);
 }
 

@@ -151,9 +151,7 @@ std::int32_t RandomCutTree::Insert(const double* point, RandomEngine& engine) {
   std::int32_t node = root_;
   while (true) {
     if (IsLeaf(node) && SamePoint(point, PointOf(node), dimensions_)) {
-      for (std::int32_t up = node; up != kNone; up = parent_[up]) {
-        ++mass_[up];
-      }
+      ++mass_[node];  // the ancestors' masses grew on the way down
       return node;
     }
     const double* node_min = MinOf(node);
