@@ -89,11 +89,11 @@ Json StartTrivyFinding(const Report& report, const Target& target, std::string i
                        std::string generator_id, std::string_view severity) {
   Json finding = StartFinding(report.options, kTrivy, std::move(id), std::move(generator_id),
                               report.timestamp);
-  finding["Severity"] = {{"Label", LabelForTrivySeverity(severity)}};
-  if (!severity.empty()) {
-    finding["Severity"]["Original"] = severity;
-  }
-  finding["Resources"] = Json::array({MakeTrivyResource(report, target)});
+  Json& severity_json = finding["Severity"];
+  severity_json["Label"] = LabelForTrivySeverity(severity);
+  SetIfNotEmpty(severity_json, "Original", severity);
+  finding["Resources"] = Json::array();
+  finding["Resources"].push_back(MakeTrivyResource(report, target));
   Json& fields = finding["ProductFields"];
   SetIfNotEmpty(fields, "trivy/Target", Truncate(target.name, kMaxFieldValueLength));
   SetIfNotEmpty(fields, "trivy/Class", target.result_class);
@@ -112,10 +112,11 @@ Json CvssList(Node cvss) {
       if (vector.empty() || !score) {
         continue;
       }
-      list.push_back({{"Version", CvssVersion(vector)},
-                      {"BaseScore", *score},
-                      {"BaseVector", vector},
-                      {"Source", source}});
+      Json& item = list.emplace_back(Json::object());
+      item["Version"] = CvssVersion(vector);
+      item["BaseScore"] = *score;
+      item["BaseVector"] = vector;
+      item["Source"] = source;
     }
   }
   return list;
@@ -123,7 +124,9 @@ Json CvssList(Node cvss) {
 
 Json StringList(Node array) {
   Json list = Json::array();
-  for (const Node item : array.Items()) {
+  const auto items = array.Items();
+  list.get_ref<Json::array_t&>().reserve(items.size());
+  for (const Node item : items) {
     if (item.IsString()) {
       list.push_back(item.String());
     }
@@ -133,16 +136,16 @@ Json StringList(Node array) {
 
 Json VulnerabilityDetails(Node vulnerability, const Target& target) {
   const std::string_view fixed = vulnerability["FixedVersion"].String();
-  Json package = {{"Name", vulnerability["PkgName"].String()},
-                  {"Version", vulnerability["InstalledVersion"].String()},
-                  {"PackageManager", PackageManager(target.type)}};
+  Json details = Json::object();
+  details["Id"] = vulnerability["VulnerabilityID"].String();
+  Json& package = details["VulnerablePackages"].emplace_back(Json::object());
+  package["Name"] = vulnerability["PkgName"].String();
+  package["Version"] = vulnerability["InstalledVersion"].String();
+  package["PackageManager"] = PackageManager(target.type);
   SetIfNotEmpty(package, "FixedInVersion", fixed);
   SetIfNotEmpty(package, "FilePath", vulnerability["PkgPath"].String());
   SetIfNotEmpty(package, "SourceLayerHash", vulnerability["Layer"]["Digest"].String());
-
-  Json details = {{"Id", vulnerability["VulnerabilityID"].String()},
-                  {"VulnerablePackages", Json::array({std::move(package)})},
-                  {"FixAvailable", fixed.empty() ? "NO" : "YES"}};
+  details["FixAvailable"] = fixed.empty() ? "NO" : "YES";
   if (Json cvss = CvssList(vulnerability["CVSS"]); !cvss.empty()) {
     details["Cvss"] = std::move(cvss);
   }
