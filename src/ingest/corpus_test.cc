@@ -1,5 +1,5 @@
 // Every real file in the findings folder either ingests with the number of findings its own
-// structure lists, or is rejected with a message saying what it is and why it holds none.
+// structure lists, or is rejected with a message saying what it is and why it contains none.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -59,17 +59,17 @@ std::size_t CountListed(const Json& document) {
   return 1;  // one ASFF finding
 }
 
-// What the message for each file that holds no findings must name.
+// What the message for each file that contains no findings must name.
 const std::map<std::string, std::vector<std::string>>& ExpectedRejections() {
   static const std::map<std::string, std::vector<std::string>> rejections = {
       {"asr/asr-notifier-message.json", {"notification", "remediation", "no new findings"}},
-      {"falco-talon/talon-rules.yaml", {"Falco Talon rules file", "holds no findings"}},
+      {"falco-talon/talon-rules.yaml", {"Falco Talon rules file", "contains no findings"}},
       {"kube-bench/cis-eks-1.8.0-managedservices.yaml",
-       {"kube-bench check definitions", "holds no findings", "--json"}},
+       {"kube-bench check definitions", "contains no findings", "--json"}},
       {"kube-bench/cis-eks-1.8.0-node.yaml",
-       {"kube-bench check definitions", "holds no findings", "--json"}},
+       {"kube-bench check definitions", "contains no findings", "--json"}},
       {"kube-bench/cis-eks-1.8.0-policies.yaml",
-       {"kube-bench check definitions", "holds no findings", "--json"}},
+       {"kube-bench check definitions", "contains no findings", "--json"}},
       {"kube-bench/expected_output.txt", {"kube-bench plain-text console output", "--json"}},
       {"prowler/aws.csv", {"Prowler CSV export", "json-ocsf"}},
   };

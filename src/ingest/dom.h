@@ -16,8 +16,8 @@
 
 namespace rampart::ingest {
 
-// Nesting allowed in a report; one level more than ParseJson's default so that a document
-// ParseJson accepts never fails here first.
+// Nesting allowed in a report: one level more than ParseJson's default, so a document
+// within ParseJson's limit is never rejected here for its depth.
 inline constexpr std::size_t kMaxDomDepth = 257;
 
 // A JSON value in a simdjson DOM, or a missing one. Lookups on a missing value, a member of

@@ -53,7 +53,7 @@ void SetIfNotEmpty(Json& object, const char* key, std::string_view value) {
   }
 }
 
-// What every finding of one report shares.
+// The attributes that every finding of one report shares.
 struct Report {
   const ReadOptions& options;
   std::string artifact;
@@ -62,7 +62,7 @@ struct Report {
   std::string timestamp;
 };
 
-// What every finding of one result shares.
+// The attributes that every finding of one result shares.
 struct Target {
   std::string_view name;
   std::string_view result_class;
@@ -145,6 +145,7 @@ Json VulnerabilityDetails(Node vulnerability, const Target& target) {
   SetIfNotEmpty(package, "FixedInVersion", fixed);
   SetIfNotEmpty(package, "FilePath", vulnerability["PkgPath"].String());
   SetIfNotEmpty(package, "SourceLayerHash", vulnerability["Layer"]["Digest"].String());
+
   details["FixAvailable"] = fixed.empty() ? "NO" : "YES";
   if (Json cvss = CvssList(vulnerability["CVSS"]); !cvss.empty()) {
     details["Cvss"] = std::move(cvss);
@@ -152,6 +153,7 @@ Json VulnerabilityDetails(Node vulnerability, const Target& target) {
   if (Json urls = StringList(vulnerability["References"]); !urls.empty()) {
     details["ReferenceUrls"] = std::move(urls);
   }
+
   std::string_view vendor = vulnerability["DataSource"]["Name"].String();
   if (vendor.empty()) {
     vendor = vulnerability["SeveritySource"].String();
