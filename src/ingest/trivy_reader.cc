@@ -233,8 +233,10 @@ Json MisconfigurationFinding(const Report& report, const Target& target, Node mi
   return finding;
 }
 
-// Builds the finding from the rule and the place alone: Match and Code hold the secret's
+// Builds the finding from the rule and the place alone: Match and Code contain the secret's
 // line, which must never reach the store.
+// NOTE: the Id includes the start line, so a secret that moves to another line becomes a
+// new finding; hashing the masked line instead would risk exposing a weak secret.
 Json SecretFinding(const Report& report, const Target& target, Node secret) {
   const std::string_view rule = secret["RuleID"].String();
   const std::string_view title = secret["Title"].String();
