@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "core/hash.h"
-#include "ingest/finding_fields.h"
+#include "ingest/field_mapping.h"
 #include "ingest/more_readers.h"
 
 namespace rampart::ingest {

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "ingest/finding_fields.h"
+#include "ingest/field_mapping.h"
 #include "ingest/guardduty_details.h"
 #include "ingest/guardduty_types.h"
 #include "ingest/more_readers.h"

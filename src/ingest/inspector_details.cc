@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "ingest/finding_fields.h"
+#include "ingest/field_mapping.h"
 
 namespace rampart::ingest::detail {
 namespace {

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "finding/severity.h"
-#include "ingest/finding_fields.h"
+#include "ingest/field_mapping.h"
 #include "ingest/inspector_details.h"
 #include "ingest/more_readers.h"
 

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "ingest/finding_fields.h"
+#include "ingest/field_mapping.h"
 #include "ingest/more_readers.h"
 
 namespace rampart::ingest {

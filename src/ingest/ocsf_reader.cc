@@ -13,7 +13,7 @@
 
 #include "core/hash.h"
 #include "finding/severity.h"
-#include "ingest/finding_fields.h"
+#include "ingest/field_mapping.h"
 #include "ingest/more_readers.h"
 
 namespace rampart::ingest {

@@ -1,5 +1,5 @@
-// MakeAllReaders for the test program of the readers in more_readers.h, which links the
-// ingest library without readers.cc.
+// MakeAllReaders with the readers of more_readers.h, for builds of the ingest tests and
+// fuzz targets in which readers.cc is absent.
 #include "ingest/more_readers.h"
 #include "ingest/readers.h"
 

@@ -1,4 +1,4 @@
-#include "ingest/finding_fields.h"
+#include "ingest/field_mapping.h"
 
 #include <cctype>
 #include <charconv>
