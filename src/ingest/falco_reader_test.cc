@@ -14,9 +14,10 @@ using testing::ReadAll;
 using testing::RejectedText;
 using testing::ReportFromJson;
 
-// Alerts in the shape Falco's json_output writes (falco.org, "Output Channels" and "Rule
-// fields"): a syscall alert in a Kubernetes container, one on the host, and one from the
-// Kubernetes audit source; the last lacks hostname, source and tags, as older Falco wrote.
+// Alerts in the shape that Falco's json_output writes (falco.org, "Output Channels" and "Rule
+// fields"). The first is a syscall alert in a Kubernetes container, the second one on the
+// host, and the third comes from the Kubernetes audit source. The third lacks hostname,
+// source and tags, as older Falco releases wrote alerts.
 constexpr std::string_view kContainerAlert =
     R"json({"hostname":"worker-1","output":"22:20:05.408091526: Warning Sensitive file opened for reading by non-trusted program (user=root command=cat /etc/shadow file=/etc/shadow container_id=3ad7b26ded6d image=nginx)","output_fields":{"container.id":"3ad7b26ded6d","container.image.repository":"registry.example/web","container.image.tag":"1.25","container.name":"web","evt.time":1700000405408091526,"fd.name":"/etc/shadow","k8s.ns.name":"payments","k8s.pod.name":"web-7d9f","proc.cmdline":"cat /etc/shadow","proc.exepath":"/usr/bin/cat","proc.name":"cat","proc.pid":4242,"proc.ppid":4200,"user.name":"root"},"priority":"Warning","rule":"Read sensitive file untrusted","source":"syscall","tags":["container","filesystem","mitre_credential_access","T1555"],"time":"2023-11-14T22:20:05.408091526Z"})json";
 constexpr std::string_view kHostAlert =

@@ -189,6 +189,10 @@ void SetIfNotEmpty(Json& object, std::string_view key, std::string_view value) {
   }
 }
 
+void SetOtherDetail(Json& other, std::string_view key, std::string_view value) {
+  SetIfNotEmpty(other, key, Truncate(value, kMaxOtherValueBytes));
+}
+
 std::optional<std::string> TimestampFromJson(const Json& value) {
   // 1e11 seconds is in the year 5138, so a larger number can only be milliseconds.
   constexpr double kLargestSeconds = 1e11;

@@ -91,7 +91,7 @@ TEST(FirstNonBlankLine, SkipsBlankLines) {
 
 // Which of these readers claims each real report: exactly the one for its format, and none
 // for the other formats in the shared data.
-TEST(MoreReadersDetection, EachRealReportIsClaimedByItsReaderOnly) {
+TEST(MoreReadersDetection, RealReportsClaimedByOwnReader) {
   RAMPART_SKIP_WITHOUT_SHARED_DATA();
   const std::map<std::string, std::string> expected = {
       {"kube-bench/result.json", "kube-bench"},

@@ -230,7 +230,7 @@ TEST(InspectorReader, ListFindingsResponse) {
   EXPECT_EQ(network.at("Network").at("Protocol"), "TCP");
   EXPECT_EQ(network.at("NetworkPath").size(), 3u);
   EXPECT_EQ(network.at("NetworkPath")[0].at("ComponentType"), "AWS::EC2::InternetGateway");
-  // CLOSED: Inspector no longer sees the problem.
+  // CLOSED: Inspector no longer detects the problem.
   EXPECT_EQ(network.at("RecordState"), "ARCHIVED");
   EXPECT_EQ(network.at("Workflow").at("Status"), "RESOLVED");
 }
