@@ -226,6 +226,8 @@ class KubeBenchReader final : public Reader {
 
   // kube-bench names neither the node nor the cluster, so the resource is the kind of node
   // the controls were run on ("master", "node", "etcd", ...).
+  // NOTE: reports of the same check from two nodes of one kind therefore share an Id, and
+  // the one ingested later replaces the other.
   static Json Resource(const Json& controls, const std::string& node_type) {
     const std::string kind = node_type.empty() ? "unknown" : node_type;
     Json other = Json::object();
