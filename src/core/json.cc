@@ -84,6 +84,9 @@ Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimit
     }
     return InvalidArgument(
         fmt::format("{}: invalid JSON at {}: {}", source, DescribeOffset(text, at), what));
+  } catch (const Json::out_of_range&) {
+    // A number too large for a double, such as 1e400, is out_of_range (406), not parse_error.
+    return InvalidArgument(fmt::format("{}: invalid JSON: a number is out of range", source));
   }
 }
 
