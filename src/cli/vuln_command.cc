@@ -8,9 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "cli/vuln_import.h"
 #include "core/file.h"
 #include "core/log.h"
 #include "finding/severity.h"
+#include "store/sqlite_finding_store.h"
 #include "vuln/advisory_database.h"
 #include "vuln/findings.h"
 #include "vuln/rootfs.h"
@@ -151,13 +153,14 @@ void RunScan(const ScanOptions& options, bool rootfs, int& exit_code) {
       return;
     }
   }
+  std::unique_ptr<store::SqliteFindingStore> findings_store;
   if (!options.db.empty()) {
-    // TODO: import the findings into the finding store at --db (FindingStore::Import), and
-    // archive the findings of this artifact that the scan no longer reports, once the store
-    // module provides it.
-    std::cerr << "error: --db is not available yet: this build has no finding store; write the "
-                 "findings with --output json and ingest them instead\n";
-    return;
+    auto opened = store::SqliteFindingStore::Open(options.db);
+    if (!opened) {
+      std::cerr << "error: " << opened.status().message() << "\n";
+      return;
+    }
+    findings_store = std::move(*opened);
   }
 
   const auto started = std::chrono::steady_clock::now();
@@ -196,6 +199,28 @@ void RunScan(const ScanOptions& options, bool rootfs, int& exit_code) {
     PrintTable(report, std::cout);
   }
   exit_code = threshold.has_value() && ShouldFail(report, *threshold) ? 1 : 0;
+
+  if (findings_store != nullptr) {
+    const std::string actor = fmt::format("scan {} {}", rootfs ? "rootfs" : "sbom", options.input);
+    auto stored = ImportScanFindings(*findings_store, report, finding_options, actor);
+    if (!stored) {
+      std::cerr << "error: storing the findings in " << options.db
+                << " failed: " << stored.status().message() << "\n";
+      exit_code = 2;
+      return;
+    }
+    std::cerr << fmt::format(
+        "stored in {}: {} created, {} updated, {} unchanged, {} failed, {} archived{}\n",
+        options.db, stored->created, stored->updated, stored->unchanged, stored->failed,
+        stored->archived,
+        stored->archiving_skipped ? " (archiving skipped: the scan had errors)" : "");
+    for (const std::string& failure : stored->failures) {
+      std::cerr << "  rejected: " << failure << "\n";
+    }
+    if (stored->failed > 0) {
+      exit_code = std::max(exit_code, 1);
+    }
+  }
 }
 
 CLI::App* FindOrAddScan(CLI::App& app) {
@@ -216,7 +241,8 @@ void AddScanOptions(CLI::App* command, ScanOptions& options) {
                    "one zip, or one record")
       ->required();
   command->add_option("--db", options.db,
-                      "Finding store to import the findings into (not available in this build)");
+                      "SQLite finding store to import the findings into; findings of this "
+                      "artifact that the scan no longer reports are archived");
   command->add_option("--output", options.output, "Output format: table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

@@ -10,6 +10,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "store/filter.h"
+#include "store/sqlite_finding_store.h"
+
 namespace rampart::cli {
 namespace {
 
@@ -174,14 +177,47 @@ TEST_F(ScanCommandTest, AdvisoryErrorFailsThreshold) {
   EXPECT_NE(run.out.find("\"sixteen\""), std::string::npos) << run.out;
 }
 
+TEST_F(ScanCommandTest, DbStoresAndArchivesFixed) {
+  const std::string db = Path("findings.db");
+  const CommandRun first =
+      RunCommand({"scan", "sbom", Path("app.cdx.json"), "--osv", Path("osv"), "--db", db});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("2 created, 0 updated, 0 unchanged, 0 failed, 0 archived"),
+            std::string::npos)
+      << first.err;
+
+  // The next release is upgraded past the fix; left-pad is still vulnerable.
+  Write("app.cdx.json", R"({"bomFormat": "CycloneDX", "specVersion": "1.6",
+      "metadata": {"component": {"name": "web", "version": "2"}},
+      "components": [{"type": "library", "purl": "pkg:npm/next@16.1.5"},
+                     {"type": "library", "purl": "pkg:npm/left-pad@1.2.0"}]})");
+  const CommandRun second =
+      RunCommand({"scan", "sbom", Path("app.cdx.json"), "--osv", Path("osv"), "--db", db});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find("0 created, 1 updated, 0 unchanged, 0 failed, 1 archived"),
+            std::string::npos)
+      << second.err;
+
+  auto store = store::SqliteFindingStore::Open(db);
+  ASSERT_TRUE(store.has_value()) << store.status().message();
+  auto archived = (*store)->Count(*store::ParseFilters(
+      {{"RecordState",
+        nlohmann::json::array({{{"Value", "ARCHIVED"}, {"Comparison", "EQUALS"}}})}}));
+  ASSERT_TRUE(archived.has_value()) << archived.status().message();
+  EXPECT_EQ(*archived, 1);
+  auto active = (*store)->Count(*store::ParseFilters(
+      {{"RecordState", nlohmann::json::array({{{"Value", "ACTIVE"}, {"Comparison", "EQUALS"}}})}}));
+  ASSERT_TRUE(active.has_value());
+  EXPECT_EQ(*active, 1);
+}
+
 TEST_F(ScanCommandTest, BadInputsExitTwo) {
   EXPECT_EQ(RunCommand({"scan", "sbom", Path("missing.json"), "--osv", Path("osv")}).exit_code, 2);
   EXPECT_EQ(RunCommand({"scan", "sbom", Path("app.cdx.json"), "--osv", Path("nothing")}).exit_code,
             2);
-  const CommandRun db = RunCommand(
-      {"scan", "sbom", Path("app.cdx.json"), "--osv", Path("osv"), "--db", Path("x.db")});
+  const CommandRun db = RunCommand({"scan", "sbom", Path("app.cdx.json"), "--osv", Path("osv"),
+                                    "--db", Path("no/such/folder/x.db")});
   EXPECT_EQ(db.exit_code, 2);
-  EXPECT_NE(db.err.find("--db"), std::string::npos);
   EXPECT_EQ(RunCommand({"scan", "rootfs", Path("app.cdx.json"), "--osv", Path("osv")}).exit_code,
             2);
 }
