@@ -136,8 +136,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   // journal_mode returns a row, so it goes through Execute's sqlite3_exec, which ignores rows.
   RAMPART_RETURN_IF_ERROR(db->Execute(
       fmt::format("PRAGMA page_size = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; "
-                  "PRAGMA cache_size = -{}; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;",
-                  kPageSize, SynchronousName(options.synchronous), options.cache_size_kib)));
+                  "PRAGMA cache_size = -{}; PRAGMA mmap_size = {}; PRAGMA foreign_keys = OFF; "
+                  "PRAGMA temp_store = MEMORY;",
+                  kPageSize, SynchronousName(options.synchronous), options.cache_size_kib,
+                  options.mmap_size_bytes)));
   RAMPART_RETURN_IF_ERROR(RegisterFunctions(handle));
   return db;
 }

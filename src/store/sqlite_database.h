@@ -63,6 +63,9 @@ struct OpenOptions {
   Synchronous synchronous = Synchronous::kFull;
   int busy_timeout_ms = 10000;  // how long a writer waits for another writer's lock
   int cache_size_kib = 65536;   // page cache per connection
+  // Reads the database file through a memory map of up to this many bytes instead of read()
+  // calls, which saves a copy of every page read; SQLite caps it at its compile-time limit.
+  std::int64_t mmap_size_bytes = std::int64_t{1} << 34;
 };
 
 class Database {

@@ -10,6 +10,7 @@
 #include "store/event.h"
 #include "store/import_rules.h"
 #include "store/json_writer.h"
+#include "store/sqlite_query.h"
 #include "store/sqlite_schema.h"
 
 namespace rampart::store {
@@ -21,17 +22,17 @@ using sqlite::TransactionMode;
 
 constexpr std::string_view kSelectFinding =
     "SELECT seq, updated_at, customer_fields, document FROM findings "
-    "WHERE product_arn = ?1 AND id = ?2";
+    "WHERE id_hash = ?1 AND id = ?2 AND product_arn = ?3";
 constexpr std::string_view kInsertFinding =
     "INSERT INTO findings (product_arn, id, generator_id, aws_account_id, severity_label, "
     "severity_normalized, workflow_status, record_state, compliance_status, created_at, "
-    "updated_at, customer_fields, document) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    "updated_at, customer_fields, document, id_hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15)";
 constexpr std::string_view kUpdateFinding =
     "UPDATE findings SET product_arn = ?1, id = ?2, generator_id = ?3, aws_account_id = ?4, "
     "severity_label = ?5, severity_normalized = ?6, workflow_status = ?7, record_state = ?8, "
     "compliance_status = ?9, created_at = ?10, updated_at = ?11, customer_fields = ?12, "
-    "document = ?13 WHERE seq = ?14";
+    "document = ?13, id_hash = ?15 WHERE seq = ?14";
 constexpr std::string_view kDeleteResources =
     "DELETE FROM finding_resources WHERE type = ?1 AND finding_seq = ?2";
 constexpr std::string_view kInsertResource =
@@ -78,6 +79,7 @@ void BindFindingRow(Statement& statement, const Json& finding, std::string_view 
   statement.BindInt64(11, MicrosAt(finding, "UpdatedAt"));
   statement.BindInt64(12, customer_fields);
   statement.BindTextNoCopy(13, text);
+  statement.BindInt64(15, sqlite::IdHash(StringOr(finding, "Id", "")));
 }
 
 Json ChangesJson(const std::vector<FieldChange>& changes) {
@@ -194,8 +196,9 @@ Result<std::optional<SqliteFindingStore::StoredFinding>> SqliteFindingStore::Fin
     return statement.status();
   }
   Statement& select = **statement;
-  select.BindText(1, product_arn);
+  select.BindInt64(1, sqlite::IdHash(id));
   select.BindText(2, id);
+  select.BindText(3, product_arn);
   auto row = select.Step();
   if (!row) {
     return row.status();

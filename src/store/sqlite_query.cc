@@ -181,7 +181,15 @@ class Compiler {
     switch (condition.comparison) {
       case StringComparison::kEquals:
       case StringComparison::kNotEquals:
-        test = fmt::format("{} = {}", value, Bind(condition.value));
+        if (value == "f.id") {
+          // Id is indexed through its hash.
+          // Two statements, because argument evaluation order (and so binding order) is
+          // unspecified within one call.
+          const std::string hash = Bind(IdHash(condition.value));
+          test = fmt::format("(f.id_hash = {} AND f.id = {})", hash, Bind(condition.value));
+        } else {
+          test = fmt::format("{} = {}", value, Bind(condition.value));
+        }
         break;
       case StringComparison::kPrefix:
       case StringComparison::kPrefixNotEquals: {
@@ -345,6 +353,15 @@ Result<GroupSource> CompileGroupBy(const FieldSpec& field) {
     return GroupSource{"", source.value, false};
   }
   return GroupSource{", " + source.from, source.value, true};
+}
+
+std::int64_t IdHash(std::string_view id) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (const char c : id) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ull;
+  }
+  return static_cast<std::int64_t>(hash);
 }
 
 int BindAll(Statement& statement, const std::vector<SqlValue>& values, int first) {

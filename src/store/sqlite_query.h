@@ -52,6 +52,9 @@ struct GroupSource {
 // Returns how to group by `field`; fails for date attributes, which do not group.
 Result<GroupSource> CompileGroupBy(const FieldSpec& field);
 
+// Returns the 64-bit FNV-1a hash of a finding Id, the key of the findings_id_hash index.
+std::int64_t IdHash(std::string_view id);
+
 // Binds `values` to `statement` starting at parameter `first`; returns the next free index.
 int BindAll(Statement& statement, const std::vector<SqlValue>& values, int first = 1);
 

@@ -7,7 +7,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "store/sqlite_finding_store.h"
+#include "store/sqlite_query.h"
 #include "store/test_support.h"
 
 namespace rampart::store {
@@ -124,6 +127,33 @@ TEST_F(QueryTest, EqualsOnIndexedColumn) {
   for (const Json& finding : ListAll(query)) {
     EXPECT_EQ(finding["Severity"]["Label"], "CRITICAL");
   }
+}
+
+TEST_F(QueryTest, IdUsesItsHashIndex) {
+  const Json& wanted = findings_[trivy_count_ + 3];
+  const std::string filter =
+      fmt::format(R"({{"Id": [{{"Value": {}, "Comparison": "EQUALS"}}]}})", wanted["Id"].dump());
+  FindingQuery query;
+  query.filters = ParsedFilters(filter);
+  auto page = store_->List(query);
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->findings.size(), 1u);
+  EXPECT_EQ(KeyOf(page->findings[0]), KeyOf(wanted));
+  EXPECT_EQ(Count(fmt::format(R"({{"Id": [{{"Value": {}, "Comparison": "NOT_EQUALS"}}]}})",
+                              wanted["Id"].dump())),
+            static_cast<std::int64_t>(findings_.size()) - 1);
+  EXPECT_EQ(
+      Count(
+          R"({"Id": [{"Value": "arn:aws:securityhub:us-east-1:111111111111:subscription/", "Comparison": "PREFIX"}]})"),
+      Expected([](const Json& f) {
+        return At(f, "Id").starts_with("arn:aws:securityhub:us-east-1:111111111111:subscription/");
+      }));
+}
+
+TEST(IdHash, IsFnv1a64) {
+  EXPECT_EQ(static_cast<std::uint64_t>(sqlite::IdHash("")), 0xcbf29ce484222325ull);
+  EXPECT_EQ(static_cast<std::uint64_t>(sqlite::IdHash("a")), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(static_cast<std::uint64_t>(sqlite::IdHash("foobar")), 0x85944171f73967e8ull);
 }
 
 TEST_F(QueryTest, ValuesOfOneFieldAreOred) {
