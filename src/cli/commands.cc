@@ -10,6 +10,7 @@ namespace rampart::cli {
 void RegisterCommands(CLI::App& app, int& exit_code) {
   AddRunCommand(app, exit_code);
   AddIngestCommands(app, exit_code);
+  AddFindingsCommands(app, exit_code);
   AddPatternCommands(app, exit_code);
   AddVulnCommands(app, exit_code);
   AddPostureCommands(app, exit_code);

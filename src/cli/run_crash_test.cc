@@ -1,8 +1,8 @@
 // Kills `rampart run` with SIGKILL at random moments while it remediates 1,000 findings with
 // an exec action that appends one line per finding, restarts it, and checks that every line
 // is present exactly once and that the audit log verifies.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -84,8 +84,8 @@ void ExpectNoDuplicates(const std::map<std::string, int>& counts, int round) {
 }
 
 TEST(RunCrash, EveryEffectExactlyOnce) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("rampart_run_crash_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("rampart_run_crash_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   Json findings = Json::array();
@@ -103,8 +103,8 @@ TEST(RunCrash, EveryEffectExactlyOnce) {
             "  targets:\n"
             "    - action: exec\n"
             "      params:\n"
-            "        argv: [\"" + Binary("append-once") + "\", \"" + (dir / "effects.txt").string() +
-                "\"]\n");
+            "        argv: [\"" +
+                Binary("append-once") + "\", \"" + (dir / "effects.txt").string() + "\"]\n");
   const std::vector<std::string> run = {Binary("rampart"), "run", "--config", "rampart.yaml",
                                         "--once"};
 
@@ -114,7 +114,8 @@ TEST(RunCrash, EveryEffectExactlyOnce) {
   for (int round = 1; round <= 40; ++round) {
     const pid_t pid = Spawn(run, dir, dir / "run.log");
     ASSERT_GT(pid, 0);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms(random));
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms(random));
     int wait_status = 0;
     bool exited = false;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -150,8 +151,8 @@ TEST(RunCrash, EveryEffectExactlyOnce) {
   EXPECT_EQ(counts.size(), static_cast<std::size_t>(kFindings));
   EXPECT_GT(kills, 0) << "no run was interrupted; the test proved nothing";
 
-  const pid_t verify = Spawn({Binary("rampart"), "audit", "verify", "--db", "rampart.db"}, dir,
-                             dir / "verify.log");
+  const pid_t verify =
+      Spawn({Binary("rampart"), "audit", "verify", "--db", "rampart.db"}, dir, dir / "verify.log");
   int verify_status = 0;
   ::waitpid(verify, &verify_status, 0);
   ASSERT_TRUE(WIFEXITED(verify_status));
