@@ -31,7 +31,7 @@ asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 demo: build
-	scripts/demo $(BUILD)/rampart
+	scripts/demo $(BUILD)
 
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
