@@ -30,8 +30,8 @@ struct VerifySpec {
   bool enabled() const { return !command.empty() || !report.empty(); }
 };
 
-// Guardrails of one rule. The defaults are the safe ones: dry run, no rate beyond the
-// global limit, three attempts.
+// Guardrails of one rule. The defaults are the safe ones: dry run, no rate limit or
+// cool-down, three attempts.
 struct Guardrails {
   bool dry_run = true;  // dry run unless the rule sets `mode: enforce`
   bool approval_required = false;
