@@ -68,6 +68,12 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Config& config) {
     return remediations.status();
   }
   hub->remediations_ = std::move(*remediations);
+  // `rampart run` is the only executor of its SQLite database, so records left RUNNING were
+  // interrupted by a crash and run again; their targets get the same idempotency key.
+  auto recovered = hub->remediations_->RecoverAllRunning();
+  if (!recovered) {
+    return recovered.status();
+  }
   auto audit = store::AuditLog::Open(*db);
   if (!audit) {
     return audit.status();
