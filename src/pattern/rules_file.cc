@@ -1,9 +1,9 @@
 #include "pattern/rules_file.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
-#include <regex>
 #include <utility>
 
 #include <fmt/format.h>
@@ -52,10 +52,11 @@ Json YamlToJson(const YAML::Node& node, std::size_t& budget) {
       if (text == "null" || text == "Null" || text == "NULL" || text == "~") {
         return nullptr;
       }
-      static const std::regex kNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
-      if (std::regex_match(text, kNumber)) {
+      // A plain scalar that is a JSON number becomes a number; "01", "+1" and "1.2.3" stay text.
+      if (!text.empty() && (text[0] == '-' || std::isdigit(static_cast<unsigned char>(text[0])))) {
         Result<Json> number = ParseJson(text, "YAML number");
-        if (number && !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
+        if (number && number->is_number() &&
+            !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
           return *number;
         }
       }
