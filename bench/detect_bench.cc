@@ -5,6 +5,7 @@
 #include <random>
 #include <vector>
 
+#include "core/json.h"
 #include "detect/feature_windows.h"
 #include "detect/random_cut_forest.h"
 
@@ -98,6 +99,35 @@ void BM_CloudTrailWindows(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * events.size()));
 }
 BENCHMARK(BM_CloudTrailWindows)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+namespace {
+
+// The same synthetic events as CloudTrail JSON lines, through ReadCloudTrail.
+void BM_CloudTrailRead(benchmark::State& state) {
+  const std::vector<LogEvent> events = SyntheticCloudTrail(20000);
+  std::string text;
+  for (const LogEvent& event : events) {
+    const rampart::Json record = {{"eventVersion", "1.08"},
+                                  {"eventTime", rampart::FormatTimestamp(event.time)},
+                                  {"eventSource", "s3.amazonaws.com"},
+                                  {"eventName", event.action},
+                                  {"awsRegion", event.region},
+                                  {"sourceIPAddress", event.source_ip},
+                                  {"userAgent", event.user_agent},
+                                  {"userIdentity", {{"type", "IAMUser"}, {"arn", event.principal}}},
+                                  {"requestParameters", {{"bucketName", event.resource}}},
+                                  {"errorCode", event.failure ? "AccessDenied" : ""}};
+    text += record.dump() + "\n";
+  }
+  for (auto _ : state) {
+    auto result = rampart::detect::ReadCloudTrail(text, {});
+    benchmark::DoNotOptimize(result->events.size());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * events.size()));
+}
+BENCHMARK(BM_CloudTrailRead)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -40,8 +40,8 @@ int main(int argc, char** argv) {
   options.forest.time_decay = argc > 4 ? std::strtod(argv[4], nullptr) : 1e-5;
   options.history = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 2000;
   options.recent = argc > 6 ? std::strtoul(argv[6], nullptr, 10) : 0;
-  options.suppress_rows = argc > 7 ? std::strtoul(argv[7], nullptr, 10) : 0;
-  options.suppress_level = argc > 8 ? std::strtod(argv[8], nullptr) : 0.5;
+  options.suppress_rows = argc > 7 ? std::strtoul(argv[7], nullptr, 10) : 350;
+  options.suppress_level = argc > 8 ? std::strtod(argv[8], nullptr) : 0.45;
   options.suppress_factor = argc > 9 ? std::strtod(argv[9], nullptr) : 0.5;
 
   auto aws = ReadNabCorpus(nab_dir, "randomCutForest");
