@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -146,17 +148,27 @@ MetricReadResult ParsePrometheusText(std::string_view text, std::string_view sou
 
 Result<std::string> ScrapePrometheus(const std::string& url, const ScrapeOptions& options) {
   std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), &curl_url_cleanup);
-  char* scheme = nullptr;
-  char* host = nullptr;
-  if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
-      curl_url_get(parsed.get(), CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-      curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+  auto part = [&parsed](CURLUPart which) -> std::optional<std::string> {
+    char* text = nullptr;
+    if (curl_url_get(parsed.get(), which, &text, 0) != CURLUE_OK) {
+      curl_free(text);
+      return std::nullopt;
+    }
+    std::string copy = text;
+    curl_free(text);
+    return copy;
+  };
+  if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
     return InvalidArgument(fmt::format("invalid scrape URL \"{}\"", url));
   }
-  const std::string scheme_text = scheme;
-  const std::string host_text = host;
-  curl_free(scheme);
-  curl_free(host);
+  const std::optional<std::string> scheme = part(CURLUPART_SCHEME);
+  const std::optional<std::string> host = part(CURLUPART_HOST);
+  if (!scheme || !host) {
+    return InvalidArgument(
+        fmt::format("invalid scrape URL \"{}\": it needs a scheme and a host", url));
+  }
+  const std::string& scheme_text = *scheme;
+  const std::string& host_text = *host;
   if (scheme_text != "http" && scheme_text != "https") {
     return InvalidArgument(
         fmt::format("scrape URL \"{}\": scheme {} is not http or https", url, scheme_text));
