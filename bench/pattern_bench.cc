@@ -51,8 +51,8 @@ struct Events {
 
 const Events* CitylotsEvents() {
   static const Events* events = []() -> Events* {
-    Result<std::string> text = ReadFile(std::string(RAMPART_SHARED_DATA) +
-                                        "/patterns/citylots2/synth-citylots2.json.gz");
+    Result<std::string> text =
+        ReadFile(std::string(RAMPART_SHARED_DATA) + "/patterns/citylots2/synth-citylots2.json.gz");
     if (!text) {
       return nullptr;
     }
@@ -93,7 +93,12 @@ void BM_MatchEvents(benchmark::State& state) {
   state.counters["matches_per_pass"] =
       static_cast<double>(matched) / static_cast<double>(state.iterations());
 }
-BENCHMARK(BM_MatchEvents)->Arg(10)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MatchEvents)
+    ->Arg(10)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rampart::pattern
