@@ -54,8 +54,7 @@ void PrintRemediation(const store::Remediation& r, const std::string& output) {
       "  Approved by:  {}\n  Summary:      {}\n  Error:        {}\n",
       r.id, store::RemediationStateName(r.state), r.rule, r.target_index, r.action,
       r.dry_run ? "dry-run" : "enforce", r.finding_id, r.product_arn, r.resource_id, r.attempts,
-      r.max_attempts, r.created_at, r.started_at, r.finished_at, r.approved_by, r.summary,
-      r.error);
+      r.max_attempts, r.created_at, r.started_at, r.finished_at, r.approved_by, r.summary, r.error);
   if (!r.diff.empty()) {
     std::cout << "  Diff:\n" << r.diff << (r.diff.back() == '\n' ? "" : "\n");
   }
@@ -65,7 +64,8 @@ void PrintRemediation(const store::Remediation& r, const std::string& output) {
 }
 
 void AddRemediationCommands(CLI::App& app, int& exit_code) {
-  auto* group = app.add_subcommand("remediations", "List, inspect, approve and reject remediations");
+  auto* group =
+      app.add_subcommand("remediations", "List, inspect, approve and reject remediations");
   group->require_subcommand(1);
   struct Options {
     std::string db = "rampart.db";
@@ -140,8 +140,7 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
                                                  : "Reject a remediation awaiting approval");
     add_common(decide);
     decide->add_option("id", options->id, "Remediation id")->required();
-    decide->add_option("--by", options->by, "Who decides, recorded with the decision")
-        ->required();
+    decide->add_option("--by", options->by, "Who decides, recorded with the decision")->required();
     decide->callback([options, approve, &exit_code] {
       auto remediations = store::RemediationStore::Open(options->db);
       auto audit = store::AuditLog::Open(options->db);
@@ -152,10 +151,9 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
       if (!Check(decided, exit_code)) {
         return;
       }
-      auto entry = (*audit)->Append(options->by,
-                                    approve ? "remediation.approved" : "remediation.rejected",
-                                    decided->finding_id,
-                                    Json{{"remediation_id", decided->id}, {"rule", decided->rule}});
+      auto entry = (*audit)->Append(
+          options->by, approve ? "remediation.approved" : "remediation.rejected",
+          decided->finding_id, Json{{"remediation_id", decided->id}, {"rule", decided->rule}});
       if (!Check(entry, exit_code)) {
         return;
       }
@@ -231,8 +229,9 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
   create->add_option("--db", options->db, "SQLite database file")->capture_default_str();
   create->add_option("--name", options->name, "Name recorded with every change the token makes")
       ->required();
-  create->add_option("--scopes", options->scopes,
-                     "Comma-separated scopes: read, import, update, approve, admin")
+  create
+      ->add_option("--scopes", options->scopes,
+                   "Comma-separated scopes: read, import, update, approve, admin")
       ->required();
   create->callback([options, &exit_code] {
     auto scopes = store::ParseScopes(options->scopes);

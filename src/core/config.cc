@@ -92,9 +92,10 @@ class ConfigReader {
       out = std::chrono::seconds(static_cast<std::int64_t>(it->get<double>()));
       return Status::Ok();
     }
-    auto parsed = it->is_string() ? ParseDuration(it->get<std::string>())
-                                  : Result<std::chrono::microseconds>(InvalidArgument(
-                                        "must be a duration such as 10s"));
+    auto parsed =
+        it->is_string()
+            ? ParseDuration(it->get<std::string>())
+            : Result<std::chrono::microseconds>(InvalidArgument("must be a duration such as 10s"));
     if (!parsed) {
       return Error(fmt::format("{}{}", where, key), parsed.status().message());
     }
@@ -117,8 +118,8 @@ class ConfigReader {
       if (item.is_string()) {
         source.path = item.get<std::string>();
       } else {
-        RAMPART_RETURN_IF_ERROR(
-            CheckKeys(item, where.substr(0, where.size() - 1), {"path", "format", "account", "region"}));
+        RAMPART_RETURN_IF_ERROR(CheckKeys(item, where.substr(0, where.size() - 1),
+                                          {"path", "format", "account", "region"}));
         RAMPART_RETURN_IF_ERROR(String(item, "path", where, source.path));
         RAMPART_RETURN_IF_ERROR(String(item, "format", where, source.format));
         RAMPART_RETURN_IF_ERROR(String(item, "account", where, source.account));
@@ -137,9 +138,9 @@ class ConfigReader {
     if (it == document.end() || it->is_null()) {
       return Status::Ok();
     }
-    RAMPART_RETURN_IF_ERROR(CheckKeys(*it, "remediation",
-                                      {"work_dir", "allow", "kubeconfig", "ca_file", "bwrap_path",
-                                       "settings"}));
+    RAMPART_RETURN_IF_ERROR(
+        CheckKeys(*it, "remediation",
+                  {"work_dir", "allow", "kubeconfig", "ca_file", "bwrap_path", "settings"}));
     RemediationConfig& r = config.remediation;
     RAMPART_RETURN_IF_ERROR(String(*it, "work_dir", "remediation.", r.work_dir));
     RAMPART_RETURN_IF_ERROR(String(*it, "kubeconfig", "remediation.", r.kubeconfig));
@@ -230,8 +231,8 @@ Result<Config> ParseConfig(const Json& document, const std::string& path) {
   RAMPART_RETURN_IF_ERROR(reader.Server(document, config));
   if (config.store.rfind("sqlite:", 0) != 0 && config.store.rfind("postgresql://", 0) != 0 &&
       config.store.rfind("postgres://", 0) != 0) {
-    return reader.Error("store", fmt::format("\"{}\" is neither sqlite:PATH nor a PostgreSQL URL",
-                                             config.store));
+    return reader.Error(
+        "store", fmt::format("\"{}\" is neither sqlite:PATH nor a PostgreSQL URL", config.store));
   }
   return config;
 }

@@ -52,11 +52,11 @@ struct ServerConfig {
 };
 
 struct Config {
-  std::string path;        // the file read, empty for defaults
-  std::string base_dir;    // relative paths resolve against this folder
+  std::string path;      // the file read, empty for defaults
+  std::string base_dir;  // relative paths resolve against this folder
   std::string store = "sqlite:rampart.db";
   std::string bus = "in-process";
-  std::string rules;       // rules file; empty: no rules
+  std::string rules;  // rules file; empty: no rules
   std::vector<SourceConfig> sources;
   RemediationConfig remediation;
   ServerConfig server;

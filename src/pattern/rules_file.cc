@@ -87,9 +87,11 @@ Json YamlToJson(const YAML::Node& node, std::size_t& budget) {
       if (text == "null" || text == "Null" || text == "NULL" || text == "~") {
         return nullptr;
       }
+      // A plain scalar that is a JSON number becomes a number; "01", "+1" and "1.2.3" stay text.
       if (IsJsonNumber(text)) {
         Result<Json> number = ParseJson(text, "YAML number");
-        if (number && !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
+        if (number && number->is_number() &&
+            !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
           return *number;
         }
       }

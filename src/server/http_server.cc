@@ -94,8 +94,8 @@ Result<std::pair<std::string, int>> ParseListenAddress(const std::string& listen
   } else {
     const auto colon = listen.rfind(':');
     if (colon == std::string::npos) {
-      return InvalidArgument(
-          fmt::format("invalid listen address \"{}\": use HOST:PORT such as 127.0.0.1:8080", listen));
+      return InvalidArgument(fmt::format(
+          "invalid listen address \"{}\": use HOST:PORT such as 127.0.0.1:8080", listen));
     }
     host = listen.substr(0, colon);
     port_text = listen.substr(colon + 1);
@@ -146,8 +146,9 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
   server_->Delete(".*", dispatch);
   server_->Patch(".*", dispatch);
 
-  Route("GET", "/healthz", Scope::kNone,
-        [](const ApiRequest&) { return ApiResponse::Json(200, rampart::Json{{"status", "ok"}}); });
+  Route("GET", "/healthz", Scope::kNone, [](const ApiRequest&) {
+    return ApiResponse::Json(200, rampart::Json{{"status", "ok"}});
+  });
   Route("GET", "/readyz", Scope::kNone, [this](const ApiRequest&) {
     const std::string problem = readiness_ ? readiness_() : "";
     if (problem.empty()) {
@@ -258,9 +259,9 @@ void HttpServer::Dispatch(const httplib::Request& request, httplib::Response& re
   ApiResponse result;
   std::string route_label = route == nullptr ? "unmatched" : "";
   if (route == nullptr) {
-    result = path_known ? ApiResponse::Error(405, "MethodNotAllowed",
-                                             fmt::format("{} is not allowed on {}", request.method,
-                                                         request.path))
+    result = path_known ? ApiResponse::Error(
+                              405, "MethodNotAllowed",
+                              fmt::format("{} is not allowed on {}", request.method, request.path))
                         : ApiResponse::Error(404, "NotFound",
                                              fmt::format("no such resource: {}", request.path));
   } else {
@@ -310,8 +311,8 @@ Status HttpServer::Start() {
     return address.status();
   }
   if (!server_->is_valid()) {
-    return InvalidArgument(fmt::format("cannot load TLS certificate {} or key {}",
-                                       config_.tls.cert, config_.tls.key));
+    return InvalidArgument(
+        fmt::format("cannot load TLS certificate {} or key {}", config_.tls.cert, config_.tls.key));
   }
   if (address->second == 0) {
     port_ = server_->bind_to_any_port(address->first);
@@ -319,8 +320,8 @@ Status HttpServer::Start() {
     port_ = server_->bind_to_port(address->first, address->second) ? address->second : -1;
   }
   if (port_ <= 0) {
-    return Unavailable(fmt::format("cannot listen on {}: the address is in use or not local",
-                                   config_.listen));
+    return Unavailable(
+        fmt::format("cannot listen on {}: the address is in use or not local", config_.listen));
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   for (int i = 0; i < 500 && !server_->is_running(); ++i) {

@@ -112,8 +112,8 @@ TEST_F(HttpServerTest, OversizedBodyIs413) {
   ServerConfig config;
   config.max_body_bytes = 1024;
   StartServer(config);
-  auto response = client_->Post("/v1/echo/x", Bearer(admin_token_), std::string(4096, 'a'),
-                                "text/plain");
+  auto response =
+      client_->Post("/v1/echo/x", Bearer(admin_token_), std::string(4096, 'a'), "text/plain");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 413);
   auto health = client_->Get("/healthz");

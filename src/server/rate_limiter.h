@@ -12,8 +12,8 @@ namespace rampart::server {
 // Thread-safe.
 class RateLimiter {
  public:
-  RateLimiter(double rate, double burst, const Clock& clock) : rate_(rate), burst_(burst),
-                                                               clock_(clock) {}
+  RateLimiter(double rate, double burst, const Clock& clock)
+      : rate_(rate), burst_(burst), clock_(clock) {}
 
   // Takes one token from `key`'s bucket; returns false when the bucket is empty. A rate of
   // zero disables limiting.

@@ -1,0 +1,87 @@
+// rampart ingest: reads scanner reports, detects their format and stores their findings.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/ingest_support.h"
+#include "core/file.h"
+#include "ingest/reader.h"
+#include "store/sqlite_finding_store.h"
+
+namespace rampart::cli {
+namespace {
+
+struct IngestOptions {
+  std::string db = "rampart.db";
+  std::string format;
+  std::string account = "000000000000";
+  std::string region = "us-east-1";
+  std::vector<std::string> paths;
+};
+
+}  // namespace
+
+void AddIngestCommands(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<IngestOptions>();
+  auto* command = app.add_subcommand(
+      "ingest",
+      "Read scanner reports, detect each format and store the findings.\n"
+      "Formats: ASFF (a finding, an array, {\"Findings\": [...]}, EventBridge events), Trivy, "
+      "Grype, kube-bench, Falco, GuardDuty, Inspector v2, Prowler OCSF, SARIF, CycloneDX with "
+      "vulnerabilities. Ingesting the same report again updates findings, never duplicates "
+      "them. Exit status 0 when every file was stored whole, 1 when a file or a finding was "
+      "rejected (the rest is still stored).");
+  command->add_option("--db", options->db, "SQLite database file")->capture_default_str();
+  command->add_option("--format", options->format,
+                      "Reader to use instead of detection, such as trivy, asff or kube-bench");
+  command
+      ->add_option("--account", options->account,
+                   "AwsAccountId for findings whose format carries no account")
+      ->capture_default_str();
+  command
+      ->add_option("--region", options->region,
+                   "Region for the ProductArn of findings whose format carries none")
+      ->capture_default_str();
+  command->add_option("files", options->paths, "Report files or folders of reports")->required();
+  command->callback([options, &exit_code] {
+    if (!options->format.empty() && ingest::FindReader(options->format) == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& reader : ingest::Readers()) {
+        names.emplace_back(reader->Name());
+      }
+      std::cerr << fmt::format("error: unknown --format \"{}\"; known formats: {}\n",
+                               options->format, fmt::join(names, ", "));
+      exit_code = 2;
+      return;
+    }
+    auto store = store::SqliteFindingStore::Open(options->db);
+    if (!store) {
+      std::cerr << "error: " << store.status().message() << '\n';
+      exit_code = 2;
+      return;
+    }
+    const auto files = ExpandReportPaths(options->paths);
+    if (files.empty()) {
+      std::cerr << "error: no report files found in the given folders\n";
+      exit_code = 1;
+      return;
+    }
+    ingest::ReadOptions read_options;
+    read_options.format = options->format;
+    read_options.aws_account_id = options->account;
+    read_options.region = options->region;
+    IngestTotals totals;
+    for (const auto& file : files) {
+      auto findings = IngestReportFile(file, read_options, **store, totals, std::cout);
+      if (!findings) {
+        std::cerr << "error: " << findings.status().message() << '\n';
+      }
+    }
+    exit_code = totals.failed_files == 0 && totals.rejected == 0 ? 0 : 1;
+  });
+}
+
+}  // namespace rampart::cli

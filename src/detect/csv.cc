@@ -1,0 +1,180 @@
+#include "detect/csv.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace rampart::detect {
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower;
+}
+
+bool IsLabelColumn(std::string_view name) {
+  const std::string lower = Lower(name);
+  return lower == "label" || lower == "y";
+}
+
+bool IsExcludedColumn(std::string_view name) {
+  const std::string lower = Lower(name);
+  return IsLabelColumn(name) || lower == "timestamp" || lower == "time" || lower == "date";
+}
+
+}  // namespace
+
+int CsvTable::ColumnIndex(std::string_view name) const {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+Result<CsvTable> ParseCsv(std::string_view text, std::string_view source) {
+  CsvTable table;
+  std::vector<std::string> fields;
+  std::string field;
+  std::size_t line = 1;
+  std::size_t row_line = 1;
+  bool in_quotes = false;
+  bool row_has_content = false;
+
+  auto finish_row = [&]() -> Status {
+    fields.push_back(std::move(field));
+    field.clear();
+    const bool empty_line = fields.size() == 1 && fields[0].empty() && !row_has_content;
+    if (!empty_line) {
+      if (table.header.empty()) {
+        table.header = std::move(fields);
+      } else if (fields.size() != table.header.size()) {
+        return InvalidArgument(fmt::format("{}: line {}: {} fields, but the header has {}", source,
+                                           row_line, fields.size(), table.header.size()));
+      } else {
+        table.rows.push_back(std::move(fields));
+        table.line_numbers.push_back(row_line);
+      }
+    }
+    fields.clear();
+    row_has_content = false;
+    return Status::Ok();
+  };
+
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_quotes) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field.push_back('"');
+        ++i;
+      } else if (c == '"') {
+        in_quotes = false;
+      } else {
+        line += c == '\n' ? 1 : 0;
+        field.push_back(c);
+      }
+    } else if (c == '"') {
+      in_quotes = true;
+      row_has_content = true;
+    } else if (c == ',') {
+      fields.push_back(std::move(field));
+      field.clear();
+      row_has_content = true;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+        ++i;
+      }
+      RAMPART_RETURN_IF_ERROR(finish_row());
+      ++line;
+      row_line = line;
+    } else {
+      field.push_back(c);
+      row_has_content = true;
+    }
+  }
+  if (in_quotes) {
+    return InvalidArgument(fmt::format(
+        "{}: line {}: a quoted field is not closed; add the closing '\"'", source, row_line));
+  }
+  if (!field.empty() || !fields.empty()) {
+    RAMPART_RETURN_IF_ERROR(finish_row());
+  }
+  if (table.header.empty()) {
+    return InvalidArgument(fmt::format("{}: the CSV is empty; expected a header row", source));
+  }
+  return table;
+}
+
+Result<double> ParseCsvNumber(const CsvTable& table, std::size_t row, std::size_t column,
+                              std::string_view source) {
+  std::string_view text = table.rows[row][column];
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  if (!text.empty() && text.front() == '+') {
+    text.remove_prefix(1);
+  }
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    return InvalidArgument(fmt::format("{}: line {}, column \"{}\": \"{}\" is not a number", source,
+                                       table.line_numbers[row], table.header[column],
+                                       table.rows[row][column]));
+  }
+  return value;
+}
+
+Result<Matrix> CsvFeatures(const CsvTable& table, const std::vector<std::string>& columns,
+                           std::string_view source, std::vector<std::string>& names) {
+  std::vector<std::size_t> indices;
+  names.clear();
+  if (!columns.empty()) {
+    for (const std::string& column : columns) {
+      const int index = table.ColumnIndex(column);
+      if (index < 0) {
+        return InvalidArgument(fmt::format("{}: no column named \"{}\"; the header has: {}", source,
+                                           column, fmt::join(table.header, ", ")));
+      }
+      if (IsLabelColumn(column)) {
+        return InvalidArgument(
+            fmt::format("{}: column \"{}\" is a label and cannot be a feature", source, column));
+      }
+      indices.push_back(static_cast<std::size_t>(index));
+      names.push_back(column);
+    }
+  } else {
+    for (std::size_t i = 0; i < table.header.size(); ++i) {
+      if (!IsExcludedColumn(table.header[i])) {
+        indices.push_back(i);
+        names.push_back(table.header[i]);
+      }
+    }
+  }
+  if (indices.empty()) {
+    return InvalidArgument(fmt::format(
+        "{}: no feature columns (label, y and timestamp columns are never features)", source));
+  }
+  Matrix matrix(table.rows.size(), indices.size());
+  for (std::size_t row = 0; row < table.rows.size(); ++row) {
+    for (std::size_t col = 0; col < indices.size(); ++col) {
+      auto value = ParseCsvNumber(table, row, indices[col], source);
+      if (!value) {
+        return value.status();
+      }
+      matrix.At(row, col) = *value;
+    }
+  }
+  return matrix;
+}
+
+}  // namespace rampart::detect

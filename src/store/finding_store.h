@@ -1,0 +1,190 @@
+// FindingStore: the finding hub's storage, with the semantics of AWS Security Hub's
+// BatchImportFindings, BatchUpdateFindings, GetFindings, insights and finding history, and a
+// transactional outbox of EventBridge events. SQLite implements it now; PostgreSQL later.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/status.h"
+#include "store/filter.h"
+#include "store/finding_update.h"
+
+namespace rampart::store {
+
+// Identity of a finding: ASFF's (ProductArn, Id).
+struct FindingKey {
+  std::string product_arn;
+  std::string id;
+
+  friend bool operator==(const FindingKey&, const FindingKey&) = default;
+};
+
+enum class ImportOutcome { kCreated, kUpdated, kUnchanged, kFailed };
+
+// Returns "created", "updated", "unchanged" or "failed".
+std::string_view ImportOutcomeName(ImportOutcome outcome);
+
+// What happened to one finding of an import batch.
+struct ImportResult {
+  FindingKey key;  // empty parts when the finding has no usable ProductArn or Id
+  ImportOutcome outcome = ImportOutcome::kFailed;
+  std::string error_code;  // for kFailed: "InvalidInput" or "FindingSizeExceeded"
+  std::string message;     // why a finding is unchanged or failed; empty otherwise
+};
+
+// The outcome of one import batch, one result per input finding in input order.
+struct ImportSummary {
+  std::vector<ImportResult> results;
+  std::size_t created = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;
+  std::size_t failed = 0;
+};
+
+struct ImportOptions {
+  // Who imports, recorded in the history (for example "ingest trivy report.json"). Empty
+  // records each finding's ProductArn, as Security Hub records the provider.
+  std::string actor;
+};
+
+// A finding a BatchUpdateFindings request could not change, with Security Hub's error code:
+// FindingNotFound, DuplicatedFindingIdentifier, FindingSizeExceeded or InvalidInput.
+struct UnprocessedFinding {
+  FindingKey key;
+  std::string error_code;
+  std::string error_message;
+};
+
+// The BatchUpdateFindings response.
+struct UpdateSummary {
+  std::vector<FindingKey> processed;
+  std::vector<UnprocessedFinding> unprocessed;
+};
+
+// A GetFindings request.
+struct FindingQuery {
+  Filters filters;
+  std::vector<SortCriterion> sort;  // empty sorts by UpdatedAt, newest first
+  std::size_t max_results = 100;    // 1 to kMaxPageSize
+  std::string next_token;           // from the previous page of the same query, or empty
+};
+
+inline constexpr std::size_t kMaxPageSize = 10000;
+
+// One page of findings and the token of the next page (empty on the last page).
+struct FindingPage {
+  std::vector<Json> findings;
+  std::string next_token;
+};
+
+// The number of findings that share one value of the group-by attribute.
+struct GroupCount {
+  std::string value;
+  std::int64_t count = 0;
+};
+
+enum class UpdateSource { kBatchImportFindings, kBatchUpdateFindings };
+
+// Returns "BATCH_IMPORT_FINDINGS" or "BATCH_UPDATE_FINDINGS", Security Hub's UpdateSource.Type.
+std::string_view UpdateSourceName(UpdateSource source);
+
+// One changed field of a finding: a dotted path such as "Workflow.Status", and the values
+// before and after (null when the field was absent).
+struct FieldChange {
+  std::string field;
+  Json old_value;
+  Json new_value;
+};
+
+// One accepted change of a finding, in the shape of GetFindingHistory's records.
+struct HistoryRecord {
+  TimePoint update_time;
+  UpdateSource source = UpdateSource::kBatchImportFindings;
+  std::string identity;          // the actor
+  bool finding_created = false;  // a creation lists no field changes
+  std::vector<FieldChange> updates;
+};
+
+// One EventBridge event in the outbox. `sequence` grows with every event written and is never
+// reused, so a reader resumes after the last sequence it has seen.
+struct OutboxEvent {
+  std::int64_t sequence = 0;
+  std::string event_id;
+  TimePoint created_at;
+  std::string event;  // the EventBridge event as JSON text
+};
+
+// The finding store. Every write is one transaction: its findings, history records and
+// outbox events are committed together or not at all. Implementations are not thread-safe;
+// open one store per thread. Several stores (in one or several processes) may share a
+// database, and the database serializes their writes.
+class FindingStore {
+ public:
+  virtual ~FindingStore() = default;
+
+  // Imports findings with BatchImportFindings semantics: a finding with a new (ProductArn, Id)
+  // is created; a known one is updated only when its UpdatedAt is newer than the stored one,
+  // and is otherwise reported unchanged. Customer-owned fields (Note, UserDefinedFields,
+  // VerificationState, Workflow) keep their stored values, FindingProviderFields layering
+  // applies to Confidence, Criticality, RelatedFindings, Severity and Types, and
+  // Workflow.Status returns to NEW as Security Hub does. An invalid finding is reported failed
+  // and the others are still stored. The error is a database failure, and then nothing of
+  // the batch is stored.
+  virtual Result<ImportSummary> Import(std::vector<Json> findings,
+                                       const ImportOptions& options = {}) = 0;
+
+  // Applies a customer update (BatchUpdateFindings) on behalf of `actor`, who is recorded in
+  // the history. UpdatedAt is left alone. The error is an invalid request or a database
+  // failure, and then no finding changes.
+  virtual Result<UpdateSummary> Update(const FindingUpdate& update, std::string_view actor) = 0;
+
+  // Returns the stored document, or nullopt when no such finding exists.
+  virtual Result<std::optional<Json>> Get(const FindingKey& key) = 0;
+
+  // Returns one page of the findings that match the query (GetFindings). Fails on a
+  // NextToken that is malformed or belongs to another query.
+  virtual Result<FindingPage> List(const FindingQuery& query) = 0;
+
+  // Returns the number of findings that match.
+  virtual Result<std::int64_t> Count(const Filters& filters) = 0;
+
+  // Counts the matching findings per value of `attribute`, a GroupByAttribute such as
+  // "SeverityLabel" or "ResourceType", largest count first. A finding counts once per
+  // distinct value; findings without a value are not counted. Fails on an unknown attribute.
+  virtual Result<std::vector<GroupCount>> GroupBy(const Filters& filters,
+                                                  std::string_view attribute) = 0;
+
+  // Returns every accepted change of a finding, oldest first; NotFound when it does not exist.
+  virtual Result<std::vector<HistoryRecord>> History(const FindingKey& key) = 0;
+
+  // Returns up to `limit` events with a sequence greater than `after_sequence`, in order,
+  // delivered or not.
+  virtual Result<std::vector<OutboxEvent>> ReadEvents(std::int64_t after_sequence,
+                                                      std::size_t limit) = 0;
+
+  // Claims up to `limit` undelivered events for `consumer` for `lease`, oldest first, and
+  // returns them. An event claimed by another consumer whose lease has not expired is
+  // skipped, so several consumers share the work; an event whose lease expired is claimed
+  // again (at-least-once delivery). Events that `consumer` itself claimed before are claimed
+  // again at once, so a consumer restarted after a crash takes over its own claims; every
+  // concurrent consumer needs its own name. A PostgreSQL store does this with FOR UPDATE
+  // SKIP LOCKED.
+  virtual Result<std::vector<OutboxEvent>> ClaimEvents(std::string_view consumer, std::size_t limit,
+                                                       std::chrono::seconds lease) = 0;
+
+  // Marks events delivered; they are never claimed again. Unknown sequences are ignored.
+  virtual Status MarkDelivered(std::span<const std::int64_t> sequences) = 0;
+
+  // Deletes delivered events created before `before`; returns how many were deleted.
+  virtual Result<std::int64_t> PruneDelivered(TimePoint before) = 0;
+};
+
+}  // namespace rampart::store

@@ -1,0 +1,588 @@
+#include "store/sqlite_finding_store.h"
+
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/log.h"
+#include "finding/validate.h"
+#include "store/event.h"
+#include "store/import_rules.h"
+#include "store/json_writer.h"
+#include "store/sqlite_query.h"
+#include "store/sqlite_schema.h"
+
+namespace rampart::store {
+namespace {
+
+using sqlite::Statement;
+using sqlite::Transaction;
+using sqlite::TransactionMode;
+
+constexpr std::string_view kSelectFinding =
+    "SELECT seq, updated_at, customer_fields, document FROM findings "
+    "WHERE id_hash = ?1 AND id = ?2 AND product_arn = ?3";
+constexpr std::string_view kInsertFinding =
+    "INSERT INTO findings (product_arn, id, generator_id, aws_account_id, severity_label, "
+    "severity_normalized, workflow_status, record_state, compliance_status, created_at, "
+    "updated_at, customer_fields, document, id_hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15)";
+constexpr std::string_view kUpdateFinding =
+    "UPDATE findings SET product_arn = ?1, id = ?2, generator_id = ?3, aws_account_id = ?4, "
+    "severity_label = ?5, severity_normalized = ?6, workflow_status = ?7, record_state = ?8, "
+    "compliance_status = ?9, created_at = ?10, updated_at = ?11, customer_fields = ?12, "
+    "document = ?13, id_hash = ?15 WHERE seq = ?14";
+constexpr std::string_view kDeleteResources =
+    "DELETE FROM finding_resources WHERE type = ?1 AND finding_seq = ?2";
+constexpr std::string_view kInsertResource =
+    "INSERT INTO finding_resources (type, finding_seq, position, id) VALUES (?1, ?2, ?3, ?4)";
+constexpr std::string_view kDeleteVulnerabilities =
+    "DELETE FROM finding_vulnerabilities WHERE vulnerability_id = ?1 AND finding_seq = ?2";
+constexpr std::string_view kInsertVulnerability =
+    "INSERT INTO finding_vulnerabilities (vulnerability_id, finding_seq, position) "
+    "VALUES (?1, ?2, ?3)";
+constexpr std::string_view kInsertHistory =
+    "INSERT INTO finding_history (finding_seq, update_time, source_type, identity, "
+    "finding_created, updates) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr std::string_view kInsertEvent =
+    "INSERT INTO outbox (event_id, created_at, event) VALUES (?1, ?2, ?3)";
+constexpr std::string_view kSelectHistory =
+    "SELECT update_time, source_type, identity, finding_created, updates FROM finding_history "
+    "WHERE finding_seq = ?1 ORDER BY seq";
+
+std::string StringAt(const Json& finding, std::string_view dotted) {
+  const Json* value = FindPath(finding, dotted);
+  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+std::int64_t MicrosAt(const Json& finding, std::string_view key) {
+  auto time = ParseTimestamp(StringOr(finding, key, ""));
+  return time ? ToUnixMicros(*time) : 0;
+}
+
+// Binds the indexed columns and the document of a finding as parameters 1 to 13.
+void BindFindingRow(Statement& statement, const Json& finding, std::string_view text,
+                    std::uint32_t customer_fields) {
+  const Json* normalized = FindPath(finding, "Severity.Normalized");
+  statement.BindText(1, StringOr(finding, "ProductArn", ""));
+  statement.BindText(2, StringOr(finding, "Id", ""));
+  statement.BindText(3, StringOr(finding, "GeneratorId", ""));
+  statement.BindText(4, StringOr(finding, "AwsAccountId", ""));
+  statement.BindText(5, StringAt(finding, "Severity.Label"));
+  statement.BindDouble(
+      6, normalized != nullptr && normalized->is_number() ? normalized->get<double>() : 0.0);
+  statement.BindText(7, StringAt(finding, "Workflow.Status"));
+  statement.BindText(8, StringOr(finding, "RecordState", ""));
+  statement.BindText(9, StringAt(finding, "Compliance.Status"));
+  statement.BindInt64(10, MicrosAt(finding, "CreatedAt"));
+  statement.BindInt64(11, MicrosAt(finding, "UpdatedAt"));
+  statement.BindInt64(12, customer_fields);
+  statement.BindTextNoCopy(13, text);
+  statement.BindInt64(15, sqlite::IdHash(StringOr(finding, "Id", "")));
+}
+
+Json ChangesJson(const std::vector<FieldChange>& changes) {
+  Json list = Json::array();
+  for (const FieldChange& change : changes) {
+    list.push_back({{"UpdatedField", change.field},
+                    {"OldValue", change.old_value},
+                    {"NewValue", change.new_value}});
+  }
+  return list;
+}
+
+ImportResult Failed(FindingKey key, std::string code, std::string message) {
+  return {std::move(key), ImportOutcome::kFailed, std::move(code), std::move(message)};
+}
+
+// Returns the (Type, Id) of each resource, in order.
+std::vector<std::pair<std::string, std::string>> ResourceKeys(const Json& finding) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  const auto resources = finding.find("Resources");
+  if (resources == finding.end() || !resources->is_array()) {
+    return keys;
+  }
+  for (const Json& resource : *resources) {
+    keys.emplace_back(StringOr(resource, "Type", ""), StringOr(resource, "Id", ""));
+  }
+  return keys;
+}
+
+// Returns the Id of each vulnerability that has one, in order.
+std::vector<std::string> VulnerabilityIds(const Json& finding) {
+  std::vector<std::string> ids;
+  const auto vulnerabilities = finding.find("Vulnerabilities");
+  if (vulnerabilities == finding.end() || !vulnerabilities->is_array()) {
+    return ids;
+  }
+  for (const Json& vulnerability : *vulnerabilities) {
+    std::string id = StringOr(vulnerability, "Id", "");
+    if (!id.empty()) {
+      ids.push_back(std::move(id));
+    }
+  }
+  return ids;
+}
+
+std::string Utf8Message(const Json& finding) {
+  return fmt::format(
+      "finding \"{}\" holds text that is not valid UTF-8; fix the encoding of "
+      "the report",
+      StringOr(finding, "Id", ""));
+}
+
+std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit) {
+  return fmt::format("finding \"{}\" is {} bytes as stored; the maximum is {}",
+                     StringOr(finding, "Id", ""), size, limit);
+}
+
+}  // namespace
+
+std::string_view ImportOutcomeName(ImportOutcome outcome) {
+  switch (outcome) {
+    case ImportOutcome::kCreated:
+      return "created";
+    case ImportOutcome::kUpdated:
+      return "updated";
+    case ImportOutcome::kUnchanged:
+      return "unchanged";
+    case ImportOutcome::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+std::string_view UpdateSourceName(UpdateSource source) {
+  return source == UpdateSource::kBatchImportFindings ? "BATCH_IMPORT_FINDINGS"
+                                                      : "BATCH_UPDATE_FINDINGS";
+}
+
+Result<Json> SqliteFindingStore::ParseStored(std::string_view text) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception& error) {
+    return Internal(fmt::format("a stored finding is not valid JSON: {}", error.what()));
+  }
+}
+
+SqliteFindingStore::SqliteFindingStore(std::unique_ptr<sqlite::Database> db,
+                                       const SqliteStoreOptions& options)
+    : db_(std::move(db)),
+      clock_(options.clock),
+      random_(options.random_seed ? *options.random_seed : std::random_device{}()),
+      max_finding_bytes_(options.max_finding_bytes) {
+  if (!options.random_seed) {
+    // Two seeds of 32 bits each, so event ids from separate processes do not collide.
+    random_.seed((static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
+                 std::random_device{}());
+  }
+}
+
+Result<std::unique_ptr<SqliteFindingStore>> SqliteFindingStore::Open(
+    const std::string& path, const SqliteStoreOptions& options) {
+  auto db = sqlite::Database::Open(path, options.database);
+  if (!db) {
+    return db.status();
+  }
+  RAMPART_RETURN_IF_ERROR(sqlite::Migrate(**db));
+  return std::unique_ptr<SqliteFindingStore>(new SqliteFindingStore(std::move(*db), options));
+}
+
+Result<std::optional<SqliteFindingStore::StoredFinding>> SqliteFindingStore::Find(
+    std::string_view product_arn, std::string_view id) {
+  auto statement = db_->Prepare(kSelectFinding);
+  if (!statement) {
+    return statement.status();
+  }
+  Statement& select = **statement;
+  select.BindInt64(1, sqlite::IdHash(id));
+  select.BindText(2, id);
+  select.BindText(3, product_arn);
+  auto row = select.Step();
+  if (!row) {
+    return row.status();
+  }
+  std::optional<StoredFinding> stored;
+  if (*row) {
+    stored = StoredFinding{select.ColumnInt64(0), select.ColumnInt64(1),
+                           static_cast<std::uint32_t>(select.ColumnInt64(2)),
+                           std::string(select.ColumnText(3))};
+  }
+  select.Reset();
+  return stored;
+}
+
+Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
+                                                 const ImportOptions& options) {
+  const TimePoint now = clock_->Now();
+  ImportSummary summary;
+  summary.results.reserve(findings.size());
+  auto transaction = Transaction::Begin(*db_, TransactionMode::kWrite);
+  if (!transaction) {
+    return transaction.status();
+  }
+  for (Json& finding : findings) {
+    auto result = ImportOne(finding, options, now);
+    if (!result) {
+      return result.status();
+    }
+    switch (result->outcome) {
+      case ImportOutcome::kCreated:
+        ++summary.created;
+        break;
+      case ImportOutcome::kUpdated:
+        ++summary.updated;
+        break;
+      case ImportOutcome::kUnchanged:
+        ++summary.unchanged;
+        break;
+      case ImportOutcome::kFailed:
+        ++summary.failed;
+        break;
+    }
+    summary.results.push_back(std::move(*result));
+  }
+  RAMPART_RETURN_IF_ERROR((*transaction)->Commit());
+  return summary;
+}
+
+Result<ImportResult> SqliteFindingStore::ImportOne(Json& finding, const ImportOptions& options,
+                                                   TimePoint now) {
+  if (!finding.is_object()) {
+    return Failed({}, "InvalidInput",
+                  fmt::format("a finding must be a JSON object, not {}", finding.type_name()));
+  }
+  FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
+  std::optional<StoredFinding> stored;
+  if (!key.product_arn.empty() && !key.id.empty()) {
+    auto found = Find(key.product_arn, key.id);
+    if (!found) {
+      return found.status();
+    }
+    stored = std::move(*found);
+  }
+  LayerProviderFields(finding, !stored.has_value());
+  const auto problems = finding::ValidateFinding(finding);
+  if (!problems.empty()) {
+    return Failed(std::move(key), "InvalidInput", finding::DescribeProblems(finding, problems));
+  }
+  if (!stored) {
+    return CreateFinding(finding, options, now);
+  }
+  const std::int64_t updated_at = MicrosAt(finding, "UpdatedAt");
+  if (updated_at <= stored->updated_at) {
+    return ImportResult{
+        std::move(key), ImportOutcome::kUnchanged, "",
+        fmt::format("UpdatedAt {} is not newer than the stored {}; the update is ignored",
+                    StringOr(finding, "UpdatedAt", ""),
+                    FormatTimestamp(FromUnixMicros(stored->updated_at)))};
+  }
+  return UpdateFinding(*stored, finding, options, now);
+}
+
+Result<ImportResult> SqliteFindingStore::CreateFinding(Json& finding, const ImportOptions& options,
+                                                       TimePoint now) {
+  FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
+  CompleteNewFinding(finding, now);
+  if (!WriteJson(finding, document_text_)) {
+    return Failed(std::move(key), "InvalidInput", Utf8Message(finding));
+  }
+  if (document_text_.size() > max_finding_bytes_) {
+    return Failed(std::move(key), "FindingSizeExceeded",
+                  SizeMessage(finding, document_text_.size(), max_finding_bytes_));
+  }
+  auto seq = WriteFinding(0, finding, nullptr, document_text_, 0);
+  if (!seq) {
+    return seq.status();
+  }
+  const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
+  RAMPART_RETURN_IF_ERROR(
+      WriteHistory(*seq, now, UpdateSource::kBatchImportFindings, actor, true, {}));
+  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, document_text_, now));
+  return ImportResult{std::move(key), ImportOutcome::kCreated, "", ""};
+}
+
+Result<ImportResult> SqliteFindingStore::UpdateFinding(const StoredFinding& stored, Json& finding,
+                                                       const ImportOptions& options,
+                                                       TimePoint now) {
+  FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
+  auto previous = ParseStored(stored.document);
+  if (!previous) {
+    return previous.status();
+  }
+  Json merged = MergeProviderUpdate(*previous, std::move(finding), stored.customer_fields, now);
+  if (!WriteJson(merged, document_text_)) {
+    return Failed(std::move(key), "InvalidInput", Utf8Message(merged));
+  }
+  if (document_text_.size() > max_finding_bytes_) {
+    return Failed(std::move(key), "FindingSizeExceeded",
+                  SizeMessage(merged, document_text_.size(), max_finding_bytes_));
+  }
+  auto seq = WriteFinding(stored.seq, merged, &*previous, document_text_, stored.customer_fields);
+  if (!seq) {
+    return seq.status();
+  }
+  const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
+  RAMPART_RETURN_IF_ERROR(WriteHistory(stored.seq, now, UpdateSource::kBatchImportFindings, actor,
+                                       false, DiffFindings(*previous, merged)));
+  RAMPART_RETURN_IF_ERROR(WriteEvent(merged, document_text_, now));
+  return ImportResult{std::move(key), ImportOutcome::kUpdated, "", ""};
+}
+
+Result<std::int64_t> SqliteFindingStore::WriteFinding(std::int64_t seq, const Json& finding,
+                                                      const Json* previous, std::string_view text,
+                                                      std::uint32_t customer_fields) {
+  auto statement = db_->Prepare(seq == 0 ? kInsertFinding : kUpdateFinding);
+  if (!statement) {
+    return statement.status();
+  }
+  BindFindingRow(**statement, finding, text, customer_fields);
+  if (seq != 0) {
+    (*statement)->BindInt64(14, seq);
+  }
+  RAMPART_RETURN_IF_ERROR((*statement)->Run());
+  if (seq == 0) {
+    seq = db_->LastInsertRowId();
+  }
+  RAMPART_RETURN_IF_ERROR(WriteSideTables(seq, finding, previous));
+  return seq;
+}
+
+Status SqliteFindingStore::WriteSideTables(std::int64_t seq, const Json& finding,
+                                           const Json* previous) {
+  const auto resources = ResourceKeys(finding);
+  const auto vulnerabilities = VulnerabilityIds(finding);
+  if (previous != nullptr) {
+    // Customer updates and most provider updates leave the resources alone.
+    const auto old_resources = ResourceKeys(*previous);
+    const auto old_vulnerabilities = VulnerabilityIds(*previous);
+    if (old_resources == resources && old_vulnerabilities == vulnerabilities) {
+      return Status::Ok();
+    }
+    std::set<std::string> old_types;
+    for (const auto& [type, id] : old_resources) {
+      old_types.insert(type);
+    }
+    RAMPART_RETURN_IF_ERROR(DeleteSideRows(kDeleteResources, old_types, seq));
+    const std::set<std::string> old_ids(old_vulnerabilities.begin(), old_vulnerabilities.end());
+    RAMPART_RETURN_IF_ERROR(DeleteSideRows(kDeleteVulnerabilities, old_ids, seq));
+  }
+  auto insert_resource = db_->Prepare(kInsertResource);
+  if (!insert_resource) {
+    return insert_resource.status();
+  }
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    Statement& insert = **insert_resource;
+    insert.BindText(1, resources[i].first);
+    insert.BindInt64(2, seq);
+    insert.BindInt64(3, static_cast<std::int64_t>(i));
+    insert.BindText(4, resources[i].second);
+    RAMPART_RETURN_IF_ERROR(insert.Run());
+  }
+  if (vulnerabilities.empty()) {
+    return Status::Ok();
+  }
+  auto insert_vulnerability = db_->Prepare(kInsertVulnerability);
+  if (!insert_vulnerability) {
+    return insert_vulnerability.status();
+  }
+  for (std::size_t i = 0; i < vulnerabilities.size(); ++i) {
+    Statement& insert = **insert_vulnerability;
+    insert.BindText(1, vulnerabilities[i]);
+    insert.BindInt64(2, seq);
+    insert.BindInt64(3, static_cast<std::int64_t>(i));
+    RAMPART_RETURN_IF_ERROR(insert.Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteFindingStore::DeleteSideRows(std::string_view sql, const std::set<std::string>& keys,
+                                          std::int64_t seq) {
+  for (const std::string& key : keys) {
+    auto remove = db_->Prepare(sql);
+    if (!remove) {
+      return remove.status();
+    }
+    (*remove)->BindText(1, key);
+    (*remove)->BindInt64(2, seq);
+    RAMPART_RETURN_IF_ERROR((*remove)->Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteFindingStore::WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
+                                        std::string_view identity, bool created,
+                                        const std::vector<FieldChange>& changes) {
+  auto statement = db_->Prepare(kInsertHistory);
+  if (!statement) {
+    return statement.status();
+  }
+  Statement& insert = **statement;
+  insert.BindInt64(1, seq);
+  insert.BindInt64(2, ToUnixMicros(now));
+  insert.BindText(3, UpdateSourceName(source));
+  insert.BindText(4, identity);
+  insert.BindInt64(5, created ? 1 : 0);
+  std::string updates = "[]";
+  if (!created && !WriteJson(ChangesJson(changes), updates)) {
+    return Internal("a finding change holds text that is not valid UTF-8");
+  }
+  insert.BindText(6, updates);
+  return insert.Run();
+}
+
+Status SqliteFindingStore::WriteEvent(const Json& finding, std::string_view text, TimePoint now) {
+  auto statement = db_->Prepare(kInsertEvent);
+  if (!statement) {
+    return statement.status();
+  }
+  const std::string event_id = RandomUuid(random_);
+  Statement& insert = **statement;
+  insert.BindText(1, event_id);
+  insert.BindInt64(2, ToUnixMicros(now));
+  WriteImportedEvent(finding, text, event_id, now, event_text_);
+  insert.BindTextNoCopy(3, event_text_);
+  return insert.Run();
+}
+
+Result<UpdateSummary> SqliteFindingStore::Update(const FindingUpdate& update,
+                                                 std::string_view actor) {
+  RAMPART_RETURN_IF_ERROR(ValidateFindingUpdate(update));
+  if (actor.empty()) {
+    return InvalidArgument("the actor of an update must name who makes it");
+  }
+  const TimePoint now = clock_->Now();
+  auto transaction = Transaction::Begin(*db_, TransactionMode::kWrite);
+  if (!transaction) {
+    return transaction.status();
+  }
+  UpdateSummary summary;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const FindingIdentifier& identifier : update.finding_identifiers) {
+    FindingKey key{identifier.product_arn, identifier.id};
+    if (!seen.emplace(identifier.product_arn, identifier.id).second) {
+      summary.unprocessed.push_back(
+          {std::move(key), "DuplicatedFindingIdentifier",
+           "the request names this finding more than once; it was updated once"});
+      continue;
+    }
+    auto unprocessed = UpdateOne(update, identifier, actor, now);
+    if (!unprocessed) {
+      return unprocessed.status();
+    }
+    if (*unprocessed) {
+      summary.unprocessed.push_back(std::move(**unprocessed));
+    } else {
+      summary.processed.push_back(std::move(key));
+    }
+  }
+  RAMPART_RETURN_IF_ERROR((*transaction)->Commit());
+  return summary;
+}
+
+Result<std::optional<UnprocessedFinding>> SqliteFindingStore::UpdateOne(
+    const FindingUpdate& update, const FindingIdentifier& identifier, std::string_view actor,
+    TimePoint now) {
+  FindingKey key{identifier.product_arn, identifier.id};
+  auto stored = Find(identifier.product_arn, identifier.id);
+  if (!stored) {
+    return stored.status();
+  }
+  if (!*stored) {
+    return UnprocessedFinding{
+        std::move(key), "FindingNotFound",
+        fmt::format("no finding with ProductArn \"{}\" and Id \"{}\"; check both with "
+                    "`rampart findings list`",
+                    identifier.product_arn, identifier.id)};
+  }
+  auto previous = ParseStored((*stored)->document);
+  if (!previous) {
+    return previous.status();
+  }
+  Json finding = *previous;
+  const std::uint32_t fields =
+      (*stored)->customer_fields | ApplyCustomerUpdate(finding, update, now);
+  const std::vector<FieldChange> changes = DiffFindings(*previous, finding);
+  if (changes.empty()) {
+    return std::optional<UnprocessedFinding>();
+  }
+  if (!WriteJson(finding, document_text_)) {
+    return UnprocessedFinding{std::move(key), "InvalidInput", Utf8Message(finding)};
+  }
+  if (document_text_.size() > max_finding_bytes_) {
+    return UnprocessedFinding{std::move(key), "FindingSizeExceeded",
+                              SizeMessage(finding, document_text_.size(), max_finding_bytes_)};
+  }
+  auto seq = WriteFinding((*stored)->seq, finding, &*previous, document_text_, fields);
+  if (!seq) {
+    return seq.status();
+  }
+  RAMPART_RETURN_IF_ERROR(
+      WriteHistory(*seq, now, UpdateSource::kBatchUpdateFindings, actor, false, changes));
+  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, document_text_, now));
+  return std::optional<UnprocessedFinding>();
+}
+
+Result<std::optional<Json>> SqliteFindingStore::Get(const FindingKey& key) {
+  auto stored = Find(key.product_arn, key.id);
+  if (!stored) {
+    return stored.status();
+  }
+  if (!*stored) {
+    return std::optional<Json>();
+  }
+  auto document = ParseStored((*stored)->document);
+  if (!document) {
+    return document.status();
+  }
+  return std::optional<Json>(std::move(*document));
+}
+
+Result<std::vector<HistoryRecord>> SqliteFindingStore::History(const FindingKey& key) {
+  auto stored = Find(key.product_arn, key.id);
+  if (!stored) {
+    return stored.status();
+  }
+  if (!*stored) {
+    return NotFound(
+        fmt::format("no finding with ProductArn \"{}\" and Id \"{}\"", key.product_arn, key.id));
+  }
+  auto statement = db_->Prepare(kSelectHistory);
+  if (!statement) {
+    return statement.status();
+  }
+  Statement& select = **statement;
+  select.BindInt64(1, (*stored)->seq);
+  std::vector<HistoryRecord> records;
+  while (true) {
+    auto row = select.Step();
+    if (!row) {
+      return row.status();
+    }
+    if (!*row) {
+      break;
+    }
+    HistoryRecord record;
+    record.update_time = FromUnixMicros(select.ColumnInt64(0));
+    record.source = select.ColumnText(1) == UpdateSourceName(UpdateSource::kBatchUpdateFindings)
+                        ? UpdateSource::kBatchUpdateFindings
+                        : UpdateSource::kBatchImportFindings;
+    record.identity = std::string(select.ColumnText(2));
+    record.finding_created = select.ColumnInt64(3) != 0;
+    auto updates = ParseStored(select.ColumnText(4));
+    if (!updates) {
+      return updates.status();
+    }
+    for (const Json& change : *updates) {
+      record.updates.push_back({StringOr(change, "UpdatedField", ""),
+                                change.value("OldValue", Json()),
+                                change.value("NewValue", Json())});
+    }
+    records.push_back(std::move(record));
+  }
+  select.Reset();
+  return records;
+}
+
+}  // namespace rampart::store

@@ -1,0 +1,94 @@
+// The FindingStore on an embedded SQLite database in WAL mode.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+
+#include "core/clock.h"
+#include "store/finding_store.h"
+#include "store/sqlite_database.h"
+
+namespace rampart::store {
+
+struct SqliteStoreOptions {
+  sqlite::OpenOptions database;
+  const Clock* clock = &DefaultClock();  // for ProcessedAt, history times and events
+  // Seeds the event id generator, for reproducible tests; empty seeds from std::random_device.
+  std::optional<std::uint64_t> random_seed;
+  // The largest stored document. 240 KiB is Security Hub's limit per finding.
+  std::size_t max_finding_bytes = 240 * 1024;
+};
+
+// A FindingStore in one SQLite file. Each write is one transaction (BEGIN IMMEDIATE), so a
+// batch that the caller saw committed survives a killed process; with the default
+// synchronous = FULL it also survives a power loss. Not thread-safe: open one store per
+// thread; stores in several threads or processes may share the file.
+class SqliteFindingStore final : public FindingStore {
+ public:
+  // Opens the database at `path`, creating it when allowed, and migrates its schema.
+  static Result<std::unique_ptr<SqliteFindingStore>> Open(const std::string& path,
+                                                          const SqliteStoreOptions& options = {});
+
+  Result<ImportSummary> Import(std::vector<Json> findings, const ImportOptions& options) override;
+  Result<UpdateSummary> Update(const FindingUpdate& update, std::string_view actor) override;
+  Result<std::optional<Json>> Get(const FindingKey& key) override;
+  Result<FindingPage> List(const FindingQuery& query) override;
+  Result<std::int64_t> Count(const Filters& filters) override;
+  Result<std::vector<GroupCount>> GroupBy(const Filters& filters,
+                                          std::string_view attribute) override;
+  Result<std::vector<HistoryRecord>> History(const FindingKey& key) override;
+  Result<std::vector<OutboxEvent>> ReadEvents(std::int64_t after_sequence,
+                                              std::size_t limit) override;
+  Result<std::vector<OutboxEvent>> ClaimEvents(std::string_view consumer, std::size_t limit,
+                                               std::chrono::seconds lease) override;
+  Status MarkDelivered(std::span<const std::int64_t> sequences) override;
+  Result<std::int64_t> PruneDelivered(TimePoint before) override;
+
+ private:
+  // A finding as stored: its sequence number, UpdatedAt, customer-field bits and document.
+  struct StoredFinding {
+    std::int64_t seq = 0;
+    std::int64_t updated_at = 0;
+    std::uint32_t customer_fields = 0;
+    std::string document;
+  };
+
+  SqliteFindingStore(std::unique_ptr<sqlite::Database> db, const SqliteStoreOptions& options);
+
+  // Parses a document this store wrote, which was valid JSON when written.
+  static Result<Json> ParseStored(std::string_view text);
+
+  Result<std::optional<StoredFinding>> Find(std::string_view product_arn, std::string_view id);
+  Result<ImportResult> ImportOne(Json& finding, const ImportOptions& options, TimePoint now);
+  Result<ImportResult> CreateFinding(Json& finding, const ImportOptions& options, TimePoint now);
+  Result<ImportResult> UpdateFinding(const StoredFinding& stored, Json& finding,
+                                     const ImportOptions& options, TimePoint now);
+  Result<std::optional<UnprocessedFinding>> UpdateOne(const FindingUpdate& update,
+                                                      const FindingIdentifier& identifier,
+                                                      std::string_view actor, TimePoint now);
+
+  // Writes a finding's row (inserting when `seq` is 0) and its side-table rows; `previous`
+  // is the stored version of an existing finding. Returns the finding's sequence number.
+  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, const Json* previous,
+                                    std::string_view text, std::uint32_t customer_fields);
+  Status WriteSideTables(std::int64_t seq, const Json& finding, const Json* previous);
+  Status DeleteSideRows(std::string_view sql, const std::set<std::string>& keys, std::int64_t seq);
+  Status WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
+                      std::string_view identity, bool created,
+                      const std::vector<FieldChange>& changes);
+  Status WriteEvent(const Json& finding, std::string_view text, TimePoint now);
+
+  std::unique_ptr<sqlite::Database> db_;
+  const Clock* clock_;
+  std::mt19937_64 random_;
+  std::size_t max_finding_bytes_;
+  // Reused for every finding written, so large texts are not allocated per finding.
+  std::string document_text_;
+  std::string event_text_;
+};
+
+}  // namespace rampart::store

@@ -1,0 +1,123 @@
+// The outbox of the SQLite finding store: reading, claiming and acknowledging events.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "store/sqlite_finding_store.h"
+
+namespace rampart::store {
+namespace {
+
+using sqlite::Statement;
+using sqlite::Transaction;
+using sqlite::TransactionMode;
+
+constexpr std::string_view kReadEvents =
+    "SELECT sequence, event_id, created_at, event FROM outbox WHERE sequence > ?1 "
+    "ORDER BY sequence LIMIT ?2";
+// SQLite serializes writers, so the claim needs no row locks; PostgreSQL runs the inner
+// SELECT with FOR UPDATE SKIP LOCKED instead.
+constexpr std::string_view kClaimEvents =
+    "UPDATE outbox SET claimed_by = ?1, claimed_until = ?2 WHERE sequence IN ("
+    "SELECT sequence FROM outbox WHERE delivered_at IS NULL "
+    "AND (claimed_until IS NULL OR claimed_until <= ?3 OR claimed_by = ?1) ORDER BY sequence LIMIT "
+    "?4) "
+    "RETURNING sequence, event_id, created_at, event";
+constexpr std::string_view kMarkDelivered =
+    "UPDATE outbox SET delivered_at = ?2, claimed_by = NULL, claimed_until = NULL "
+    "WHERE sequence = ?1 AND delivered_at IS NULL";
+constexpr std::string_view kPruneDelivered =
+    "DELETE FROM outbox WHERE delivered_at IS NOT NULL AND created_at < ?1";
+
+// Reads every row of an (sequence, event_id, created_at, event) result.
+Result<std::vector<OutboxEvent>> ReadRows(Statement& statement) {
+  std::vector<OutboxEvent> events;
+  while (true) {
+    auto row = statement.Step();
+    if (!row) {
+      return row.status();
+    }
+    if (!*row) {
+      break;
+    }
+    events.push_back({statement.ColumnInt64(0), std::string(statement.ColumnText(1)),
+                      FromUnixMicros(statement.ColumnInt64(2)),
+                      std::string(statement.ColumnText(3))});
+  }
+  statement.Reset();
+  return events;
+}
+
+}  // namespace
+
+Result<std::vector<OutboxEvent>> SqliteFindingStore::ReadEvents(std::int64_t after_sequence,
+                                                                std::size_t limit) {
+  auto statement = db_->Prepare(kReadEvents);
+  if (!statement) {
+    return statement.status();
+  }
+  (*statement)->BindInt64(1, after_sequence);
+  (*statement)->BindInt64(2, static_cast<std::int64_t>(limit));
+  return ReadRows(**statement);
+}
+
+Result<std::vector<OutboxEvent>> SqliteFindingStore::ClaimEvents(std::string_view consumer,
+                                                                 std::size_t limit,
+                                                                 std::chrono::seconds lease) {
+  if (consumer.empty()) {
+    return InvalidArgument("ClaimEvents: the consumer must be named");
+  }
+  const TimePoint now = clock_->Now();
+  auto transaction = Transaction::Begin(*db_, TransactionMode::kWrite);
+  if (!transaction) {
+    return transaction.status();
+  }
+  auto statement = db_->Prepare(kClaimEvents);
+  if (!statement) {
+    return statement.status();
+  }
+  Statement& claim = **statement;
+  claim.BindText(1, consumer);
+  claim.BindInt64(2, ToUnixMicros(now + lease));
+  claim.BindInt64(3, ToUnixMicros(now));
+  claim.BindInt64(4, static_cast<std::int64_t>(limit));
+  auto events = ReadRows(claim);
+  if (!events) {
+    return events.status();
+  }
+  RAMPART_RETURN_IF_ERROR((*transaction)->Commit());
+  // RETURNING gives rows in no defined order.
+  std::sort(events->begin(), events->end(),
+            [](const OutboxEvent& a, const OutboxEvent& b) { return a.sequence < b.sequence; });
+  return events;
+}
+
+Status SqliteFindingStore::MarkDelivered(std::span<const std::int64_t> sequences) {
+  const TimePoint now = clock_->Now();
+  auto transaction = Transaction::Begin(*db_, TransactionMode::kWrite);
+  if (!transaction) {
+    return transaction.status();
+  }
+  for (const std::int64_t sequence : sequences) {
+    auto statement = db_->Prepare(kMarkDelivered);
+    if (!statement) {
+      return statement.status();
+    }
+    (*statement)->BindInt64(1, sequence);
+    (*statement)->BindInt64(2, ToUnixMicros(now));
+    RAMPART_RETURN_IF_ERROR((*statement)->Run());
+  }
+  return (*transaction)->Commit();
+}
+
+Result<std::int64_t> SqliteFindingStore::PruneDelivered(TimePoint before) {
+  auto statement = db_->Prepare(kPruneDelivered);
+  if (!statement) {
+    return statement.status();
+  }
+  (*statement)->BindInt64(1, ToUnixMicros(before));
+  RAMPART_RETURN_IF_ERROR((*statement)->Run());
+  return db_->Changes();
+}
+
+}  // namespace rampart::store
