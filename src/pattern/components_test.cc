@@ -55,6 +55,8 @@ TEST(IpAddress, CidrRanges) {
   EXPECT_EQ(range.first, range.last);
   EXPECT_EQ(ParseCidr("10.0.0.0/08", range, reason), CidrProblem::kMask);
   EXPECT_EQ(ParseCidr("10.0.0.0/", range, reason), CidrProblem::kMask);
+  EXPECT_EQ(ParseCidr("10.0.0.0/99999999999", range, reason), CidrProblem::kMask);
+  EXPECT_EQ(ParseCidr("10.0.0.0/3x", range, reason), CidrProblem::kMask);
   EXPECT_EQ(ParseCidr("fe80::1%eth0/64", range, reason), CidrProblem::kAddress);
 }
 
