@@ -95,6 +95,7 @@ void BM_Import(benchmark::State& state) {
     state.SkipWithError("../shared/data is absent: trivy/alpine-310.asff.json not found");
     return;
   }
+
   const auto batch = static_cast<std::size_t>(state.range(0));
   const std::string path = TempPath(fmt::format("import-{}-{}.db", batch, state.range(1)));
   RemoveDatabase(path);
@@ -106,6 +107,7 @@ void BM_Import(benchmark::State& state) {
     state.SkipWithError(store.status().ToString().c_str());
     return;
   }
+
   std::int64_t next = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -118,6 +120,7 @@ void BM_Import(benchmark::State& state) {
       break;
     }
   }
+
   state.SetItemsProcessed(next);
   state.counters["stored"] = static_cast<double>(next);
   store->reset();
