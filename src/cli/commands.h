@@ -11,6 +11,7 @@ namespace rampart::cli {
 void RegisterCommands(CLI::App& app, int& exit_code);
 
 void AddIngestCommands(CLI::App& app, int& exit_code);
+void AddRunCommand(CLI::App& app, int& exit_code);
 void AddFindingsCommands(CLI::App& app, int& exit_code);
 // remediations, audit and token.
 void AddOperationsCommands(CLI::App& app, int& exit_code);

@@ -13,6 +13,7 @@
 #include "cli/pattern_command.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "pattern/event_reader.h"
 #include "pattern/matcher.h"
 #include "pattern/rule_banks.h"
 #include "pattern/synthetic_rules.h"
@@ -99,8 +100,8 @@ Status MatchAll(const Matcher& matcher, const Events& events, MatchState& state,
   const char* end = events.text.data() + events.text.size();
   for (const std::string_view line : events.lines) {
     matches.clear();
-    RAMPART_RETURN_IF_ERROR(matcher.MatchPadded(
-        line, static_cast<std::size_t>(end - line.data()), state, matches));
+    RAMPART_RETURN_IF_ERROR(
+        matcher.MatchPadded(line, static_cast<std::size_t>(end - line.data()), state, matches));
     for (const RuleId id : matches) {
       if (id >= counts.size()) {
         counts.resize(id + 1, 0);
@@ -112,8 +113,8 @@ Status MatchAll(const Matcher& matcher, const Events& events, MatchState& state,
 }
 
 // Runs the warm-up passes and the timed passes; returns the mean time of a timed pass.
-Result<Timing> TimePasses(const Matcher& matcher, const Events& events,
-                          const BenchOptions& options, std::vector<std::uint64_t>& counts) {
+Result<Timing> TimePasses(const Matcher& matcher, const Events& events, const BenchOptions& options,
+                          std::vector<std::uint64_t>& counts) {
   MatchState state;
   std::vector<std::uint64_t> ignored;
   for (int i = 0; i < options.warmup; ++i) {
@@ -247,8 +248,8 @@ int RunBench(const BenchOptions& options) {
   }
   std::printf("%zu events; %d warm-up passes, mean of %d passes, one thread\n\n",
               events->lines.size(), options.warmup, options.passes);
-  std::printf("%-12s %-26s %5s %14s %14s %8s %10s\n", "engine", "bank", "rules",
-              "events/s wall", "events/s cpu", "counts", "KiB");
+  std::printf("%-12s %-26s %5s %14s %14s %8s %10s\n", "engine", "bank", "rules", "events/s wall",
+              "events/s cpu", "counts", "KiB");
   bool all_ok = true;
   for (const RuleBank& bank : *banks) {
     all_ok = RunBank(bank, *events, options) && all_ok;
@@ -274,8 +275,9 @@ void AddPatternBenchCommand(CLI::App& bench, int& exit_code) {
       "Measure the event-pattern matcher on the citylots2 rule banks (events per second on "
       "one thread, match counts, memory), the compile time of many rules, and matching time "
       "with 10 against many rules");
-  command->add_option("--data", options->data_dir,
-                      "Folder holding citylots2/ with the rule banks and synth-citylots2.json.gz")
+  command
+      ->add_option("--data", options->data_dir,
+                   "Folder holding citylots2/ with the rule banks and synth-citylots2.json.gz")
       ->capture_default_str();
   command->add_option("--warmup", options->warmup, "Untimed passes over the events per bank")
       ->capture_default_str()
@@ -283,8 +285,9 @@ void AddPatternBenchCommand(CLI::App& bench, int& exit_code) {
   command->add_option("--passes", options->passes, "Timed passes per bank; the mean is reported")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  command->add_option("--scaling-rules", options->scaling_rules,
-                      "Generated rules for the compile-time and scaling runs; 0 skips them")
+  command
+      ->add_option("--scaling-rules", options->scaling_rules,
+                   "Generated rules for the compile-time and scaling runs; 0 skips them")
       ->capture_default_str();
   command->callback([options, &exit_code] { exit_code = RunBench(*options); });
 }

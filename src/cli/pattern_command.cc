@@ -129,8 +129,7 @@ int MatchRules(const std::string& rules_path, const std::string& events_path) {
 
 }  // namespace
 
-CLI::App* SubcommandGroup(CLI::App& app, const std::string& name,
-                          const std::string& description) {
+CLI::App* SubcommandGroup(CLI::App& app, const std::string& name, const std::string& description) {
   for (CLI::App* existing : app.get_subcommands({})) {
     if (existing->get_name() == name) {
       return existing;
@@ -145,8 +144,9 @@ void AddPatternCommands(CLI::App& app, int& exit_code) {
   CLI::App* rules = SubcommandGroup(app, "rules", "Validate and inspect rules files");
   auto rules_file = std::make_shared<std::string>();
   CLI::App* check = rules->add_subcommand(
-      "check", "Validate every rule of a YAML or JSON rules file and print each error with its "
-               "rule name, line and JSON path; exits 1 when any rule is invalid");
+      "check",
+      "Validate every rule of a YAML or JSON rules file and print each error with its "
+      "rule name, line and JSON path; exits 1 when any rule is invalid");
   check->add_option("FILE", *rules_file, "Rules file (YAML or JSON)")->required();
   check->callback([rules_file, &exit_code] { exit_code = CheckRules(*rules_file); });
 

@@ -5,18 +5,17 @@
 namespace rampart::pattern {
 namespace {
 
-// Maps code points in [first, last] whose offset from `first` has parity `upper_parity` to
-// the next code point: the layout of upper/lower pairs in Latin Extended and Cyrillic.
+// Ranges of upper/lower pairs (Latin Extended, Cyrillic): each starts with an upper-case
+// letter, so a code point at an even offset from `first` maps to the next one.
 struct PairedRange {
   char32_t first;
   char32_t last;
-  char32_t upper_parity;
 };
 
 constexpr PairedRange kPairedRanges[] = {
-    {0x0100, 0x012F, 0}, {0x0132, 0x0137, 0}, {0x0139, 0x0148, 1}, {0x014A, 0x0177, 0},
-    {0x0179, 0x017E, 1}, {0x0460, 0x0481, 0}, {0x048A, 0x04BF, 0}, {0x04C1, 0x04CE, 1},
-    {0x04D0, 0x052F, 0}, {0x1E00, 0x1E95, 0}, {0x1EA0, 0x1EFF, 0},
+    {0x0100, 0x012F}, {0x0132, 0x0137}, {0x0139, 0x0148}, {0x014A, 0x0177},
+    {0x0179, 0x017E}, {0x0460, 0x0481}, {0x048A, 0x04BF}, {0x04C1, 0x04CE},
+    {0x04D0, 0x052F}, {0x1E00, 0x1E95}, {0x1EA0, 0x1EFF},
 };
 
 char32_t FoldCodePoint(char32_t c) {
@@ -34,7 +33,7 @@ char32_t FoldCodePoint(char32_t c) {
   }
   for (const PairedRange& range : kPairedRanges) {
     if (c >= range.first && c <= range.last) {
-      return ((c - range.first) % 2 == range.upper_parity) ? c + 1 : c;
+      return (c - range.first) % 2 == 0 ? c + 1 : c;
     }
   }
   if (c == 0x386) {

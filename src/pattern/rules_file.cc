@@ -1,9 +1,10 @@
 #include "pattern/rules_file.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
-#include <regex>
+#include <utility>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -51,10 +52,11 @@ Json YamlToJson(const YAML::Node& node, std::size_t& budget) {
       if (text == "null" || text == "Null" || text == "NULL" || text == "~") {
         return nullptr;
       }
-      static const std::regex kNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
-      if (std::regex_match(text, kNumber)) {
+      // A plain scalar that is a JSON number becomes a number; "01", "+1" and "1.2.3" stay text.
+      if (!text.empty() && (text[0] == '-' || std::isdigit(static_cast<unsigned char>(text[0])))) {
         Result<Json> number = ParseJson(text, "YAML number");
-        if (number && !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
+        if (number && number->is_number() &&
+            !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
           return *number;
         }
       }
@@ -74,7 +76,9 @@ bool ConvertValue(const YAML::Node& node, Json& out) {
 
 // Follows a JSON path such as "$.detail.state[0]" (as AppendMember and AppendIndex write
 // it) through YAML nodes; returns the 1-based line of the deepest node reached.
-int LineOfPath(YAML::Node node, std::string_view path) {
+int LineOfPath(const YAML::Node& root, std::string_view path) {
+  YAML::Node node;
+  node.reset(root);
   int line = node.Mark().line + 1;
   std::size_t i = path.rfind('$', 0) == 0 ? 1 : 0;
   while (i < path.size() && node.IsDefined()) {
@@ -83,7 +87,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
       std::size_t end = path.find_first_of(".[", i + 1);
       end = end == std::string_view::npos ? path.size() : end;
       if (node.IsMap()) {
-        next = node[std::string(path.substr(i + 1, end - i - 1))];
+        next.reset(std::as_const(node)[std::string(path.substr(i + 1, end - i - 1))]);
       }
       i = end;
     } else if (path[i] == '[' && i + 1 < path.size() && path[i + 1] == '"') {
@@ -96,7 +100,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
         name += path[k];
       }
       if (node.IsMap()) {
-        next = node[name];
+        next.reset(std::as_const(node)[name]);
       }
       i = k + 2;
     } else if (path[i] == '[') {
@@ -104,7 +108,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
       std::size_t index = 0;
       std::from_chars(path.data() + i + 1, path.data() + end, index);
       if (node.IsSequence() && index < node.size()) {
-        next = node[index];
+        next.reset(std::as_const(node)[index]);
       }
       i = end == std::string_view::npos ? path.size() : end + 1;
     } else {
@@ -113,7 +117,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
     if (!next.IsDefined() || next.IsNull()) {
       break;
     }
-    node = next;
+    node.reset(next);  // rebinds; assigning a YAML::Node would overwrite the tree
     line = node.Mark().line + 1;
   }
   return line;
@@ -173,8 +177,7 @@ bool RulesReader::ReadPattern(const YAML::Node& node, const std::string& path, R
 void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
   const int line = node.Mark().line + 1;
   if (!node.IsMap()) {
-    Fail("", path, "wrong_type", "a rule is a mapping with name, event_pattern and targets",
-         line);
+    Fail("", path, "wrong_type", "a rule is a mapping with name, event_pattern and targets", line);
     return;
   }
   Rule rule;
@@ -188,8 +191,8 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
   const auto [previous, inserted] = first_path_by_name_.emplace(rule.name, path);
   if (!inserted) {
     Fail(rule.name, path + ".name", "duplicate_name",
-         fmt::format("rule name \"{}\" is already used at {}; rule names must be unique",
-                     rule.name, previous->second),
+         fmt::format("rule name \"{}\" is already used at {}; rule names must be unique", rule.name,
+                     previous->second),
          name.Mark().line + 1);
     return;
   }
@@ -235,8 +238,8 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
     }
   }
   if (!node["event_pattern"]) {
-    Fail(rule.name, path + ".event_pattern", "missing_field",
-         "every rule needs an event_pattern", line);
+    Fail(rule.name, path + ".event_pattern", "missing_field", "every rule needs an event_pattern",
+         line);
     ok = false;
   }
   if (ok) {
@@ -283,8 +286,8 @@ RulesFile ParseRulesFile(std::string_view text) {
     try {
       reader.ReadRule(list[i], AppendIndex(path, i));
     } catch (const YAML::Exception& error) {
-      file.errors.push_back({"", AppendIndex(path, i), "invalid_yaml", error.msg,
-                             error.mark.line + 1});
+      file.errors.push_back(
+          {"", AppendIndex(path, i), "invalid_yaml", error.msg, error.mark.line + 1});
     }
   }
   return file;

@@ -27,8 +27,8 @@ struct Rule {
   std::string name;
   std::string description;
   bool enabled = true;
-  Json event_pattern;       // the pattern as a JSON object
-  Pattern pattern;          // the parsed pattern
+  Json event_pattern;  // the pattern as a JSON object
+  Pattern pattern;     // the parsed pattern
   Json targets = Json::array();
   Json extra = Json::object();  // every other key of the rule, such as mode and guardrails
   int line = 0;                 // 1-based line of the rule in its file; 0 when unknown
@@ -40,7 +40,7 @@ struct RuleError {
   std::string path;  // JSON path in the file, such as "$.rules[2].event_pattern.detail"
   std::string code;  // a stable snake_case code, such as "duplicate_name" or "leaf_not_array"
   std::string message;
-  int line = 0;      // 1-based; 0 when unknown
+  int line = 0;  // 1-based; 0 when unknown
 
   // Returns "SOURCE:LINE: rule "NAME": PATH: MESSAGE [CODE]".
   std::string ToString(std::string_view source) const;

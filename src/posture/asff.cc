@@ -60,7 +60,7 @@ Json FindingTypes(const Check& check) {
 }
 
 Json ResourceDetails(const CheckResult& result) {
-  const Subject& subject = result.subject;
+  const Subject& subject = *result.subject;
   Json other = {{"Kind", subject.kind}, {"Name", subject.name}};
   if (!subject.namespace_name.empty()) {
     other["Namespace"] = subject.namespace_name;
@@ -87,7 +87,7 @@ Json ProductFields(const CheckResult& result) {
   const Check& check = *result.check;
   Json fields = {{"rampart/posture/CheckId", std::string(check.id)},
                  {"rampart/posture/Fix", std::string(FixKindName(check.fix))}};
-  const ManifestObject* object = result.subject.object;
+  const ManifestObject* object = result.subject->object;
   if (object != nullptr) {
     fields["rampart/posture/File"] = object->file;
     const std::uint32_t line = result.outcome.line != 0 ? result.outcome.line : object->line;
@@ -132,7 +132,7 @@ Json ToAsffFinding(const CheckResult& result, const FindingOptions& options) {
 
   Json finding = {
       {"SchemaVersion", "2018-10-08"},
-      {"Id", PostureFindingId(check, result.resource_id)},
+      {"Id", PostureFindingId(check, result.subject->resource_id)},
       {"ProductArn", PostureProductArn(options)},
       {"ProductName", "Posture"},
       {"CompanyName", "Rampart"},
@@ -143,15 +143,15 @@ Json ToAsffFinding(const CheckResult& result, const FindingOptions& options) {
       {"UpdatedAt", now},
       {"Severity", {{"Label", passed ? "INFORMATIONAL" : severity}, {"Original", severity}}},
       {"Title", std::string(check.title)},
-      {"Description", Truncate(fmt::format("{} {}: {}", result.subject.kind, result.resource_id,
-                                           result.outcome.detail),
+      {"Description", Truncate(fmt::format("{} {}: {}", result.subject->kind,
+                                           result.subject->resource_id, result.outcome.detail),
                                kMaxDescription)},
       {"Remediation",
        {{"Recommendation",
          {{"Text", Truncate(std::string(check.remediation), kMaxRecommendation)}}}}},
       {"ProductFields", ProductFields(result)},
       {"Resources", Json::array({{{"Type", "Other"},
-                                  {"Id", result.resource_id},
+                                  {"Id", result.subject->resource_id},
                                   {"Partition", options.partition},
                                   {"Region", options.region},
                                   {"Details", {{"Other", ResourceDetails(result)}}}}})},

@@ -40,6 +40,7 @@ struct Subject {
   std::string kind;
   std::string namespace_name;  // effective namespace; empty for cluster-scoped objects
   std::string name;
+  std::string resource_id;  // "Kind/namespace/name", plus "#FILE" for an object loaded twice
   const ManifestObject* object = nullptr;  // for a namespace no Namespace object declares, the
                                            // first object placed in it
   const PodTemplate* pod = nullptr;        // set for kWorkload

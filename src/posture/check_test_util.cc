@@ -21,7 +21,7 @@ std::string Indent(std::string_view text, std::string_view prefix) {
 std::optional<Outcome> FindOutcome(const ScanReport& report, std::string_view check_id,
                                    std::string_view name) {
   for (const CheckResult& result : report.results) {
-    if (result.check->id == check_id && (name.empty() || result.subject.name == name)) {
+    if (result.check->id == check_id && (name.empty() || result.subject->name == name)) {
       return result.outcome;
     }
   }

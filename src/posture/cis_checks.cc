@@ -67,7 +67,7 @@ std::optional<Outcome> CheckNetRaw(const Subject& subject, const ScanContext&) {
     }
   }
   Outcome outcome = violations.ToOutcome(
-      "keep NET_RAW: drop NET_RAW or ALL in securityContext.capabilities.drop and do not add it",
+      "must drop NET_RAW (or ALL) in securityContext.capabilities.drop and must not add it",
       "every container drops NET_RAW");
   bool any_added = false;
   for (const ContainerRef& container : subject.pod->containers) {
@@ -92,7 +92,7 @@ std::optional<Outcome> CheckAddedCapabilities(const Subject& subject, const Scan
       }
     }
   }
-  return violations.ToOutcome(fmt::format("add capabilities {}", JoinQuoted(added)),
+  return violations.ToOutcome(fmt::format("must not add capabilities {}", JoinQuoted(added)),
                               "no container adds capabilities");
 }
 
@@ -141,7 +141,7 @@ std::optional<Outcome> CheckSecretsAsEnv(const Subject& subject, const ScanConte
     }
   }
   return violations.ToOutcome(
-      fmt::format("read Secrets {} through environment variables", JoinQuoted(secrets)),
+      fmt::format("must not read Secrets {} through environment variables", JoinQuoted(secrets)),
       "no container reads a Secret through environment variables");
 }
 

@@ -131,8 +131,8 @@ std::optional<Outcome> CheckImageTag(const Subject& subject, const ScanContext&)
     }
   }
   return violations.ToOutcome(
-      "use an image by the latest tag or without a tag, so the image "
-      "that runs can change without a manifest change",
+      "must name a fixed image tag or a digest, not latest or no tag, so the image that runs "
+      "cannot change without a manifest change",
       "every image has a fixed tag or a digest");
 }
 
@@ -144,7 +144,7 @@ std::optional<Outcome> CheckImageDigest(const Subject& subject, const ScanContex
       violations.Add(container, image ? image->line : container.node->line);
     }
   }
-  return violations.ToOutcome("use an image without a digest (@sha256:...)",
+  return violations.ToOutcome("must pin the image by digest (@sha256:...)",
                               "every image is pinned by digest");
 }
 
@@ -170,7 +170,7 @@ std::optional<Outcome> CheckResources(const Subject& subject, const ScanContext&
       violations.Add(container, resources ? resources->line : container.node->line);
     }
   }
-  return violations.ToOutcome(fmt::format("do not set resources {}", JoinQuoted(missing)),
+  return violations.ToOutcome(fmt::format("must set resources {}", JoinQuoted(missing)),
                               "every container sets CPU and memory requests and limits");
 }
 
@@ -220,7 +220,7 @@ std::optional<Outcome> CheckPasswordInEnv(const Subject& subject, const ScanCont
     }
   }
   return violations.ToOutcome(
-      fmt::format("take passwords from {} instead of a Secret", JoinQuoted(sources)),
+      fmt::format("must take passwords from a Secret, not from {}", JoinQuoted(sources)),
       "no password reaches a container from plain text or a ConfigMap");
 }
 

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <set>
 #include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -204,6 +206,38 @@ void LoadFolder(const fs::path& folder, const fs::path& root, std::set<fs::path>
   }
 }
 
+// A parsed document, or why it could not be parsed.
+struct ParsedChunk {
+  Result<YamlNode> root = YamlNode{};
+  std::uint32_t error_line = 0;
+};
+
+// Parses the documents of one stream. Large streams are parsed on several threads, since
+// documents are independent and yaml-cpp parsing dominates loading time.
+std::vector<ParsedChunk> ParseChunks(const std::vector<YamlChunk>& chunks, std::size_t bytes,
+                                     const LoadOptions& options) {
+  std::vector<ParsedChunk> parsed(chunks.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < chunks.size(); i = next++) {
+      parsed[i].error_line = chunks[i].first_line;
+      parsed[i].root = ParseYamlDocument(chunks[i].text, chunks[i].first_line, options.yaml,
+                                         &parsed[i].error_line);
+    }
+  };
+  const std::size_t threads =
+      bytes < options.parallel_bytes ? 1 : std::min<std::size_t>(options.threads, chunks.size());
+  std::vector<std::thread> workers;
+  for (std::size_t i = 1; i < threads; ++i) {
+    workers.emplace_back(work);
+  }
+  work();
+  for (std::thread& worker : workers) {
+    worker.join();
+  }
+  return parsed;
+}
+
 }  // namespace
 
 bool ManifestObject::IsClusterScoped() const {
@@ -220,10 +254,12 @@ bool IsLoadedKind(std::string_view kind) {
 
 void LoadManifestText(std::string_view text, const std::string& file, ManifestSet& set,
                       const LoadOptions& options) {
+  const std::vector<YamlChunk> chunks = SplitYamlDocuments(text);
+  const std::vector<ParsedChunk> parsed = ParseChunks(chunks, text.size(), options);
   std::uint32_t document = 0;
-  for (const YamlChunk& chunk : SplitYamlDocuments(text)) {
-    std::uint32_t error_line = chunk.first_line;
-    auto root = ParseYamlDocument(chunk.text, chunk.first_line, options.yaml, &error_line);
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const YamlChunk& chunk = chunks[i];
+    const Result<YamlNode>& root = parsed[i].root;
     if (!root) {
       std::string message = root.status().message();
       if (chunk.text.find("{{") != std::string_view::npos) {
@@ -231,7 +267,7 @@ void LoadManifestText(std::string_view text, const std::string& file, ManifestSe
             "; the document looks like an unrendered Helm template, so render it with "
             "`helm template` and scan the output";
       }
-      set.errors.push_back({file, error_line, std::move(message)});
+      set.errors.push_back({file, parsed[i].error_line, std::move(message)});
       ++document;
       continue;
     }
@@ -244,7 +280,7 @@ void LoadManifestText(std::string_view text, const std::string& file, ManifestSe
       ++document;
       continue;
     }
-    auto shared = std::make_shared<const YamlNode>(std::move(*root));
+    auto shared = std::make_shared<const YamlNode>(std::move(*parsed[i].root));
     DocumentContext context{file, document, HelmSource(chunk.text), shared};
     AddDocument(*shared, context, set);
     ++document;

@@ -2,12 +2,14 @@
 // rendered output of Helm and kustomize.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/status.h"
@@ -42,6 +44,9 @@ struct LoadError {
 struct LoadOptions {
   std::size_t max_file_bytes = std::size_t{64} << 20;
   YamlLimits yaml;
+  // Streams of at least `parallel_bytes` are parsed on up to `threads` threads.
+  std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  std::size_t parallel_bytes = std::size_t{1} << 20;
 };
 
 // Everything read from a path.

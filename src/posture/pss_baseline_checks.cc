@@ -163,7 +163,7 @@ std::optional<Outcome> CheckHostPorts(const Subject& subject, const ScanContext&
       violations.Add(container, 0);
     }
   }
-  return violations.ToOutcome(fmt::format("use hostPort {}", JoinQuoted(ports)),
+  return violations.ToOutcome(fmt::format("must not use hostPort {}", JoinQuoted(ports)),
                               "no container uses a hostPort");
 }
 

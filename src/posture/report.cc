@@ -12,7 +12,7 @@ namespace {
 using finding::SeverityLabel;
 
 std::string Location(const CheckResult& result) {
-  const ManifestObject* object = result.subject.object;
+  const ManifestObject* object = result.subject->object;
   if (object == nullptr) {
     return "";
   }
@@ -31,7 +31,7 @@ std::vector<const CheckResult*> FailedBySeverity(const ScanReport& report) {
     if (a->check->severity != b->check->severity) {
       return a->check->severity > b->check->severity;
     }
-    return a->resource_id < b->resource_id;
+    return a->subject->resource_id < b->subject->resource_id;
   });
   return failed;
 }
@@ -83,22 +83,25 @@ Json SarifRule(const Check& check) {
 }
 
 Json SarifResult(const CheckResult& result, std::size_t rule_index) {
-  const ManifestObject* object = result.subject.object;
+  const ManifestObject* object = result.subject->object;
   const std::uint32_t line =
       result.outcome.line != 0 ? result.outcome.line : (object ? object->line : 1);
   Json sarif_result = {
       {"ruleId", std::string(result.check->id)},
       {"ruleIndex", rule_index},
       {"level", SarifLevel(result.check->severity)},
-      {"message", {{"text", fmt::format("{}: {}", result.resource_id, result.outcome.detail)}}},
+      {"message",
+       {{"text", fmt::format("{}: {}", result.subject->resource_id, result.outcome.detail)}}},
       {"locations",
-       Json::array({{{"physicalLocation",
-                      {{"artifactLocation", {{"uri", object ? object->file : ""}}},
-                       {"region", {{"startLine", line}}}}},
-                     {"logicalLocations", Json::array({{{"fullyQualifiedName", result.resource_id},
-                                                        {"kind", "resource"}}})}}})},
+       Json::array(
+           {{{"physicalLocation",
+              {{"artifactLocation", {{"uri", object ? object->file : ""}}},
+               {"region", {{"startLine", line}}}}},
+             {"logicalLocations", Json::array({{{"fullyQualifiedName", result.subject->resource_id},
+                                                {"kind", "resource"}}})}}})},
       {"partialFingerprints",
-       {{"rampartFindingId/v1", result.resource_id + "/" + std::string(result.check->id)}}},
+       {{"rampartFindingId/v1",
+         result.subject->resource_id + "/" + std::string(result.check->id)}}},
   };
   if (!result.outcome.patches.empty()) {
     Json patches = Json::array();
@@ -131,7 +134,7 @@ std::string FormatTable(const ScanReport& report, const ManifestSet& set) {
   std::size_t location_width = 8;
   for (const CheckResult* result : failed) {
     check_width = std::max(check_width, result->check->id.size());
-    resource_width = std::max(resource_width, result->resource_id.size());
+    resource_width = std::max(resource_width, result->subject->resource_id.size());
     location_width = std::max(location_width, Location(*result).size());
   }
   if (!failed.empty()) {
@@ -143,7 +146,7 @@ std::string FormatTable(const ScanReport& report, const ManifestSet& set) {
     ++by_severity[result->check->severity];
     out +=
         fmt::format("{:<9} {:<{}} {:<{}} {:<{}} {}\n", finding::LabelName(result->check->severity),
-                    result->check->id, check_width, result->resource_id, resource_width,
+                    result->check->id, check_width, result->subject->resource_id, resource_width,
                     Location(*result), location_width, result->outcome.detail);
   }
 

@@ -37,27 +37,21 @@ std::vector<const Check*> SelectChecks(const std::optional<Standard>& standard) 
   return selected;
 }
 
-void Evaluate(const std::vector<const Check*>& checks, Subject subject, bool has_pod,
-              const std::string& resource_id, const ScanContext& context, ScanReport& report) {
+// Runs the checks that apply to `subject`. A namespace subject takes the namespace checks alone;
+// an object subject takes the checks of its kind.
+void Evaluate(const std::vector<const Check*>& checks, const Subject& subject,
+              bool namespace_subject, const ScanContext& context, ScanReport& report) {
   for (const Check* check : checks) {
-    // A namespace that is only a subject (object == nullptr) takes the namespace checks alone.
-    const bool applies = subject.object == nullptr
+    const bool applies = namespace_subject
                              ? check->scope == Scope::kNamespace
-                             : Applies(check->scope, *subject.object, has_pod);
+                             : Applies(check->scope, *subject.object, subject.pod != nullptr);
     if (!applies) {
       continue;
     }
     std::optional<Outcome> outcome = check->evaluate(subject, context);
-    if (!outcome) {
-      continue;
+    if (outcome) {
+      report.results.push_back({check, &subject, std::move(*outcome)});
     }
-    CheckResult result;
-    result.check = check;
-    result.subject = subject;
-    result.subject.pod = nullptr;  // points into this function's pod template
-    result.outcome = std::move(*outcome);
-    result.resource_id = resource_id;
-    report.results.push_back(std::move(result));
   }
 }
 
@@ -89,15 +83,17 @@ ScanReport ScanManifests(const ManifestSet& set, const ScanOptions& options) {
 
   for (const ManifestObject& object : set.objects) {
     ++report.objects;
-    Subject subject{object.kind, context.EffectiveNamespace(object), object.name, &object, nullptr};
-    std::string resource_id =
-        fmt::format("{}/{}/{}", object.kind, subject.namespace_name, object.name);
-    if (identities[resource_id] > 1) {
-      report.warnings.push_back(
-          fmt::format("{} appears more than once; {}:{} is reported as "
-                      "{}#{}",
-                      resource_id, object.file, object.line, resource_id, object.file));
-      resource_id += "#" + object.file;
+    Subject& subject = report.subjects.emplace_back();
+    subject.kind = object.kind;
+    subject.namespace_name = context.EffectiveNamespace(object);
+    subject.name = object.name;
+    subject.object = &object;
+    subject.resource_id = fmt::format("{}/{}/{}", object.kind, subject.namespace_name, object.name);
+    if (identities[subject.resource_id] > 1) {
+      report.warnings.push_back(fmt::format("{} appears more than once; {}:{} is reported as {}#{}",
+                                            subject.resource_id, object.file, object.line,
+                                            subject.resource_id, object.file));
+      subject.resource_id += "#" + object.file;
     }
     std::optional<PodTemplate> pod;
     if (IsWorkloadKind(object.kind)) {
@@ -105,22 +101,22 @@ ScanReport ScanManifests(const ManifestSet& set, const ScanOptions& options) {
       pod = FindPodTemplate(object);
       if (!pod) {
         report.warnings.push_back(
-            fmt::format("{} at {}:{} has no pod spec; its pod checks are "
-                        "skipped",
-                        resource_id, object.file, object.line));
+            fmt::format("{} at {}:{} has no pod spec; its pod checks are skipped",
+                        subject.resource_id, object.file, object.line));
       }
     }
     subject.pod = pod ? &*pod : nullptr;
-    Evaluate(checks, subject, pod.has_value(), resource_id, context, report);
+    Evaluate(checks, subject, false, context, report);
+    subject.pod = nullptr;  // points into this loop's pod template
   }
 
   for (const auto& [name, representative] : context.namespaces()) {
-    Subject subject{"Namespace", "", name, nullptr, nullptr};
-    const std::size_t first = report.results.size();
-    Evaluate(checks, subject, false, fmt::format("Namespace//{}", name), context, report);
-    for (std::size_t i = first; i < report.results.size(); ++i) {
-      report.results[i].subject.object = representative;
-    }
+    Subject& subject = report.subjects.emplace_back();
+    subject.kind = "Namespace";
+    subject.name = name;
+    subject.resource_id = fmt::format("Namespace//{}", name);
+    subject.object = representative;
+    Evaluate(checks, subject, true, context, report);
   }
   return report;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,14 +24,20 @@ struct ScanOptions {
 // The verdict of one check on one subject.
 struct CheckResult {
   const Check* check = nullptr;
-  Subject subject;
+  const Subject* subject = nullptr;  // owned by the ScanReport; its pod is always null
   Outcome outcome;
-  // "Kind/namespace/name"; objects that occur twice with the same identity get "#FILE" added,
-  // so each keeps its own finding.
-  std::string resource_id;
 };
 
+// The results of a scan. It points into the ManifestSet it was made from, which must outlive
+// it, and is move-only because results point at its subjects.
 struct ScanReport {
+  ScanReport() = default;
+  ScanReport(const ScanReport&) = delete;
+  ScanReport& operator=(const ScanReport&) = delete;
+  ScanReport(ScanReport&&) = default;
+  ScanReport& operator=(ScanReport&&) = default;
+
+  std::deque<Subject> subjects;  // a deque, so results keep valid pointers as it grows
   std::vector<CheckResult> results;
   std::size_t workloads = 0;  // objects with a pod template
   std::size_t objects = 0;

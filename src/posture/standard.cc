@@ -52,6 +52,19 @@ const std::vector<Standard>& AllStandards() {
 }
 
 std::optional<Requirement> ParseRequirement(std::string_view text) {
+  // kube-bench findings name the benchmark configuration and the check: "cis-1.8 1.1.1".
+  const std::size_t space = text.find(' ');
+  if (space != std::string_view::npos && space + 1 < text.size() &&
+      text.find(' ', space + 1) == std::string_view::npos) {
+    const std::string_view benchmark = text.substr(0, space);
+    const std::string control(text.substr(space + 1));
+    if (benchmark.substr(0, 4) == "cis-") {
+      return Requirement{Standard::kCisKubernetes, std::string(benchmark), control};
+    }
+    if (benchmark.substr(0, 4) == "eks-") {
+      return Requirement{Standard::kCisEks, std::string(benchmark), control};
+    }
+  }
   const std::size_t slash = text.rfind('/');
   if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size()) {
     return std::nullopt;

@@ -30,7 +30,9 @@ struct Requirement {
 };
 
 // Parses a requirement string. Recognises the prefixes "PSS baseline", "PSS restricted",
-// "CIS Kubernetes", "CIS Amazon EKS" or "CIS EKS", and "PCI DSS"; returns nullopt for others.
+// "CIS Kubernetes", "CIS Amazon EKS" or "CIS EKS", and "PCI DSS", and the kube-bench form
+// "cis-1.8 1.1.1" or "eks-1.8.0 4.1.1" (configuration, space, check number). Returns nullopt for
+// others.
 std::optional<Requirement> ParseRequirement(std::string_view text);
 
 // True when a requirement counts towards `standard`. The restricted level of the Pod Security

@@ -27,7 +27,7 @@ struct ActionRequest {
   std::string idempotency_key;
 };
 
-// What a run did. `diff` is the change made, or the change a dry run would make. `output` is
+// The outcome of a run. `diff` is the change made, or the change a dry run would make. `output` is
 // bounded by ActionContext::max_output_bytes. `rollback` is what Rollback needs, or null
 // when the action cannot undo this run.
 struct ActionResult {

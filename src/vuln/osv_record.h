@@ -67,4 +67,11 @@ inline constexpr std::size_t kMaxReferences = 10;
 // the JSON path of the bad value and what was expected there.
 Result<Advisory> ParseOsvRecord(std::string_view json, std::string_view source);
 
+// The number of readable bytes ParseOsvRecordInPlace needs after the end of the text.
+inline constexpr std::size_t kOsvRecordPadding = 64;
+
+// Parses like ParseOsvRecord without copying the text, which must be followed by at least
+// kOsvRecordPadding readable bytes (such as the spare capacity of a std::string).
+Result<Advisory> ParseOsvRecordInPlace(std::string_view json, std::string_view source);
+
 }  // namespace rampart::vuln

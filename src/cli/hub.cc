@@ -1,0 +1,204 @@
+#include "cli/hub.h"
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/file.h"
+#include "core/log.h"
+#include "remediate/verifier.h"
+
+namespace rampart::cli {
+namespace {
+
+// Returns the rule as the remediation engine reads it: name, targets and the other keys.
+Json PolicyDocument(const pattern::Rule& rule) {
+  Json document = rule.extra.is_object() ? rule.extra : Json::object();
+  document["name"] = rule.name;
+  document["targets"] = rule.targets;
+  return document;
+}
+
+Status UpdateFinding(store::FindingStore& findings, const Json& finding,
+                     const remediate::FindingUpdate& update) {
+  store::FindingUpdate request;
+  request.finding_identifiers.push_back({StringOr(finding, "Id"), StringOr(finding, "ProductArn")});
+  request.workflow_status = update.workflow_status;
+  if (update.note_text) {
+    request.note = store::NoteUpdate{*update.note_text, update.note_updated_by.value_or("rampart")};
+  }
+  if (update.severity_label) {
+    request.severity = store::SeverityUpdate{update.severity_label, std::nullopt, std::nullopt};
+  }
+  auto result = findings.Update(request, "rampart");
+  if (!result) {
+    return result.status();
+  }
+  if (!result->unprocessed.empty()) {
+    return FailedPrecondition(
+        fmt::format("finding {} not updated: {} {}", result->unprocessed[0].key.id,
+                    result->unprocessed[0].error_code, result->unprocessed[0].error_message));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Hub>> Hub::Open(const Config& config) {
+  auto hub = std::unique_ptr<Hub>(new Hub());
+  hub->config_ = config;
+  auto db = config.SqlitePath();
+  if (!db) {
+    return db.status();
+  }
+  const auto parent = std::filesystem::path(*db).parent_path();
+  if (!parent.empty()) {
+    std::error_code ignored;
+    std::filesystem::create_directories(parent, ignored);
+  }
+  auto findings = store::SqliteFindingStore::Open(*db);
+  if (!findings) {
+    return findings.status();
+  }
+  hub->findings_ = std::move(*findings);
+  auto remediations = store::RemediationStore::Open(*db);
+  if (!remediations) {
+    return remediations.status();
+  }
+  hub->remediations_ = std::move(*remediations);
+  // `rampart run` is the only executor of its SQLite database, so records left RUNNING were
+  // interrupted by a crash and run again; their targets get the same idempotency key.
+  auto recovered = hub->remediations_->RecoverAllRunning();
+  if (!recovered) {
+    return recovered.status();
+  }
+  auto audit = store::AuditLog::Open(*db);
+  if (!audit) {
+    return audit.status();
+  }
+  hub->audit_ = std::move(*audit);
+  RAMPART_RETURN_IF_ERROR(hub->LoadRules());
+  RAMPART_RETURN_IF_ERROR(hub->BuildEngine());
+  return hub;
+}
+
+Status Hub::LoadRules() {
+  if (config_.rules.empty()) {
+    return Status::Ok();
+  }
+  const std::string path = config_.Resolve(config_.rules);
+  auto text = ReadFile(path, 64 * 1024 * 1024);
+  if (!text) {
+    return text.status();
+  }
+  rules_ = pattern::ParseRulesFile(*text);
+  if (!rules_.errors.empty()) {
+    std::string message =
+        fmt::format("{}: {} invalid rules; fix them (rampart rules check {}):", path,
+                    rules_.errors.size(), path);
+    for (const auto& error : rules_.errors) {
+      message += "\n  " + error.ToString(path);
+    }
+    return InvalidArgument(message);
+  }
+  return pattern::AddEnabledRules(rules_, matcher_);
+}
+
+Status Hub::BuildEngine() {
+  actions_ = remediate::MakeBuiltinRegistry();
+  remediate::ActionContext context;
+  context.work_dir = config_.Resolve(config_.remediation.work_dir);
+  std::error_code ignored;
+  std::filesystem::create_directories(context.work_dir, ignored);
+  context.bwrap_path = config_.remediation.bwrap_path;
+  context.ca_file = config_.Resolve(config_.remediation.ca_file);
+  context.allow.namespaces = config_.remediation.allow.namespaces;
+  context.allow.repositories = config_.remediation.allow.repositories;
+  context.allow.accounts = config_.remediation.allow.accounts;
+  context.allow.hosts = config_.remediation.allow.hosts;
+  context.finding_updater = [this](const Json& finding, const remediate::FindingUpdate& update) {
+    return UpdateFinding(*findings_, finding, update);
+  };
+
+  remediate::EngineHooks hooks;
+  hooks.update_finding = context.finding_updater;
+  hooks.emit_event = [](const Json& event) {
+    Logger("run")->warn("{}: {}", StringOr(event, "detail-type"),
+                        event["detail"].value("error", std::string()));
+    return Status::Ok();
+  };
+  hooks.verify = remediate::MakeVerifier([this](const std::string& report) {
+    IngestTotals totals;
+    std::ostringstream ignored_out;
+    return IngestReportFile(config_.Resolve(report), ingest::ReadOptions{}, *findings_, totals,
+                            ignored_out);
+  });
+  engine_ = std::make_unique<remediate::Engine>(*remediations_, *audit_, *actions_, context, hooks,
+                                                std::random_device{}());
+  std::vector<remediate::RemediationPolicy> policies;
+  for (const auto& rule : rules_.rules) {
+    auto policy = remediate::ParsePolicy(PolicyDocument(rule));
+    if (!policy) {
+      return policy.status();
+    }
+    policies.push_back(std::move(*policy));
+  }
+  RAMPART_RETURN_IF_ERROR(engine_->SetPolicies(std::move(policies)));
+  dispatcher_ = std::make_unique<remediate::Dispatcher>(*findings_, matcher_, *engine_, "run");
+  return Status::Ok();
+}
+
+Result<CycleReport> Hub::RunCycle(std::ostream& out) {
+  CycleReport report;
+  for (const SourceConfig& source : config_.sources) {
+    ingest::ReadOptions options;
+    options.format = source.format;
+    options.aws_account_id = source.account;
+    options.region = source.region;
+    for (const auto& file : ExpandReportPaths({config_.Resolve(source.path)})) {
+      auto read = IngestReportFile(file, options, *findings_, report.ingest, out);
+      if (!read) {
+        std::cerr << "error: " << read.status().message() << '\n';
+      }
+    }
+  }
+  while (true) {
+    auto dispatched = dispatcher_->DispatchOnce(500);
+    if (!dispatched) {
+      return dispatched.status();
+    }
+    report.dispatch.events += dispatched->events;
+    report.dispatch.matched_rules += dispatched->matched_rules;
+    report.dispatch.planned += dispatched->planned;
+    report.dispatch.awaiting_approval += dispatched->awaiting_approval;
+    report.dispatch.duplicates += dispatched->duplicates;
+    report.dispatch.skipped += dispatched->skipped;
+    report.planned_ids.insert(report.planned_ids.end(), dispatched->remediation_ids.begin(),
+                              dispatched->remediation_ids.end());
+    if (dispatched->events == 0) {
+      break;
+    }
+  }
+  while (true) {
+    auto ran = engine_->RunDue(100);
+    if (!ran) {
+      return ran.status();
+    }
+    report.run.succeeded += ran->succeeded;
+    report.run.verified += ran->verified;
+    report.run.failed += ran->failed;
+    report.run.retried += ran->retried;
+    report.run.rolled_back += ran->rolled_back;
+    report.run.deferred += ran->deferred;
+    if (ran->succeeded + ran->verified + ran->failed + ran->retried + ran->rolled_back +
+            ran->deferred ==
+        0) {
+      break;
+    }
+  }
+  return report;
+}
+
+}  // namespace rampart::cli

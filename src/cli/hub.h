@@ -1,0 +1,61 @@
+// The assembled hub for `rampart run`: stores, rules, actions and the engine, built from the
+// configuration, with one cycle of ingest, route, plan, execute and verify.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/ingest_support.h"
+#include "core/config.h"
+#include "pattern/matcher.h"
+#include "pattern/rules_file.h"
+#include "remediate/dispatcher.h"
+#include "remediate/engine.h"
+#include "store/audit_log.h"
+#include "store/remediation_store.h"
+#include "store/sqlite_finding_store.h"
+
+namespace rampart::cli {
+
+// Counts and planned records of one cycle.
+struct CycleReport {
+  IngestTotals ingest;
+  remediate::DispatchReport dispatch;
+  remediate::RunReport run;
+  std::vector<std::int64_t> planned_ids;
+};
+
+class Hub {
+ public:
+  // Opens the stores and loads the rules named by `config`; errors name the file and the fix.
+  static Result<std::unique_ptr<Hub>> Open(const Config& config);
+
+  // Ingests the configured sources, routes the resulting events, plans remediations and runs
+  // every remediation that is due now, verifying the fixes.
+  Result<CycleReport> RunCycle(std::ostream& out);
+
+  store::FindingStore& findings() { return *findings_; }
+  store::RemediationStore& remediations() { return *remediations_; }
+
+ private:
+  Hub() = default;
+  Status LoadRules();
+  Status BuildEngine();
+
+  Config config_;
+  std::unique_ptr<store::SqliteFindingStore> findings_;
+  std::unique_ptr<store::RemediationStore> remediations_;
+  std::unique_ptr<store::AuditLog> audit_;
+  pattern::RulesFile rules_;
+  pattern::Matcher matcher_;
+  std::unique_ptr<remediate::ActionRegistry> actions_;
+  std::unique_ptr<remediate::Engine> engine_;
+  std::unique_ptr<remediate::Dispatcher> dispatcher_;
+};
+
+// Prints the run report: findings by severity, remediations by outcome, and the diff of
+// every dry-run change planned in this run.
+void PrintRunReport(const CycleReport& report, Hub& hub, std::ostream& out);
+
+}  // namespace rampart::cli

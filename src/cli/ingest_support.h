@@ -1,0 +1,35 @@
+// Ingesting report files into a finding store, shared by `rampart ingest` and `rampart run`.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "ingest/reader.h"
+#include "store/finding_store.h"
+
+namespace rampart::cli {
+
+struct IngestTotals {
+  std::size_t files = 0;
+  std::size_t failed_files = 0;
+  std::size_t read = 0;
+  std::size_t created = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;
+  std::size_t rejected = 0;
+};
+
+// Expands folders into the report files they contain (recursively, sorted by name); other
+// paths are kept as given.
+std::vector<std::string> ExpandReportPaths(const std::vector<std::string>& paths);
+
+// Reads one report and stores its findings; prints a line per file to `out` and each error
+// to standard error. Returns the findings read, or an error when the file was not stored.
+// Rejected findings are counted in `totals` while the others are stored.
+Result<std::vector<Json>> IngestReportFile(const std::string& path,
+                                           const ingest::ReadOptions& options,
+                                           store::FindingStore& store, IngestTotals& totals,
+                                           std::ostream& out);
+
+}  // namespace rampart::cli

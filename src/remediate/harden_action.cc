@@ -1,0 +1,205 @@
+#include "remediate/harden_action.h"
+
+#include <fmt/format.h>
+
+#include "remediate/gitops_common.h"
+#include "remediate/manifest_harden.h"
+
+namespace rampart::remediate {
+
+namespace {
+
+constexpr std::string_view kName = "gitops.harden";
+
+struct HardenParams {
+  GitopsTarget target;
+  std::vector<HardenFix> fixes;
+  std::optional<WorkloadSelector> workload;
+  bool all_workloads = false;
+};
+
+Result<WorkloadSelector> ParseSelector(const Json& json) {
+  Params params(json, "gitops.harden workload");
+  RAMPART_RETURN_IF_ERROR(params.CheckKeys({"kind", "name", "namespace"}));
+  WorkloadSelector selector;
+  REMEDIATE_ASSIGN_OR_RETURN(selector.name, params.RequiredString("name"));
+  REMEDIATE_ASSIGN_OR_RETURN(const auto kind, params.OptionalString("kind"));
+  REMEDIATE_ASSIGN_OR_RETURN(const auto namespace_name, params.OptionalString("namespace"));
+  selector.kind = kind.value_or("");
+  selector.namespace_name = namespace_name.value_or("");
+  return selector;
+}
+
+Result<HardenParams> ParseParams(const Json& json) {
+  Params params(json, kName);
+  RAMPART_RETURN_IF_ERROR(
+      params.CheckKeys({"repository", "base", "paths", "branch_prefix", "push", "push_url",
+                        "author_name", "author_email", "fixes", "workload", "all_workloads"}));
+  HardenParams parsed;
+  REMEDIATE_ASSIGN_OR_RETURN(parsed.target, ParseGitopsTarget(params, "rampart/harden"));
+  REMEDIATE_ASSIGN_OR_RETURN(const auto names, params.StringList("fixes"));
+  REMEDIATE_ASSIGN_OR_RETURN(parsed.all_workloads, params.Bool("all_workloads", false));
+  for (const std::string& name : names) {
+    const auto fix = ParseHardenFix(name);
+    if (!fix) {
+      return InvalidArgument(fmt::format(
+          "gitops.harden: fix '{}' is unknown; use runAsNonRoot, allowPrivilegeEscalation, "
+          "dropAllCapabilities, readOnlyRootFilesystem, seccompProfile or "
+          "automountServiceAccountToken",
+          name));
+    }
+    parsed.fixes.push_back(*fix);
+  }
+  if (parsed.fixes.empty()) {
+    parsed.fixes = AllHardenFixes();
+  }
+  if (params.Has("workload")) {
+    REMEDIATE_ASSIGN_OR_RETURN(const Json workload, params.Object("workload"));
+    REMEDIATE_ASSIGN_OR_RETURN(parsed.workload, ParseSelector(workload));
+  }
+  return parsed;
+}
+
+std::string FirstString(const Json& object, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    const std::string value = StringOr(object, key);
+    if (!value.empty()) {
+      return value;
+    }
+  }
+  return "";
+}
+
+// Reads the workload from the finding's first resource.
+Result<WorkloadSelector> WorkloadFromFinding(const Json& finding) {
+  const Json* resource = LookupPath(finding, "Resources[0]");
+  if (resource != nullptr) {
+    WorkloadSelector selector;
+    if (const Json* other = LookupPath(*resource, "Details.Other"); other && other->is_object()) {
+      selector.kind = FirstString(*other, {"kind", "Kind"});
+      selector.name = FirstString(*other, {"name", "Name"});
+      selector.namespace_name = FirstString(*other, {"namespace", "Namespace"});
+    }
+    const std::string id = StringOr(*resource, "Id");
+    const auto first = id.find('/');
+    const auto second = first == std::string::npos ? first : id.find('/', first + 1);
+    if (selector.name.empty() && second != std::string::npos &&
+        id.find('/', second + 1) == std::string::npos) {
+      selector.kind = id.substr(0, first);
+      selector.namespace_name = id.substr(first + 1, second - first - 1);
+      selector.name = id.substr(second + 1);
+    }
+    if (!selector.name.empty()) {
+      return selector;
+    }
+  }
+  return InvalidArgument(
+      "gitops.harden: the finding names no workload (Resources[0].Details.Other kind/name/"
+      "namespace, or an Id 'Kind/namespace/name'); set 'workload' or 'all_workloads' in the "
+      "rule");
+}
+
+class HardenAction final : public Action {
+ public:
+  std::string_view Name() const override { return kName; }
+
+  Status Validate(const Json& params) const override {
+    auto parsed = ParseParams(params);
+    return parsed.has_value() ? Status::Ok() : parsed.status();
+  }
+
+  Result<ActionResult> Run(const ActionRequest& request, const ActionContext& context) override {
+    REMEDIATE_ASSIGN_OR_RETURN(const HardenParams params, ParseParams(request.params));
+    RAMPART_RETURN_IF_ERROR(CheckRepositoryAllowed(params.target, context, kName));
+    WorkloadSelector selector;
+    if (params.workload) {
+      selector = *params.workload;
+    } else if (!params.all_workloads) {
+      REMEDIATE_ASSIGN_OR_RETURN(selector, WorkloadFromFinding(request.finding));
+    }
+    if (!selector.namespace_name.empty() &&
+        !AllowListed(context.allow.namespaces, selector.namespace_name)) {
+      return Status(StatusCode::kPermissionDenied,
+                    fmt::format("gitops.harden: namespace '{}' is not on the namespaces "
+                                "allow-list",
+                                selector.namespace_name));
+    }
+    REMEDIATE_ASSIGN_OR_RETURN(
+        auto workspace,
+        GitWorkspace::Open(params.target.repository, context.work_dir, params.target.base));
+    const std::string branch =
+        BranchName(params.target.branch_prefix, request.finding, request.idempotency_key,
+                   selector.name.empty() ? "all" : selector.name);
+    if (workspace->BranchExists(branch)) {
+      return ExistingBranchResult(branch);
+    }
+    std::vector<std::string> skipped;
+    REMEDIATE_ASSIGN_OR_RETURN(const auto files,
+                               workspace->ListYamlFiles(params.target.paths, skipped));
+    return Harden(*workspace, params, selector, files, skipped, request, context, branch);
+  }
+
+  Status Rollback(const ActionResult& result, const ActionContext& context) override {
+    return RollbackBranch(result, context);
+  }
+
+ private:
+  static Result<ActionResult> Harden(GitWorkspace& workspace, const HardenParams& params,
+                                     const WorkloadSelector& selector,
+                                     const std::vector<TreeFile>& files,
+                                     std::vector<std::string> skipped, const ActionRequest& request,
+                                     const ActionContext& context, const std::string& branch) {
+    std::map<std::string, std::string> originals;
+    std::map<std::string, std::string> changes;
+    std::string log;
+    std::size_t workloads = 0;
+    for (const TreeFile& file : files) {
+      auto outcome = HardenManifest(file.content, file.path, selector, params.fixes);
+      if (!outcome) {
+        skipped.push_back(outcome.status().message());
+        continue;
+      }
+      workloads += outcome->workloads;
+      for (const std::string& line : outcome->applied) {
+        log += fmt::format("{}: {}\n", file.path, line);
+      }
+      for (const std::string& line : outcome->skipped) {
+        skipped.push_back(fmt::format("{}: {}", file.path, line));
+      }
+      if (outcome->text != file.content) {
+        originals[file.path] = file.content;
+        changes[file.path] = std::move(outcome->text);
+      }
+    }
+    for (const std::string& line : skipped) {
+      log += "skipped: " + line + "\n";
+    }
+    if (workloads == 0) {
+      return NotFound(fmt::format("gitops.harden: no workload named '{}' in '{}'", selector.name,
+                                  params.target.repository));
+    }
+    if (changes.empty()) {
+      ActionResult result;
+      result.summary = fmt::format("{} workload(s) already have every requested fix", workloads);
+      result.output = BoundOutput(log, context.max_output_bytes);
+      return result;
+    }
+    const std::string message = fmt::format(
+        "Harden {} security settings\n\nApplies Pod Security fixes for finding {}.\n\n"
+        "Finding: {}\nProduct: {}\nChanged:\n{}Idempotency-Key: {}\n",
+        selector.name.empty() ? "workload" : selector.name, StringOr(request.finding, "Id"),
+        StringOr(request.finding, "Id"), StringOr(request.finding, "ProductArn"), log,
+        request.idempotency_key);
+    REMEDIATE_ASSIGN_OR_RETURN(ActionResult result,
+                               CommitChanges(workspace, params.target, request, context, branch,
+                                             message, originals, changes));
+    result.output = BoundOutput(log, context.max_output_bytes);
+    return result;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Action> MakeHardenAction() { return std::make_unique<HardenAction>(); }
+
+}  // namespace rampart::remediate
