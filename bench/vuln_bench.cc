@@ -1,7 +1,7 @@
 // Loads a generated OSV database of 100,000 advisories and matches a 2,000-package SBOM
-// against it. The advisories copy the shapes of the real records in
-// ../shared/data/vuln/osv-records (ecosystems, ranges, aliases, severities, references,
-// text sizes), with new ids and package names; see docs/performance-vuln.md.
+// against it. The advisories copy the real OSV records that RAMPART_SHARED_DATA holds
+// (ecosystems, ranges, aliases, severities, references, text sizes) with new ids and
+// package names. docs/performance-vuln.md has the figures.
 #include <archive.h>
 #include <archive_entry.h>
 #include <unistd.h>
@@ -128,9 +128,9 @@ class ZipWriter {
   archive* archive_;
 };
 
-// Writes one zip per ecosystem, as osv.dev publishes them, and an SBOM whose packages are
-// spread over the generated names: even ones at a fixed version, odd ones at "0.1", which
-// is below every fix, so about half of them match.
+// Writes one zip per ecosystem, as osv.dev publishes them, and an SBOM with one package from
+// every 49th advisory: at the fix of its range for even samples, at "0.1", below every fix,
+// for odd ones. Packages that no advisory names fill the SBOM up to its size.
 Generated Generate() {
   Generated generated;
   generated.folder = fs::temp_directory_path() / fmt::format("rampart-vuln-bench-{}", getpid());
@@ -142,7 +142,8 @@ Generated Generate() {
   const std::vector<Json> templates = ReadTemplates();
   std::map<std::string, std::unique_ptr<ZipWriter>> zips;
   std::vector<std::string> purls;
-  const int stride = kAdvisories / kSbomPackages;
+  // 49 and the 16 templates have no common factor, so the samples cycle through all of them.
+  constexpr int kStride = 49;
 
   for (int i = 0; i < kAdvisories; ++i) {
     const Json& shape = templates[static_cast<std::size_t>(i) % templates.size()];
@@ -153,6 +154,7 @@ Generated Generate() {
     // does real work.
     record["aliases"] = Json::array({fmt::format("CVE-2099-{:06}", i / 2)});
     const int package_number = i / kAdvisoriesPerPackage;
+    bool sampled = i % kStride == 0 && purls.size() < kSbomPackages;
     std::string zip_name = "GIT";
     if (record.contains("affected") && record["affected"].is_array()) {
       for (Json& affected : record["affected"]) {
@@ -165,9 +167,9 @@ Generated Generate() {
         package["name"] = name;
         package.erase("purl");
         zip_name = EcosystemName(package.at("ecosystem").get<std::string>());
-        if (i % stride == 0 && purls.size() < kSbomPackages) {
+        if (sampled) {
           std::string version = "0.1";
-          if (i % (2 * stride) == 0) {
+          if (i % (2 * kStride) == 0) {
             for (const Json& range : affected.value("ranges", Json::array())) {
               for (const Json& event : range.value("events", Json::array())) {
                 if (event.contains("fixed") && range.value("type", "") != "GIT") {
@@ -180,6 +182,7 @@ Generated Generate() {
               PurlFor(package.at("ecosystem").get<std::string>(), name, version);
           if (!purl.empty()) {
             purls.push_back(purl);
+            sampled = false;  // one package per sampled advisory
           }
         }
       }

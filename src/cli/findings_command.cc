@@ -157,10 +157,12 @@ void RunList(const ListOptions& options, int& exit_code) {
     request.sort.push_back(*criterion);
   }
   request.next_token = options.next_token;
+
   auto store = OpenExisting(options.db);
   if (!Report(store ? Status::Ok() : store.status(), exit_code)) {
     return;
   }
+
   std::vector<Json> findings;
   std::string next_token;
   while (findings.size() < options.max) {
@@ -177,6 +179,7 @@ void RunList(const ListOptions& options, int& exit_code) {
     }
     request.next_token = next_token;
   }
+
   PrintFindings(findings, options.output);
   if (!next_token.empty()) {
     std::cerr << fmt::format("more findings match; continue with --next-token {}\n", next_token);
@@ -428,6 +431,7 @@ void RunSummary(const SummaryOptions& options, int& exit_code) {
   if (!Report(store ? Status::Ok() : store.status(), exit_code)) {
     return;
   }
+
   auto total = (*store)->Count(query->filters);
   if (!Report(total ? Status::Ok() : total.status(), exit_code)) {
     return;
@@ -441,6 +445,7 @@ void RunSummary(const SummaryOptions& options, int& exit_code) {
     sections[attribute] = std::move(*groups);
   }
   sections["SeverityLabel"] = InSeverityOrder(sections["SeverityLabel"]);
+
   if (options.output == "json") {
     Json json = {{"Findings", *total}};
     for (const auto& [attribute, groups] : sections) {
@@ -454,6 +459,7 @@ void RunSummary(const SummaryOptions& options, int& exit_code) {
     exit_code = 0;
     return;
   }
+
   std::cout << fmt::format("{} findings in {}{}\n", *total, options.db,
                            options.filter.empty() ? " (RecordState ACTIVE)" : " (filtered)");
   PrintSection("By severity:", sections["SeverityLabel"]);

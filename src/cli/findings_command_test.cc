@@ -215,7 +215,8 @@ TEST_F(FindingsCommandTest, UpdateChangesFindingAndHistory) {
   auto store = store::SqliteFindingStore::Open(db_);
   ASSERT_TRUE(store.has_value());
   auto stored = (*store)->Get({arn, id});
-  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_TRUE(stored->has_value());
   EXPECT_EQ((**stored)["Workflow"]["Status"], "NOTIFIED");
   EXPECT_EQ((**stored)["Note"]["Text"], "key owner paged");
   EXPECT_EQ((**stored)["Note"]["UpdatedBy"], "alice");

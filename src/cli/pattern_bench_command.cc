@@ -171,6 +171,7 @@ bool RunBank(const RuleBank& bank, const Events& events, const BenchOptions& opt
     std::printf("%s %s: %s\n", bank.engine.c_str(), bank.name.c_str(), status.message().c_str());
     return false;
   }
+
   std::vector<std::uint64_t> counts(bank.rules.size(), 0);
   Result<Timing> timing = TimePasses(matcher, events, options, counts);
   if (!timing) {
@@ -178,6 +179,7 @@ bool RunBank(const RuleBank& bank, const Events& events, const BenchOptions& opt
                 timing.status().message().c_str());
     return false;
   }
+
   bool counts_ok = true;
   for (std::size_t i = 0; i < bank.rules.size(); ++i) {
     const RuleId id = *matcher.FindRule(std::to_string(i));

@@ -92,6 +92,7 @@ void ByteTrie::Freeze() {
   if (!key_lengths_.empty()) {
     return;
   }
+
   // Breadth-first: `order` lists trie nodes in flat order; flat node i is nodes_[order[i]].
   std::vector<std::uint32_t> order = {0};
   for (std::size_t i = 0; i < order.size(); ++i) {

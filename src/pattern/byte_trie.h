@@ -1,7 +1,7 @@
 // A byte trie whose nodes carry targets, for prefix and suffix matching of many keys at once:
 // one walk over the value finds every key that is a prefix (or, read backwards, a suffix).
-// When the keys have only a few distinct lengths, Freeze also builds a hash table of them and
-// matching looks up the value's prefix (or suffix) of each of those lengths instead, which
+// When the keys have only a few distinct lengths, Freeze builds a hash table of them instead.
+// Matching then looks up the value's prefix (or suffix) of each of those lengths, which
 // touches less memory than a walk through a large trie.
 #pragma once
 

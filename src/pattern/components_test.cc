@@ -55,6 +55,8 @@ TEST(IpAddress, CidrRanges) {
   EXPECT_EQ(range.first, range.last);
   EXPECT_EQ(ParseCidr("10.0.0.0/08", range, reason), CidrProblem::kMask);
   EXPECT_EQ(ParseCidr("10.0.0.0/", range, reason), CidrProblem::kMask);
+  EXPECT_EQ(ParseCidr("10.0.0.0/99999999999", range, reason), CidrProblem::kMask);
+  EXPECT_EQ(ParseCidr("10.0.0.0/3x", range, reason), CidrProblem::kMask);
   EXPECT_EQ(ParseCidr("fe80::1%eth0/64", range, reason), CidrProblem::kAddress);
 }
 
@@ -146,8 +148,8 @@ TEST(WildcardSet, DfaAndIndexAgreeWithReference) {
 }
 
 TEST(WildcardSet, ManyPatternsStayLinear) {
-  // Patterns such as *a*a*a*...b make a DFA grow exponentially; the cap must hold and the
-  // index must still answer correctly.
+  // Patterns such as *a*a*a*...b make a DFA grow exponentially. The cap must stop that
+  // growth, and the index must still find the right targets.
   WildcardSet set;
   std::vector<std::string> globs;
   for (std::uint32_t i = 0; i < 64; ++i) {
@@ -292,7 +294,7 @@ TEST(Consistency, OneElementPerArray) {
 }
 
 TEST(Consistency, LargeArraysStayFast) {
-  // 20,000 elements, "a" in even ones and "b" in odd ones: no element holds both.
+  // 20,000 elements, "a" in even ones and "b" in odd ones, so no element has both.
   std::vector<ChainNode> chains = {{0, 0, 0}};
   std::vector<Witness> witnesses;
   for (std::uint32_t i = 0; i < 20000; ++i) {

@@ -1,7 +1,7 @@
-// The value index of one field path: every matcher that rules attach to the path, arranged
-// so that one value is tested against all of them at a cost that does not grow with their
-// number (hash maps for exact values, tries for prefixes and suffixes, one automaton for the
-// wildcards, segment trees for numeric ranges and CIDR blocks).
+// The value index of one field path: every matcher that rules attach to the path. A value is
+// tested against all of them at a cost that does not grow with their number, because each
+// kind has its own structure: hash tables for exact values, tries for prefixes and suffixes,
+// one automaton or index for the wildcards, and range indexes for numbers and CIDR blocks.
 #pragma once
 
 #include <cstddef>

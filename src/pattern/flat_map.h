@@ -1,7 +1,7 @@
 // A read-only open-addressing hash table from byte strings to lists of targets, built from a
-// mutable map. Most event values match no key, so a one-hash filter of 16 bits per key,
-// small enough to stay in the CPU caches, turns away about 94% of misses before the slot
-// array is read; a hit reads one slot and the key and target arenas.
+// mutable map. Most event values match no key, so a one-hash filter with at least 16 bits per
+// key turns away 94% or more of the misses before the slot array is read. The filter is small
+// enough to stay in the CPU caches. A hit reads one slot and the key and target arenas.
 #pragma once
 
 #include <cstddef>

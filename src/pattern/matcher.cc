@@ -75,6 +75,7 @@ ConditionId Compiler::AcquireCondition(const FieldCondition& source) {
   condition.source = source;
   condition.key = key;
   condition.references = 1;
+
   condition.field = data_.paths.Acquire(source.path);
   if (data_.fields.size() <= condition.field) {
     data_.fields.resize(condition.field + 1);
@@ -87,6 +88,7 @@ ConditionId Compiler::AcquireCondition(const FieldCondition& source) {
   for (const ValueMatcher& matcher : source.any_of) {
     condition.cost = std::max(condition.cost, MatcherCost(matcher.kind));
   }
+
   if (source.absent()) {
     ++data_.absent_conditions[condition.field];
   } else {
@@ -119,10 +121,10 @@ void Compiler::ReleaseCondition(ConditionId id) {
   data_.free_conditions.push_back(id);
 }
 
-// Picks the condition most likely to be rare as the trigger of an alternative: the cheapest
-// kind of matcher, then the condition used by the fewest alternatives (one shared by many
-// rules, such as a common source, is rarely selective), then the one that triggers the
-// fewest alternatives already.
+// Picks the condition most likely to be rare as the trigger of an alternative. It prefers the
+// cheapest kind of matcher, then the condition used by the fewest alternatives, because one
+// shared by many rules (such as a common source) is rarely selective. The last tie-break is
+// the condition that already triggers the fewest alternatives.
 void Compiler::ChooseKey(SubRuleId id) {
   SubRule& sub_rule = data_.sub_rules[id];
   ConditionId best = kNone;

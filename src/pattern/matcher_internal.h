@@ -54,8 +54,8 @@ struct Matcher::Impl {
   std::vector<std::unique_ptr<FieldIndex>> fields;  // by FieldId
   std::vector<std::uint32_t> absent_conditions;     // by FieldId
   std::vector<Condition> conditions;
-  // By ConditionId, kept apart from the conditions so that matching reads less memory;
-  // has_keyed says whether a condition's list is non-empty without loading the list.
+  // By ConditionId, kept apart from the conditions so that matching reads less memory.
+  // has_keyed[c] is 1 when keyed[c] is not empty, so matching need not load the list.
   std::vector<std::vector<KeyedAlternative>> keyed;
   std::vector<std::uint8_t> has_keyed;
   std::vector<ConditionId> free_conditions;
@@ -76,8 +76,8 @@ struct MatchState::Impl final : ValueSink {
   EventReader reader;
   const Matcher::Impl* matcher = nullptr;
   std::uint32_t epoch = 0;
-  // Per condition: the last event that met it, and that met it with a value outside arrays
-  // of objects; side by side so one cache line serves both.
+  // Per condition: the last event that met it, and the last that met it with a value
+  // outside arrays of objects. Both sit side by side, so one cache line serves both.
   struct ConditionMark {
     std::uint32_t met = 0;
     std::uint32_t met_free = 0;

@@ -1,6 +1,5 @@
 #include "pattern/rules_file.h"
 
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -11,6 +10,42 @@
 
 namespace rampart::pattern {
 namespace {
+
+// Returns whether `text` is a number in JSON syntax, such as -12, 0.5 or 1e3.
+bool IsJsonNumber(std::string_view text) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      ++i;
+    }
+    return i - start;
+  };
+  if (i < text.size() && text[i] == '-') {
+    ++i;
+  }
+  const std::size_t integer_start = i;
+  const std::size_t integer_digits = digits();
+  if (integer_digits == 0 || (integer_digits > 1 && text[integer_start] == '0')) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (digits() == 0) {
+      return false;
+    }
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+      ++i;
+    }
+    if (digits() == 0) {
+      return false;
+    }
+  }
+  return i == text.size();
+}
 
 // YAML aliases can make a small file expand into a huge document; conversion stops after
 // this many nodes per rule value.
@@ -53,7 +88,7 @@ Json YamlToJson(const YAML::Node& node, std::size_t& budget) {
         return nullptr;
       }
       // A plain scalar that is a JSON number becomes a number; "01", "+1" and "1.2.3" stay text.
-      if (!text.empty() && (text[0] == '-' || std::isdigit(static_cast<unsigned char>(text[0])))) {
+      if (IsJsonNumber(text)) {
         Result<Json> number = ParseJson(text, "YAML number");
         if (number && number->is_number() &&
             !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
@@ -135,6 +170,9 @@ class RulesReader {
     out_.errors.push_back({rule, std::move(path), std::move(code), std::move(message), line});
   }
   bool ReadPattern(const YAML::Node& node, const std::string& path, Rule& rule);
+  // Reads one member other than the name; keys it does not know go to rule.extra.
+  bool ReadMember(const std::string& key, const YAML::Node& value, const std::string& path,
+                  Rule& rule);
 
   RulesFile& out_;
   std::map<std::string, std::string> first_path_by_name_;
@@ -180,6 +218,7 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
     Fail("", path, "wrong_type", "a rule is a mapping with name, event_pattern and targets", line);
     return;
   }
+
   Rule rule;
   rule.line = line;
   const YAML::Node name = node["name"];
@@ -196,45 +235,12 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
          name.Mark().line + 1);
     return;
   }
+
   bool ok = true;
   for (const auto& entry : node) {
     const std::string key = entry.first.as<std::string>();
-    const YAML::Node& value = entry.second;
-    const std::string member = AppendMember(path, key);
-    const int value_line = value.Mark().line + 1;
-    if (key == "name") {
-      continue;
-    }
-    if (key == "description") {
-      if (value.IsScalar()) {
-        rule.description = value.Scalar();
-      } else if (!value.IsNull()) {
-        Fail(rule.name, member, "wrong_type", "description must be a string", value_line);
-        ok = false;
-      }
-    } else if (key == "state") {
-      const std::string state = value.IsScalar() ? value.Scalar() : "";
-      if (state != "ENABLED" && state != "DISABLED") {
-        Fail(rule.name, member, "invalid_state",
-             fmt::format("state \"{}\" is not ENABLED or DISABLED", state), value_line);
-        ok = false;
-      }
-      rule.enabled = state != "DISABLED";
-    } else if (key == "event_pattern") {
-      ok = ReadPattern(value, path, rule) && ok;
-    } else if (key == "targets") {
-      if (!value.IsSequence()) {
-        Fail(rule.name, member, "wrong_type", "targets must be a list", value_line);
-        ok = false;
-      } else if (!ConvertValue(value, rule.targets)) {
-        Fail(rule.name, member, "too_complex",
-             fmt::format("targets expand to more than {} nodes", kMaxNodes), value_line);
-        ok = false;
-      }
-    } else if (!ConvertValue(value, rule.extra[key])) {
-      Fail(rule.name, member, "too_complex",
-           fmt::format("{} expands to more than {} nodes", key, kMaxNodes), value_line);
-      ok = false;
+    if (key != "name") {
+      ok = ReadMember(key, entry.second, path, rule) && ok;
     }
   }
   if (!node["event_pattern"]) {
@@ -245,6 +251,47 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
   if (ok) {
     out_.rules.push_back(std::move(rule));
   }
+}
+
+bool RulesReader::ReadMember(const std::string& key, const YAML::Node& value,
+                             const std::string& path, Rule& rule) {
+  const std::string member = AppendMember(path, key);
+  const int line = value.Mark().line + 1;
+  if (key == "description") {
+    if (value.IsScalar()) {
+      rule.description = value.Scalar();
+      return true;
+    }
+    if (value.IsNull()) {
+      return true;
+    }
+    Fail(rule.name, member, "wrong_type", "description must be a string", line);
+    return false;
+  }
+  if (key == "state") {
+    const std::string state = value.IsScalar() ? value.Scalar() : "";
+    rule.enabled = state != "DISABLED";
+    if (state != "ENABLED" && state != "DISABLED") {
+      Fail(rule.name, member, "invalid_state",
+           fmt::format("state \"{}\" is not ENABLED or DISABLED", state), line);
+      return false;
+    }
+    return true;
+  }
+  if (key == "event_pattern") {
+    return ReadPattern(value, path, rule);
+  }
+  if (key == "targets" && !value.IsSequence()) {
+    Fail(rule.name, member, "wrong_type", "targets must be a list", line);
+    return false;
+  }
+  Json& destination = key == "targets" ? rule.targets : rule.extra[key];
+  if (!ConvertValue(value, destination)) {
+    Fail(rule.name, member, "too_complex",
+         fmt::format("{} expands to more than {} nodes", key, kMaxNodes), line);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -273,7 +320,7 @@ RulesFile ParseRulesFile(std::string_view text) {
     path = "$.rules";
   }
   if (root.IsNull()) {
-    return file;  // an empty file holds no rules
+    return file;  // an empty file has no rules
   }
   if (!list.IsSequence()) {
     file.errors.push_back({"", path, "wrong_type",

@@ -65,12 +65,12 @@ class WildcardAutomaton {
 };
 
 // The wildcards of one field. A small set becomes one DFA. When the DFA would pass the
-// state cap, the set is indexed instead: wildcards without a star go to a hash table; the
-// others are grouped by their literal prefix (the text before the first star) in a trie, and
+// state cap, the set is indexed instead. Wildcards without a star go to a hash table. The
+// others are grouped in a trie by their literal prefix (the text before the first star), and
 // each group keeps its wildcards' literal suffixes in a suffix trie. A value walks the prefix
-// trie, then the suffix trie of each group it reaches, and checks the few candidates found by
-// greedy search for their middle segments. Only wildcards that start and end with '*' go into
-// an automaton.
+// trie and then the suffix trie of each group it reaches. Greedy search for the middle
+// segments then checks the few candidates found. Only wildcards that start and end with '*'
+// go into an automaton.
 class WildcardSet {
  public:
   void Add(const WildcardProgram& program, std::uint32_t target);
@@ -86,8 +86,8 @@ class WildcardSet {
   std::size_t MemoryUsage() const;
 
  private:
-  // A wildcard split at its stars: it matches when the value starts with the first segment,
-  // ends with the last, and holds the others in order between them.
+  // A wildcard split at its stars. It matches when the value starts with the first segment,
+  // ends with the last, and contains the others in order between them.
   struct Segmented {
     std::vector<std::string> segments;
     std::uint32_t target = 0;

@@ -108,8 +108,10 @@ class Database {
 };
 
 enum class TransactionMode {
-  kRead,   // a snapshot; concurrent writers do not block it
-  kWrite,  // takes the write lock at BEGIN, so it never fails later on an upgrade
+  kRead,  // a snapshot; concurrent writers do not block it
+  // takes the write lock at BEGIN (waiting up to busy_timeout_ms), so no later statement
+  // needs a lock upgrade, which SQLite cannot wait for
+  kWrite,
 };
 
 // A transaction that rolls back when it goes out of scope without Commit.

@@ -171,12 +171,35 @@ SqliteFindingStore::SqliteFindingStore(std::unique_ptr<sqlite::Database> db,
     : db_(std::move(db)),
       clock_(options.clock),
       random_(options.random_seed ? *options.random_seed : std::random_device{}()),
-      max_finding_bytes_(options.max_finding_bytes) {
+      max_finding_bytes_(options.max_finding_bytes),
+      many_side_rows_(options.many_side_rows) {
+  if (many_side_rows_ > 0) {
+    estimator_ = [this](std::string_view table, std::string_view condition,
+                        std::span<const sqlite::SqlValue> parameters) {
+      return ManySideRows(table, condition, parameters);
+    };
+  }
   if (!options.random_seed) {
     // Two seeds of 32 bits each, so event ids from separate processes do not collide.
     random_.seed((static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
                  std::random_device{}());
   }
+}
+
+bool SqliteFindingStore::ManySideRows(std::string_view table, std::string_view condition,
+                                      std::span<const sqlite::SqlValue> parameters) {
+  auto statement =
+      db_->Prepare(fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} s WHERE {} LIMIT {})", table,
+                               condition, many_side_rows_));
+  if (!statement) {
+    Logger("store")->warn("cannot estimate a side-table filter: {}", statement.status().message());
+    return false;
+  }
+  sqlite::BindAll(**statement, {parameters.begin(), parameters.end()});
+  auto row = (*statement)->Step();
+  const bool many = row && *row && (*statement)->ColumnInt64(0) >= many_side_rows_;
+  (*statement)->Reset();
+  return many;
 }
 
 Result<std::unique_ptr<SqliteFindingStore>> SqliteFindingStore::Open(

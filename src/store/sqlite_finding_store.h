@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "store/finding_store.h"
 #include "store/sqlite_database.h"
+#include "store/sqlite_query.h"
 
 namespace rampart::store {
 
@@ -21,6 +22,11 @@ struct SqliteStoreOptions {
   std::optional<std::uint64_t> random_seed;
   // The largest stored document. 240 KiB is Security Hub's limit per finding.
   std::size_t max_finding_bytes = 240 * 1024;
+  // A filter on a resource type, resource id or vulnerability id that matches at least this
+  // many rows is checked finding by finding in sort order, so a page of a common resource
+  // type stops early; a rarer one selects its findings through the index first. 0 always
+  // selects first.
+  std::int64_t many_side_rows = 5000;
 };
 
 // A FindingStore in one SQLite file. Each write is one transaction (BEGIN IMMEDIATE), so a
@@ -62,6 +68,10 @@ class SqliteFindingStore final : public FindingStore {
   // Parses a document this store wrote, which was valid JSON when written.
   static Result<Json> ParseStored(std::string_view text);
 
+  // Returns true when `condition` matches at least many_side_rows rows of `table`.
+  bool ManySideRows(std::string_view table, std::string_view condition,
+                    std::span<const sqlite::SqlValue> parameters);
+
   Result<std::optional<StoredFinding>> Find(std::string_view product_arn, std::string_view id);
   Result<ImportResult> ImportOne(Json& finding, const ImportOptions& options, TimePoint now);
   Result<ImportResult> CreateFinding(Json& finding, const ImportOptions& options, TimePoint now);
@@ -86,6 +96,8 @@ class SqliteFindingStore final : public FindingStore {
   const Clock* clock_;
   std::mt19937_64 random_;
   std::size_t max_finding_bytes_;
+  std::int64_t many_side_rows_;
+  sqlite::SideTableEstimator estimator_;
   // Reused for every finding written, so large texts are not allocated per finding.
   std::string document_text_;
   std::string event_text_;

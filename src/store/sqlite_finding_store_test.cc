@@ -92,7 +92,7 @@ TEST_F(StoreTest, ImportCreatesRealFindings) {
 }
 
 TEST_F(StoreTest, SharedIdInOneReportIsUnchanged) {
-  // The real Trivy report holds two findings per Id with equal UpdatedAt; the first is
+  // The real Trivy report contains two findings per Id with equal UpdatedAt. The first is
   // created and the second ignored, as BatchImportFindings does.
   const auto trivy = TrivyAlpineFindings();
   const auto unique = testing::UniqueByKey(trivy);

@@ -148,8 +148,8 @@ Result<AdvisoryDatabase> AdvisoryDatabase::Load(const std::string& path, unsigne
     }
   }
 
-  // Each file loads into its own part; parts join in file order, so the advisory order
-  // and every id derived from it are the same for any number of threads.
+  // Each file loads into its own part, and the parts join in file order. The advisory
+  // order, and every id derived from it, are therefore the same for any number of threads.
   std::vector<AdvisoryDatabase> parts(files.size());
   std::vector<Status> statuses(files.size());
   std::atomic<std::size_t> next{0};

@@ -11,8 +11,8 @@ namespace rampart::vuln {
 
 enum class EventKind { kIntroduced, kFixed, kLastAffected, kLimit };
 
-// One event of a range. Versions stay text until a package is matched against them, so
-// loading never fails on a version and a bad one is reported where it matters.
+// One event of a range. Versions stay text until a package is matched against them, so a
+// version that does not parse fails that match (MatchAffectedPackage), not the loading.
 struct RangeEvent {
   EventKind kind = EventKind::kIntroduced;
   std::string version;

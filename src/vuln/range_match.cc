@@ -59,9 +59,9 @@ void Keep(std::optional<ParsedEvent>& best, ParsedEvent& candidate, bool latest)
 
 // Evaluates one SEMVER or ECOSYSTEM range in a single pass. Replaying the sorted events
 // leaves the state set by the last event that applies to the version (introduced or fixed
-// at or below it, last_affected below it), so only that event matters, and the fix is the
-// first fixed event above the version unless a last_affected event at or above it comes
-// first. Only those few events are kept, so no parsed version is stored per event.
+// at or below it, last_affected below it), so only that event matters. The fix is the
+// first fixed event above the version, unless a last_affected event at or above it comes
+// first. Only these few events are kept, so no parsed version is stored per event.
 Status MatchRange(const AffectedRange& range, VersionScheme scheme, const Version& installed,
                   RangeMatch& match) {
   std::optional<ParsedEvent> last_applied;
