@@ -4,3 +4,6 @@ target_link_libraries(detect_accuracy PRIVATE rampart_detect)
 
 add_executable(detect_bench ${CMAKE_CURRENT_LIST_DIR}/detect_bench.cc)
 target_link_libraries(detect_bench PRIVATE rampart_detect benchmark::benchmark)
+
+add_executable(detect_nab ${CMAKE_CURRENT_LIST_DIR}/detect_nab.cc)
+target_link_libraries(detect_nab PRIVATE rampart_detect)

@@ -5,6 +5,8 @@
 #include <random>
 #include <vector>
 
+#include "core/json.h"
+#include "detect/feature_windows.h"
 #include "detect/random_cut_forest.h"
 
 namespace {
@@ -29,7 +31,7 @@ std::vector<double> FourSeries(std::size_t steps) {
 
 // 100 trees of 256 samples over 4 features shingled 8 deep (32 dimensions), time decay
 // 1e-5. The forest first streams 50,000 records so that every sample is full and the
-// measurement sees steady state: one score and one sampler update per record.
+// measurement covers steady state: one score and one sampler update per record.
 void BM_RcfScoreAndUpdate(benchmark::State& state) {
   RandomCutForestOptions options;
   options.feature_dim = 4;
@@ -49,6 +51,83 @@ void BM_RcfScoreAndUpdate(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_RcfScoreAndUpdate)->Unit(benchmark::kMicrosecond)->MinTime(3.0);
+
+}  // namespace
+
+namespace {
+
+using rampart::detect::FeatureWindows;
+using rampart::detect::LogEvent;
+using rampart::detect::WindowFeatures;
+using rampart::detect::WindowOptions;
+
+// Synthetic CloudTrail events: 2,000 principals, 50 source addresses, 40 API calls, 4
+// regions, one event every 5 ms of event time, 5 % denied.
+std::vector<LogEvent> SyntheticCloudTrail(std::size_t count) {
+  RandomEngine engine(3);
+  std::vector<LogEvent> events(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    LogEvent& event = events[i];
+    event.time =
+        rampart::FromUnixMicros(1'700'000'000'000'000 + static_cast<std::int64_t>(i) * 5000);
+    event.principal = "arn:aws:iam::123456789012:user/user" + std::to_string(engine() % 2000);
+    event.source_ip = "203.0.113." + std::to_string(engine() % 50);
+    event.user_agent = "aws-cli/2.15." + std::to_string(engine() % 5);
+    event.action = "Action" + std::to_string(engine() % 40);
+    event.region = "region-" + std::to_string(engine() % 4);
+    event.resource = "bucket-" + std::to_string(engine() % 100);
+    event.failure = engine() % 20 == 0;
+  }
+  return events;
+}
+
+// Events through tumbling 5-minute windows keyed by principal and by source address.
+void BM_CloudTrailWindows(benchmark::State& state) {
+  const std::vector<LogEvent> events = SyntheticCloudTrail(200000);
+  std::size_t closed = 0;
+  for (auto _ : state) {
+    WindowOptions options;
+    options.entities = {rampart::detect::EntityKind::kPrincipal,
+                        rampart::detect::EntityKind::kSourceIp};
+    auto windows = FeatureWindows::Create(options, [&](const WindowFeatures&) { ++closed; });
+    for (const LogEvent& event : events) {
+      windows->Add(event);
+    }
+    windows->Flush();
+  }
+  benchmark::DoNotOptimize(closed);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * events.size()));
+}
+BENCHMARK(BM_CloudTrailWindows)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+namespace {
+
+// The same synthetic events as CloudTrail JSON lines, through ReadCloudTrail.
+void BM_CloudTrailRead(benchmark::State& state) {
+  const std::vector<LogEvent> events = SyntheticCloudTrail(20000);
+  std::string text;
+  for (const LogEvent& event : events) {
+    const rampart::Json record = {{"eventVersion", "1.08"},
+                                  {"eventTime", rampart::FormatTimestamp(event.time)},
+                                  {"eventSource", "s3.amazonaws.com"},
+                                  {"eventName", event.action},
+                                  {"awsRegion", event.region},
+                                  {"sourceIPAddress", event.source_ip},
+                                  {"userAgent", event.user_agent},
+                                  {"userIdentity", {{"type", "IAMUser"}, {"arn", event.principal}}},
+                                  {"requestParameters", {{"bucketName", event.resource}}},
+                                  {"errorCode", event.failure ? "AccessDenied" : ""}};
+    text += record.dump() + "\n";
+  }
+  for (auto _ : state) {
+    auto result = rampart::detect::ReadCloudTrail(text, {});
+    benchmark::DoNotOptimize(result->events.size());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * events.size()));
+}
+BENCHMARK(BM_CloudTrailRead)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -18,5 +18,6 @@ function(rampart_test name)
     RAMPART_SHARED_DATA="${RAMPART_SHARED_DATA}"
     RAMPART_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
     RAMPART_BINARY_DIR="${CMAKE_BINARY_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600
+    ENVIRONMENT "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/cmake/lsan-suppressions.txt")
 endfunction()

@@ -24,8 +24,7 @@ Json PolicyDocument(const pattern::Rule& rule) {
 Status UpdateFinding(store::FindingStore& findings, const Json& finding,
                      const remediate::FindingUpdate& update) {
   store::FindingUpdate request;
-  request.finding_identifiers.push_back(
-      {StringOr(finding, "Id"), StringOr(finding, "ProductArn")});
+  request.finding_identifiers.push_back({StringOr(finding, "Id"), StringOr(finding, "ProductArn")});
   request.workflow_status = update.workflow_status;
   if (update.note_text) {
     request.note = store::NoteUpdate{*update.note_text, update.note_updated_by.value_or("rampart")};
@@ -38,10 +37,9 @@ Status UpdateFinding(store::FindingStore& findings, const Json& finding,
     return result.status();
   }
   if (!result->unprocessed.empty()) {
-    return FailedPrecondition(fmt::format("finding {} not updated: {} {}",
-                                          result->unprocessed[0].key.id,
-                                          result->unprocessed[0].error_code,
-                                          result->unprocessed[0].error_message));
+    return FailedPrecondition(
+        fmt::format("finding {} not updated: {} {}", result->unprocessed[0].key.id,
+                    result->unprocessed[0].error_code, result->unprocessed[0].error_message));
   }
   return Status::Ok();
 }
@@ -70,6 +68,12 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Config& config) {
     return remediations.status();
   }
   hub->remediations_ = std::move(*remediations);
+  // `rampart run` is the only executor of its SQLite database, so records left RUNNING were
+  // interrupted by a crash and run again; their targets get the same idempotency key.
+  auto recovered = hub->remediations_->RecoverAllRunning();
+  if (!recovered) {
+    return recovered.status();
+  }
   auto audit = store::AuditLog::Open(*db);
   if (!audit) {
     return audit.status();
@@ -91,8 +95,9 @@ Status Hub::LoadRules() {
   }
   rules_ = pattern::ParseRulesFile(*text);
   if (!rules_.errors.empty()) {
-    std::string message = fmt::format("{}: {} invalid rules; fix them (rampart rules check {}):",
-                                      path, rules_.errors.size(), path);
+    std::string message =
+        fmt::format("{}: {} invalid rules; fix them (rampart rules check {}):", path,
+                    rules_.errors.size(), path);
     for (const auto& error : rules_.errors) {
       message += "\n  " + error.ToString(path);
     }
@@ -130,8 +135,8 @@ Status Hub::BuildEngine() {
     return IngestReportFile(config_.Resolve(report), ingest::ReadOptions{}, *findings_, totals,
                             ignored_out);
   });
-  engine_ = std::make_unique<remediate::Engine>(*remediations_, *audit_, *actions_, context,
-                                                hooks, std::random_device{}());
+  engine_ = std::make_unique<remediate::Engine>(*remediations_, *audit_, *actions_, context, hooks,
+                                                std::random_device{}());
   std::vector<remediate::RemediationPolicy> policies;
   for (const auto& rule : rules_.rules) {
     auto policy = remediate::ParsePolicy(PolicyDocument(rule));

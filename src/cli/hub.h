@@ -18,7 +18,7 @@
 
 namespace rampart::cli {
 
-// What one cycle did.
+// Counts and planned records of one cycle.
 struct CycleReport {
   IngestTotals ingest;
   remediate::DispatchReport dispatch;

@@ -13,6 +13,7 @@
 #include "cli/pattern_command.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "pattern/event_reader.h"
 #include "pattern/matcher.h"
 #include "pattern/rule_banks.h"
 #include "pattern/synthetic_rules.h"
@@ -170,6 +171,7 @@ bool RunBank(const RuleBank& bank, const Events& events, const BenchOptions& opt
     std::printf("%s %s: %s\n", bank.engine.c_str(), bank.name.c_str(), status.message().c_str());
     return false;
   }
+
   std::vector<std::uint64_t> counts(bank.rules.size(), 0);
   Result<Timing> timing = TimePasses(matcher, events, options, counts);
   if (!timing) {
@@ -177,6 +179,7 @@ bool RunBank(const RuleBank& bank, const Events& events, const BenchOptions& opt
                 timing.status().message().c_str());
     return false;
   }
+
   bool counts_ok = true;
   for (std::size_t i = 0; i < bank.rules.size(); ++i) {
     const RuleId id = *matcher.FindRule(std::to_string(i));

@@ -67,12 +67,13 @@ int MatchOnePattern(const std::string& pattern_path, const std::string& event_pa
   return *matched ? 0 : kFailure;
 }
 
-// Prints, for each event line, the line number and the names of the matching rules.
-int MatchRules(const std::string& rules_path, const std::string& events_path) {
+// Builds a matcher from the enabled rules of a rules file; prints the file's errors and
+// returns false when it has any.
+bool LoadRules(const std::string& rules_path, pattern::Matcher& matcher) {
   Result<std::string> rules_text = ReadFile(rules_path);
   if (!rules_text) {
     std::fprintf(stderr, "error: %s\n", rules_text.status().message().c_str());
-    return kBadInput;
+    return false;
   }
   const pattern::RulesFile file = pattern::ParseRulesFile(*rules_text);
   for (const pattern::RuleError& error : file.errors) {
@@ -81,11 +82,34 @@ int MatchRules(const std::string& rules_path, const std::string& events_path) {
   if (!file.errors.empty()) {
     std::fprintf(stderr, "%s: fix the errors above (see `rampart rules check`)\n",
                  rules_path.c_str());
-    return kBadInput;
+    return false;
   }
-  pattern::Matcher matcher;
   if (const Status status = pattern::AddEnabledRules(file, matcher); !status.ok()) {
     std::fprintf(stderr, "%s: %s\n", rules_path.c_str(), status.message().c_str());
+    return false;
+  }
+  return true;
+}
+
+// Returns the sorted names of the rules in `matches`, separated by spaces.
+std::string JoinNames(const pattern::Matcher& matcher,
+                      const std::vector<pattern::RuleId>& matches) {
+  std::vector<std::string> names;
+  for (const pattern::RuleId id : matches) {
+    names.push_back(matcher.rule_name(id));
+  }
+  std::sort(names.begin(), names.end());
+  std::string joined;
+  for (const std::string& name : names) {
+    joined += joined.empty() ? name : " " + name;
+  }
+  return joined;
+}
+
+// Prints, for each event line, the line number and the names of the matching rules.
+int MatchRules(const std::string& rules_path, const std::string& events_path) {
+  pattern::Matcher matcher;
+  if (!LoadRules(rules_path, matcher)) {
     return kBadInput;
   }
   std::ifstream events(events_path);
@@ -93,10 +117,10 @@ int MatchRules(const std::string& rules_path, const std::string& events_path) {
     std::fprintf(stderr, "error: cannot open %s\n", events_path.c_str());
     return kBadInput;
   }
+
   pattern::MatchState state;
   pattern::EventReader validator;
   std::vector<pattern::RuleId> matches;
-  std::vector<std::string> names;
   std::string line;
   int exit_code = 0;
   for (std::size_t number = 1; std::getline(events, line); ++number) {
@@ -113,16 +137,8 @@ int MatchRules(const std::string& rules_path, const std::string& events_path) {
       exit_code = kBadInput;
       continue;
     }
-    names.clear();
-    for (const pattern::RuleId id : matches) {
-      names.push_back(matcher.rule_name(id));
-    }
-    std::sort(names.begin(), names.end());
-    std::string joined;
-    for (const std::string& name : names) {
-      joined += joined.empty() ? name : " " + name;
-    }
-    std::printf("%zu: %s\n", number, names.empty() ? "(no match)" : joined.c_str());
+    const std::string names = JoinNames(matcher, matches);
+    std::printf("%zu: %s\n", number, names.empty() ? "(no match)" : names.c_str());
   }
   return exit_code;
 }

@@ -65,8 +65,8 @@ void PrintRunReport(const CycleReport& report, Hub& hub, std::ostream& out) {
     auto record = hub.remediations().Get(id);
     if (record && record->has_value()) {
       const store::Remediation& r = **record;
-      table.AddRow({std::to_string(r.id), std::string(store::RemediationStateName(r.state)),
-                    r.rule, r.action, r.dry_run ? "dry-run" : "enforce", r.finding_id,
+      table.AddRow({std::to_string(r.id), std::string(store::RemediationStateName(r.state)), r.rule,
+                    r.action, r.dry_run ? "dry-run" : "enforce", r.finding_id,
                     r.error.empty() ? r.summary : r.error});
       planned.push_back(r);
     }
@@ -77,8 +77,8 @@ void PrintRunReport(const CycleReport& report, Hub& hub, std::ostream& out) {
   }
   for (const auto& r : planned) {
     if (r.dry_run && !r.diff.empty()) {
-      out << fmt::format("-- dry run {} ({} on {}): the change it would make\n{}{}", r.id,
-                         r.action, r.finding_id, r.diff, r.diff.back() == '\n' ? "" : "\n");
+      out << fmt::format("-- dry run {} ({} on {}): the change it would make\n{}{}", r.id, r.action,
+                         r.finding_id, r.diff, r.diff.back() == '\n' ? "" : "\n");
     }
   }
   auto awaiting = hub.remediations().List({store::RemediationState::kAwaitingApproval, "", 1000});

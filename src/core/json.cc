@@ -66,15 +66,27 @@ Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimit
     // nlohmann reports the byte after the offending token; point at the token itself.
     const std::size_t at = error.byte > 0 ? error.byte - 1 : 0;
     std::string what = error.what();
-    const auto cut = what.find("error: ");
+    // what() repeats the position ("[json.exception...] parse error at line L, column C: ");
+    // keep only the reason after it.
+    const auto column = what.find(", column ");
+    const auto cut = column == std::string::npos ? column : what.find(": ", column);
     if (cut != std::string::npos) {
-      what = what.substr(cut + 7);
+      what = what.substr(cut + 2);
+    }
+    // "last read: '...'" repeats input bytes, which can be megabytes long, invalid UTF-8 or a
+    // secret; the position already points at them.
+    const auto last_read = what.find("; last read: ");
+    if (last_read != std::string::npos) {
+      what.erase(last_read);
     }
     if (text.empty()) {
       what = "the input is empty";
     }
     return InvalidArgument(
         fmt::format("{}: invalid JSON at {}: {}", source, DescribeOffset(text, at), what));
+  } catch (const Json::out_of_range&) {
+    // A number too large for a double, such as 1e400, is out_of_range (406), not parse_error.
+    return InvalidArgument(fmt::format("{}: invalid JSON: a number is out of range", source));
   }
 }
 

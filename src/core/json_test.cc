@@ -58,5 +58,12 @@ TEST(FindPath, WalksObjects) {
   EXPECT_EQ(FindPath(doc, "Severity.Label.Deeper"), nullptr);
 }
 
+TEST(ParseJson, NumberOutOfRangeIsError) {
+  auto parsed = ParseJson(R"({"size": 1e400})", "big.json");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_NE(parsed.status().message().find("big.json"), std::string::npos);
+  EXPECT_NE(parsed.status().message().find("out of range"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rampart

@@ -2,9 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -15,14 +15,62 @@ constexpr int kMaxDepth = 256;
 // Aliases share nodes, so a small file can expand to an exponential tree; cap the result.
 constexpr std::size_t kMaxNodes = 2'000'000;
 
-bool IsInteger(const std::string& text) {
-  static const std::regex pattern("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
-  return std::regex_match(text, pattern);
+bool AllOf(std::string_view text, int (*predicate)(int)) {
+  if (text.empty()) {
+    return false;
+  }
+  for (const char c : text) {
+    if (predicate(static_cast<unsigned char>(c)) == 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
+int IsOctalDigit(int c) { return c >= '0' && c <= '7' ? 1 : 0; }
+
+// YAML 1.2 core schema integers: [-+]?[0-9]+, 0o[0-7]+ and 0x[0-9a-fA-F]+.
+bool IsInteger(const std::string& text) {
+  std::string_view view(text);
+  if (view.rfind("0o", 0) == 0) {
+    return AllOf(view.substr(2), IsOctalDigit);
+  }
+  if (view.rfind("0x", 0) == 0) {
+    return AllOf(view.substr(2), isxdigit);
+  }
+  if (!view.empty() && (view[0] == '-' || view[0] == '+')) {
+    view.remove_prefix(1);
+  }
+  return AllOf(view, isdigit);
+}
+
+// YAML 1.2 core schema floats: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
 bool IsFloat(const std::string& text) {
-  static const std::regex pattern(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  return std::regex_match(text, pattern);
+  std::string_view view(text);
+  if (!view.empty() && (view[0] == '-' || view[0] == '+')) {
+    view.remove_prefix(1);
+  }
+  const std::size_t exponent = view.find_first_of("eE");
+  std::string_view mantissa = view.substr(0, exponent);
+  if (exponent != std::string_view::npos) {
+    std::string_view power = view.substr(exponent + 1);
+    if (!power.empty() && (power[0] == '-' || power[0] == '+')) {
+      power.remove_prefix(1);
+    }
+    if (!AllOf(power, isdigit)) {
+      return false;
+    }
+  }
+  const std::size_t dot = mantissa.find('.');
+  if (dot == std::string_view::npos) {
+    return AllOf(mantissa, isdigit);
+  }
+  const std::string_view whole = mantissa.substr(0, dot);
+  const std::string_view fraction = mantissa.substr(dot + 1);
+  if (whole.empty()) {
+    return AllOf(fraction, isdigit);
+  }
+  return AllOf(whole, isdigit) && (fraction.empty() || AllOf(fraction, isdigit));
 }
 
 Json PlainScalar(const std::string& text) {

@@ -88,6 +88,9 @@ std::string_view DictValue(std::string_view header, std::string_view key) {
   while (start < header.size() && header[start] == ' ') {
     ++start;
   }
+  if (start >= header.size()) {
+    return {};
+  }
   const char close = header[start] == '(' ? ')' : ',';
   const std::size_t end = header.find(close, start);
   if (end == std::string_view::npos) {

@@ -33,6 +33,11 @@ std::string EncodeModelFile(const ModelFile& file) {
   for (const std::string& name : file.feature_names) {
     body.PutString(name);
   }
+  body.PutU32(static_cast<std::uint32_t>(file.metadata.size()));
+  for (const auto& [key, value] : file.metadata) {
+    body.PutString(key);
+    body.PutString(value);
+  }
   ByteWriter header;
   header.PutU32(kModelFileVersion);
   header.PutU32(static_cast<std::uint32_t>(file.kind));
@@ -100,6 +105,19 @@ Result<ModelFile> DecodeModelFile(std::string_view bytes, std::string_view sourc
     if (!body.GetString(name, kMaxFeatureNameLength)) {
       return InvalidArgument(fmt::format("{}: model file has an invalid feature name", source));
     }
+  }
+  std::uint32_t metadata_count = 0;
+  if (!body.GetU32(metadata_count) || metadata_count > kMaxFeatureNames) {
+    return InvalidArgument(fmt::format("{}: model file has an invalid metadata count", source));
+  }
+  for (std::uint32_t i = 0; i < metadata_count; ++i) {
+    std::string key;
+    std::string value;
+    if (!body.GetString(key, kMaxFeatureNameLength) ||
+        !body.GetString(value, kMaxFeatureNameLength)) {
+      return InvalidArgument(fmt::format("{}: model file has an invalid metadata entry", source));
+    }
+    file.metadata[key] = value;
   }
   file.payload = std::string(covered.substr(kHeaderBytes + body.offset()));
   return file;

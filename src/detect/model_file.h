@@ -5,12 +5,14 @@
 //   bytes 8-11   format version (kModelFileVersion)
 //   bytes 12-15  model kind (ModelKind)
 //   bytes 16-23  body length N
-//   N bytes      body: u32 feature-name count, each name as u32 length + bytes, then the
+//   N bytes      body: u32 feature-name count, each name as u32 length + bytes; u32
+//                metadata count, each key and value as u32 length + bytes; then the
 //                algorithm's own payload
 //   64 bytes     SHA-256 of every byte before it, as lower-case hex
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,8 +34,9 @@ std::string_view ModelKindName(ModelKind kind);
 
 struct ModelFile {
   ModelKind kind = ModelKind::kIsolationForest;
-  std::vector<std::string> feature_names;  // the input columns, in the order the model reads
-  std::string payload;                     // the algorithm's Encode() output
+  std::vector<std::string> feature_names;       // the input columns, in the order the model reads
+  std::map<std::string, std::string> metadata;  // such as a learned "threshold"
+  std::string payload;                          // the algorithm's Encode() output
 };
 
 std::string EncodeModelFile(const ModelFile& file);

@@ -11,6 +11,7 @@ ModelFile SampleFile() {
   ModelFile file;
   file.kind = ModelKind::kRandomCutForest;
   file.feature_names = {"cpu", "memory"};
+  file.metadata = {{"threshold", "1.25"}};
   file.payload = std::string("payload\0bytes", 13);
   return file;
 }
@@ -20,6 +21,7 @@ TEST(ModelFile, RoundTrips) {
   ASSERT_TRUE(decoded.has_value()) << decoded.status().ToString();
   EXPECT_EQ(decoded->kind, ModelKind::kRandomCutForest);
   EXPECT_EQ(decoded->feature_names, (std::vector<std::string>{"cpu", "memory"}));
+  EXPECT_EQ(decoded->metadata.at("threshold"), "1.25");
   EXPECT_EQ(decoded->payload, std::string("payload\0bytes", 13));
 }
 

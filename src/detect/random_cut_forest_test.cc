@@ -61,12 +61,33 @@ TEST(RandomCutForest, SampleStaysFull) {
   ASSERT_TRUE(decoded.has_value()) << decoded.status().ToString();
 }
 
+TEST(RandomCutForest, DuplicatePointsKeepMasses) {
+  RandomCutForestOptions options = SmallOptions();
+  options.shingle_size = 1;
+  options.time_decay = 0.0;
+  auto forest = RandomCutForest::Create(options, RandomEngine(2));
+  ASSERT_TRUE(forest);
+  // Three values repeated many times: leaves gain mass instead of siblings.
+  for (int i = 0; i < 1000; ++i) {
+    const double value = static_cast<double>(i % 3);
+    forest->Update(&value);
+  }
+  const double seen = 1.0;
+  const double unseen = 7.5;
+  EXPECT_LT(forest->Score(&seen), forest->Score(&unseen));
+  auto decoded = RandomCutForest::Decode(forest->Encode());
+  ASSERT_TRUE(decoded.has_value()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->Score(&unseen), forest->Score(&unseen));
+}
+
 TEST(RandomCutForest, SameSeedSameScores) {
   const std::vector<double> series = SineSeries(800, 5);
   auto first = RandomCutForest::Create(SmallOptions(), RandomEngine(7));
   auto second = RandomCutForest::Create(SmallOptions(), RandomEngine(7));
   auto other = RandomCutForest::Create(SmallOptions(), RandomEngine(8));
-  ASSERT_TRUE(first && second && other);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(second.has_value());
+  ASSERT_TRUE(other.has_value());
   double difference = 0.0;
   for (double value : series) {
     const double a = first->ScoreAndUpdate(&value);

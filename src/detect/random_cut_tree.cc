@@ -151,9 +151,7 @@ std::int32_t RandomCutTree::Insert(const double* point, RandomEngine& engine) {
   std::int32_t node = root_;
   while (true) {
     if (IsLeaf(node) && SamePoint(point, PointOf(node), dimensions_)) {
-      for (std::int32_t up = node; up != kNone; up = parent_[up]) {
-        ++mass_[up];
-      }
+      ++mass_[node];  // the ancestors' masses grew on the way down
       return node;
     }
     const double* node_min = MinOf(node);
@@ -219,7 +217,13 @@ void RandomCutTree::Delete(std::int32_t leaf) {
 std::int32_t RandomCutTree::FindLeaf(const double* point, int& depth) const {
   std::int32_t node = root_;
   depth = 0;
+  const std::size_t box_bytes = 2 * dimensions_ * sizeof(double);
   while (!IsLeaf(node)) {
+    // Scoring climbs back through these boxes; fetching them now overlaps the misses.
+    const char* box = reinterpret_cast<const char*>(BoxLow(node));
+    for (std::size_t offset = 0; offset < box_bytes; offset += 64) {
+      __builtin_prefetch(box + offset);
+    }
     node = point[cut_dimension_[node]] <= cut_value_[node] ? left_[node] : right_[node];
     ++depth;
   }

@@ -1,5 +1,5 @@
 // Shingling: the last `size` records of a time series joined into one point, so a model
-// sees shapes over time rather than single values.
+// learns shapes over time rather than single values.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +17,7 @@ class Shingle {
         point_(record_dimensions * size, 0.0) {}
 
   // Adds a record of record_dimensions() values. Returns true once `size` records have
-  // been seen, when point() holds a full shingle.
+  // been seen, when point() contains a full shingle.
   bool Push(const double* record) {
     for (std::size_t d = 0; d < record_dimensions_; ++d) {
       ring_[next_ * record_dimensions_ + d] = record[d];

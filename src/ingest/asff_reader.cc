@@ -36,7 +36,9 @@ bool IsFindingArray(Node root) {
 }
 
 // Workflow.Status for the retired WorkflowState, which Security Hub replaced with it:
-// ASSIGNED and IN_PROGRESS mean someone was told, DEFERRED means set aside.
+// ASSIGNED and IN_PROGRESS mean someone was notified, and DEFERRED means set aside.
+// NOTE: this table follows the meaning of each state; it is not taken from a published
+// mapping.
 std::string_view StatusForWorkflowState(std::string_view state) {
   if (state == "ASSIGNED" || state == "IN_PROGRESS") {
     return "NOTIFIED";

@@ -150,8 +150,10 @@ Json VulnerabilityDetails(Node vulnerability, Node component) {
   if (const std::string_view type = PurlType(component["purl"].String()); !type.empty()) {
     package["PackageManager"] = type;
   }
+
   Json details = {{"Id", vulnerability["id"].String()},
                   {"VulnerablePackages", Json::array({std::move(package)})}};
+
   Json cvss = Json::array();
   for (const Node rating : vulnerability["ratings"].Items()) {
     const std::string_view version = CvssVersionOfMethod(rating["method"].String());
@@ -174,6 +176,7 @@ Json VulnerabilityDetails(Node vulnerability, Node component) {
   if (!urls.empty()) {
     details["ReferenceUrls"] = std::move(urls);
   }
+
   if (!vulnerability["source"]["name"].String().empty()) {
     Json& vendor = details["Vendor"];
     vendor["Name"] = vulnerability["source"]["name"].String();
@@ -191,7 +194,7 @@ Json VulnerabilityDetails(Node vulnerability, Node component) {
 }
 
 // True when every listed version of the affected component is marked unaffected, or the
-// VEX analysis says the vulnerability does not apply.
+// VEX analysis states that the vulnerability does not apply.
 bool IsUnaffected(Node vulnerability, Node affect) {
   const std::string_view state = vulnerability["analysis"]["state"].String();
   if (state == "not_affected" || state == "false_positive") {

@@ -98,7 +98,7 @@ TEST(CycloneDxReaderTest, BomWithoutVulnerabilitiesIsAnSbom) {
     const std::string& message = result.status().message();
     EXPECT_NE(message.find("sbom.json"), std::string::npos) << message;
     EXPECT_NE(message.find("SBOM"), std::string::npos) << message;
-    EXPECT_NE(message.find("holds no findings"), std::string::npos) << message;
+    EXPECT_NE(message.find("contains no findings"), std::string::npos) << message;
     EXPECT_NE(message.find("rampart scan sbom"), std::string::npos) << message;
   }
 }

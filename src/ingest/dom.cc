@@ -142,13 +142,36 @@ Json ElementToJson(simdjson::dom::element element) {
 
 Json Node::ToJson() const { return present_ ? ElementToJson(element_) : Json(); }
 
-Status DomDocument::Parse(std::string_view text, std::string_view source) {
-  const std::size_t capacity = std::max<std::size_t>(text.size(), 64);
-  if (parser_.allocate(capacity, kMaxDomDepth) != simdjson::SUCCESS) {
-    return ResourceExhausted(
-        fmt::format("{}: cannot allocate a parser for {} bytes of JSON", source, text.size()));
+namespace {
+
+// The parser that the last DomDocument of this thread gave back, if any.
+thread_local std::unique_ptr<simdjson::dom::parser> spare_parser;
+
+}  // namespace
+
+DomDocument::DomDocument() : parser_(std::move(spare_parser)) {
+  if (parser_ == nullptr) {
+    parser_ = std::make_unique<simdjson::dom::parser>();
   }
-  const auto error = parser_.parse(text.data(), text.size(), true).get(root_);
+}
+
+DomDocument::~DomDocument() {
+  if (spare_parser == nullptr && parser_->capacity() <= kMaxRetainedCapacity) {
+    spare_parser = std::move(parser_);
+  }
+}
+
+Status DomDocument::Parse(std::string_view text, std::string_view source) {
+  // A new parser gets the depth limit here; parse() then grows its capacity as needed and
+  // keeps that limit.
+  if (parser_->capacity() == 0 || parser_->max_depth() != kMaxDomDepth) {
+    const std::size_t capacity = std::max<std::size_t>(text.size(), 64);
+    if (parser_->allocate(capacity, kMaxDomDepth) != simdjson::SUCCESS) {
+      return ResourceExhausted(
+          fmt::format("{}: cannot allocate a parser for {} bytes of JSON", source, text.size()));
+    }
+  }
+  const auto error = parser_->parse(text.data(), text.size(), true).get(root_);
   if (error == simdjson::SUCCESS) {
     return Status::Ok();
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,8 +17,8 @@
 
 namespace rampart::ingest {
 
-// Nesting allowed in a report; one level more than ParseJson's default so that a document
-// ParseJson accepts never fails here first.
+// Nesting allowed in a report: one level more than ParseJson's default, so a document
+// within ParseJson's limit is never rejected here for its depth.
 inline constexpr std::size_t kMaxDomDepth = 257;
 
 // A JSON value in a simdjson DOM, or a missing one. Lookups on a missing value, a member of
@@ -62,9 +63,19 @@ class Node {
   bool present_ = false;
 };
 
-// A parsed report that owns its simdjson parser.
+// A parsed report. It borrows the calling thread's spare simdjson parser when there is one
+// and gives it back when destroyed, so a stream of reports reuses the parser's buffers
+// instead of allocating and touching fresh memory for each. A parser grown past
+// kMaxRetainedCapacity is freed instead of kept.
 class DomDocument {
  public:
+  static constexpr std::size_t kMaxRetainedCapacity = std::size_t{64} << 20;
+
+  DomDocument();
+  ~DomDocument();
+  DomDocument(const DomDocument&) = delete;
+  DomDocument& operator=(const DomDocument&) = delete;
+
   // Parses `text`; on failure the error names `source` and, through ParseJson, the line and
   // column and what was wrong.
   Status Parse(std::string_view text, std::string_view source);
@@ -73,7 +84,7 @@ class DomDocument {
   const simdjson::dom::element* root_element() const { return &root_; }
 
  private:
-  simdjson::dom::parser parser_;
+  std::unique_ptr<simdjson::dom::parser> parser_;
   simdjson::dom::element root_;
 };
 

@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 
 #include "core/hash.h"
-#include "ingest/json_fields.h"
-#include "ingest/readers.h"
+#include "ingest/field_mapping.h"
+#include "ingest/more_readers.h"
 
 namespace rampart::ingest {
 namespace {
@@ -26,7 +26,8 @@ using detail::Member;
 using detail::ObjectMember;
 using detail::StringMember;
 
-// Longest first line that detection parses; real alerts are a few kilobytes.
+// Maximum length of a first line that Detect parses; a longer line is not taken for an
+// alert.
 constexpr std::size_t kMaxDetectLineBytes = std::size_t{1} << 20;
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -67,8 +68,8 @@ std::optional<std::string_view> SeverityLabel(std::string_view priority) {
   return std::nullopt;
 }
 
-// Returns the value of output_fields[key] as text; "" when absent, null, or "<NA>", which
-// Falco writes for a field that has no value for the event.
+// Returns the value of output_fields[key] as text. Returns "" when the field is absent,
+// null or "<NA>", which Falco writes for a field without a value for the event.
 std::string Field(const Json& fields, std::string_view key) {
   const Json* value = Member(fields, key);
   if (value == nullptr) {
@@ -139,8 +140,8 @@ Json ContainerResource(const Json& fields, const std::string& container_id) {
   Json resource = {{"Type", "Container"}, {"Id", container_id}};
   resource["Details"]["Container"] = std::move(details);
   Json other = Json::object();
-  detail::SetIfNotEmpty(other, "KubernetesNamespace", Field(fields, "k8s.ns.name"));
-  detail::SetIfNotEmpty(other, "KubernetesPod", Field(fields, "k8s.pod.name"));
+  detail::SetOtherDetail(other, "KubernetesNamespace", Field(fields, "k8s.ns.name"));
+  detail::SetOtherDetail(other, "KubernetesPod", Field(fields, "k8s.pod.name"));
   if (!other.empty()) {
     resource["Details"]["Other"] = std::move(other);
   }

@@ -95,9 +95,11 @@ Json VulnerabilityDetails(Node match) {
   if (!locations.empty() && !locations.front()["layerID"].String().empty()) {
     package["SourceLayerHash"] = locations.front()["layerID"].String();
   }
+
   Json details = {{"Id", vulnerability["id"].String()},
                   {"VulnerablePackages", Json::array({std::move(package)})},
                   {"FixAvailable", fixed ? "YES" : "NO"}};
+
   Json cvss = Json::array();
   AddCvss(vulnerability, cvss);
   Json related = Json::array();
@@ -113,6 +115,7 @@ Json VulnerabilityDetails(Node match) {
   if (!related.empty()) {
     details["RelatedVulnerabilities"] = std::move(related);
   }
+
   Json urls = Json::array();
   for (const Node url : vulnerability["urls"].Items()) {
     if (url.IsString()) {

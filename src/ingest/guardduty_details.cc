@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "ingest/json_fields.h"
+#include "ingest/field_mapping.h"
 
 namespace rampart::ingest::detail {
 namespace {
@@ -43,6 +43,7 @@ Json Ec2Instance(const Json& instance, const AwsLocation& location) {
                                fmt::format("arn:{}:ec2:{}:{}:instance/{}", location.partition,
                                            location.region, location.account, instance_id),
                                location);
+
   Json details = Json::object();
   SetIfNotEmpty(details, "Type", StringMember(instance, "instanceType"));
   SetIfNotEmpty(details, "ImageId", StringMember(instance, "imageId"));
@@ -54,6 +55,7 @@ Json Ec2Instance(const Json& instance, const AwsLocation& location) {
       details["LaunchedAt"] = *launched_at;
     }
   }
+
   Json addresses = Json::array();
   if (const Json* interfaces = ArrayMember(instance, "networkInterfaces")) {
     for (const Json& interface : *interfaces) {
@@ -69,6 +71,7 @@ Json Ec2Instance(const Json& instance, const AwsLocation& location) {
   if (!addresses.empty()) {
     details["IpV4Addresses"] = std::move(addresses);
   }
+
   resource["Details"]["AwsEc2Instance"] = std::move(details);
   AddTags(instance, resource);
   return resource;
@@ -116,7 +119,7 @@ Json ArnResource(const Json* details, std::string_view arn_key, std::string_view
   }
   Json resource = BaseResource(type, std::string(arn), location);
   Json other = Json::object();
-  SetIfNotEmpty(other, "Name", StringMember(*details, "name"));
+  SetOtherDetail(other, "Name", StringMember(*details, "name"));
   if (!other.empty()) {
     resource["Details"]["Other"] = std::move(other);
   }
@@ -348,7 +351,7 @@ Json GuardDutyResources(const Json& resource, const AwsLocation& location) {
     Json account =
         BaseResource("AwsAccount", fmt::format("AWS::::Account:{}", location.account), location);
     if (!type.empty()) {
-      account["Details"]["Other"]["GuardDutyResourceType"] = type;
+      SetOtherDetail(account["Details"]["Other"], "GuardDutyResourceType", type);
     }
     resources.push_back(std::move(account));
   }

@@ -7,7 +7,7 @@
 
 namespace rampart::ingest::detail {
 
-// Where a GuardDuty finding was raised; used to build resource ARNs.
+// The partition, Region and account of a GuardDuty finding, which resource ARNs contain.
 struct AwsLocation {
   std::string partition;  // "aws", "aws-cn", ...
   std::string region;

@@ -9,10 +9,10 @@
 
 #include <fmt/format.h>
 
+#include "ingest/field_mapping.h"
 #include "ingest/guardduty_details.h"
 #include "ingest/guardduty_types.h"
-#include "ingest/json_fields.h"
-#include "ingest/readers.h"
+#include "ingest/more_readers.h"
 
 namespace rampart::ingest {
 namespace {
@@ -23,7 +23,8 @@ using detail::NumberMember;
 using detail::ObjectMember;
 using detail::StringMember;
 
-// GuardDuty scores severity from 1.0 to 8.9, and attack sequences up to 10.0.
+// Largest severity accepted. GuardDuty documents 1.0-8.9, and its API also counts critical
+// findings, which are read as 9.0 and above.
 constexpr double kMaxSeverity = 10.0;
 
 struct FindingAt {
@@ -58,8 +59,8 @@ std::vector<FindingAt> ListFindings(const Json& document) {
   return list;
 }
 
-// Returns the ASFF label for a GuardDuty severity: low 1.0-3.9, medium 4.0-6.9, high
-// 7.0-8.9, critical 9.0-10.0 (GuardDuty User Guide, "Severity levels of GuardDuty findings").
+// Returns the ASFF label for a GuardDuty severity: low 1.0-3.9, medium 4.0-6.9 and high
+// 7.0-8.9, as the GuardDuty User Guide lists them, and critical from 9.0.
 std::string_view SeverityLabel(double severity) {
   if (severity < 4.0) {
     return "LOW";

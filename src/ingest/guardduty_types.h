@@ -13,6 +13,8 @@ namespace rampart::ingest::detail {
 // The mapping follows the table in the GuardDuty User Guide ("Interpreting GuardDuty
 // finding names in AWS Security Hub CSPM"); a type that table lacks gets the namespace of
 // its threat purpose. Returns one type, or two where Security Hub gives two.
+// NOTE: Security Hub gives some types a different name when the resource role is ACTOR
+// rather than TARGET; the guide does not list which, so the role is not considered here.
 std::vector<std::string> AsffTypesForGuardDutyType(std::string_view type);
 
 }  // namespace rampart::ingest::detail

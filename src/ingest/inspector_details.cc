@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "ingest/json_fields.h"
+#include "ingest/field_mapping.h"
 
 namespace rampart::ingest::detail {
 namespace {
@@ -116,12 +116,14 @@ Json Resource(const Json& resource, const std::string& account) {
   const std::string_view id = StringMember(resource, "id");
   const std::string_view partition = StringMember(resource, "partition");
   const std::string_view region = StringMember(resource, "region");
+
   const ResourceKind* kind = nullptr;
   for (const ResourceKind& candidate : kKinds) {
     if (candidate.inspector_type == type) {
       kind = &candidate;
     }
   }
+
   std::string asff_id(id);
   if (type == "AWS_EC2_INSTANCE" && !id.starts_with("arn:")) {
     asff_id = fmt::format("arn:{}:ec2:{}:{}:instance/{}", partition.empty() ? "aws" : partition,
@@ -130,6 +132,7 @@ Json Resource(const Json& resource, const std::string& account) {
   Json out = {{"Type", kind == nullptr ? "Other" : kind->asff_type}, {"Id", asff_id}};
   SetIfNotEmpty(out, "Partition", partition);
   SetIfNotEmpty(out, "Region", region);
+
   const Json* details = ObjectMember(resource, "details");
   const Json* source = kind == nullptr || kind->convert == nullptr || details == nullptr
                            ? nullptr
@@ -137,8 +140,9 @@ Json Resource(const Json& resource, const std::string& account) {
   if (source != nullptr) {
     out["Details"][std::string(kind->asff_type)] = kind->convert(*source);
   } else if (kind == nullptr && !type.empty()) {
-    out["Details"]["Other"]["InspectorResourceType"] = type;
+    SetOtherDetail(out["Details"]["Other"], "InspectorResourceType", type);
   }
+
   if (const Json* tags = ObjectMember(resource, "tags")) {
     Json map = Json::object();
     for (const auto& [key, value] : tags->items()) {
@@ -205,6 +209,7 @@ Json PackageVulnerability(const Json& finding, const Json& details) {
   SetIfAny(vulnerability, "RelatedVulnerabilities",
            StringArray(Member(details, "relatedVulnerabilities")));
   SetIfAny(vulnerability, "ReferenceUrls", StringArray(Member(details, "referenceUrls")));
+
   Json vendor = Json::object();
   SetIfNotEmpty(vendor, "Name", StringMember(details, "source"));
   SetIfNotEmpty(vendor, "Url", StringMember(details, "sourceUrl"));
@@ -214,6 +219,7 @@ Json PackageVulnerability(const Json& finding, const Json& details) {
   if (!vendor.empty()) {
     vulnerability["Vendor"] = std::move(vendor);
   }
+
   SetIfNotEmpty(vulnerability, "FixAvailable", StringMember(finding, "fixAvailable"));
   SetIfNotEmpty(vulnerability, "ExploitAvailable", StringMember(finding, "exploitAvailable"));
   if (const Json* epss = ObjectMember(finding, "epss")) {

@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "finding/severity.h"
+#include "ingest/field_mapping.h"
 #include "ingest/inspector_details.h"
-#include "ingest/json_fields.h"
-#include "ingest/readers.h"
+#include "ingest/more_readers.h"
 
 namespace rampart::ingest {
 namespace {

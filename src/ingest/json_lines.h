@@ -1,4 +1,4 @@
-// Splitting text that holds one JSON value per line (JSON lines, as Falco's json_output and
+// Splitting text that has one JSON value per line (JSON lines, as Falco's json_output and
 // `rampart findings list --output jsonl` write it).
 #pragma once
 
@@ -21,8 +21,8 @@ std::vector<TextLine> NonBlankLines(std::string_view text);
 TextLine FirstNonBlankLine(std::string_view text);
 
 // Returns true when `text` has at least two non-blank lines and the first of them is a
-// complete JSON object on its own, which is how JSON lines differ from one pretty-printed
-// JSON value (whose first line, such as "{", is never complete).
+// complete JSON object on its own. The first line of one pretty-printed JSON value, such
+// as "{", is never complete, so the two cannot be confused.
 bool LooksLikeJsonLines(std::string_view text);
 
 }  // namespace rampart::ingest

@@ -1,5 +1,5 @@
-// kube-bench JSON: Controls (one per node type) hold groups ("tests"), and each group holds
-// check results ("results"). Field names follow kube-bench's check/controls.go.
+// kube-bench JSON: Controls (one per node type) contain groups ("tests"), and each group
+// contains check results ("results"). Field names follow kube-bench's check/controls.go.
 #include <cctype>
 #include <optional>
 #include <string>
@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
-#include "ingest/json_fields.h"
-#include "ingest/readers.h"
+#include "ingest/field_mapping.h"
+#include "ingest/more_readers.h"
 
 namespace rampart::ingest {
 namespace {
@@ -37,7 +37,7 @@ struct StatusMapping {
 //                                an audit command that failed) or an unscored check failed;
 //                                it needs a look but is no confirmed failure
 //   INFO              -> INFORMATIONAL  a skipped check
-//   PASS              -> INFORMATIONAL  as Security Hub labels passed control checks
+//   PASS              -> INFORMATIONAL  which ASFF defines as "no issue was found"
 std::optional<StatusMapping> MapStatus(std::string_view status, bool scored) {
   if (status == "FAIL") {
     return StatusMapping{"FAILED", scored ? "HIGH" : "MEDIUM"};
@@ -226,16 +226,17 @@ class KubeBenchReader final : public Reader {
 
   // kube-bench names neither the node nor the cluster, so the resource is the kind of node
   // the controls were run on ("master", "node", "etcd", ...).
+  // NOTE: reports of the same check from two nodes of one kind therefore share an Id, and
+  // the one ingested later replaces the other.
   static Json Resource(const Json& controls, const std::string& node_type) {
-    Json other = {{"NodeType", node_type.empty() ? "unknown" : node_type}};
-    if (const std::string_view version = StringMember(controls, "detected_version");
-        !version.empty()) {
-      other["DetectedKubernetesVersion"] = version;
-    }
-    return {
-        {"Type", "Other"},
-        {"Id", fmt::format("kubernetes-node-type/{}", node_type.empty() ? "unknown" : node_type)},
-        {"Details", {{"Other", other}}}};
+    const std::string kind = node_type.empty() ? "unknown" : node_type;
+    Json other = Json::object();
+    detail::SetOtherDetail(other, "NodeType", kind);
+    detail::SetOtherDetail(other, "DetectedKubernetesVersion",
+                           StringMember(controls, "detected_version"));
+    return {{"Type", "Other"},
+            {"Id", fmt::format("kubernetes-node-type/{}", kind)},
+            {"Details", {{"Other", other}}}};
   }
 
   static void AddCheckFields(const Json& controls, const Json& group, const Json& check,

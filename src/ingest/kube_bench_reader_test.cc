@@ -167,7 +167,7 @@ TEST(KubeBenchReader, IdsStayTheSameAcrossReads) {
   EXPECT_NE(first.findings[0].at("UpdatedAt"), second.findings[0].at("UpdatedAt"));
 }
 
-TEST(KubeBenchReader, BareVersionGetsCisPrefixAndNamedVersionIsKept) {
+TEST(KubeBenchReader, BenchmarkNameFromVersion) {
   Json document = OneCheck("FAIL", true);
   document["Controls"][0]["version"] = "1.6";
   auto report = ReportFromJson(document);

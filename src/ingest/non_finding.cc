@@ -78,7 +78,7 @@ std::string Quoted(std::string_view text) { return fmt::format("\"{}\"", Truncat
 std::string DescribeSbom(Node root) {
   return fmt::format(
       "a CycloneDX SBOM (specVersion {}, {} top-level components) without a vulnerabilities "
-      "array: it lists software, not findings, so it holds no findings. It is input for "
+      "array: it lists software, not findings, so it contains no findings. It is input for "
       "vulnerability matching: run `rampart scan sbom FILE`, or ingest the output of a scanner "
       "that adds vulnerabilities (such as `trivy sbom --format cyclonedx`)",
       Quoted(root["specVersion"].String()), root["components"].Size());
@@ -90,14 +90,14 @@ std::optional<std::string> DescribeNonFindingJson(Node root) {
   }
   if (root["spdxVersion"].IsString()) {
     return fmt::format(
-        "an SPDX SBOM ({}): it lists software, not findings, so it holds no findings. It is "
+        "an SPDX SBOM ({}): it lists software, not findings, so it contains no findings. It is "
         "input for vulnerability matching: run `rampart scan sbom FILE`",
         Quoted(root["spdxVersion"].String()));
   }
   if (root["Notification"].IsObject() && root["Finding"].IsObject()) {
     return fmt::format(
         "a notification from Automated Security Response on AWS (state {}): it reports the "
-        "outcome of a remediation of a finding that Security Hub already holds, so it holds no "
+        "outcome of a remediation of a finding that Security Hub already has, so it contains no "
         "new findings. Ingest Security Hub's findings or its EventBridge events instead",
         Quoted(root["Notification"]["State"].String()));
   }
@@ -120,7 +120,7 @@ std::optional<std::string> DescribeNonFindingText(std::string_view text) {
   if (IsKubeBenchDefinitions(text)) {
     return std::string(
         "kube-bench check definitions (a benchmark file of controls, groups and checks with "
-        "their audit commands): it defines checks, not their results, so it holds no findings. "
+        "their audit commands): it defines checks, not their results, so it contains no findings. "
         "Run kube-bench with --json and ingest that output");
   }
   if (IsKubeBenchConsoleOutput(text)) {
@@ -138,13 +138,13 @@ std::optional<std::string> DescribeNonFindingText(std::string_view text) {
   if (IsTalonRules(text)) {
     return std::string(
         "a Falco Talon rules file (actions with their actionners, and rules that match Falco "
-        "events): it configures responses, so it holds no findings. Ingest Falco's alerts "
+        "events): it configures responses, so it contains no findings. Ingest Falco's alerts "
         "(json_output: true) instead");
   }
   if (IsFalcoRules(text)) {
     return std::string(
         "a Falco rules file (rules with conditions and outputs): it defines detections, so it "
-        "holds no findings. Ingest Falco's alerts (json_output: true) instead");
+        "contains no findings. Ingest Falco's alerts (json_output: true) instead");
   }
   if (IsKubernetesManifest(text)) {
     return std::string(

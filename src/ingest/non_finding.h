@@ -10,15 +10,15 @@
 
 namespace rampart::ingest {
 
-// Returns what a JSON document is and why it holds no findings, with what to do instead,
+// Returns what a JSON document is and why it contains no findings, with what to do instead,
 // when it is of a known kind (such as a CycloneDX or SPDX SBOM); nothing otherwise.
 std::optional<std::string> DescribeNonFindingJson(Node root);
 
-// Returns the same for text that is not JSON (YAML check definitions or rules, kube-bench
-// console output, a CSV export); nothing when the text is of no known kind.
+// Returns the same for text that is not JSON, such as YAML check definitions or rules,
+// kube-bench console output or a CSV export. Returns nothing for text of no known kind.
 std::optional<std::string> DescribeNonFindingText(std::string_view text);
 
-// Returns why a CycloneDX BOM without a vulnerabilities array holds no findings.
+// Returns why a CycloneDX BOM without a vulnerabilities array contains no findings.
 std::string DescribeSbom(Node root);
 
 }  // namespace rampart::ingest

@@ -1,8 +1,8 @@
 // OCSF Detection Findings (class_uid 2004, and the older Security Finding 2001), as
 // Prowler's JSON-OCSF output writes them for cloud accounts and for Kubernetes clusters.
-// Example reports carry placeholders such as "<account_uid>" in place of real values; they
-// are kept where the value is free text or an identifier, and replaced by the configured
-// account and Region where ASFF requires a valid one.
+// Example reports carry placeholders such as "<account_uid>" in place of real values. They
+// are kept in free text and identifiers, but AwsAccountId and Region take the configured
+// values instead, because ASFF requires valid ones there.
 #include <cctype>
 #include <string>
 #include <string_view>
@@ -13,8 +13,8 @@
 
 #include "core/hash.h"
 #include "finding/severity.h"
-#include "ingest/json_fields.h"
-#include "ingest/readers.h"
+#include "ingest/field_mapping.h"
+#include "ingest/more_readers.h"
 
 namespace rampart::ingest {
 namespace {
@@ -70,8 +70,8 @@ std::string Slug(std::string_view text, std::string_view fallback) {
   return slug.empty() ? std::string(fallback) : slug;
 }
 
-// Severity of an OCSF finding. A passed check is INFORMATIONAL, as Security Hub labels
-// passed control checks; Severity.Original keeps the check's own severity. Otherwise
+// Severity of an OCSF finding. A passed check is INFORMATIONAL, which ASFF defines as "no
+// issue was found", and Severity.Original keeps the check's own severity. Otherwise
 // severity_id 1-6 (Informational, Low, Medium, High, Critical, Fatal) maps to the label of
 // the same name, Fatal to CRITICAL, and 0 (Unknown) or 99 (Other) falls back to the text.
 Json Severity(const Json& finding) {
@@ -335,9 +335,9 @@ class OcsfReader final : public Reader {
     return detail::TimestampFromJson(*value).value_or(fallback);
   }
 
-  // Uses finding_info.uid, which Prowler derives from the check, account, Region and
-  // resource. A placeholder uid ("<finding_uid>") is the same for every finding of a
-  // report, so then the Id is derived from those parts here.
+  // Uses finding_info.uid, the source's own identifier of the finding. A placeholder uid
+  // ("<finding_uid>") is the same for every finding of a report, so then the Id is derived
+  // from the check, account, Region and resources instead.
   static std::string FindingId(const Json& finding, const Json& info, std::string_view product,
                                std::string_view event_code, std::string_view account,
                                std::string_view region) {
@@ -415,10 +415,10 @@ class OcsfReader final : public Reader {
       out["Region"] = region;
     }
     Json other = Json::object();
-    detail::SetIfNotEmpty(other, "Name", name);
-    detail::SetIfNotEmpty(other, "Namespace", StringMember(resource, "namespace"));
+    detail::SetOtherDetail(other, "Name", name);
+    detail::SetOtherDetail(other, "Namespace", StringMember(resource, "namespace"));
     if (const Json* group = ObjectMember(resource, "group")) {
-      detail::SetIfNotEmpty(other, "Group", StringMember(*group, "name"));
+      detail::SetOtherDetail(other, "Group", StringMember(*group, "name"));
     }
     if (!other.empty()) {
       out["Details"]["Other"] = std::move(other);

@@ -1,4 +1,4 @@
-// ReadReport: parsing, format detection and the errors for input that holds no findings.
+// ReadReport: parsing, format detection and the errors for input that contains no findings.
 #include <exception>
 
 #include <fmt/format.h>
@@ -120,7 +120,7 @@ Result<ReadResult> ReadJsonLines(std::string_view text, const Reader* forced,
     }
   }
   return InvalidArgument(fmt::format(
-      "{}: the input holds one JSON value per line (JSON lines), but no reader recognizes "
+      "{}: the input has one JSON value per line (JSON lines), but no reader recognizes "
       "line {} (tried {}); line-oriented input is read as Falco alerts or ASFF findings",
       options.source_name, FirstNonBlankLine(text).number, ReaderNames()));
 }

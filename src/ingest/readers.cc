@@ -4,11 +4,10 @@ namespace rampart::ingest {
 
 std::vector<std::unique_ptr<Reader>> MakeAllReaders() {
   std::vector<std::unique_ptr<Reader>> readers;
-  // Each of these recognizes its format by members no other format has (Trivy's numeric
-  // SchemaVersion with Results, bomFormat, SARIF's runs, Grype's matches, and ASFF's
-  // SchemaVersion string with ProductArn or a Security Hub detail-type), so their order
-  // matters little; they read simdjson's DOM and come first so that a large report of
-  // theirs never pays for an nlohmann document.
+  // Each of these recognizes its format by members that no other format has, such as Trivy's
+  // numeric SchemaVersion, bomFormat, SARIF's runs, Grype's matches and ASFF's ProductArn,
+  // so their order matters little. They read simdjson's DOM and come first, so a large
+  // report of theirs never pays for building an nlohmann document.
   readers.push_back(MakeTrivyReader());
   readers.push_back(MakeCycloneDxReader());
   readers.push_back(MakeSarifReader());

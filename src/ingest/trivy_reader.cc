@@ -53,7 +53,7 @@ void SetIfNotEmpty(Json& object, const char* key, std::string_view value) {
   }
 }
 
-// What every finding of one report shares.
+// The attributes that every finding of one report shares.
 struct Report {
   const ReadOptions& options;
   std::string artifact;
@@ -62,7 +62,7 @@ struct Report {
   std::string timestamp;
 };
 
-// What every finding of one result shares.
+// The attributes that every finding of one result shares.
 struct Target {
   std::string_view name;
   std::string_view result_class;
@@ -89,11 +89,11 @@ Json StartTrivyFinding(const Report& report, const Target& target, std::string i
                        std::string generator_id, std::string_view severity) {
   Json finding = StartFinding(report.options, kTrivy, std::move(id), std::move(generator_id),
                               report.timestamp);
-  finding["Severity"] = {{"Label", LabelForTrivySeverity(severity)}};
-  if (!severity.empty()) {
-    finding["Severity"]["Original"] = severity;
-  }
-  finding["Resources"] = Json::array({MakeTrivyResource(report, target)});
+  Json& severity_json = finding["Severity"];
+  severity_json["Label"] = LabelForTrivySeverity(severity);
+  SetIfNotEmpty(severity_json, "Original", severity);
+  finding["Resources"] = Json::array();
+  finding["Resources"].push_back(MakeTrivyResource(report, target));
   Json& fields = finding["ProductFields"];
   SetIfNotEmpty(fields, "trivy/Target", Truncate(target.name, kMaxFieldValueLength));
   SetIfNotEmpty(fields, "trivy/Class", target.result_class);
@@ -112,10 +112,11 @@ Json CvssList(Node cvss) {
       if (vector.empty() || !score) {
         continue;
       }
-      list.push_back({{"Version", CvssVersion(vector)},
-                      {"BaseScore", *score},
-                      {"BaseVector", vector},
-                      {"Source", source}});
+      Json& item = list.emplace_back(Json::object());
+      item["Version"] = CvssVersion(vector);
+      item["BaseScore"] = *score;
+      item["BaseVector"] = vector;
+      item["Source"] = source;
     }
   }
   return list;
@@ -123,7 +124,9 @@ Json CvssList(Node cvss) {
 
 Json StringList(Node array) {
   Json list = Json::array();
-  for (const Node item : array.Items()) {
+  const auto items = array.Items();
+  list.get_ref<Json::array_t&>().reserve(items.size());
+  for (const Node item : items) {
     if (item.IsString()) {
       list.push_back(item.String());
     }
@@ -133,22 +136,24 @@ Json StringList(Node array) {
 
 Json VulnerabilityDetails(Node vulnerability, const Target& target) {
   const std::string_view fixed = vulnerability["FixedVersion"].String();
-  Json package = {{"Name", vulnerability["PkgName"].String()},
-                  {"Version", vulnerability["InstalledVersion"].String()},
-                  {"PackageManager", PackageManager(target.type)}};
+  Json details = Json::object();
+  details["Id"] = vulnerability["VulnerabilityID"].String();
+  Json& package = details["VulnerablePackages"].emplace_back(Json::object());
+  package["Name"] = vulnerability["PkgName"].String();
+  package["Version"] = vulnerability["InstalledVersion"].String();
+  package["PackageManager"] = PackageManager(target.type);
   SetIfNotEmpty(package, "FixedInVersion", fixed);
   SetIfNotEmpty(package, "FilePath", vulnerability["PkgPath"].String());
   SetIfNotEmpty(package, "SourceLayerHash", vulnerability["Layer"]["Digest"].String());
 
-  Json details = {{"Id", vulnerability["VulnerabilityID"].String()},
-                  {"VulnerablePackages", Json::array({std::move(package)})},
-                  {"FixAvailable", fixed.empty() ? "NO" : "YES"}};
+  details["FixAvailable"] = fixed.empty() ? "NO" : "YES";
   if (Json cvss = CvssList(vulnerability["CVSS"]); !cvss.empty()) {
     details["Cvss"] = std::move(cvss);
   }
   if (Json urls = StringList(vulnerability["References"]); !urls.empty()) {
     details["ReferenceUrls"] = std::move(urls);
   }
+
   std::string_view vendor = vulnerability["DataSource"]["Name"].String();
   if (vendor.empty()) {
     vendor = vulnerability["SeveritySource"].String();
@@ -228,8 +233,10 @@ Json MisconfigurationFinding(const Report& report, const Target& target, Node mi
   return finding;
 }
 
-// Builds the finding from the rule and the place alone: Match and Code hold the secret's
+// Builds the finding from the rule and the place alone: Match and Code contain the secret's
 // line, which must never reach the store.
+// NOTE: the Id includes the start line, so a secret that moves to another line becomes a
+// new finding; hashing the masked line instead would risk exposing a weak secret.
 Json SecretFinding(const Report& report, const Target& target, Node secret) {
   const std::string_view rule = secret["RuleID"].String();
   const std::string_view title = secret["Title"].String();

@@ -5,67 +5,45 @@
 namespace rampart::pattern {
 namespace {
 
-// Maps code points in [first, last] whose offset from `first` has parity `upper_parity` to
-// the next code point: the layout of upper/lower pairs in Latin Extended and Cyrillic.
+// Ranges of upper/lower pairs (Latin Extended, Cyrillic): each starts with an upper-case
+// letter, so a code point at an even offset from `first` maps to the next one.
 struct PairedRange {
   char32_t first;
   char32_t last;
-  char32_t upper_parity;
 };
 
 constexpr PairedRange kPairedRanges[] = {
-    {0x0100, 0x012F, 0}, {0x0132, 0x0137, 0}, {0x0139, 0x0148, 1}, {0x014A, 0x0177, 0},
-    {0x0179, 0x017E, 1}, {0x0460, 0x0481, 0}, {0x048A, 0x04BF, 0}, {0x04C1, 0x04CE, 1},
-    {0x04D0, 0x052F, 0}, {0x1E00, 0x1E95, 0}, {0x1EA0, 0x1EFF, 0},
+    {0x0100, 0x012F}, {0x0132, 0x0137}, {0x0139, 0x0148}, {0x014A, 0x0177},
+    {0x0179, 0x017E}, {0x0460, 0x0481}, {0x048A, 0x04BF}, {0x04C1, 0x04CE},
+    {0x04D0, 0x052F}, {0x1E00, 0x1E95}, {0x1EA0, 0x1EFF},
 };
 
+// Ranges of upper-case letters that map to lower case by adding `delta`.
+struct ShiftedRange {
+  char32_t first;
+  char32_t last;
+  int delta;
+};
+
+constexpr ShiftedRange kShiftedRanges[] = {
+    {'A', 'Z', 32},     {0xC0, 0xD6, 32},   {0xD8, 0xDE, 32},     {0x178, 0x178, -121},
+    {0x386, 0x386, 38}, {0x388, 0x38A, 37}, {0x38C, 0x38C, 64},   {0x38E, 0x38F, 63},
+    {0x391, 0x3A1, 32}, {0x3A3, 0x3AB, 32}, {0x3C2, 0x3C2, 1},    {0x400, 0x40F, 80},
+    {0x410, 0x42F, 32}, {0x531, 0x556, 48}, {0xFF21, 0xFF3A, 32},
+};
+
+// Returns the lower-case form of a letter, or `c` itself. Final sigma (U+03C2) folds to
+// sigma, as in Unicode case folding.
 char32_t FoldCodePoint(char32_t c) {
-  if (c >= 'A' && c <= 'Z') {
-    return c + 32;
-  }
-  if (c < 0xC0) {
-    return c;
-  }
-  if (c <= 0xDE) {
-    return c == 0xD7 ? c : c + 32;
-  }
-  if (c == 0x178) {
-    return 0xFF;
+  for (const ShiftedRange& range : kShiftedRanges) {
+    if (c >= range.first && c <= range.last) {
+      return static_cast<char32_t>(static_cast<int>(c) + range.delta);
+    }
   }
   for (const PairedRange& range : kPairedRanges) {
     if (c >= range.first && c <= range.last) {
-      return ((c - range.first) % 2 == range.upper_parity) ? c + 1 : c;
+      return (c - range.first) % 2 == 0 ? c + 1 : c;
     }
-  }
-  if (c == 0x386) {
-    return 0x3AC;
-  }
-  if (c >= 0x388 && c <= 0x38A) {
-    return c + 37;
-  }
-  if (c == 0x38C) {
-    return 0x3CC;
-  }
-  if (c == 0x38E || c == 0x38F) {
-    return c + 63;
-  }
-  if ((c >= 0x391 && c <= 0x3A1) || (c >= 0x3A3 && c <= 0x3AB)) {
-    return c + 32;
-  }
-  if (c == 0x3C2) {  // final sigma folds to sigma
-    return 0x3C3;
-  }
-  if (c >= 0x400 && c <= 0x40F) {
-    return c + 80;
-  }
-  if (c >= 0x410 && c <= 0x42F) {
-    return c + 32;
-  }
-  if (c >= 0x531 && c <= 0x556) {
-    return c + 48;
-  }
-  if (c >= 0xFF21 && c <= 0xFF3A) {
-    return c + 32;
   }
   return c;
 }

@@ -38,14 +38,14 @@ struct ConsistencyScratch {
 };
 
 // Returns whether one witness per condition (all bits of `full_mask`) can be chosen so that
-// any two chosen witnesses lie in the same element of every array they share, and so that no
-// value in `absent_chains` (values of fields the alternative requires to be missing) shares
-// every such element with all the chosen witnesses.
+// any two chosen witnesses lie in the same element of every array they share. Values in
+// `absent_chains` belong to fields the alternative requires to be missing, and each must be
+// hidden: it must lie in another element than the chosen witnesses of some array they share.
 //
-// It runs bottom-up over the tree of array elements: a node combines the witnesses at its
+// It runs bottom-up over the tree of array elements. A node combines the witnesses at its
 // own chain with, for each array below it, the conditions that a single element can provide.
-// Time is linear in the number of chain nodes involved times the (small) number of distinct
-// condition sets per node.
+// Time is linear in the number of chain nodes involved times the number of distinct
+// condition sets per node, which is small for alternatives of a few conditions.
 bool ConsistentChoiceExists(const std::vector<ChainNode>& chains,
                             std::span<const Witness> witnesses,
                             std::span<const std::uint32_t> absent_chains, std::uint64_t full_mask,

@@ -16,7 +16,7 @@ enum class ErrorCode {
   kEmptyObject,               // an object with no fields
   kLeafNotArray,              // a field's value is neither an object nor an array
   kEmptyArray,                // a value list with no values
-  kInvalidValue,              // a value list holds an array
+  kInvalidValue,              // a value list contains an array
   kUnknownOperator,           // {"contains": ...} and other names EventBridge lacks
   kTwoOperators,              // {"prefix": "a", "suffix": "b"} in one object
   kWrongOperandType,          // {"prefix": 5}, {"exists": "yes"}, ...

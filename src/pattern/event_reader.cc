@@ -61,7 +61,7 @@ class Walker {
   std::uint32_t next_array_ = 0;
 };
 
-// Looks up a member name without unescaping it unless it holds a backslash.
+// Looks up a member name, unescaping it only when it contains a backslash.
 error_code Walker::FindChild(ondemand::field& field, std::uint32_t node, std::uint32_t& child,
                              std::uint32_t& position) {
   const char* start = field.key().raw();

@@ -1,6 +1,6 @@
-// Reads an event's JSON text with simdjson's On Demand API, guided by a PathTrie: members
-// that no rule names are skipped without being parsed, and each leaf value at a named path
-// is passed to a ValueSink together with its array membership.
+// Reads an event's JSON text with simdjson's On Demand API, guided by a PathTrie. Members
+// that no rule names are skipped without being parsed. Each leaf value at a named path is
+// passed to a ValueSink together with its array membership.
 #pragma once
 
 #include <cstddef>
@@ -22,7 +22,7 @@ struct EventValue {
   double number = 0;      // kNumber; out-of-range numbers read as infinities
 };
 
-// An element of an array that holds an object or an array. A value's chain is the path of
+// An element of an array that is itself an object or an array. A value's chain is the path of
 // such elements from the event root down to it; chain 0 is the root (no element). Values
 // inside different elements of one array are never combined in one match.
 struct ChainNode {
@@ -47,9 +47,9 @@ class EventReader {
   EventReader& operator=(const EventReader&) = delete;
 
   // Reads one event. `json` must stay readable for `capacity` bytes, with capacity at least
-  // json.size() + kPadding; Read(std::string_view) copies when the caller cannot promise it.
-  // Fails when the event is not a JSON object or the parts it reads are malformed; parts
-  // that are skipped are not validated (see Validate).
+  // json.size() + kPadding. Read(std::string_view) copies when the caller cannot promise it.
+  // Fails when the event is not a JSON object or the parts it reads are malformed. Skipped
+  // parts are not validated (see Validate).
   Status Read(std::string_view json, std::size_t capacity, const PathTrie& paths, ValueSink& sink,
               std::vector<ChainNode>& chains);
   Status Read(std::string_view json, const PathTrie& paths, ValueSink& sink,

@@ -26,14 +26,6 @@ void EraseFromMap(Map& map, const Key& key, std::uint32_t target) {
   }
 }
 
-template <typename Map, typename Key>
-void AppendFromMap(const Map& map, const Key& key, std::vector<std::uint32_t>& targets) {
-  const auto it = map.find(key);
-  if (it != map.end()) {
-    targets.insert(targets.end(), it->second.begin(), it->second.end());
-  }
-}
-
 KeyRange<double> ToKeyRange(const NumericRange& range) {
   return {range.low, range.low_inclusive, range.high, range.high_inclusive};
 }
@@ -204,6 +196,13 @@ void FieldIndex::Remove(const ValueMatcher& matcher, ConditionId condition) {
 }
 
 void FieldIndex::Build() {
+  exact_table_.Build(exact_);
+  folded_exact_table_.Build(folded_exact_);
+  number_table_.Build(numbers_);
+  prefixes_.Freeze();
+  suffixes_.Freeze();
+  folded_prefixes_.Freeze();
+  folded_suffixes_.Freeze();
   needs_folding_ = !folded_exact_.empty() || !folded_prefixes_.empty() || !folded_suffixes_.empty();
   wildcards_.Clear();
   WildcardProgram program;
@@ -222,7 +221,7 @@ void FieldIndex::Build() {
 
 void FieldIndex::MatchString(std::string_view text, FieldScratch& scratch) const {
   std::vector<std::uint32_t>& targets = scratch.targets;
-  AppendFromMap(exact_, text, targets);
+  exact_table_.Find(text, targets);
   if (!prefixes_.empty()) {
     prefixes_.MatchPrefixes(text, targets);
   }
@@ -231,7 +230,7 @@ void FieldIndex::MatchString(std::string_view text, FieldScratch& scratch) const
   }
   if (needs_folding_) {
     FoldCase(text, scratch.folded);
-    AppendFromMap(folded_exact_, std::string_view(scratch.folded), targets);
+    folded_exact_table_.Find(scratch.folded, targets);
     if (!folded_prefixes_.empty()) {
       folded_prefixes_.MatchPrefixes(scratch.folded, targets);
     }
@@ -255,7 +254,7 @@ void FieldIndex::Evaluate(const EventValue& value, FieldScratch& scratch,
       MatchString(value.text, scratch);
       break;
     case ValueType::kNumber:
-      AppendFromMap(numbers_, value.number, scratch.targets);
+      number_table_.Find(FlatTargetMap::NumberKey(value.number), scratch.targets);
       numeric_.Query(value.number, scratch.targets);
       break;
     case ValueType::kTrue:
@@ -310,7 +309,8 @@ std::size_t FieldIndex::MemoryUsage() const {
   for (const auto& [text, targets] : folded_exact_) {
     bytes += 64 + text.capacity() + targets.capacity() * 4;
   }
-  bytes += numbers_.size() * 64;
+  bytes += numbers_.size() * 64 + exact_table_.MemoryUsage() + folded_exact_table_.MemoryUsage() +
+           number_table_.MemoryUsage();
   bytes += prefixes_.MemoryUsage() + suffixes_.MemoryUsage() + folded_prefixes_.MemoryUsage() +
            folded_suffixes_.MemoryUsage() + wildcards_.MemoryUsage() + numeric_.MemoryUsage() +
            cidr_v4_.MemoryUsage() + cidr_v6_.MemoryUsage();

@@ -1,7 +1,7 @@
-// The value index of one field path: every matcher that rules attach to the path, arranged
-// so that one value is tested against all of them at a cost that does not grow with their
-// number (hash maps for exact values, tries for prefixes and suffixes, one automaton for the
-// wildcards, segment trees for numeric ranges and CIDR blocks).
+// The value index of one field path: every matcher that rules attach to the path. A value is
+// tested against all of them at a cost that does not grow with their number, because each
+// kind has its own structure: hash tables for exact values, tries for prefixes and suffixes,
+// one automaton or index for the wildcards, and range indexes for numbers and CIDR blocks.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +13,7 @@
 
 #include "pattern/byte_trie.h"
 #include "pattern/event_reader.h"
+#include "pattern/flat_map.h"
 #include "pattern/ip_address.h"
 #include "pattern/pattern.h"
 #include "pattern/range_index.h"
@@ -71,7 +72,12 @@ class FieldIndex {
   void AppendSatisfied(FieldScratch& scratch, std::vector<ConditionId>& conditions) const;
 
   std::size_t matcher_count_ = 0;
+  // The maps below are the source of truth for Add and Remove; Build copies them into
+  // the flat tables that Evaluate reads.
   StringTargets exact_;
+  FlatTargetMap exact_table_;
+  FlatTargetMap folded_exact_table_;
+  FlatTargetMap number_table_;
   std::unordered_map<double, std::vector<std::uint32_t>> numbers_;
   std::vector<std::uint32_t> on_true_;
   std::vector<std::uint32_t> on_false_;

@@ -68,10 +68,10 @@ CidrProblem ParseCidr(std::string_view text, IpRange& range, std::string& reason
   const std::string_view mask_text = text.substr(slash + 1);
   const int max_bits = ip->v6 ? 128 : 32;
   int bits = 0;
-  bool digits_ok = !mask_text.empty() && mask_text.size() <= 3;
-  for (const char c : mask_text) {
-    digits_ok = digits_ok && c >= '0' && c <= '9';
-    bits = bits * 10 + (c - '0');
+  bool digits_ok = !mask_text.empty() && mask_text.size() <= 3;  // so `bits` stays below 1000
+  for (std::size_t i = 0; digits_ok && i < mask_text.size(); ++i) {
+    digits_ok = mask_text[i] >= '0' && mask_text[i] <= '9';
+    bits = bits * 10 + (mask_text[i] - '0');
   }
   if (!digits_ok || bits > max_bits || (mask_text.size() > 1 && mask_text[0] == '0')) {
     reason = fmt::format("prefix length \"{}\" is not a number from 0 to {}", mask_text, max_bits);

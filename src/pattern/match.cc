@@ -34,10 +34,11 @@ bool AlternativeCheck::Holds(const SubRule& sub_rule) {
   const std::uint32_t epoch = state_.epoch;
   std::size_t only_in_arrays = 0;
   for (const ConditionId condition : sub_rule.positive) {
-    if (state_.condition_epoch[condition] != epoch) {
+    const MatchState::Impl::ConditionMark& mark = state_.condition_marks[condition];
+    if (mark.met != epoch) {
       return false;
     }
-    only_in_arrays += state_.condition_free_epoch[condition] != epoch;
+    only_in_arrays += mark.met_free != epoch;
   }
   bool absent_in_arrays = false;
   for (const ConditionId condition : sub_rule.absent) {
@@ -60,7 +61,7 @@ bool AlternativeCheck::HoldsWithArrays(const SubRule& sub_rule) {
   const std::uint32_t epoch = state_.epoch;
   state_.witnesses.clear();
   for (std::size_t i = 0; i < sub_rule.positive.size(); ++i) {
-    if (state_.condition_free_epoch[sub_rule.positive[i]] == epoch) {
+    if (state_.condition_marks[sub_rule.positive[i]].met_free == epoch) {
       state_.witnesses.push_back({0, 1ULL << i});
     }
   }
@@ -93,14 +94,15 @@ MatchState::~MatchState() = default;
 void MatchState::Impl::Begin(const Matcher::Impl& data) {
   matcher = &data;
   if (++epoch == 0) {
-    for (auto* table :
-         {&condition_epoch, &condition_free_epoch, &field_epoch, &field_free_epoch, &rule_epoch}) {
+    for (auto* table : {&field_epoch, &field_free_epoch, &rule_epoch}) {
       std::fill(table->begin(), table->end(), 0);
     }
+    std::fill(condition_marks.begin(), condition_marks.end(), ConditionMark());
     epoch = 1;
   }
-  GrowTo(condition_epoch, data.conditions.size());
-  GrowTo(condition_free_epoch, data.conditions.size());
+  if (condition_marks.size() < data.conditions.size()) {
+    condition_marks.resize(data.conditions.size());
+  }
   GrowTo(field_epoch, data.fields.size());
   GrowTo(field_free_epoch, data.fields.size());
   GrowTo(rule_epoch, data.rules.size());
@@ -110,12 +112,15 @@ void MatchState::Impl::Begin(const Matcher::Impl& data) {
 }
 
 void MatchState::Impl::Hit(ConditionId condition, std::uint32_t chain) {
-  if (condition_epoch[condition] != epoch) {
-    condition_epoch[condition] = epoch;
-    met.push_back(condition);
+  ConditionMark& mark = condition_marks[condition];
+  if (mark.met != epoch) {
+    mark.met = epoch;
+    if (matcher->has_keyed[condition]) {
+      met.push_back(condition);
+    }
   }
   if (chain == 0) {
-    condition_free_epoch[condition] = epoch;
+    mark.met_free = epoch;
   } else {
     chained_hits.emplace_back(condition, chain);
   }
@@ -172,8 +177,15 @@ Status Matcher::MatchText(std::string_view event_json, std::size_t capacity, Mat
     }
   };
   for (const ConditionId condition : scratch.met) {
-    for (const SubRuleId id : impl_->conditions[condition].keyed) {
-      consider(id);
+    for (const KeyedAlternative& entry : impl_->keyed[condition]) {
+      if (entry.single) {
+        if (scratch.rule_epoch[entry.rule] != scratch.epoch) {
+          scratch.rule_epoch[entry.rule] = scratch.epoch;
+          matches.push_back(entry.rule);
+        }
+      } else {
+        consider(entry.sub_rule);
+      }
     }
   }
   for (const SubRuleId id : impl_->always) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -65,11 +66,16 @@ ConditionId Compiler::AcquireCondition(const FieldCondition& source) {
     return found->second;
   }
   const ConditionId id = Allocate(data_.conditions, data_.free_conditions);
+  if (data_.keyed.size() < data_.conditions.size()) {
+    data_.keyed.resize(data_.conditions.size());
+    data_.has_keyed.resize(data_.conditions.size(), 0);
+  }
   Condition& condition = data_.conditions[id];
   condition = Condition();
   condition.source = source;
   condition.key = key;
   condition.references = 1;
+
   condition.field = data_.paths.Acquire(source.path);
   if (data_.fields.size() <= condition.field) {
     data_.fields.resize(condition.field + 1);
@@ -82,6 +88,7 @@ ConditionId Compiler::AcquireCondition(const FieldCondition& source) {
   for (const ValueMatcher& matcher : source.any_of) {
     condition.cost = std::max(condition.cost, MatcherCost(matcher.kind));
   }
+
   if (source.absent()) {
     ++data_.absent_conditions[condition.field];
   } else {
@@ -114,9 +121,10 @@ void Compiler::ReleaseCondition(ConditionId id) {
   data_.free_conditions.push_back(id);
 }
 
-// Picks the condition most likely to be rare as the trigger of an alternative, preferring
-// conditions that trigger few alternatives already, so that a condition shared by many rules
-// (such as one source) does not make every event check all of them.
+// Picks the condition most likely to be rare as the trigger of an alternative. It prefers the
+// cheapest kind of matcher, then the condition used by the fewest alternatives, because one
+// shared by many rules (such as a common source) is rarely selective. The last tie-break is
+// the condition that already triggers the fewest alternatives.
 void Compiler::ChooseKey(SubRuleId id) {
   SubRule& sub_rule = data_.sub_rules[id];
   ConditionId best = kNone;
@@ -127,7 +135,10 @@ void Compiler::ChooseKey(SubRuleId id) {
     }
     const Condition& a = data_.conditions[candidate];
     const Condition& b = data_.conditions[best];
-    if (a.cost < b.cost || (a.cost == b.cost && a.keyed.size() < b.keyed.size())) {
+    const auto rank = [this](ConditionId id, const Condition& condition) {
+      return std::tuple(condition.cost, condition.references, data_.keyed[id].size());
+    };
+    if (rank(candidate, a) < rank(best, b)) {
       best = candidate;
     }
   }
@@ -135,7 +146,9 @@ void Compiler::ChooseKey(SubRuleId id) {
   if (best == kNone) {
     data_.always.push_back(id);
   } else {
-    data_.conditions[best].keyed.push_back(id);
+    const bool single = sub_rule.positive.size() == 1 && sub_rule.absent.empty();
+    data_.keyed[best].push_back({id, sub_rule.rule, single});
+    data_.has_keyed[best] = 1;
   }
 }
 
@@ -166,8 +179,13 @@ void Compiler::RemoveRule(RuleId rule) {
   RuleEntry& entry = data_.rules[rule];
   for (const SubRuleId id : entry.sub_rules) {
     SubRule& sub_rule = data_.sub_rules[id];
-    auto& keyed = sub_rule.key == kNone ? data_.always : data_.conditions[sub_rule.key].keyed;
-    keyed.erase(std::find(keyed.begin(), keyed.end(), id));
+    if (sub_rule.key == kNone) {
+      data_.always.erase(std::find(data_.always.begin(), data_.always.end(), id));
+    } else {
+      std::erase_if(data_.keyed[sub_rule.key],
+                    [id](const KeyedAlternative& entry) { return entry.sub_rule == id; });
+      data_.has_keyed[sub_rule.key] = !data_.keyed[sub_rule.key].empty();
+    }
     for (const ConditionId condition : sub_rule.positive) {
       ReleaseCondition(condition);
     }
@@ -246,7 +264,10 @@ std::size_t Matcher::MemoryUsage() const {
     bytes += field ? field->MemoryUsage() : sizeof(field);
   }
   for (const Condition& condition : impl_->conditions) {
-    bytes += sizeof(Condition) + condition.key.capacity() * 2 + condition.keyed.capacity() * 4;
+    bytes += sizeof(Condition) + condition.key.capacity() * 2;
+  }
+  for (const auto& keyed : impl_->keyed) {
+    bytes += sizeof(keyed) + keyed.capacity() * sizeof(KeyedAlternative);
   }
   bytes += impl_->condition_by_key.size() * 32;
   for (const SubRule& sub_rule : impl_->sub_rules) {

@@ -26,7 +26,13 @@ struct Condition {
   FieldId field = kNoField;
   std::uint32_t references = 0;  // alternatives using it; 0 means the slot is free
   int cost = 0;                  // how many values it is expected to match (lower is rarer)
-  std::vector<SubRuleId> keyed;  // alternatives checked when this condition is met
+};
+
+// An alternative to check when its key condition is met.
+struct KeyedAlternative {
+  SubRuleId sub_rule = kNone;
+  RuleId rule = kNone;
+  bool single = false;  // the key is its only condition, so meeting it is enough
 };
 
 // One alternative of one rule.
@@ -48,6 +54,10 @@ struct Matcher::Impl {
   std::vector<std::unique_ptr<FieldIndex>> fields;  // by FieldId
   std::vector<std::uint32_t> absent_conditions;     // by FieldId
   std::vector<Condition> conditions;
+  // By ConditionId, kept apart from the conditions so that matching reads less memory.
+  // has_keyed[c] is 1 when keyed[c] is not empty, so matching need not load the list.
+  std::vector<std::vector<KeyedAlternative>> keyed;
+  std::vector<std::uint8_t> has_keyed;
   std::vector<ConditionId> free_conditions;
   std::unordered_map<std::string, ConditionId> condition_by_key;
   std::vector<SubRule> sub_rules;
@@ -66,11 +76,16 @@ struct MatchState::Impl final : ValueSink {
   EventReader reader;
   const Matcher::Impl* matcher = nullptr;
   std::uint32_t epoch = 0;
-  std::vector<std::uint32_t> condition_epoch;       // condition met in this event
-  std::vector<std::uint32_t> condition_free_epoch;  // ... by a value outside arrays of objects
-  std::vector<std::uint32_t> field_epoch;           // field had a leaf value
-  std::vector<std::uint32_t> field_free_epoch;      // ... outside arrays of objects
-  std::vector<std::uint32_t> rule_epoch;            // rule already reported
+  // Per condition: the last event that met it, and the last that met it with a value
+  // outside arrays of objects. Both sit side by side, so one cache line serves both.
+  struct ConditionMark {
+    std::uint32_t met = 0;
+    std::uint32_t met_free = 0;
+  };
+  std::vector<ConditionMark> condition_marks;
+  std::vector<std::uint32_t> field_epoch;       // field had a leaf value
+  std::vector<std::uint32_t> field_free_epoch;  // ... outside arrays of objects
+  std::vector<std::uint32_t> rule_epoch;        // rule already reported
   std::vector<ConditionId> met;
   std::vector<std::pair<ConditionId, std::uint32_t>> chained_hits;
   std::vector<std::pair<FieldId, std::uint32_t>> absent_values;

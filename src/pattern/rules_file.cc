@@ -3,13 +3,49 @@
 #include <charconv>
 #include <cmath>
 #include <map>
-#include <regex>
+#include <utility>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 namespace rampart::pattern {
 namespace {
+
+// Returns whether `text` is a number in JSON syntax, such as -12, 0.5 or 1e3.
+bool IsJsonNumber(std::string_view text) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      ++i;
+    }
+    return i - start;
+  };
+  if (i < text.size() && text[i] == '-') {
+    ++i;
+  }
+  const std::size_t integer_start = i;
+  const std::size_t integer_digits = digits();
+  if (integer_digits == 0 || (integer_digits > 1 && text[integer_start] == '0')) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (digits() == 0) {
+      return false;
+    }
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+      ++i;
+    }
+    if (digits() == 0) {
+      return false;
+    }
+  }
+  return i == text.size();
+}
 
 // YAML aliases can make a small file expand into a huge document; conversion stops after
 // this many nodes per rule value.
@@ -51,10 +87,11 @@ Json YamlToJson(const YAML::Node& node, std::size_t& budget) {
       if (text == "null" || text == "Null" || text == "NULL" || text == "~") {
         return nullptr;
       }
-      static const std::regex kNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
-      if (std::regex_match(text, kNumber)) {
+      // A plain scalar that is a JSON number becomes a number; "01", "+1" and "1.2.3" stay text.
+      if (IsJsonNumber(text)) {
         Result<Json> number = ParseJson(text, "YAML number");
-        if (number && !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
+        if (number && number->is_number() &&
+            !(number->is_number_float() && !std::isfinite(number->get<double>()))) {
           return *number;
         }
       }
@@ -74,7 +111,9 @@ bool ConvertValue(const YAML::Node& node, Json& out) {
 
 // Follows a JSON path such as "$.detail.state[0]" (as AppendMember and AppendIndex write
 // it) through YAML nodes; returns the 1-based line of the deepest node reached.
-int LineOfPath(YAML::Node node, std::string_view path) {
+int LineOfPath(const YAML::Node& root, std::string_view path) {
+  YAML::Node node;
+  node.reset(root);
   int line = node.Mark().line + 1;
   std::size_t i = path.rfind('$', 0) == 0 ? 1 : 0;
   while (i < path.size() && node.IsDefined()) {
@@ -83,7 +122,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
       std::size_t end = path.find_first_of(".[", i + 1);
       end = end == std::string_view::npos ? path.size() : end;
       if (node.IsMap()) {
-        next = node[std::string(path.substr(i + 1, end - i - 1))];
+        next.reset(std::as_const(node)[std::string(path.substr(i + 1, end - i - 1))]);
       }
       i = end;
     } else if (path[i] == '[' && i + 1 < path.size() && path[i + 1] == '"') {
@@ -96,7 +135,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
         name += path[k];
       }
       if (node.IsMap()) {
-        next = node[name];
+        next.reset(std::as_const(node)[name]);
       }
       i = k + 2;
     } else if (path[i] == '[') {
@@ -104,7 +143,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
       std::size_t index = 0;
       std::from_chars(path.data() + i + 1, path.data() + end, index);
       if (node.IsSequence() && index < node.size()) {
-        next = node[index];
+        next.reset(std::as_const(node)[index]);
       }
       i = end == std::string_view::npos ? path.size() : end + 1;
     } else {
@@ -113,7 +152,7 @@ int LineOfPath(YAML::Node node, std::string_view path) {
     if (!next.IsDefined() || next.IsNull()) {
       break;
     }
-    node = next;
+    node.reset(next);  // rebinds; assigning a YAML::Node would overwrite the tree
     line = node.Mark().line + 1;
   }
   return line;
@@ -131,6 +170,9 @@ class RulesReader {
     out_.errors.push_back({rule, std::move(path), std::move(code), std::move(message), line});
   }
   bool ReadPattern(const YAML::Node& node, const std::string& path, Rule& rule);
+  // Reads one member other than the name; keys it does not know go to rule.extra.
+  bool ReadMember(const std::string& key, const YAML::Node& value, const std::string& path,
+                  Rule& rule);
 
   RulesFile& out_;
   std::map<std::string, std::string> first_path_by_name_;
@@ -176,6 +218,7 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
     Fail("", path, "wrong_type", "a rule is a mapping with name, event_pattern and targets", line);
     return;
   }
+
   Rule rule;
   rule.line = line;
   const YAML::Node name = node["name"];
@@ -192,45 +235,12 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
          name.Mark().line + 1);
     return;
   }
+
   bool ok = true;
   for (const auto& entry : node) {
     const std::string key = entry.first.as<std::string>();
-    const YAML::Node& value = entry.second;
-    const std::string member = AppendMember(path, key);
-    const int value_line = value.Mark().line + 1;
-    if (key == "name") {
-      continue;
-    }
-    if (key == "description") {
-      if (value.IsScalar()) {
-        rule.description = value.Scalar();
-      } else if (!value.IsNull()) {
-        Fail(rule.name, member, "wrong_type", "description must be a string", value_line);
-        ok = false;
-      }
-    } else if (key == "state") {
-      const std::string state = value.IsScalar() ? value.Scalar() : "";
-      if (state != "ENABLED" && state != "DISABLED") {
-        Fail(rule.name, member, "invalid_state",
-             fmt::format("state \"{}\" is not ENABLED or DISABLED", state), value_line);
-        ok = false;
-      }
-      rule.enabled = state != "DISABLED";
-    } else if (key == "event_pattern") {
-      ok = ReadPattern(value, path, rule) && ok;
-    } else if (key == "targets") {
-      if (!value.IsSequence()) {
-        Fail(rule.name, member, "wrong_type", "targets must be a list", value_line);
-        ok = false;
-      } else if (!ConvertValue(value, rule.targets)) {
-        Fail(rule.name, member, "too_complex",
-             fmt::format("targets expand to more than {} nodes", kMaxNodes), value_line);
-        ok = false;
-      }
-    } else if (!ConvertValue(value, rule.extra[key])) {
-      Fail(rule.name, member, "too_complex",
-           fmt::format("{} expands to more than {} nodes", key, kMaxNodes), value_line);
-      ok = false;
+    if (key != "name") {
+      ok = ReadMember(key, entry.second, path, rule) && ok;
     }
   }
   if (!node["event_pattern"]) {
@@ -241,6 +251,47 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
   if (ok) {
     out_.rules.push_back(std::move(rule));
   }
+}
+
+bool RulesReader::ReadMember(const std::string& key, const YAML::Node& value,
+                             const std::string& path, Rule& rule) {
+  const std::string member = AppendMember(path, key);
+  const int line = value.Mark().line + 1;
+  if (key == "description") {
+    if (value.IsScalar()) {
+      rule.description = value.Scalar();
+      return true;
+    }
+    if (value.IsNull()) {
+      return true;
+    }
+    Fail(rule.name, member, "wrong_type", "description must be a string", line);
+    return false;
+  }
+  if (key == "state") {
+    const std::string state = value.IsScalar() ? value.Scalar() : "";
+    rule.enabled = state != "DISABLED";
+    if (state != "ENABLED" && state != "DISABLED") {
+      Fail(rule.name, member, "invalid_state",
+           fmt::format("state \"{}\" is not ENABLED or DISABLED", state), line);
+      return false;
+    }
+    return true;
+  }
+  if (key == "event_pattern") {
+    return ReadPattern(value, path, rule);
+  }
+  if (key == "targets" && !value.IsSequence()) {
+    Fail(rule.name, member, "wrong_type", "targets must be a list", line);
+    return false;
+  }
+  Json& destination = key == "targets" ? rule.targets : rule.extra[key];
+  if (!ConvertValue(value, destination)) {
+    Fail(rule.name, member, "too_complex",
+         fmt::format("{} expands to more than {} nodes", key, kMaxNodes), line);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -269,7 +320,7 @@ RulesFile ParseRulesFile(std::string_view text) {
     path = "$.rules";
   }
   if (root.IsNull()) {
-    return file;  // an empty file holds no rules
+    return file;  // an empty file has no rules
   }
   if (!list.IsSequence()) {
     file.errors.push_back({"", path, "wrong_type",

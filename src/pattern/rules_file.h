@@ -51,8 +51,8 @@ struct RulesFile {
   std::vector<RuleError> errors;
 };
 
-// Parses a rules file. YAML and JSON are both read (JSON is valid YAML); quoted YAML scalars
-// stay strings, unquoted ones that read as numbers, true, false or null become those.
+// Parses a rules file, in YAML or JSON (JSON is valid YAML). Quoted YAML scalars stay
+// strings. Unquoted ones that read as JSON numbers, true, false or null become those values.
 RulesFile ParseRulesFile(std::string_view text);
 
 // Adds the enabled rules to `matcher`.

@@ -19,7 +19,8 @@ std::string Letters(std::mt19937_64& random, int length) {
 std::string RulePattern(std::size_t kind, std::mt19937_64& random) {
   std::uniform_int_distribution<int> block(1, 8999);
   std::uniform_int_distribution<int> lot(1, 300);
-  std::uniform_int_distribution<int> digits4(0, 9999);
+  std::uniform_int_distribution<int> digits3(0, 999);
+  std::uniform_int_distribution<int> digits6(0, 999999);
   std::uniform_real_distribution<double> longitude(-122.52, -122.35);
   switch (kind) {
     case 0:
@@ -29,27 +30,27 @@ std::string RulePattern(std::size_t kind, std::mt19937_64& random) {
       return fmt::format(R"({{"properties":{{"STREET":[{{"prefix":"{}"}}]}}}})",
                          Letters(random, 4));
     case 2:
-      return fmt::format(R"({{"properties":{{"BLKLOT":[{{"suffix":"{:04d}"}}]}}}})",
-                         digits4(random));
+      return fmt::format(R"({{"properties":{{"BLKLOT":[{{"suffix":"{:06d}"}}]}}}})",
+                         digits6(random));
     case 3:
       return fmt::format(R"({{"properties":{{"STREET":[{{"equals-ignore-case":"{}"}}]}}}})",
                          Letters(random, 6));
     case 4:
-      return fmt::format(R"({{"properties":{{"MAPBLKLOT":[{{"wildcard":"{:02d}*{:03d}"}}]}}}})",
-                         block(random) % 100, lot(random));
+      return fmt::format(R"({{"properties":{{"MAPBLKLOT":[{{"wildcard":"{:03d}*{:03d}"}}]}}}})",
+                         digits3(random), digits3(random));
     case 5: {
       const double low = longitude(random);
       return fmt::format(
           R"({{"geometry":{{"firstCoordinates":{{"x":[{{"numeric":[">=",{:.9f},"<",{:.9f}]}}]}}}}}})",
-          low, low + 1e-6);
+          low, low + 1e-7);
     }
     case 6:
       return fmt::format(
-          R"({{"properties":{{"ST_TYPE":["ST"],"FROM_ST":["{}"]}},"geometry":{{"type":["MultiPolygon"]}}}})",
-          digits4(random));
+          R"({{"properties":{{"ST_TYPE":["ST"],"MAPBLKLOT":["{:04d}{:03d}"]}},"geometry":{{"type":["Polygon"]}}}})",
+          block(random), lot(random));
     default:
-      return fmt::format(R"({{"properties":{{"LOT_NUM":["{:03d}"],"BLOCK_NUM":["{:04d}"]}}}})",
-                         lot(random), block(random));
+      return fmt::format(R"({{"properties":{{"LOT_NUM":["{:03d}"],"BLKLOT":["{:04d}{:03d}"]}}}})",
+                         lot(random), block(random), lot(random));
   }
 }
 

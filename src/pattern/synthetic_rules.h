@@ -11,8 +11,9 @@ namespace rampart::pattern {
 
 // Returns `count` rules as (name, pattern JSON) pairs, drawn from the generator seeded with
 // `seed`. They cycle through exact values, prefixes, suffixes, equals-ignore-case,
-// wildcards, numeric ranges and two-field conjunctions, each with its own operand, so that
-// any one event matches only a few of them however many there are.
+// wildcards, numeric ranges and conjunctions of two or three fields. Each draws its operand
+// from a space much larger than the values in the events (such as 7-digit lot numbers), so
+// an event matches, or nearly matches, only a few rules however many there are.
 std::vector<std::pair<std::string, std::string>> SyntheticCitylotsRules(std::size_t count,
                                                                         std::uint64_t seed);
 

@@ -148,7 +148,7 @@ TEST(EventRulerFiles, WrongOrRulesRejected) {
 
 // event-ruler's legacy compiler reads "$or" as a field name when its value is not a list of
 // two or more rule objects. Rampart always reads "$or" as the operator, so these rules are
-// rejected with an error that says what to change.
+// rejected with an error that names the change to make.
 TEST(EventRulerFiles, OrAsFieldNameRejected) {
   if (!SharedDataPresent()) {
     GTEST_SKIP() << "../shared/data is absent; normalRulesWithOrWording.json lives there";

@@ -1,8 +1,8 @@
 #include "pattern/wildcard.h"
 
+#include <bit>
 #include <map>
 #include <string>
-#include <unordered_map>
 
 namespace rampart::pattern {
 
@@ -37,30 +37,28 @@ WildcardProblem ParseWildcard(std::string_view text, WildcardProgram& program,
   return WildcardProblem::kNone;
 }
 
-void WildcardSet::Add(const WildcardProgram& program, std::uint32_t target) {
-  programs_.push_back(program);
-  program_targets_.push_back(target);
-}
-
-void WildcardSet::Clear() { *this = WildcardSet(); }
-
-void WildcardSet::Build(std::size_t max_dfa_states) {
-  // Lay the programs out one after another: program k owns bits base..base+m (m literals).
+void WildcardAutomaton::Build(const std::vector<WildcardProgram>& programs,
+                              const std::vector<std::uint32_t>& targets,
+                              std::size_t max_dfa_states) {
+  *this = WildcardAutomaton();
+  if (programs.empty()) {
+    return;
+  }
+  // Program k owns bits base..base+m, where m is its number of literal bytes.
   std::size_t bits = 0;
-  for (const WildcardProgram& program : programs_) {
+  for (const WildcardProgram& program : programs) {
     bits += program.literal.size() + 1;
   }
   words_ = (bits + 63) / 64;
   loops_.assign(words_, 0);
   start_.assign(words_, 0);
-  finals_.clear();
+  finals_.assign(words_, 0);
+  const auto set = [](Bits& mask, std::size_t bit) { mask[bit / 64] |= 1ULL << (bit % 64); };
 
-  // Byte classes: bytes that enter exactly the same set of states behave alike.
   std::vector<Bits> byte_masks(256, Bits(words_, 0));
   std::size_t base = 0;
-  for (std::size_t k = 0; k < programs_.size(); ++k) {
-    const WildcardProgram& program = programs_[k];
-    const auto set = [](Bits& mask, std::size_t bit) { mask[bit / 64] |= 1ULL << (bit % 64); };
+  for (std::size_t k = 0; k < programs.size(); ++k) {
+    const WildcardProgram& program = programs[k];
     set(start_, base);
     for (std::size_t j = 0; j <= program.literal.size(); ++j) {
       if (program.star_after[j]) {
@@ -70,10 +68,13 @@ void WildcardSet::Build(std::size_t max_dfa_states) {
         set(byte_masks[static_cast<unsigned char>(program.literal[j - 1])], base + j);
       }
     }
-    finals_.push_back(
-        {static_cast<std::uint32_t>(base + program.literal.size()), program_targets_[k]});
+    const auto final_bit = static_cast<std::uint32_t>(base + program.literal.size());
+    set(finals_, final_bit);
+    final_targets_[final_bit] = targets[k];
     base += program.literal.size() + 1;
   }
+
+  // Byte classes: bytes that enter exactly the same set of states behave alike.
   std::map<Bits, std::uint16_t> classes;
   classes[Bits(words_, 0)] = 0;
   class_masks_.assign(1, Bits(words_, 0));
@@ -86,18 +87,14 @@ void WildcardSet::Build(std::size_t max_dfa_states) {
     byte_class_[b] = it->second;
   }
   class_count_ = class_masks_.size();
-
-  transitions_.clear();
-  accept_offsets_.clear();
-  accept_targets_.clear();
-  if (!programs_.empty() && !BuildDfa(max_dfa_states)) {
+  if (!BuildDfa(max_dfa_states)) {
     transitions_.clear();
     accept_offsets_.clear();
     accept_targets_.clear();
   }
 }
 
-void WildcardSet::Step(const Bits& current, std::uint16_t byte_class, Bits& next) const {
+void WildcardAutomaton::Step(const Bits& current, std::uint16_t byte_class, Bits& next) const {
   const Bits& mask = class_masks_[byte_class];
   std::uint64_t carry = 0;
   for (std::size_t w = 0; w < words_; ++w) {
@@ -107,15 +104,17 @@ void WildcardSet::Step(const Bits& current, std::uint16_t byte_class, Bits& next
   }
 }
 
-void WildcardSet::AppendAccepted(const Bits& state, std::vector<std::uint32_t>& targets) const {
-  for (const Final& final : finals_) {
-    if ((state[final.bit / 64] >> (final.bit % 64)) & 1) {
-      targets.push_back(final.target);
+void WildcardAutomaton::AppendAccepted(const Bits& state,
+                                       std::vector<std::uint32_t>& targets) const {
+  for (std::size_t w = 0; w < words_; ++w) {
+    for (std::uint64_t accepted = state[w] & finals_[w]; accepted != 0; accepted &= accepted - 1) {
+      const auto bit = static_cast<std::uint32_t>(w * 64 + std::countr_zero(accepted));
+      targets.push_back(final_targets_.at(bit));
     }
   }
 }
 
-bool WildcardSet::BuildDfa(std::size_t max_dfa_states) {
+bool WildcardAutomaton::BuildDfa(std::size_t max_dfa_states) {
   std::vector<Bits> states = {Bits(words_, 0), start_};
   std::map<Bits, std::uint32_t> ids = {{states[0], 0}, {states[1], 1}};
   Bits next(words_, 0);
@@ -141,8 +140,8 @@ bool WildcardSet::BuildDfa(std::size_t max_dfa_states) {
   return true;
 }
 
-void WildcardSet::Match(std::string_view value, std::vector<std::uint32_t>& targets) const {
-  if (finals_.empty()) {
+void WildcardAutomaton::Match(std::string_view value, std::vector<std::uint32_t>& targets) const {
+  if (words_ == 0) {
     return;
   }
   if (has_dfa()) {
@@ -157,8 +156,10 @@ void WildcardSet::Match(std::string_view value, std::vector<std::uint32_t>& targ
                    accept_targets_.begin() + accept_offsets_[state + 1]);
     return;
   }
-  Bits current = start_;
-  Bits next(words_, 0);
+  thread_local Bits current;
+  thread_local Bits next;
+  current = start_;
+  next.assign(words_, 0);
   for (const char c : value) {
     Step(current, byte_class_[static_cast<unsigned char>(c)], next);
     current.swap(next);
@@ -166,14 +167,131 @@ void WildcardSet::Match(std::string_view value, std::vector<std::uint32_t>& targ
   AppendAccepted(current, targets);
 }
 
+std::size_t WildcardAutomaton::MemoryUsage() const {
+  std::size_t bytes = sizeof(*this) + (class_masks_.size() + 3) * words_ * 8;
+  bytes += final_targets_.size() * 32 + transitions_.capacity() * 4;
+  bytes += accept_offsets_.capacity() * 4 + accept_targets_.capacity() * 4;
+  return bytes;
+}
+
+void WildcardSet::Add(const WildcardProgram& program, std::uint32_t target) {
+  programs_.push_back(program);
+  targets_.push_back(target);
+}
+
+void WildcardSet::Clear() { *this = WildcardSet(); }
+
+void WildcardSet::Build(std::size_t max_dfa_states) {
+  all_.Build(programs_, targets_, max_dfa_states);
+  indexed_ = !programs_.empty() && !all_.has_dfa();
+  if (indexed_) {
+    all_ = WildcardAutomaton();
+    BuildIndex(max_dfa_states);
+  }
+}
+
+void WildcardSet::BuildIndex(std::size_t max_dfa_states) {
+  std::unordered_map<std::string, std::vector<std::uint32_t>> exact;
+  std::unordered_map<std::string, std::uint32_t> groups;  // literal prefix -> group
+  std::vector<WildcardProgram> floating;
+  std::vector<std::uint32_t> floating_targets;
+  for (std::size_t k = 0; k < programs_.size(); ++k) {
+    const WildcardProgram& program = programs_[k];
+    // The stars cut the literal into segments: "2*0*1*7" into 2, 0, 1, 7 and "*218" into
+    // "" and 218.
+    Segmented pattern{{}, targets_[k]};
+    std::size_t from = 0;
+    for (std::size_t j = 0; j <= program.literal.size(); ++j) {
+      if (program.star_after[j]) {
+        pattern.segments.push_back(program.literal.substr(from, j - from));
+        from = j;
+      }
+    }
+    pattern.segments.push_back(program.literal.substr(from));
+    const std::string& prefix = pattern.segments.front();
+    const std::string& suffix = pattern.segments.back();
+    if (pattern.segments.size() == 1) {
+      exact[prefix].push_back(targets_[k]);
+    } else if (prefix.empty() && suffix.empty()) {
+      floating.push_back(program);
+      floating_targets.push_back(targets_[k]);
+    } else {
+      auto [group, added] =
+          groups.emplace(prefix, static_cast<std::uint32_t>(group_suffixes_.size()));
+      if (added) {
+        prefix_groups_.Insert(prefix, group->second);
+        group_suffixes_.emplace_back();
+      }
+      group_suffixes_[group->second].Insert(suffix, static_cast<std::uint32_t>(anchored_.size()),
+                                            /*reversed=*/true);
+      anchored_.push_back(std::move(pattern));
+    }
+  }
+  exact_.Build(exact);
+  prefix_groups_.Freeze();
+  for (ByteTrie& suffixes : group_suffixes_) {
+    suffixes.Freeze();
+  }
+  floating_.Build(floating, floating_targets, max_dfa_states);
+}
+
+// Greedy search is exact for patterns whose only wildcard is '*': placing each middle
+// segment at its leftmost possible position never rules out a later one.
+bool WildcardSet::Verify(const Segmented& pattern, std::string_view value) const {
+  const std::string& prefix = pattern.segments.front();
+  const std::string& suffix = pattern.segments.back();
+  if (value.size() < prefix.size() + suffix.size() || !value.starts_with(prefix) ||
+      !value.ends_with(suffix)) {
+    return false;
+  }
+  std::string_view middle =
+      value.substr(prefix.size(), value.size() - prefix.size() - suffix.size());
+  for (std::size_t i = 1; i + 1 < pattern.segments.size(); ++i) {
+    const auto at = middle.find(pattern.segments[i]);
+    if (at == std::string_view::npos) {
+      return false;
+    }
+    middle.remove_prefix(at + pattern.segments[i].size());
+  }
+  return true;
+}
+
+void WildcardSet::Match(std::string_view value, std::vector<std::uint32_t>& targets) const {
+  if (!indexed_) {
+    all_.Match(value, targets);
+    return;
+  }
+  exact_.Find(value, targets);
+  thread_local std::vector<std::uint32_t> groups;
+  thread_local std::vector<std::uint32_t> candidates;
+  groups.clear();
+  candidates.clear();
+  prefix_groups_.MatchPrefixes(value, groups);
+  for (const std::uint32_t group : groups) {
+    group_suffixes_[group].MatchSuffixes(value, candidates);
+  }
+  for (const std::uint32_t candidate : candidates) {
+    if (Verify(anchored_[candidate], value)) {
+      targets.push_back(anchored_[candidate].target);
+    }
+  }
+  floating_.Match(value, targets);
+}
+
 std::size_t WildcardSet::MemoryUsage() const {
-  std::size_t bytes = sizeof(*this);
+  std::size_t bytes = sizeof(*this) + all_.MemoryUsage() + floating_.MemoryUsage();
   for (const WildcardProgram& program : programs_) {
     bytes += program.literal.capacity() + program.star_after.capacity() / 8;
   }
-  bytes += class_masks_.size() * words_ * 8 + 2 * words_ * 8;
-  bytes += finals_.capacity() * sizeof(Final) + transitions_.capacity() * 4;
-  bytes += accept_offsets_.capacity() * 4 + accept_targets_.capacity() * 4;
+  for (const Segmented& pattern : anchored_) {
+    for (const std::string& segment : pattern.segments) {
+      bytes += sizeof(segment) + segment.capacity();
+    }
+  }
+  bytes += exact_.MemoryUsage() + prefix_groups_.MemoryUsage();
+  for (const ByteTrie& suffixes : group_suffixes_) {
+    bytes += suffixes.MemoryUsage();
+  }
   return bytes;
 }
 

@@ -46,10 +46,28 @@ TEST(Params, UnknownKeyNamesKnownOnes) {
   EXPECT_NE(status.message().find("known parameters: argv"), std::string::npos);
 }
 
-TEST(Registry, BuiltinsHaveDistinctNames) {
+TEST(Registry, HoldsEveryBuiltinAction) {
   auto registry = MakeBuiltinRegistry();
-  ASSERT_NE(registry->Find("exec"), nullptr);
-  EXPECT_EQ(registry->Find("exec")->Name(), "exec");
+  const std::vector<std::string> expected = {"aws.iam.deactivate-access-key",
+                                             "aws.iam.detach-role-policy",
+                                             "aws.iam.revoke-sessions",
+                                             "exec",
+                                             "finding.update",
+                                             "gitops.bump-image",
+                                             "gitops.harden",
+                                             "kubernetes.delete-pod",
+                                             "kubernetes.isolate",
+                                             "kubernetes.job",
+                                             "kubernetes.patch",
+                                             "kubernetes.revoke-rbac",
+                                             "kubernetes.scale",
+                                             "kubernetes.set-image",
+                                             "webhook"};
+  EXPECT_EQ(registry->Names(), expected);
+  for (const std::string& name : expected) {
+    ASSERT_NE(registry->Find(name), nullptr) << name;
+    EXPECT_EQ(registry->Find(name)->Name(), name);
+  }
   EXPECT_EQ(registry->Find("no-such-action"), nullptr);
   const Status again = registry->Register(MakeExecAction());
   EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);

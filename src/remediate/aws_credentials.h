@@ -14,8 +14,8 @@ struct AwsCredentials {
   std::string session_token;  // empty for long-term keys
 };
 
-// Loads credentials the way the AWS CLI does for static keys: with no `profile` given,
-// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) win; otherwise the
+// Loads credentials the way the AWS CLI does for static keys. With no `profile` given,
+// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) win. Otherwise the
 // profile (`profile`, else AWS_PROFILE, else "default") is read from
 // AWS_SHARED_CREDENTIALS_FILE, else $HOME/.aws/credentials. The error names the file and
 // profile but never a secret.

@@ -1,6 +1,7 @@
 // The kubernetes.* actions: direct changes through the Kubernetes API. Every action takes
-// "kubeconfig" and "context" (see LoadKubeConnection) and "namespace"; the namespace, like the
-// object names, defaults to what the finding names and must be on the namespaces allow-list.
+// "kubeconfig" and "context" (see LoadKubeConnection) and "namespace". The namespace, like the
+// object names, defaults to what the finding names, and it must be on the namespaces
+// allow-list.
 // String parameters may contain `{{ path }}` placeholders filled from the finding.
 #pragma once
 

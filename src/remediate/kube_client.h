@@ -59,7 +59,7 @@ class KubeClient {
   std::chrono::milliseconds timeout_;
 };
 
-// Returns a Status for an error response: the API's Status message, and a code that tells
+// Returns a Status for an error response: the API's Status message, and a code that shows
 // whether to retry (kUnavailable for 429 and 5xx).
 Status KubeError(const KubeResponse& response, std::string_view what);
 

@@ -17,7 +17,7 @@ struct Target {
   Json params = Json::object();
 };
 
-// How a fix is checked after it ran. With `command`, the program runs (argv, no shell, the
+// The check that verifies a fix after it ran. With `command`, the program runs (argv, no shell, the
 // finding on standard input) and exit status 0 means the problem is gone. With `report`, the
 // file is ingested again and the problem is gone when the finding is missing from it, or
 // present with Compliance.Status PASSED or RecordState ARCHIVED.
@@ -30,10 +30,10 @@ struct VerifySpec {
   bool enabled() const { return !command.empty() || !report.empty(); }
 };
 
-// Guardrails of one rule. The defaults are the safe ones: dry run, no rate beyond the
-// global limit, three attempts.
+// Guardrails of one rule. The defaults are the safe ones: dry run, no rate limit or
+// cool-down, three attempts.
 struct Guardrails {
-  bool dry_run = true;  // mode: dry-run unless the rule says `mode: enforce`
+  bool dry_run = true;  // dry run unless the rule sets `mode: enforce`
   bool approval_required = false;
   int max_actions = 0;  // per window; 0 means no limit
   std::chrono::microseconds window{std::chrono::hours(1)};

@@ -42,7 +42,8 @@ TEST(Concurrency, TwoHandlesImportAtOnce) {
   const std::string path = dir.File("shared.db");
   auto first = OpenStore(path);
   auto second = OpenStore(path);
-  ASSERT_TRUE(first && second);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
   const std::vector<Json> templates = testing::TrivyAlpineFindings();
 
   std::atomic<int> failures = 0;
@@ -94,7 +95,8 @@ TEST(Concurrency, UpdateThroughOtherHandleIsSeen) {
   ASSERT_EQ(summary->processed.size(), 1u);
 
   auto stored = writer->Get(testing::KeyOf(finding));
-  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_TRUE(stored->has_value());
   EXPECT_EQ((**stored)["Workflow"]["Status"], "NOTIFIED");
 }
 

@@ -1,6 +1,6 @@
-// A child process imports batches and reports each one after Import returns; the parent
+// A child process imports batches and reports each one after Import returns. The parent
 // kills it with SIGKILL at an arbitrary moment and checks that every reported batch is
-// stored. Repeated, so recovery after a kill is itself followed by more kills.
+// stored. The test repeats this, so recovery after a kill is itself followed by more kills.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -25,28 +25,34 @@ std::string Quoted(std::string_view text) { return Json(text).dump(); }
 
 std::string BuildImportedEvent(const Json& finding, std::string_view finding_text,
                                std::string_view event_id, TimePoint time) {
+  std::string event;
+  WriteImportedEvent(finding, finding_text, event_id, time, event);
+  return event;
+}
+
+void WriteImportedEvent(const Json& finding, std::string_view finding_text,
+                        std::string_view event_id, TimePoint time, std::string& out) {
   const std::string product_arn = StringOr(finding, "ProductArn", "");
   const std::string id = StringOr(finding, "Id", "");
-  std::string event;
-  event.reserve(finding_text.size() + 512);
-  event += R"({"version":"0","id":)";
-  event += Quoted(event_id);
-  event += R"(,"detail-type":)";
-  event += Quoted(kImportedDetailType);
-  event += R"(,"source":)";
-  event += Quoted(EventSource(product_arn));
-  event += R"(,"account":)";
-  event += Quoted(StringOr(finding, "AwsAccountId", ""));
-  event += R"(,"time":)";
-  event += Quoted(EventTime(time));
-  event += R"(,"region":)";
-  event += Quoted(StringOr(finding, "Region", ""));
-  event += R"(,"resources":[)";
-  event += Quoted(FindingArn(product_arn, id));
-  event += R"(],"detail":{"findings":[)";
-  event += finding_text;
-  event += "]}}";
-  return event;
+  out.clear();
+  out.reserve(finding_text.size() + 512);
+  out += R"({"version":"0","id":)";
+  out += Quoted(event_id);
+  out += R"(,"detail-type":)";
+  out += Quoted(kImportedDetailType);
+  out += R"(,"source":)";
+  out += Quoted(EventSource(product_arn));
+  out += R"(,"account":)";
+  out += Quoted(StringOr(finding, "AwsAccountId", ""));
+  out += R"(,"time":)";
+  out += Quoted(EventTime(time));
+  out += R"(,"region":)";
+  out += Quoted(StringOr(finding, "Region", ""));
+  out += R"(,"resources":[)";
+  out += Quoted(FindingArn(product_arn, id));
+  out += R"(],"detail":{"findings":[)";
+  out += finding_text;
+  out += "]}}";
 }
 
 std::string RandomUuid(std::mt19937_64& random) {

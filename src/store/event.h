@@ -17,9 +17,14 @@ inline constexpr std::string_view kImportedDetailType = "Security Hub Findings -
 // envelope: version "0", `event_id`, source (see EventSource), the finding's AwsAccountId as
 // account and Region as region, `time` in whole seconds, the finding ARN in resources, and
 // the finding itself in detail.findings. `finding_text` is `finding` serialized, which is
-// embedded as it is.
+// embedded as it is; the strings of `finding` used in the envelope must be valid UTF-8.
 std::string BuildImportedEvent(const Json& finding, std::string_view finding_text,
                                std::string_view event_id, TimePoint time);
+
+// Writes the same event into `out`, replacing its contents but keeping its capacity, so a
+// store that writes many events reuses one buffer.
+void WriteImportedEvent(const Json& finding, std::string_view finding_text,
+                        std::string_view event_id, TimePoint time, std::string& out);
 
 // Returns a random (version 4) UUID in the canonical 8-4-4-4-12 form.
 std::string RandomUuid(std::mt19937_64& random);

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "store/json_writer.h"
+
 namespace rampart::store {
 namespace {
 
@@ -458,8 +460,10 @@ Result<Filters> ParseFilters(const Json& filters) {
     }
     parsed.fields.push_back(std::move(*filter));
   }
-  // nlohmann::json keeps object members sorted, so equal filters dump to equal text.
-  parsed.canonical = filters.dump();
+  // nlohmann::json keeps object members sorted, so equal filters write equal text.
+  if (!WriteJson(filters, parsed.canonical)) {
+    return InvalidArgument("$: the filters hold text that is not valid UTF-8");
+  }
   return parsed;
 }
 

@@ -89,10 +89,11 @@ struct SortCriterion {
 
 // Parses an AwsSecurityFindingFilters object such as
 // {"SeverityLabel": [{"Value": "CRITICAL", "Comparison": "EQUALS"}]}. Errors name the JSON
-// path and the fix: an unknown attribute (with the closest known name), an unknown
-// comparison, a missing or empty value, an invalid date or CIDR, and the combinations that
-// Security Hub rejects on one attribute (CONTAINS with NOT_CONTAINS, or EQUALS with
-// NOT_EQUALS or PREFIX_NOT_EQUALS; CONTAINS and NOT_CONTAINS each only with themselves).
+// path and the fix. They cover an unknown attribute (with the closest known name), an
+// unknown comparison, a missing or empty value, and an invalid date or CIDR. They also cover
+// the combinations that Security Hub rejects on one attribute: CONTAINS with NOT_CONTAINS,
+// EQUALS with NOT_EQUALS or PREFIX_NOT_EQUALS, and CONTAINS or NOT_CONTAINS with any other
+// comparison.
 Result<Filters> ParseFilters(const Json& filters);
 
 // Parses SortCriteria: [{"Field": "SeverityNormalized", "SortOrder": "desc"}, ...]. The

@@ -10,8 +10,8 @@ namespace rampart::store {
 // The filter type of an attribute, as AwsSecurityFindingFilters declares it.
 enum class FieldKind { kString, kNumber, kDate, kMap, kIp, kBoolean };
 
-// Where the store keeps an attribute. Indexed columns and side tables answer fast; the
-// others are read from the document with JSON functions.
+// The place where the store keeps an attribute. Filters on indexed columns and side tables
+// use an index; the others read the document with JSON functions.
 enum class FieldStorage {
   kColumn,              // an indexed column of the findings table
   kDocument,            // a path into the document

@@ -32,7 +32,7 @@ enum class ImportOutcome { kCreated, kUpdated, kUnchanged, kFailed };
 // Returns "created", "updated", "unchanged" or "failed".
 std::string_view ImportOutcomeName(ImportOutcome outcome);
 
-// What happened to one finding of an import batch.
+// The outcome for one finding of an import batch.
 struct ImportResult {
   FindingKey key;  // empty parts when the finding has no usable ProductArn or Id
   ImportOutcome outcome = ImportOutcome::kFailed;
@@ -50,8 +50,8 @@ struct ImportSummary {
 };
 
 struct ImportOptions {
-  // Who imports, recorded in the history (for example "ingest trivy report.json"). Empty
-  // records each finding's ProductArn, as Security Hub records the provider.
+  // The importer's name, recorded in the history (for example "ingest trivy report.json").
+  // Empty records each finding's ProductArn, as Security Hub records the provider.
   std::string actor;
 };
 
@@ -130,14 +130,14 @@ class FindingStore {
  public:
   virtual ~FindingStore() = default;
 
-  // Imports findings with BatchImportFindings semantics: a finding with a new (ProductArn, Id)
-  // is created; a known one is updated only when its UpdatedAt is newer than the stored one,
+  // Imports findings with BatchImportFindings semantics. A finding with a new (ProductArn, Id)
+  // is created. A known one is updated only when its UpdatedAt is newer than the stored one,
   // and is otherwise reported unchanged. Customer-owned fields (Note, UserDefinedFields,
-  // VerificationState, Workflow) keep their stored values, FindingProviderFields layering
+  // VerificationState, Workflow) keep their stored values. FindingProviderFields layering
   // applies to Confidence, Criticality, RelatedFindings, Severity and Types, and
-  // Workflow.Status returns to NEW as Security Hub does. An invalid finding is reported failed
-  // and the others are still stored. The error is a database failure, and then nothing of
-  // the batch is stored.
+  // Workflow.Status returns to NEW as Security Hub does (see import_rules.h). An invalid
+  // finding is reported failed and the others are still stored. The error is a database
+  // failure, and then nothing of the batch is stored.
   virtual Result<ImportSummary> Import(std::vector<Json> findings,
                                        const ImportOptions& options = {}) = 0;
 
@@ -172,8 +172,11 @@ class FindingStore {
 
   // Claims up to `limit` undelivered events for `consumer` for `lease`, oldest first, and
   // returns them. An event claimed by another consumer whose lease has not expired is
-  // skipped, so several consumers share the work; an event whose lease expired is claimed
-  // again (at-least-once delivery). A PostgreSQL store does this with FOR UPDATE SKIP LOCKED.
+  // skipped, so several consumers share the work. An event whose lease expired is claimed
+  // again, so delivery is at least once. Events that `consumer` itself claimed before are
+  // claimed again at once, so a consumer restarted after a crash takes over its own claims;
+  // every concurrent consumer therefore needs its own name. A PostgreSQL store does this with
+  // FOR UPDATE SKIP LOCKED.
   virtual Result<std::vector<OutboxEvent>> ClaimEvents(std::string_view consumer, std::size_t limit,
                                                        std::chrono::seconds lease) = 0;
 

@@ -291,11 +291,14 @@ std::uint32_t ApplyCustomerUpdate(Json& finding, const FindingUpdate& update, Ti
     }
     workflow["Status"] = *update.workflow_status;
   }
+
   if (update.note) {
     finding["Note"] = {{"Text", update.note->text},
                        {"UpdatedBy", update.note->updated_by},
                        {"UpdatedAt", FormatTimestamp(now)}};
   }
+
+  // The top-level fields that FindingProviderFields layering protects from later imports.
   if (update.severity) {
     ApplySeverityUpdate(finding, *update.severity);
     fields |= kCustomerSeverity;
@@ -316,6 +319,7 @@ std::uint32_t ApplyCustomerUpdate(Json& finding, const FindingUpdate& update, Ti
     finding["RelatedFindings"] = IdentifiersJson(*update.related_findings);
     fields |= kCustomerRelatedFindings;
   }
+
   if (update.user_defined_fields) {
     Json& user_fields = finding["UserDefinedFields"];
     if (!user_fields.is_object()) {
@@ -328,6 +332,7 @@ std::uint32_t ApplyCustomerUpdate(Json& finding, const FindingUpdate& update, Ti
   if (update.verification_state) {
     finding["VerificationState"] = *update.verification_state;
   }
+
   finding["ProcessedAt"] = FormatTimestamp(now);
   return fields;
 }

@@ -39,11 +39,12 @@ void LayerProviderFields(Json& finding, bool is_new);
 void CompleteNewFinding(Json& finding, TimePoint now);
 
 // Returns what a stored finding becomes when its provider sends `incoming` with a newer
-// UpdatedAt: the incoming document, except that Note, UserDefinedFields, VerificationState
-// and Workflow keep their stored values, the top-level fields in `customer_fields` keep the
-// customer's values, and Workflow.Status returns from NOTIFIED or RESOLVED to NEW when
-// RecordState turns from ARCHIVED to ACTIVE or Compliance.Status turns from PASSED to FAILED,
-// WARNING or NOT_AVAILABLE (SUPPRESSED is never reset). `incoming` must already be layered.
+// UpdatedAt. That is the incoming document, except in three ways. Note, UserDefinedFields,
+// VerificationState and Workflow keep their stored values. The top-level fields in
+// `customer_fields` keep the customer's values. Workflow.Status returns from NOTIFIED or
+// RESOLVED to NEW when RecordState turns from ARCHIVED to ACTIVE, or Compliance.Status turns
+// from PASSED to FAILED, WARNING or NOT_AVAILABLE; SUPPRESSED is never reset. `incoming`
+// must already be layered.
 Json MergeProviderUpdate(const Json& stored, Json incoming, std::uint32_t customer_fields,
                          TimePoint now);
 

@@ -412,6 +412,19 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> RemediationStore::Coun
   return counts;
 }
 
+Result<std::int64_t> RemediationStore::RecoverAllRunning() {
+  std::lock_guard lock(impl_->mutex);
+  const std::int64_t now_us = ToUnixMicros(impl_->clock->Now());
+  SqliteStatement update(impl_->db.get(),
+                         "UPDATE remediations SET state = 'PLANNED', next_attempt_at = ?, "
+                         "lease_until = 0 WHERE state = 'RUNNING'");
+  sqlite3_bind_int64(update.get(), 1, now_us);
+  if (sqlite3_step(update.get()) != SQLITE_DONE) {
+    return impl_->db.Error("recovery of running remediations failed");
+  }
+  return static_cast<std::int64_t>(sqlite3_changes(impl_->db.get()));
+}
+
 Result<std::int64_t> RemediationStore::RecoverExpiredLeases() {
   std::lock_guard lock(impl_->mutex);
   const std::int64_t now_us = ToUnixMicros(impl_->clock->Now());

@@ -112,6 +112,10 @@ class RemediationStore {
   // due now; the interrupted attempt stays counted.
   Result<std::int64_t> RecoverExpiredLeases();
 
+  // Moves every RUNNING record back to PLANNED, due now. Only for a process that is the sole
+  // executor of this database (such as `rampart run` on SQLite) and starts after a crash.
+  Result<std::int64_t> RecoverAllRunning();
+
  private:
   struct Impl;
   explicit RemediationStore(std::unique_ptr<Impl> impl);

@@ -26,6 +26,9 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   void BindText(int index, std::string_view text);
+  // Binds without copying: `text` must stay valid until the statement is reset. For large
+  // values, where the copy would cost as much as the insert.
+  void BindTextNoCopy(int index, std::string_view text);
   void BindInt64(int index, std::int64_t value);
   void BindDouble(int index, double value);
   void BindNull(int index);
@@ -60,6 +63,9 @@ struct OpenOptions {
   Synchronous synchronous = Synchronous::kFull;
   int busy_timeout_ms = 10000;  // how long a writer waits for another writer's lock
   int cache_size_kib = 65536;   // page cache per connection
+  // Reads the database file through a memory map of up to this many bytes instead of read()
+  // calls, which saves a copy of every page read; SQLite caps it at its compile-time limit.
+  std::int64_t mmap_size_bytes = std::int64_t{1} << 34;
 };
 
 class Database {
@@ -102,8 +108,10 @@ class Database {
 };
 
 enum class TransactionMode {
-  kRead,   // a snapshot; concurrent writers do not block it
-  kWrite,  // takes the write lock at BEGIN, so it never fails later on an upgrade
+  kRead,  // a snapshot; concurrent writers do not block it
+  // takes the write lock at BEGIN (waiting up to busy_timeout_ms), so no later statement
+  // needs a lock upgrade, which SQLite cannot wait for
+  kWrite,
 };
 
 // A transaction that rolls back when it goes out of scope without Commit.

@@ -96,7 +96,7 @@ Result<FindingPage> SqliteFindingStore::List(const FindingQuery& query) {
     }
     after = AfterToken(keys, descending, *token);
   }
-  const SqlFragment where = sqlite::CompileFilters(query.filters, clock_->Now());
+  const SqlFragment where = sqlite::CompileFilters(query.filters, clock_->Now(), estimator_);
 
   std::vector<std::string> order;
   for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -145,7 +145,7 @@ Result<FindingPage> SqliteFindingStore::List(const FindingQuery& query) {
 
 Result<std::int64_t> SqliteFindingStore::Count(const Filters& filters) {
   db_->TrimStatementCache(kMaxCachedStatements);
-  const SqlFragment where = sqlite::CompileFilters(filters, clock_->Now());
+  const SqlFragment where = sqlite::CompileFilters(filters, clock_->Now(), estimator_);
   auto statement = db_->Prepare(fmt::format("SELECT count(*) FROM findings f WHERE {}", where.sql));
   if (!statement) {
     return statement.status();
@@ -175,7 +175,7 @@ Result<std::vector<GroupCount>> SqliteFindingStore::GroupBy(const Filters& filte
     return source.status();
   }
   db_->TrimStatementCache(kMaxCachedStatements);
-  const SqlFragment where = sqlite::CompileFilters(filters, clock_->Now());
+  const SqlFragment where = sqlite::CompileFilters(filters, clock_->Now(), estimator_);
   const std::string sql = fmt::format(
       "SELECT v, {} FROM (SELECT {} AS v, f.seq AS seq FROM findings f{} WHERE {}) "
       "WHERE v IS NOT NULL AND v != '' GROUP BY v ORDER BY 2 DESC, 1 ASC",

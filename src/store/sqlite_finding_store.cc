@@ -9,6 +9,8 @@
 #include "finding/validate.h"
 #include "store/event.h"
 #include "store/import_rules.h"
+#include "store/json_writer.h"
+#include "store/sqlite_query.h"
 #include "store/sqlite_schema.h"
 
 namespace rampart::store {
@@ -20,25 +22,25 @@ using sqlite::TransactionMode;
 
 constexpr std::string_view kSelectFinding =
     "SELECT seq, updated_at, customer_fields, document FROM findings "
-    "WHERE product_arn = ?1 AND id = ?2";
+    "WHERE id_hash = ?1 AND id = ?2 AND product_arn = ?3";
 constexpr std::string_view kInsertFinding =
     "INSERT INTO findings (product_arn, id, generator_id, aws_account_id, severity_label, "
     "severity_normalized, workflow_status, record_state, compliance_status, created_at, "
-    "updated_at, customer_fields, document) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    "updated_at, customer_fields, document, id_hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15)";
 constexpr std::string_view kUpdateFinding =
     "UPDATE findings SET product_arn = ?1, id = ?2, generator_id = ?3, aws_account_id = ?4, "
     "severity_label = ?5, severity_normalized = ?6, workflow_status = ?7, record_state = ?8, "
     "compliance_status = ?9, created_at = ?10, updated_at = ?11, customer_fields = ?12, "
-    "document = ?13 WHERE seq = ?14";
+    "document = ?13, id_hash = ?15 WHERE seq = ?14";
 constexpr std::string_view kDeleteResources =
-    "DELETE FROM finding_resources WHERE finding_seq = ?1";
+    "DELETE FROM finding_resources WHERE type = ?1 AND finding_seq = ?2";
 constexpr std::string_view kInsertResource =
-    "INSERT INTO finding_resources (finding_seq, position, type, id) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO finding_resources (type, finding_seq, position, id) VALUES (?1, ?2, ?3, ?4)";
 constexpr std::string_view kDeleteVulnerabilities =
-    "DELETE FROM finding_vulnerabilities WHERE finding_seq = ?1";
+    "DELETE FROM finding_vulnerabilities WHERE vulnerability_id = ?1 AND finding_seq = ?2";
 constexpr std::string_view kInsertVulnerability =
-    "INSERT INTO finding_vulnerabilities (finding_seq, position, vulnerability_id) "
+    "INSERT INTO finding_vulnerabilities (vulnerability_id, finding_seq, position) "
     "VALUES (?1, ?2, ?3)";
 constexpr std::string_view kInsertHistory =
     "INSERT INTO finding_history (finding_seq, update_time, source_type, identity, "
@@ -60,7 +62,7 @@ std::int64_t MicrosAt(const Json& finding, std::string_view key) {
 }
 
 // Binds the indexed columns and the document of a finding as parameters 1 to 13.
-void BindFindingRow(Statement& statement, const Json& finding, const std::string& text,
+void BindFindingRow(Statement& statement, const Json& finding, std::string_view text,
                     std::uint32_t customer_fields) {
   const Json* normalized = FindPath(finding, "Severity.Normalized");
   statement.BindText(1, StringOr(finding, "ProductArn", ""));
@@ -76,7 +78,8 @@ void BindFindingRow(Statement& statement, const Json& finding, const std::string
   statement.BindInt64(10, MicrosAt(finding, "CreatedAt"));
   statement.BindInt64(11, MicrosAt(finding, "UpdatedAt"));
   statement.BindInt64(12, customer_fields);
-  statement.BindText(13, text);
+  statement.BindTextNoCopy(13, text);
+  statement.BindInt64(15, sqlite::IdHash(StringOr(finding, "Id", "")));
 }
 
 Json ChangesJson(const std::vector<FieldChange>& changes) {
@@ -91,6 +94,42 @@ Json ChangesJson(const std::vector<FieldChange>& changes) {
 
 ImportResult Failed(FindingKey key, std::string code, std::string message) {
   return {std::move(key), ImportOutcome::kFailed, std::move(code), std::move(message)};
+}
+
+// Returns the (Type, Id) of each resource, in order.
+std::vector<std::pair<std::string, std::string>> ResourceKeys(const Json& finding) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  const auto resources = finding.find("Resources");
+  if (resources == finding.end() || !resources->is_array()) {
+    return keys;
+  }
+  for (const Json& resource : *resources) {
+    keys.emplace_back(StringOr(resource, "Type", ""), StringOr(resource, "Id", ""));
+  }
+  return keys;
+}
+
+// Returns the Id of each vulnerability that has one, in order.
+std::vector<std::string> VulnerabilityIds(const Json& finding) {
+  std::vector<std::string> ids;
+  const auto vulnerabilities = finding.find("Vulnerabilities");
+  if (vulnerabilities == finding.end() || !vulnerabilities->is_array()) {
+    return ids;
+  }
+  for (const Json& vulnerability : *vulnerabilities) {
+    std::string id = StringOr(vulnerability, "Id", "");
+    if (!id.empty()) {
+      ids.push_back(std::move(id));
+    }
+  }
+  return ids;
+}
+
+std::string Utf8Message(const Json& finding) {
+  return fmt::format(
+      "finding \"{}\" holds text that is not valid UTF-8; fix the encoding of "
+      "the report",
+      StringOr(finding, "Id", ""));
 }
 
 std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit) {
@@ -132,12 +171,35 @@ SqliteFindingStore::SqliteFindingStore(std::unique_ptr<sqlite::Database> db,
     : db_(std::move(db)),
       clock_(options.clock),
       random_(options.random_seed ? *options.random_seed : std::random_device{}()),
-      max_finding_bytes_(options.max_finding_bytes) {
+      max_finding_bytes_(options.max_finding_bytes),
+      many_side_rows_(options.many_side_rows) {
+  if (many_side_rows_ > 0) {
+    estimator_ = [this](std::string_view table, std::string_view condition,
+                        std::span<const sqlite::SqlValue> parameters) {
+      return ManySideRows(table, condition, parameters);
+    };
+  }
   if (!options.random_seed) {
     // Two seeds of 32 bits each, so event ids from separate processes do not collide.
     random_.seed((static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
                  std::random_device{}());
   }
+}
+
+bool SqliteFindingStore::ManySideRows(std::string_view table, std::string_view condition,
+                                      std::span<const sqlite::SqlValue> parameters) {
+  auto statement =
+      db_->Prepare(fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} s WHERE {} LIMIT {})", table,
+                               condition, many_side_rows_));
+  if (!statement) {
+    Logger("store")->warn("cannot estimate a side-table filter: {}", statement.status().message());
+    return false;
+  }
+  sqlite::BindAll(**statement, {parameters.begin(), parameters.end()});
+  auto row = (*statement)->Step();
+  const bool many = row && *row && (*statement)->ColumnInt64(0) >= many_side_rows_;
+  (*statement)->Reset();
+  return many;
 }
 
 Result<std::unique_ptr<SqliteFindingStore>> SqliteFindingStore::Open(
@@ -157,8 +219,9 @@ Result<std::optional<SqliteFindingStore::StoredFinding>> SqliteFindingStore::Fin
     return statement.status();
   }
   Statement& select = **statement;
-  select.BindText(1, product_arn);
+  select.BindInt64(1, sqlite::IdHash(id));
   select.BindText(2, id);
+  select.BindText(3, product_arn);
   auto row = select.Step();
   if (!row) {
     return row.status();
@@ -245,19 +308,21 @@ Result<ImportResult> SqliteFindingStore::CreateFinding(Json& finding, const Impo
                                                        TimePoint now) {
   FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
   CompleteNewFinding(finding, now);
-  const std::string text = finding.dump();
-  if (text.size() > max_finding_bytes_) {
-    return Failed(std::move(key), "FindingSizeExceeded",
-                  SizeMessage(finding, text.size(), max_finding_bytes_));
+  if (!WriteJson(finding, document_text_)) {
+    return Failed(std::move(key), "InvalidInput", Utf8Message(finding));
   }
-  auto seq = WriteFinding(0, finding, text, 0);
+  if (document_text_.size() > max_finding_bytes_) {
+    return Failed(std::move(key), "FindingSizeExceeded",
+                  SizeMessage(finding, document_text_.size(), max_finding_bytes_));
+  }
+  auto seq = WriteFinding(0, finding, nullptr, document_text_, 0);
   if (!seq) {
     return seq.status();
   }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
   RAMPART_RETURN_IF_ERROR(
       WriteHistory(*seq, now, UpdateSource::kBatchImportFindings, actor, true, {}));
-  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, text, now));
+  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, document_text_, now));
   return ImportResult{std::move(key), ImportOutcome::kCreated, "", ""};
 }
 
@@ -270,24 +335,26 @@ Result<ImportResult> SqliteFindingStore::UpdateFinding(const StoredFinding& stor
     return previous.status();
   }
   Json merged = MergeProviderUpdate(*previous, std::move(finding), stored.customer_fields, now);
-  const std::string text = merged.dump();
-  if (text.size() > max_finding_bytes_) {
-    return Failed(std::move(key), "FindingSizeExceeded",
-                  SizeMessage(merged, text.size(), max_finding_bytes_));
+  if (!WriteJson(merged, document_text_)) {
+    return Failed(std::move(key), "InvalidInput", Utf8Message(merged));
   }
-  auto seq = WriteFinding(stored.seq, merged, text, stored.customer_fields);
+  if (document_text_.size() > max_finding_bytes_) {
+    return Failed(std::move(key), "FindingSizeExceeded",
+                  SizeMessage(merged, document_text_.size(), max_finding_bytes_));
+  }
+  auto seq = WriteFinding(stored.seq, merged, &*previous, document_text_, stored.customer_fields);
   if (!seq) {
     return seq.status();
   }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
   RAMPART_RETURN_IF_ERROR(WriteHistory(stored.seq, now, UpdateSource::kBatchImportFindings, actor,
                                        false, DiffFindings(*previous, merged)));
-  RAMPART_RETURN_IF_ERROR(WriteEvent(merged, text, now));
+  RAMPART_RETURN_IF_ERROR(WriteEvent(merged, document_text_, now));
   return ImportResult{std::move(key), ImportOutcome::kUpdated, "", ""};
 }
 
 Result<std::int64_t> SqliteFindingStore::WriteFinding(std::int64_t seq, const Json& finding,
-                                                      const std::string& text,
+                                                      const Json* previous, std::string_view text,
                                                       std::uint32_t customer_fields) {
   auto statement = db_->Prepare(seq == 0 ? kInsertFinding : kUpdateFinding);
   if (!statement) {
@@ -301,50 +368,68 @@ Result<std::int64_t> SqliteFindingStore::WriteFinding(std::int64_t seq, const Js
   if (seq == 0) {
     seq = db_->LastInsertRowId();
   }
-  RAMPART_RETURN_IF_ERROR(WriteSideTables(seq, finding));
+  RAMPART_RETURN_IF_ERROR(WriteSideTables(seq, finding, previous));
   return seq;
 }
 
-Status SqliteFindingStore::WriteSideTables(std::int64_t seq, const Json& finding) {
-  for (const auto sql : {kDeleteResources, kDeleteVulnerabilities}) {
-    auto remove = db_->Prepare(sql);
-    if (!remove) {
-      return remove.status();
+Status SqliteFindingStore::WriteSideTables(std::int64_t seq, const Json& finding,
+                                           const Json* previous) {
+  const auto resources = ResourceKeys(finding);
+  const auto vulnerabilities = VulnerabilityIds(finding);
+  if (previous != nullptr) {
+    // Customer updates and most provider updates leave the resources alone.
+    const auto old_resources = ResourceKeys(*previous);
+    const auto old_vulnerabilities = VulnerabilityIds(*previous);
+    if (old_resources == resources && old_vulnerabilities == vulnerabilities) {
+      return Status::Ok();
     }
-    (*remove)->BindInt64(1, seq);
-    RAMPART_RETURN_IF_ERROR((*remove)->Run());
+    std::set<std::string> old_types;
+    for (const auto& [type, id] : old_resources) {
+      old_types.insert(type);
+    }
+    RAMPART_RETURN_IF_ERROR(DeleteSideRows(kDeleteResources, old_types, seq));
+    const std::set<std::string> old_ids(old_vulnerabilities.begin(), old_vulnerabilities.end());
+    RAMPART_RETURN_IF_ERROR(DeleteSideRows(kDeleteVulnerabilities, old_ids, seq));
   }
   auto insert_resource = db_->Prepare(kInsertResource);
   if (!insert_resource) {
     return insert_resource.status();
   }
-  const Json& resources = finding.at("Resources");
   for (std::size_t i = 0; i < resources.size(); ++i) {
     Statement& insert = **insert_resource;
-    insert.BindInt64(1, seq);
-    insert.BindInt64(2, static_cast<std::int64_t>(i));
-    insert.BindText(3, StringOr(resources[i], "Type", ""));
-    insert.BindText(4, StringOr(resources[i], "Id", ""));
+    insert.BindText(1, resources[i].first);
+    insert.BindInt64(2, seq);
+    insert.BindInt64(3, static_cast<std::int64_t>(i));
+    insert.BindText(4, resources[i].second);
     RAMPART_RETURN_IF_ERROR(insert.Run());
   }
-  const auto vulnerabilities = finding.find("Vulnerabilities");
-  if (vulnerabilities == finding.end() || !vulnerabilities->is_array()) {
+  if (vulnerabilities.empty()) {
     return Status::Ok();
   }
   auto insert_vulnerability = db_->Prepare(kInsertVulnerability);
   if (!insert_vulnerability) {
     return insert_vulnerability.status();
   }
-  for (std::size_t i = 0; i < vulnerabilities->size(); ++i) {
-    const std::string id = StringOr((*vulnerabilities)[i], "Id", "");
-    if (id.empty()) {
-      continue;
-    }
+  for (std::size_t i = 0; i < vulnerabilities.size(); ++i) {
     Statement& insert = **insert_vulnerability;
-    insert.BindInt64(1, seq);
-    insert.BindInt64(2, static_cast<std::int64_t>(i));
-    insert.BindText(3, id);
+    insert.BindText(1, vulnerabilities[i]);
+    insert.BindInt64(2, seq);
+    insert.BindInt64(3, static_cast<std::int64_t>(i));
     RAMPART_RETURN_IF_ERROR(insert.Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteFindingStore::DeleteSideRows(std::string_view sql, const std::set<std::string>& keys,
+                                          std::int64_t seq) {
+  for (const std::string& key : keys) {
+    auto remove = db_->Prepare(sql);
+    if (!remove) {
+      return remove.status();
+    }
+    (*remove)->BindText(1, key);
+    (*remove)->BindInt64(2, seq);
+    RAMPART_RETURN_IF_ERROR((*remove)->Run());
   }
   return Status::Ok();
 }
@@ -362,11 +447,15 @@ Status SqliteFindingStore::WriteHistory(std::int64_t seq, TimePoint now, UpdateS
   insert.BindText(3, UpdateSourceName(source));
   insert.BindText(4, identity);
   insert.BindInt64(5, created ? 1 : 0);
-  insert.BindText(6, created ? "[]" : ChangesJson(changes).dump());
+  std::string updates = "[]";
+  if (!created && !WriteJson(ChangesJson(changes), updates)) {
+    return Internal("a finding change holds text that is not valid UTF-8");
+  }
+  insert.BindText(6, updates);
   return insert.Run();
 }
 
-Status SqliteFindingStore::WriteEvent(const Json& finding, const std::string& text, TimePoint now) {
+Status SqliteFindingStore::WriteEvent(const Json& finding, std::string_view text, TimePoint now) {
   auto statement = db_->Prepare(kInsertEvent);
   if (!statement) {
     return statement.status();
@@ -375,7 +464,8 @@ Status SqliteFindingStore::WriteEvent(const Json& finding, const std::string& te
   Statement& insert = **statement;
   insert.BindText(1, event_id);
   insert.BindInt64(2, ToUnixMicros(now));
-  insert.BindText(3, BuildImportedEvent(finding, text, event_id, now));
+  WriteImportedEvent(finding, text, event_id, now, event_text_);
+  insert.BindTextNoCopy(3, event_text_);
   return insert.Run();
 }
 
@@ -440,18 +530,20 @@ Result<std::optional<UnprocessedFinding>> SqliteFindingStore::UpdateOne(
   if (changes.empty()) {
     return std::optional<UnprocessedFinding>();
   }
-  const std::string text = finding.dump();
-  if (text.size() > max_finding_bytes_) {
-    return UnprocessedFinding{std::move(key), "FindingSizeExceeded",
-                              SizeMessage(finding, text.size(), max_finding_bytes_)};
+  if (!WriteJson(finding, document_text_)) {
+    return UnprocessedFinding{std::move(key), "InvalidInput", Utf8Message(finding)};
   }
-  auto seq = WriteFinding((*stored)->seq, finding, text, fields);
+  if (document_text_.size() > max_finding_bytes_) {
+    return UnprocessedFinding{std::move(key), "FindingSizeExceeded",
+                              SizeMessage(finding, document_text_.size(), max_finding_bytes_)};
+  }
+  auto seq = WriteFinding((*stored)->seq, finding, &*previous, document_text_, fields);
   if (!seq) {
     return seq.status();
   }
   RAMPART_RETURN_IF_ERROR(
       WriteHistory(*seq, now, UpdateSource::kBatchUpdateFindings, actor, false, changes));
-  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, text, now));
+  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, document_text_, now));
   return std::optional<UnprocessedFinding>();
 }
 

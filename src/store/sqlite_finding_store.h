@@ -5,11 +5,13 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 
 #include "core/clock.h"
 #include "store/finding_store.h"
 #include "store/sqlite_database.h"
+#include "store/sqlite_query.h"
 
 namespace rampart::store {
 
@@ -20,6 +22,11 @@ struct SqliteStoreOptions {
   std::optional<std::uint64_t> random_seed;
   // The largest stored document. 240 KiB is Security Hub's limit per finding.
   std::size_t max_finding_bytes = 240 * 1024;
+  // A filter on a resource type, resource id or vulnerability id that matches at least this
+  // many rows is checked finding by finding in sort order, so a page of a common resource
+  // type stops early; a rarer one selects its findings through the index first. 0 always
+  // selects first.
+  std::int64_t many_side_rows = 5000;
 };
 
 // A FindingStore in one SQLite file. Each write is one transaction (BEGIN IMMEDIATE), so a
@@ -61,6 +68,10 @@ class SqliteFindingStore final : public FindingStore {
   // Parses a document this store wrote, which was valid JSON when written.
   static Result<Json> ParseStored(std::string_view text);
 
+  // Returns true when `condition` matches at least many_side_rows rows of `table`.
+  bool ManySideRows(std::string_view table, std::string_view condition,
+                    std::span<const sqlite::SqlValue> parameters);
+
   Result<std::optional<StoredFinding>> Find(std::string_view product_arn, std::string_view id);
   Result<ImportResult> ImportOne(Json& finding, const ImportOptions& options, TimePoint now);
   Result<ImportResult> CreateFinding(Json& finding, const ImportOptions& options, TimePoint now);
@@ -70,20 +81,26 @@ class SqliteFindingStore final : public FindingStore {
                                                       const FindingIdentifier& identifier,
                                                       std::string_view actor, TimePoint now);
 
-  // Writes a finding's row (inserting when `seq` is 0), its side-table rows, a history
-  // record and an outbox event; returns the finding's sequence number.
-  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, const std::string& text,
-                                    std::uint32_t customer_fields);
-  Status WriteSideTables(std::int64_t seq, const Json& finding);
+  // Writes a finding's row (inserting when `seq` is 0) and its side-table rows; `previous`
+  // is the stored version of an existing finding. Returns the finding's sequence number.
+  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, const Json* previous,
+                                    std::string_view text, std::uint32_t customer_fields);
+  Status WriteSideTables(std::int64_t seq, const Json& finding, const Json* previous);
+  Status DeleteSideRows(std::string_view sql, const std::set<std::string>& keys, std::int64_t seq);
   Status WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
                       std::string_view identity, bool created,
                       const std::vector<FieldChange>& changes);
-  Status WriteEvent(const Json& finding, const std::string& text, TimePoint now);
+  Status WriteEvent(const Json& finding, std::string_view text, TimePoint now);
 
   std::unique_ptr<sqlite::Database> db_;
   const Clock* clock_;
   std::mt19937_64 random_;
   std::size_t max_finding_bytes_;
+  std::int64_t many_side_rows_;
+  sqlite::SideTableEstimator estimator_;
+  // Reused for every finding written, so large texts are not allocated per finding.
+  std::string document_text_;
+  std::string event_text_;
 };
 
 }  // namespace rampart::store

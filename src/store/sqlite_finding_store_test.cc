@@ -92,7 +92,7 @@ TEST_F(StoreTest, ImportCreatesRealFindings) {
 }
 
 TEST_F(StoreTest, SharedIdInOneReportIsUnchanged) {
-  // The real Trivy report holds two findings per Id with equal UpdatedAt; the first is
+  // The real Trivy report contains two findings per Id with equal UpdatedAt. The first is
   // created and the second ignored, as BatchImportFindings does.
   const auto trivy = TrivyAlpineFindings();
   const auto unique = testing::UniqueByKey(trivy);
@@ -166,6 +166,16 @@ TEST_F(StoreTest, NonObjectFindingFails) {
   EXPECT_THAT(summary.results[0].message, HasSubstr("must be a JSON object"));
 }
 
+TEST_F(StoreTest, InvalidUtf8FindingFails) {
+  Json finding = TrivyAlpineFindings().at(0);
+  finding["ProductFields"]["broken"] = std::string("caf\xc3");
+  const ImportSummary summary = Import({finding, AsrFinding("cis-4.1.finding.json")});
+  EXPECT_EQ(summary.failed, 1u);
+  EXPECT_EQ(summary.created, 1u);
+  EXPECT_EQ(summary.results[0].error_code, "InvalidInput");
+  EXPECT_THAT(summary.results[0].message, HasSubstr("not valid UTF-8"));
+}
+
 TEST_F(StoreTest, OversizedFindingFails) {
   Json finding = TrivyAlpineFindings().at(0);
   finding["ProductFields"]["padding"] = std::string(300 * 1024, 'x');
@@ -173,6 +183,34 @@ TEST_F(StoreTest, OversizedFindingFails) {
   EXPECT_EQ(summary.failed, 1u);
   EXPECT_EQ(summary.results[0].error_code, "FindingSizeExceeded");
   EXPECT_THAT(summary.results[0].message, HasSubstr("the maximum is"));
+}
+
+TEST_F(StoreTest, ProviderUpdateRewritesResourceRows) {
+  const Json finding = AsrFinding("afsbp-ec2.2.finding.json");  // an AwsEc2SecurityGroup
+  Import({finding});
+  Json moved = Later(finding, 60);
+  moved["Resources"][0]["Type"] = "AwsEc2Instance";
+  moved["Resources"][0]["Id"] = "arn:aws:ec2:us-east-1:111111111111:instance/i-0abc";
+  moved["Vulnerabilities"] = {{{"Id", "CVE-2024-3094"}}};
+  EXPECT_EQ(Import({moved}).updated, 1u);
+
+  auto count = [&](std::string_view field, std::string_view value) {
+    auto filters = ParseFilters(StringFilter(field, value));
+    EXPECT_TRUE(filters.has_value());
+    auto counted = store_->Count(*filters);
+    EXPECT_TRUE(counted.has_value());
+    return counted ? *counted : -1;
+  };
+  EXPECT_EQ(count("ResourceType", "AwsEc2SecurityGroup"), 0);
+  EXPECT_EQ(count("ResourceType", "AwsEc2Instance"), 1);
+  EXPECT_EQ(count("ResourceId", "arn:aws:ec2:us-east-1:111111111111:instance/i-0abc"), 1);
+  EXPECT_EQ(count("VulnerabilitiesId", "CVE-2024-3094"), 1);
+
+  Json fixed = Later(moved, 60);
+  fixed.erase("Vulnerabilities");
+  EXPECT_EQ(Import({fixed}).updated, 1u);
+  EXPECT_EQ(count("VulnerabilitiesId", "CVE-2024-3094"), 0);
+  EXPECT_EQ(count("ResourceType", "AwsEc2Instance"), 1);
 }
 
 TEST_F(StoreTest, ProviderUpdateKeepsCustomerFields) {

@@ -20,7 +20,8 @@ constexpr std::string_view kReadEvents =
 constexpr std::string_view kClaimEvents =
     "UPDATE outbox SET claimed_by = ?1, claimed_until = ?2 WHERE sequence IN ("
     "SELECT sequence FROM outbox WHERE delivered_at IS NULL "
-    "AND (claimed_until IS NULL OR claimed_until <= ?3) ORDER BY sequence LIMIT ?4) "
+    "AND (claimed_until IS NULL OR claimed_until <= ?3 OR claimed_by = ?1) "
+    "ORDER BY sequence LIMIT ?4) "
     "RETURNING sequence, event_id, created_at, event";
 constexpr std::string_view kMarkDelivered =
     "UPDATE outbox SET delivered_at = ?2, claimed_by = NULL, claimed_until = NULL "

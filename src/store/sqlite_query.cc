@@ -1,5 +1,7 @@
 #include "store/sqlite_query.h"
 
+#include <span>
+
 #include <fmt/format.h>
 
 namespace rampart::store::sqlite {
@@ -55,7 +57,7 @@ std::string EachChain(const std::vector<std::string>& arrays, std::string& inner
   return chain;
 }
 
-// Where one attribute's values come from: a table expression to search (empty for a single
+// The source of one attribute's values: a table expression to search (empty for a single
 // value) and the value expression inside it.
 struct ValueSource {
   std::string from;        // "json_each(...) AS j0", or "" for a scalar
@@ -112,7 +114,7 @@ std::string PrefixUpperBound(std::string prefix) {
 
 class Compiler {
  public:
-  explicit Compiler(TimePoint now) : now_(now) {}
+  Compiler(TimePoint now, const SideTableEstimator& estimator) : now_(now), estimator_(estimator) {}
 
   SqlFragment Take(std::vector<std::string> clauses) {
     SqlFragment fragment;
@@ -127,15 +129,21 @@ class Compiler {
       return MapField(field, std::get<std::vector<MapCondition>>(filter.conditions));
     }
     const ValueSource source = SourceOf(field);
-    std::vector<std::string> positive;
-    std::vector<std::string> negative;
-    Conditions(field, source.value, filter, positive, negative);
     std::vector<std::string> parts;
-    if (!positive.empty()) {
-      parts.push_back(Search(source, Any(positive), true));
-    }
-    if (!negative.empty()) {
-      parts.push_back(Search(source, Any(negative), false));
+    // Positive conditions first, then negative ones, each with its parameters together.
+    for (const bool negative : {false, true}) {
+      const std::size_t first_parameter = parameters_.size();
+      std::vector<std::string> tests;
+      std::visit(
+          [&](const auto& conditions) {
+            for (const auto& condition : conditions) {
+              Condition(field, source.value, condition, negative, tests);
+            }
+          },
+          filter.conditions);
+      if (!tests.empty()) {
+        parts.push_back(Search(source, Any(tests), !negative, first_parameter));
+      }
     }
     return fmt::format("({})", fmt::join(parts, " AND "));
   }
@@ -151,9 +159,18 @@ class Compiler {
   }
 
   // Wraps the OR of per-value conditions into the finding-level test: some value matches
-  // (`matches`), or no value matches (negative comparisons).
-  static std::string Search(const ValueSource& source, const std::string& any, bool matches) {
+  // (`matches`), or no value matches (negative comparisons). A side-table condition that
+  // matches many rows is probed per finding (EXISTS), so a sorted page stops early; one that
+  // matches few rows selects those findings directly (IN).
+  std::string Search(const ValueSource& source, const std::string& any, bool matches,
+                     std::size_t first_parameter) {
     if (!source.side_table.empty()) {
+      const std::span<const SqlValue> parameters =
+          std::span<const SqlValue>(parameters_).subspan(first_parameter);
+      if (estimator_ && estimator_(source.side_table, any, parameters)) {
+        return fmt::format("{}EXISTS (SELECT 1 FROM {} s WHERE s.finding_seq = f.seq AND {})",
+                           matches ? "" : "NOT ", source.side_table, any);
+      }
       return fmt::format("f.seq {}IN (SELECT s.finding_seq FROM {} s WHERE {})",
                          matches ? "" : "NOT ", source.side_table, any);
     }
@@ -164,24 +181,24 @@ class Compiler {
     return matches ? any : fmt::format("coalesce({}, 0) = 0", any);
   }
 
-  void Conditions(const FieldSpec& field, const std::string& value, const FieldFilter& filter,
-                  std::vector<std::string>& positive, std::vector<std::string>& negative) {
-    std::visit(
-        [&](const auto& conditions) {
-          for (const auto& condition : conditions) {
-            Condition(field, value, condition, positive, negative);
-          }
-        },
-        filter.conditions);
-  }
-
   void Condition(const FieldSpec&, const std::string& value, const StringCondition& condition,
-                 std::vector<std::string>& positive, std::vector<std::string>& negative) {
+                 bool negative, std::vector<std::string>& tests) {
+    if (IsNegative(condition.comparison) != negative) {
+      return;
+    }
     std::string test;
     switch (condition.comparison) {
       case StringComparison::kEquals:
       case StringComparison::kNotEquals:
-        test = fmt::format("{} = {}", value, Bind(condition.value));
+        if (value == "f.id") {
+          // Id is indexed through its hash.
+          // Two statements, because argument evaluation order (and so binding order) is
+          // unspecified within one call.
+          const std::string hash = Bind(IdHash(condition.value));
+          test = fmt::format("(f.id_hash = {} AND f.id = {})", hash, Bind(condition.value));
+        } else {
+          test = fmt::format("{} = {}", value, Bind(condition.value));
+        }
         break;
       case StringComparison::kPrefix:
       case StringComparison::kPrefixNotEquals: {
@@ -195,11 +212,15 @@ class Compiler {
         test = fmt::format("instr({}, {}) > 0", value, Bind(condition.value));
         break;
     }
-    (IsNegative(condition.comparison) ? negative : positive).push_back(std::move(test));
+    tests.push_back(std::move(test));
   }
 
+  // Number, date, IP and boolean conditions are all positive.
   void Condition(const FieldSpec& field, const std::string& value, const NumberCondition& condition,
-                 std::vector<std::string>& positive, std::vector<std::string>&) {
+                 bool negative, std::vector<std::string>& tests) {
+    if (negative) {
+      return;
+    }
     std::vector<std::string> bounds;
     if (field.storage != FieldStorage::kColumn) {
       bounds.push_back(fmt::format("typeof({}) IN ('integer', 'real')", value));
@@ -214,11 +235,14 @@ class Compiler {
         bounds.push_back(fmt::format("{} {} {}", value, op, Bind(**bound)));
       }
     }
-    positive.push_back(fmt::format("({})", fmt::join(bounds, " AND ")));
+    tests.push_back(fmt::format("({})", fmt::join(bounds, " AND ")));
   }
 
   void Condition(const FieldSpec& field, const std::string& value, const DateCondition& condition,
-                 std::vector<std::string>& positive, std::vector<std::string>&) {
+                 bool negative, std::vector<std::string>& tests) {
+    if (negative) {
+      return;
+    }
     const std::string micros =
         field.storage == FieldStorage::kColumn ? value : fmt::format("rampart_micros({})", value);
     std::optional<TimePoint> start = condition.start;
@@ -234,49 +258,55 @@ class Compiler {
     if (end) {
       bounds.push_back(fmt::format("{} <= {}", micros, Bind(ToUnixMicros(*end))));
     }
-    positive.push_back(fmt::format("({})", fmt::join(bounds, " AND ")));
+    tests.push_back(fmt::format("({})", fmt::join(bounds, " AND ")));
   }
 
   void Condition(const FieldSpec&, const std::string& value, const IpCondition& condition,
-                 std::vector<std::string>& positive, std::vector<std::string>&) {
-    positive.push_back(
-        fmt::format("rampart_cidr_contains({}, {}) = 1", Bind(condition.cidr), value));
+                 bool negative, std::vector<std::string>& tests) {
+    if (!negative) {
+      tests.push_back(
+          fmt::format("rampart_cidr_contains({}, {}) = 1", Bind(condition.cidr), value));
+    }
   }
 
   void Condition(const FieldSpec&, const std::string& value, const BooleanCondition& condition,
-                 std::vector<std::string>& positive, std::vector<std::string>&) {
-    positive.push_back(
-        fmt::format("coalesce({}, 0) = {}", value, Bind(std::int64_t{condition.value ? 1 : 0})));
+                 bool negative, std::vector<std::string>& tests) {
+    if (!negative) {
+      tests.push_back(
+          fmt::format("coalesce({}, 0) = {}", value, Bind(std::int64_t{condition.value ? 1 : 0})));
+    }
   }
 
-  void Condition(const FieldSpec&, const std::string&, const MapCondition&,
-                 std::vector<std::string>&, std::vector<std::string>&) {}
+  void Condition(const FieldSpec&, const std::string&, const MapCondition&, bool,
+                 std::vector<std::string>&) {}
 
   std::string MapField(const FieldSpec& field, const std::vector<MapCondition>& conditions) {
-    std::vector<std::string> positive;
-    std::vector<std::string> negative;
-    for (const auto& condition : conditions) {
-      const bool equals = condition.comparison == MapComparison::kEquals ||
-                          condition.comparison == MapComparison::kNotEquals;
-      const std::string key = Bind(condition.key);
-      std::string test =
-          equals
-              ? fmt::format("(m.key = {} AND m.value = {})", key, Bind(condition.value))
-              : fmt::format("(m.key = {} AND instr(m.value, {}) > 0)", key, Bind(condition.value));
-      (IsNegative(condition.comparison) ? negative : positive).push_back(std::move(test));
-    }
     const ValueSource source{MapChain(field), "", ""};
     std::vector<std::string> parts;
-    if (!positive.empty()) {
-      parts.push_back(Search(source, Any(positive), true));
-    }
-    if (!negative.empty()) {
-      parts.push_back(Search(source, Any(negative), false));
+    for (const bool negative : {false, true}) {
+      const std::size_t first_parameter = parameters_.size();
+      std::vector<std::string> tests;
+      for (const auto& condition : conditions) {
+        if (IsNegative(condition.comparison) != negative) {
+          continue;
+        }
+        const bool equals = condition.comparison == MapComparison::kEquals ||
+                            condition.comparison == MapComparison::kNotEquals;
+        const std::string key = Bind(condition.key);
+        const std::string value = Bind(condition.value);
+        tests.push_back(equals
+                            ? fmt::format("(m.key = {} AND m.value = {})", key, value)
+                            : fmt::format("(m.key = {} AND instr(m.value, {}) > 0)", key, value));
+      }
+      if (!tests.empty()) {
+        parts.push_back(Search(source, Any(tests), !negative, first_parameter));
+      }
     }
     return fmt::format("({})", fmt::join(parts, " AND "));
   }
 
   TimePoint now_;
+  const SideTableEstimator& estimator_;
   std::vector<SqlValue> parameters_;
 };
 
@@ -290,8 +320,9 @@ std::string FirstValuePath(std::string_view path) {
 
 }  // namespace
 
-SqlFragment CompileFilters(const Filters& filters, TimePoint now) {
-  Compiler compiler(now);
+SqlFragment CompileFilters(const Filters& filters, TimePoint now,
+                           const SideTableEstimator& estimator) {
+  Compiler compiler(now, estimator);
   std::vector<std::string> clauses;
   for (const FieldFilter& filter : filters.fields) {
     clauses.push_back(compiler.Field(filter));
@@ -345,6 +376,15 @@ Result<GroupSource> CompileGroupBy(const FieldSpec& field) {
     return GroupSource{"", source.value, false};
   }
   return GroupSource{", " + source.from, source.value, true};
+}
+
+std::int64_t IdHash(std::string_view id) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (const char c : id) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ull;
+  }
+  return static_cast<std::int64_t>(hash);
 }
 
 int BindAll(Statement& statement, const std::vector<SqlValue>& values, int first) {

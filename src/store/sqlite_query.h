@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,9 +34,16 @@ struct SqlFragment {
   std::vector<SqlValue> parameters;
 };
 
+// Returns true when a side-table condition (SQL over alias `s`, with its parameters) matches
+// many rows. The compiler then probes the side table per finding instead of selecting the
+// matching findings first, so a sorted page of a common resource type stops after a page.
+using SideTableEstimator = std::function<bool(std::string_view table, std::string_view condition,
+                                              std::span<const SqlValue> parameters)>;
+
 // Compiles filters into a condition ("1" when there are none). Relative date ranges end at
-// `now`.
-SqlFragment CompileFilters(const Filters& filters, TimePoint now);
+// `now`. Without an estimator, every side-table condition selects its findings first.
+SqlFragment CompileFilters(const Filters& filters, TimePoint now,
+                           const SideTableEstimator& estimator = {});
 
 // Returns the expression that sorts on `field`. A missing value sorts lowest. A multi-valued
 // attribute sorts on its first value, and SeverityLabel sorts by severity rank
@@ -51,6 +60,9 @@ struct GroupSource {
 
 // Returns how to group by `field`; fails for date attributes, which do not group.
 Result<GroupSource> CompileGroupBy(const FieldSpec& field);
+
+// Returns the 64-bit FNV-1a hash of a finding Id, the key of the findings_id_hash index.
+std::int64_t IdHash(std::string_view id);
 
 // Binds `values` to `statement` starting at parameter `first`; returns the next free index.
 int BindAll(Statement& statement, const std::vector<SqlValue>& values, int first = 1);

@@ -7,7 +7,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "store/sqlite_finding_store.h"
+#include "store/sqlite_query.h"
 #include "store/test_support.h"
 
 namespace rampart::store {
@@ -42,13 +45,16 @@ bool AnyResource(const Json& finding, const std::function<bool(const Json&)>& te
   return std::any_of(resources.begin(), resources.end(), test);
 }
 
-class QueryTest : public ::testing::Test {
+// Runs every query both ways of searching the side tables: selecting the findings of a
+// resource or vulnerability first (many_side_rows 0), and checking each finding (1).
+class QueryTest : public ::testing::TestWithParam<std::int64_t> {
  protected:
   void SetUp() override {
     RAMPART_REQUIRE_SHARED_DATA();
     SqliteStoreOptions options;
     options.clock = &clock_;
     options.random_seed = 11;
+    options.many_side_rows = GetParam();
     auto store = SqliteFindingStore::Open(dir_.File("query.db"), options);
     ASSERT_TRUE(store.has_value()) << store.status().ToString();
     store_ = std::move(*store);
@@ -112,7 +118,7 @@ class QueryTest : public ::testing::Test {
   std::int64_t trivy_count_ = 0;
 };
 
-TEST_F(QueryTest, EqualsOnIndexedColumn) {
+TEST_P(QueryTest, EqualsOnIndexedColumn) {
   const auto expected =
       Expected([](const Json& f) { return At(f, "Severity.Label") == "CRITICAL"; });
   ASSERT_GT(expected, 0);
@@ -126,7 +132,34 @@ TEST_F(QueryTest, EqualsOnIndexedColumn) {
   }
 }
 
-TEST_F(QueryTest, ValuesOfOneFieldAreOred) {
+TEST_P(QueryTest, IdUsesItsHashIndex) {
+  const Json& wanted = findings_[trivy_count_ + 3];
+  const std::string filter =
+      fmt::format(R"({{"Id": [{{"Value": {}, "Comparison": "EQUALS"}}]}})", wanted["Id"].dump());
+  FindingQuery query;
+  query.filters = ParsedFilters(filter);
+  auto page = store_->List(query);
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->findings.size(), 1u);
+  EXPECT_EQ(KeyOf(page->findings[0]), KeyOf(wanted));
+  EXPECT_EQ(Count(fmt::format(R"({{"Id": [{{"Value": {}, "Comparison": "NOT_EQUALS"}}]}})",
+                              wanted["Id"].dump())),
+            static_cast<std::int64_t>(findings_.size()) - 1);
+  EXPECT_EQ(
+      Count(
+          R"({"Id": [{"Value": "arn:aws:securityhub:us-east-1:111111111111:subscription/", "Comparison": "PREFIX"}]})"),
+      Expected([](const Json& f) {
+        return At(f, "Id").starts_with("arn:aws:securityhub:us-east-1:111111111111:subscription/");
+      }));
+}
+
+TEST(IdHash, IsFnv1a64) {
+  EXPECT_EQ(static_cast<std::uint64_t>(sqlite::IdHash("")), 0xcbf29ce484222325ull);
+  EXPECT_EQ(static_cast<std::uint64_t>(sqlite::IdHash("a")), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(static_cast<std::uint64_t>(sqlite::IdHash("foobar")), 0x85944171f73967e8ull);
+}
+
+TEST_P(QueryTest, ValuesOfOneFieldAreOred) {
   const auto expected = Expected([](const Json& f) {
     const std::string label = At(f, "Severity.Label");
     return label == "CRITICAL" || label == "HIGH";
@@ -136,7 +169,7 @@ TEST_F(QueryTest, ValuesOfOneFieldAreOred) {
             expected);
 }
 
-TEST_F(QueryTest, DifferentFieldsAreAnded) {
+TEST_P(QueryTest, DifferentFieldsAreAnded) {
   const auto expected = Expected([](const Json& f) {
     return At(f, "Severity.Label") == "MEDIUM" && At(f, "AwsAccountId") == "111122223333";
   });
@@ -146,7 +179,7 @@ TEST_F(QueryTest, DifferentFieldsAreAnded) {
             expected);
 }
 
-TEST_F(QueryTest, NegativeComparisonsAreAnded) {
+TEST_P(QueryTest, NegativeComparisonsAreAnded) {
   const auto expected = Expected([](const Json& f) {
     return !AnyResource(
         f, [](const Json& r) { return r["Type"] == "Container" || r["Type"] == "AwsAccount"; });
@@ -157,7 +190,7 @@ TEST_F(QueryTest, NegativeComparisonsAreAnded) {
             expected);
 }
 
-TEST_F(QueryTest, PrefixThenExclusions) {
+TEST_P(QueryTest, PrefixThenExclusions) {
   const auto expected = Expected([](const Json& f) {
     const bool prefixed = AnyResource(f, [](const Json& r) {
       const std::string type = r["Type"];
@@ -173,7 +206,7 @@ TEST_F(QueryTest, PrefixThenExclusions) {
             expected);
 }
 
-TEST_F(QueryTest, PrefixNotEqualsOnColumn) {
+TEST_P(QueryTest, PrefixNotEqualsOnColumn) {
   const auto expected =
       Expected([](const Json& f) { return !At(f, "GeneratorId").starts_with("aws-foundational"); });
   EXPECT_EQ(
@@ -182,7 +215,7 @@ TEST_F(QueryTest, PrefixNotEqualsOnColumn) {
       expected);
 }
 
-TEST_F(QueryTest, ContainsAndNotContainsOnDocument) {
+TEST_P(QueryTest, ContainsAndNotContainsOnDocument) {
   const auto with =
       Expected([](const Json& f) { return At(f, "Title").find("public") != std::string::npos; });
   ASSERT_GT(with, 0);
@@ -193,7 +226,7 @@ TEST_F(QueryTest, ContainsAndNotContainsOnDocument) {
   EXPECT_EQ(Count(R"({"Title": [{"Value": "PUBLIC", "Comparison": "CONTAINS"}]})"), 0);
 }
 
-TEST_F(QueryTest, ArrayFieldMatchesAnyElement) {
+TEST_P(QueryTest, ArrayFieldMatchesAnyElement) {
   const std::string cve = "Software and Configuration Checks/Vulnerabilities/CVE";
   const auto expected = Expected([&](const Json& f) {
     return std::find(f["Types"].begin(), f["Types"].end(), cve) != f["Types"].end();
@@ -209,7 +242,7 @@ TEST_F(QueryTest, ArrayFieldMatchesAnyElement) {
       static_cast<std::int64_t>(findings_.size()) - expected);
 }
 
-TEST_F(QueryTest, MissingValueMatchesNegativeComparison) {
+TEST_P(QueryTest, MissingValueMatchesNegativeComparison) {
   const auto without_passed =
       Expected([](const Json& f) { return At(f, "Compliance.Status") != "PASSED"; });
   EXPECT_EQ(Count(R"({"ComplianceStatus": [{"Value": "PASSED", "Comparison": "NOT_EQUALS"}]})"),
@@ -219,7 +252,7 @@ TEST_F(QueryTest, MissingValueMatchesNegativeComparison) {
             trivy_count_);
 }
 
-TEST_F(QueryTest, ResourceDetailsInsideArrays) {
+TEST_P(QueryTest, ResourceDetailsInsideArrays) {
   EXPECT_EQ(
       Count(
           R"({"ResourceContainerImageName": [{"Value": "alpine 3.10.2", "Comparison": "CONTAINS"}]})"),
@@ -236,7 +269,7 @@ TEST_F(QueryTest, ResourceDetailsInsideArrays) {
             }));
 }
 
-TEST_F(QueryTest, NumberRanges) {
+TEST_P(QueryTest, NumberRanges) {
   auto normalized = [](const Json& f) { return f["Severity"].value("Normalized", -1); };
   // The Trivy findings carry only a label; MEDIUM stores Normalized 40.
   const auto high = Expected([&](const Json& f) {
@@ -256,8 +289,8 @@ TEST_F(QueryTest, NumberRanges) {
   EXPECT_EQ(Count(R"({"Confidence": [{"Gte": 0}]})"), 0);
 }
 
-TEST_F(QueryTest, DateRanges) {
-  // FirstObservedAt holds millisecond fractions; compare instants, not strings.
+TEST_P(QueryTest, DateRanges) {
+  // FirstObservedAt has millisecond fractions, so the store compares instants, not strings.
   const auto in_2021 = Expected([](const Json& f) {
     const std::string first = At(f, "FirstObservedAt");
     return first >= "2021-02-16T21:55:58.862Z" && first <= "2021-06-30";
@@ -275,7 +308,7 @@ TEST_F(QueryTest, DateRanges) {
   EXPECT_EQ(Count(R"({"CreatedAt": [{"End": "2020-01-01T00:00:00Z"}]})"), 0);
 }
 
-TEST_F(QueryTest, RelativeDateRangeEndsNow) {
+TEST_P(QueryTest, RelativeDateRangeEndsNow) {
   Json fresh = AsrFinding("cis-4.1.finding.json");
   fresh["Id"] = "fresh-finding";
   fresh["UpdatedAt"] = FormatTimestamp(clock_.Now() - std::chrono::hours(36));
@@ -284,7 +317,7 @@ TEST_F(QueryTest, RelativeDateRangeEndsNow) {
   EXPECT_EQ(Count(R"({"UpdatedAt": [{"DateRange": {"Value": 1, "Unit": "DAYS"}}]})"), 0);
 }
 
-TEST_F(QueryTest, MapFilters) {
+TEST_P(QueryTest, MapFilters) {
   const auto security_hub = Expected([](const Json& f) {
     return At(f, "ProductFields.aws/securityhub/ProductName") == "Security Hub";
   });
@@ -311,7 +344,7 @@ TEST_F(QueryTest, MapFilters) {
       static_cast<std::int64_t>(findings_.size()) - 1);
 }
 
-TEST_F(QueryTest, UserDefinedFieldsAfterUpdate) {
+TEST_P(QueryTest, UserDefinedFieldsAfterUpdate) {
   FindingUpdate update;
   update.finding_identifiers = {{findings_[6]["Id"], findings_[6]["ProductArn"]}};
   update.user_defined_fields = std::map<std::string, std::string>{{"ticket", "SEC-9"}};
@@ -326,7 +359,7 @@ TEST_F(QueryTest, UserDefinedFieldsAfterUpdate) {
       1);
 }
 
-TEST_F(QueryTest, IpFilters) {
+TEST_P(QueryTest, IpFilters) {
   EXPECT_EQ(Count(R"({"NetworkSourceIpV4": [{"Cidr": "10.0.0.0/8"}]})"), 1);
   EXPECT_EQ(Count(R"({"NetworkSourceIpV4": [{"Cidr": "10.1.2.3"}]})"), 1);
   EXPECT_EQ(Count(R"({"NetworkSourceIpV4": [{"Cidr": "11.0.0.0/8"}]})"), 0);
@@ -335,7 +368,7 @@ TEST_F(QueryTest, IpFilters) {
   EXPECT_EQ(Count(R"({"ResourceAwsEc2InstanceIpV4Addresses": [{"Cidr": "192.168.7.128/25"}]})"), 0);
 }
 
-TEST_F(QueryTest, BooleanAndVulnerabilityFilters) {
+TEST_P(QueryTest, BooleanAndVulnerabilityFilters) {
   EXPECT_EQ(Count(R"({"Sample": [{"Value": true}]})"), 1);
   EXPECT_EQ(Count(R"({"Sample": [{"Value": false}]})"),
             static_cast<std::int64_t>(findings_.size()) - 1);
@@ -347,7 +380,7 @@ TEST_F(QueryTest, BooleanAndVulnerabilityFilters) {
       1);
 }
 
-TEST_F(QueryTest, SortsByEachOrder) {
+TEST_P(QueryTest, SortsByEachOrder) {
   FindingQuery query;
   query.max_results = 100;
   auto sort =
@@ -372,7 +405,7 @@ TEST_F(QueryTest, SortsByEachOrder) {
   }
 }
 
-TEST_F(QueryTest, DefaultSortIsNewestFirst) {
+TEST_P(QueryTest, DefaultSortIsNewestFirst) {
   FindingQuery query;
   const auto all = ListAll(query);
   ASSERT_EQ(all.size(), findings_.size());
@@ -382,7 +415,7 @@ TEST_F(QueryTest, DefaultSortIsNewestFirst) {
   }
 }
 
-TEST_F(QueryTest, PagesCoverEveryFindingOnce) {
+TEST_P(QueryTest, PagesCoverEveryFindingOnce) {
   FindingQuery one_page;
   one_page.sort = {*ParseSortOption("SeverityLabel:desc")};
   one_page.max_results = 100;
@@ -397,7 +430,7 @@ TEST_F(QueryTest, PagesCoverEveryFindingOnce) {
   }
 }
 
-TEST_F(QueryTest, NextTokenStableUnderInserts) {
+TEST_P(QueryTest, NextTokenStableUnderInserts) {
   FindingQuery query;
   query.max_results = 5;
   auto first = store_->List(query);
@@ -434,7 +467,7 @@ TEST_F(QueryTest, NextTokenStableUnderInserts) {
   EXPECT_EQ(seen.count("inserted-old-0"), 1u);
 }
 
-TEST_F(QueryTest, RejectsForeignAndMalformedTokens) {
+TEST_P(QueryTest, RejectsForeignAndMalformedTokens) {
   FindingQuery query;
   query.max_results = 2;
   auto page = store_->List(query);
@@ -456,7 +489,7 @@ TEST_F(QueryTest, RejectsForeignAndMalformedTokens) {
   EXPECT_FALSE(store_->List(query).has_value());
 }
 
-TEST_F(QueryTest, GroupBySeverityAndResourceType) {
+TEST_P(QueryTest, GroupBySeverityAndResourceType) {
   auto severities = store_->GroupBy(Filters{}, "SeverityLabel");
   ASSERT_TRUE(severities.has_value()) << severities.status().ToString();
   std::map<std::string, std::int64_t> expected;
@@ -491,7 +524,7 @@ TEST_F(QueryTest, GroupBySeverityAndResourceType) {
   EXPECT_EQ(actual_types, expected_types);
 }
 
-TEST_F(QueryTest, GroupByOtherAttributes) {
+TEST_P(QueryTest, GroupByOtherAttributes) {
   const std::map<std::string, std::string> paths = {{"ComplianceStatus", "Compliance.Status"},
                                                     {"WorkflowStatus", "Workflow.Status"},
                                                     {"AwsAccountId", "AwsAccountId"},
@@ -544,7 +577,7 @@ TEST_F(QueryTest, GroupByOtherAttributes) {
   EXPECT_EQ(total, static_cast<std::int64_t>(findings_.size()));
 }
 
-TEST_F(QueryTest, GroupByHonoursFilter) {
+TEST_P(QueryTest, GroupByHonoursFilter) {
   auto groups = store_->GroupBy(
       ParsedFilters(R"({"ComplianceStatus": [{"Value": "FAILED", "Comparison": "EQUALS"}]})"),
       "SeverityLabel");
@@ -556,7 +589,7 @@ TEST_F(QueryTest, GroupByHonoursFilter) {
   EXPECT_EQ(total, Expected([](const Json& f) { return At(f, "Compliance.Status") == "FAILED"; }));
 }
 
-TEST_F(QueryTest, GroupByRejectsUnknownAndDateAttributes) {
+TEST_P(QueryTest, GroupByRejectsUnknownAndDateAttributes) {
   auto unknown = store_->GroupBy(Filters{}, "ResourceTyp");
   ASSERT_FALSE(unknown.has_value());
   EXPECT_THAT(unknown.status().message(), HasSubstr("did you mean ResourceType?"));
@@ -564,6 +597,12 @@ TEST_F(QueryTest, GroupByRejectsUnknownAndDateAttributes) {
   ASSERT_FALSE(date.has_value());
   EXPECT_THAT(date.status().message(), HasSubstr("date attribute"));
 }
+
+INSTANTIATE_TEST_SUITE_P(SideTableSearch, QueryTest, ::testing::Values(0, 1),
+                         [](const ::testing::TestParamInfo<std::int64_t>& info) {
+                           return info.param == 0 ? std::string("SelectFirst")
+                                                  : std::string("CheckEachFinding");
+                         });
 
 }  // namespace
 }  // namespace rampart::store

@@ -18,10 +18,15 @@ constexpr Migration kMigrations[] = {
 -- One row per finding: the whole ASFF document, and copies of the attributes that filters,
 -- sorting and rules use most, each indexed. Timestamps are microseconds since the Unix
 -- epoch. A missing Compliance.Status is stored as '' so every indexed column is NOT NULL.
+-- Findings are found by id_hash, a 64-bit FNV-1a hash of Id: its index is a tenth of the
+-- size of one on (ProductArn, Id), which matters because Ids arrive in random order. The
+-- store keeps (ProductArn, Id) unique itself: it looks a finding up before inserting it,
+-- inside the write transaction.
 CREATE TABLE findings (
   seq INTEGER PRIMARY KEY,
   product_arn TEXT NOT NULL,
   id TEXT NOT NULL,
+  id_hash INTEGER NOT NULL,
   generator_id TEXT NOT NULL,
   aws_account_id TEXT NOT NULL,
   severity_label TEXT NOT NULL,
@@ -32,10 +37,11 @@ CREATE TABLE findings (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   customer_fields INTEGER NOT NULL DEFAULT 0,
-  document TEXT NOT NULL,
-  UNIQUE (product_arn, id)
+  document TEXT NOT NULL
 );
+CREATE INDEX findings_id_hash ON findings (id_hash);
 -- Equality filters on these columns usually come with the default sort, newest first.
+CREATE INDEX findings_product_arn ON findings (product_arn, updated_at);
 CREATE INDEX findings_severity_label ON findings (severity_label, updated_at);
 CREATE INDEX findings_severity_normalized ON findings (severity_normalized, updated_at);
 CREATE INDEX findings_workflow_status ON findings (workflow_status, updated_at);
@@ -46,23 +52,23 @@ CREATE INDEX findings_generator_id ON findings (generator_id, updated_at);
 CREATE INDEX findings_updated_at ON findings (updated_at);
 CREATE INDEX findings_created_at ON findings (created_at);
 
+-- Resources[] and Vulnerabilities[] as rows, keyed for the lookups that filters make:
+-- findings by resource type, by resource id and by vulnerability id.
 CREATE TABLE finding_resources (
+  type TEXT NOT NULL,
   finding_seq INTEGER NOT NULL,
   position INTEGER NOT NULL,
-  type TEXT NOT NULL,
   id TEXT NOT NULL,
-  PRIMARY KEY (finding_seq, position)
+  PRIMARY KEY (type, finding_seq, position)
 ) WITHOUT ROWID;
-CREATE INDEX finding_resources_type ON finding_resources (type, finding_seq);
 CREATE INDEX finding_resources_id ON finding_resources (id, finding_seq);
 
 CREATE TABLE finding_vulnerabilities (
+  vulnerability_id TEXT NOT NULL,
   finding_seq INTEGER NOT NULL,
   position INTEGER NOT NULL,
-  vulnerability_id TEXT NOT NULL,
-  PRIMARY KEY (finding_seq, position)
+  PRIMARY KEY (vulnerability_id, finding_seq, position)
 ) WITHOUT ROWID;
-CREATE INDEX finding_vulnerabilities_id ON finding_vulnerabilities (vulnerability_id, finding_seq);
 
 -- Every accepted change, in the shape of Security Hub's finding history. `updates` is a
 -- JSON array of {"UpdatedField", "OldValue", "NewValue"}.

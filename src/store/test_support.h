@@ -21,7 +21,7 @@ Json ReadFindingsFile(std::string_view relative);
 
 // Returns the four findings of trivy/alpine-310.asff.json. Trivy's ASFF template builds the
 // Id from the target and the CVE, so the two findings for one CVE in libcrypto1.1 and
-// libssl1.1 share an Id: the file holds two distinct findings.
+// libssl1.1 share an Id, and the file contains two distinct findings.
 std::vector<Json> TrivyAlpineFindings();
 
 // Returns the findings with the first of each (ProductArn, Id) kept, as an import keeps it

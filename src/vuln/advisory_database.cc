@@ -1,8 +1,10 @@
 #include "vuln/advisory_database.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <numeric>
+#include <thread>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -69,23 +71,46 @@ class Groups {
   std::vector<std::uint32_t> parent_;
 };
 
-// Reads the data of the current zip entry, up to `limit` bytes.
-Result<std::string> ReadEntry(archive* zip, std::string_view source, std::size_t limit) {
-  std::string data;
-  char buffer[64 * 1024];
+// Reads the data of the current zip entry into `data`, up to `limit` bytes, leaving spare
+// capacity for kOsvRecordPadding.
+Status ReadEntry(archive* zip, archive_entry* entry, std::string_view source, std::size_t limit,
+                 std::string& data) {
+  data.clear();
+  if (archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) > 0) {
+    const auto size = static_cast<std::size_t>(archive_entry_size(entry));
+    if (size > limit) {
+      return ResourceExhausted(fmt::format("{}: the entry is larger than {} bytes", source, limit));
+    }
+    data.reserve(size + kOsvRecordPadding);
+  }
+  char chunk[64 * 1024];
   while (true) {
-    const la_ssize_t read = archive_read_data(zip, buffer, sizeof(buffer));
+    const la_ssize_t read = archive_read_data(zip, chunk, sizeof(chunk));
     if (read < 0) {
       return IoError(fmt::format("{}: reading failed: {}", source, archive_error_string(zip)));
     }
     if (read == 0) {
-      return data;
+      data.reserve(data.size() + kOsvRecordPadding);
+      return Status::Ok();
     }
     if (data.size() + static_cast<std::size_t>(read) > limit) {
       return ResourceExhausted(fmt::format("{}: the entry is larger than {} bytes", source, limit));
     }
-    data.append(buffer, static_cast<std::size_t>(read));
+    data.append(chunk, static_cast<std::size_t>(read));
   }
+}
+
+std::vector<std::string> ListRecordFiles(const std::string& path, std::error_code& error) {
+  std::vector<std::string> files;
+  for (fs::recursive_directory_iterator it(path, error), end; !error && it != end;
+       it.increment(error)) {
+    const std::string file = it->path().string();
+    if (it->is_regular_file() && (EndsWith(file, ".json") || EndsWith(file, ".zip"))) {
+      files.push_back(file);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace
@@ -105,8 +130,7 @@ std::string NormalizePythonName(std::string_view name) {
   return normal;
 }
 
-Result<AdvisoryDatabase> AdvisoryDatabase::Load(const std::string& path) {
-  AdvisoryDatabase database;
+Result<AdvisoryDatabase> AdvisoryDatabase::Load(const std::string& path, unsigned threads) {
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
   if (error || !fs::exists(status)) {
@@ -115,32 +139,62 @@ Result<AdvisoryDatabase> AdvisoryDatabase::Load(const std::string& path) {
                     "records, a .json record or an osv.dev all.zip export",
                     path));
   }
-
+  std::vector<std::string> files = {path};
   if (fs::is_directory(status)) {
-    std::vector<std::string> files;
-    for (fs::recursive_directory_iterator it(path, error), end; !error && it != end;
-         it.increment(error)) {
-      const std::string file = it->path().string();
-      if (it->is_regular_file() && (EndsWith(file, ".json") || EndsWith(file, ".zip"))) {
-        files.push_back(file);
-      }
-    }
+    files = ListRecordFiles(path, error);
     if (error) {
       return IoError(
           fmt::format("listing the OSV folder \"{}\" failed: {}", path, error.message()));
     }
-    std::sort(files.begin(), files.end());
-    for (const std::string& file : files) {
-      RAMPART_RETURN_IF_ERROR(EndsWith(file, ".zip") ? database.LoadZip(file)
-                                                     : database.LoadFile(file));
+  }
+
+  // Each file loads into its own part, and the parts join in file order. The advisory
+  // order, and every id derived from it, are therefore the same for any number of threads.
+  std::vector<AdvisoryDatabase> parts(files.size());
+  std::vector<Status> statuses(files.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      statuses[i] =
+          EndsWith(files[i], ".zip") ? parts[i].LoadZip(files[i]) : parts[i].LoadFile(files[i]);
     }
-  } else if (EndsWith(path, ".zip")) {
-    RAMPART_RETURN_IF_ERROR(database.LoadZip(path));
-  } else {
-    RAMPART_RETURN_IF_ERROR(database.LoadFile(path));
+  };
+  if (threads == 0) {
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, files.size()));
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) {
+    workers.emplace_back(work);
+  }
+  work();
+  for (std::thread& worker : workers) {
+    worker.join();
+  }
+
+  AdvisoryDatabase database;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    RAMPART_RETURN_IF_ERROR(statuses[i]);
+    database.Append(std::move(parts[i]));
   }
   database.Finalize();
   return database;
+}
+
+void AdvisoryDatabase::Append(AdvisoryDatabase&& part) {
+  if (advisories_.empty()) {
+    advisories_ = std::move(part.advisories_);
+  } else {
+    advisories_.insert(advisories_.end(), std::make_move_iterator(part.advisories_.begin()),
+                       std::make_move_iterator(part.advisories_.end()));
+  }
+  problems_.insert(problems_.end(), std::make_move_iterator(part.problems_.begin()),
+                   std::make_move_iterator(part.problems_.end()));
+  counts_.files += part.counts_.files;
+  counts_.advisories += part.counts_.advisories;
+  counts_.withdrawn += part.counts_.withdrawn;
+  groups_.clear();
+  index_.clear();
 }
 
 Status AdvisoryDatabase::LoadFile(const std::string& path) {
@@ -176,13 +230,23 @@ Status AdvisoryDatabase::LoadZip(const std::string& path) {
     if (archive_entry_filetype(entry) != AE_IFREG || !EndsWith(source, ".json")) {
       continue;
     }
-    auto data = ReadEntry(zip.get(), source, kMaxRecordBytes);
-    if (!data) {
-      problems_.push_back({source, data.status().message()});
+    const Status read = ReadEntry(zip.get(), entry, source, kMaxRecordBytes, buffer_);
+    if (!read.ok()) {
+      problems_.push_back({source, read.message()});
       continue;
     }
-    AddRecord(*data, source);
+    AddBuffer(buffer_, source);
   }
+}
+
+void AdvisoryDatabase::AddBuffer(std::string_view json, const std::string& source) {
+  ++counts_.files;
+  auto advisory = ParseOsvRecordInPlace(json, source);
+  if (!advisory) {
+    problems_.push_back({source, advisory.status().message()});
+    return;
+  }
+  AddAdvisory(std::move(*advisory));
 }
 
 void AdvisoryDatabase::AddRecord(std::string_view json, const std::string& source) {
@@ -202,14 +266,18 @@ void AdvisoryDatabase::AddAdvisory(Advisory advisory) {
   }
   ++counts_.advisories;
   advisories_.push_back(std::move(advisory));
+  groups_.clear();
+  index_.clear();
 }
 
 void AdvisoryDatabase::Finalize() {
   index_.clear();
+  counts_.unsupported_affected = 0;
   const auto count = static_cast<std::uint32_t>(advisories_.size());
   Groups groups(count);
   std::unordered_map<std::string_view, std::uint32_t> owner;
-  owner.reserve(advisories_.size() * 3);
+  owner.reserve(advisories_.size() * 2);
+  index_.reserve(advisories_.size());
 
   for (std::uint32_t i = 0; i < count; ++i) {
     const Advisory& advisory = advisories_[i];
@@ -218,7 +286,7 @@ void AdvisoryDatabase::Finalize() {
       if (package.name.empty()) {
         continue;
       }
-      if (!ParseEcosystem(package.ecosystem)) {
+      if (!SchemeOfEcosystem(package.ecosystem).has_value()) {
         ++counts_.unsupported_affected;
         continue;
       }
@@ -236,33 +304,46 @@ void AdvisoryDatabase::Finalize() {
     }
   }
 
-  // Collect each group's ids, then pick the group id and the related ids.
-  std::unordered_map<std::uint32_t, std::vector<std::string>> members;
+  // Sort (group root, id) pairs so that each group's ids are adjacent and in text order.
+  std::vector<std::pair<std::uint32_t, std::string_view>> ids;
+  ids.reserve(owner.size() + advisories_.size());
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::uint32_t root = groups.Find(i);
+    ids.emplace_back(root, advisories_[i].id);
+    for (const std::string& alias : advisories_[i].aliases) {
+      ids.emplace_back(root, alias);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+
+  groups_.clear();
+  std::vector<std::uint32_t> slot_of_root(count, 0);
+  for (std::size_t begin = 0; begin < ids.size();) {
+    std::size_t end = begin;
+    while (end < ids.size() && ids[end].first == ids[begin].first) {
+      ++end;
+    }
+    Group group;
+    group.id = ids[begin].second;
+    for (std::size_t k = begin; k < end; ++k) {
+      if (ids[k].second.rfind("CVE-", 0) == 0) {
+        group.id = ids[k].second;
+        break;
+      }
+    }
+    for (std::size_t k = begin; k < end; ++k) {
+      if (ids[k].second != group.id) {
+        group.related.push_back(ids[k].second);
+      }
+    }
+    slot_of_root[ids[begin].first] = static_cast<std::uint32_t>(groups_.size());
+    groups_.push_back(std::move(group));
+    begin = end;
+  }
   group_of_.assign(count, 0);
   for (std::uint32_t i = 0; i < count; ++i) {
-    group_of_[i] = groups.Find(i);
-    auto& ids = members[group_of_[i]];
-    ids.push_back(advisories_[i].id);
-    ids.insert(ids.end(), advisories_[i].aliases.begin(), advisories_[i].aliases.end());
-  }
-  std::unordered_map<std::uint32_t, std::uint32_t> slot;
-  group_related_.clear();
-  std::vector<std::string> group_id_by_slot;
-  for (auto& [root, ids] : members) {
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    const auto cve = std::find_if(ids.begin(), ids.end(),
-                                  [](const std::string& id) { return id.rfind("CVE-", 0) == 0; });
-    const std::string chosen = cve != ids.end() ? *cve : ids.front();
-    ids.erase(std::find(ids.begin(), ids.end(), chosen));
-    slot[root] = static_cast<std::uint32_t>(group_related_.size());
-    group_related_.push_back(std::move(ids));
-    group_id_by_slot.push_back(chosen);
-  }
-  group_ids_.assign(count, "");
-  for (std::uint32_t i = 0; i < count; ++i) {
-    group_of_[i] = slot[group_of_[i]];
-    group_ids_[i] = group_id_by_slot[group_of_[i]];
+    group_of_[i] = slot_of_root[groups.Find(i)];
   }
 }
 
@@ -273,10 +354,6 @@ std::span<const Candidate> AdvisoryDatabase::Candidates(std::string_view ecosyst
     return {};
   }
   return it->second;
-}
-
-const std::vector<std::string>& AdvisoryDatabase::RelatedIds(std::size_t index) const {
-  return group_related_[group_of_[index]];
 }
 
 }  // namespace rampart::vuln

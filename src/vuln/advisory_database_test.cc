@@ -100,7 +100,7 @@ TEST_F(RealRecordsTest, AliasesNameOneVulnerability) {
   ASSERT_LT(go, database_.size());
   EXPECT_EQ(database_.VulnerabilityId(go), "CVE-2021-3121");
   EXPECT_EQ(database_.RelatedIds(go),
-            (std::vector<std::string>{"GHSA-c3h9-896r-86jm", "GO-2021-0053"}));
+            (std::vector<std::string_view>{"GHSA-c3h9-896r-86jm", "GO-2021-0053"}));
 
   const std::size_t malware = IndexOf(database_, "MAL-2024-10238");
   ASSERT_LT(malware, database_.size());
@@ -123,6 +123,35 @@ TEST_F(RealRecordsTest, ZipExportLoadsTheSame) {
   EXPECT_EQ(loaded->Candidates("npm", "lodash").size(), 1u);
 }
 
+TEST_F(RealRecordsTest, ThreadCountDoesNotChangeResult) {
+  TempDir temp;
+  std::vector<std::pair<std::string, std::string>> first_half;
+  std::vector<std::pair<std::string, std::string>> second_half;
+  std::size_t index = 0;
+  for (const auto& file : fs::directory_iterator(SharedVulnData() / "osv-records")) {
+    auto& half = index++ % 2 == 0 ? first_half : second_half;
+    half.emplace_back(file.path().filename().string(), ReadAll(file.path()));
+  }
+  WriteZip(temp.path() / "a" / "all.zip", first_half);
+  WriteZip(temp.path() / "b" / "all.zip", second_half);
+  WriteText(temp.path() / "c" / "extra.json",
+            R"({"id": "EXTRA-1", "aliases": ["CVE-2021-44228"]})");
+
+  auto one = AdvisoryDatabase::Load(temp.path().string(), 1);
+  auto three = AdvisoryDatabase::Load(temp.path().string(), 3);
+  ASSERT_TRUE(one.has_value()) << one.status().message();
+  ASSERT_TRUE(three.has_value()) << three.status().message();
+  ASSERT_EQ(one->size(), 17u);
+  ASSERT_EQ(three->size(), one->size());
+  for (std::size_t i = 0; i < one->size(); ++i) {
+    EXPECT_EQ(one->advisory(i).id, three->advisory(i).id);
+    EXPECT_EQ(one->VulnerabilityId(i), three->VulnerabilityId(i));
+  }
+  const std::size_t extra = IndexOf(*one, "EXTRA-1");
+  ASSERT_LT(extra, one->size());
+  EXPECT_EQ(one->VulnerabilityId(extra), "CVE-2021-44228");
+}
+
 TEST(AdvisoryDatabase, MergesAliasesAcrossRecords) {
   AdvisoryDatabase database;
   database.AddRecord(R"({"id": "GHSA-aaaa", "aliases": ["CVE-2024-1"]})", "a.json");
@@ -132,7 +161,7 @@ TEST(AdvisoryDatabase, MergesAliasesAcrossRecords) {
   ASSERT_EQ(database.size(), 3u);
   EXPECT_EQ(database.VulnerabilityId(0), "CVE-2024-1");
   EXPECT_EQ(database.VulnerabilityId(1), "CVE-2024-1");
-  EXPECT_EQ(database.RelatedIds(1), (std::vector<std::string>{"GHSA-aaaa", "PYSEC-1"}));
+  EXPECT_EQ(database.RelatedIds(1), (std::vector<std::string_view>{"GHSA-aaaa", "PYSEC-1"}));
   EXPECT_EQ(database.VulnerabilityId(2), "OSV-2");
 }
 

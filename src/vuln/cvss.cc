@@ -2,7 +2,7 @@
 
 #include <array>
 #include <cmath>
-#include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -71,15 +71,43 @@ double RoundUp31(double value) {
 
 double RoundUp30(double value) { return std::ceil(value * 10) / 10; }
 
-double BaseScore(const std::map<std::string, char, std::less<>>& metrics, bool v31) {
-  const bool changed = metrics.at("S") == 'C';
+// The metrics of one vector, in a fixed array, since a vector has at most 22 of them.
+class Metrics {
+ public:
+  // Adds a metric; returns false when it is already there or there is no room.
+  bool Add(std::string_view metric, char value) {
+    if (Find(metric) != '\0' || count_ == entries_.size()) {
+      return false;
+    }
+    entries_[count_++] = {metric, value};
+    return true;
+  }
+
+  // Returns the value of `metric`, or '\0' when it is absent.
+  char Find(std::string_view metric) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (entries_[i].first == metric) {
+        return entries_[i].second;
+      }
+    }
+    return '\0';
+  }
+
+ private:
+  std::array<std::pair<std::string_view, char>, kBaseMetrics.size() + kOtherMetrics.size()>
+      entries_;
+  std::size_t count_ = 0;
+};
+
+double BaseScore(const Metrics& metrics, bool v31) {
+  const bool changed = metrics.Find("S") == 'C';
   const auto weight = [&metrics](std::string_view metric) {
-    return FindWeight(metric, metrics.find(metric)->second)->weight;
+    return FindWeight(metric, metrics.Find(metric))->weight;
   };
   double privileges = weight("PR");
-  if (changed && metrics.at("PR") == 'L') {
+  if (changed && metrics.Find("PR") == 'L') {
     privileges = 0.68;
-  } else if (changed && metrics.at("PR") == 'H') {
+  } else if (changed && metrics.Find("PR") == 'H') {
     privileges = 0.5;
   }
 
@@ -109,7 +137,7 @@ Result<CvssScore> ScoreCvss3(std::string_view vector) {
         "invalid CVSS vector \"{}\": it does not start with CVSS:3.0/ or CVSS:3.1/", vector));
   }
 
-  std::map<std::string, char, std::less<>> metrics;
+  Metrics metrics;
   std::string_view rest = vector.substr(9);
   while (!rest.empty()) {
     const std::size_t slash = rest.find('/');
@@ -131,13 +159,13 @@ Result<CvssScore> ScoreCvss3(std::string_view vector) {
       return InvalidArgument(fmt::format("invalid CVSS vector \"{}\": \"{}\" is not a value of {}",
                                          vector, value, metric));
     }
-    if (!metrics.emplace(std::string(metric), value).second) {
+    if (!metrics.Add(metric, value)) {
       return InvalidArgument(
           fmt::format("invalid CVSS vector \"{}\": metric {} is repeated", vector, metric));
     }
   }
   for (std::string_view base : kBaseMetrics) {
-    if (metrics.find(base) == metrics.end()) {
+    if (metrics.Find(base) == '\0') {
       return InvalidArgument(
           fmt::format("invalid CVSS vector \"{}\": the base metric {} is missing", vector, base));
     }

@@ -12,17 +12,36 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
+// A JSON path as a chain of parent links, turned into text such as "$.affected[0].ranges"
+// only when a problem is reported, so reading a valid record formats no paths.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view member;  // empty for an array index, and for the root
+  std::size_t index = 0;
+
+  Path Member(std::string_view key) const { return Path{this, key, 0}; }
+  Path Index(std::size_t i) const { return Path{this, "", i}; }
+
+  std::string ToString() const {
+    if (parent == nullptr) {
+      return "$";
+    }
+    return member.empty() ? JsonPathIndex(parent->ToString(), index)
+                          : JsonPathMember(parent->ToString(), member);
+  }
+};
+
 // Reports the first problem found while reading one record.
 class RecordReader {
  public:
   explicit RecordReader(std::string_view source) : source_(source) {}
 
-  Status Fail(std::string_view path, std::string_view problem) const {
-    return InvalidArgument(fmt::format("{}: {}: {}", source_, path, problem));
+  Status Fail(const Path& path, std::string_view problem) const {
+    return InvalidArgument(fmt::format("{}: {}: {}", source_, path.ToString(), problem));
   }
 
   // Reads an optional string member; null counts as absent.
-  Status String(const object& parent, std::string_view key, std::string_view path,
+  Status String(const object& parent, std::string_view key, const Path& path,
                 std::string& out) const {
     element value;
     if (parent.at_key(key).get(value) != simdjson::SUCCESS || value.is_null()) {
@@ -30,14 +49,14 @@ class RecordReader {
     }
     std::string_view text;
     if (value.get_string().get(text) != simdjson::SUCCESS) {
-      return Fail(JsonPathMember(path, key), "expected a string");
+      return Fail(path.Member(key), "expected a string");
     }
     out = std::string(text);
     return Status::Ok();
   }
 
   // Reads an optional array member; null counts as empty.
-  Status Array(const object& parent, std::string_view key, std::string_view path, array& out,
+  Status Array(const object& parent, std::string_view key, const Path& path, array& out,
                bool& present) const {
     element value;
     present = false;
@@ -45,13 +64,13 @@ class RecordReader {
       return Status::Ok();
     }
     if (value.get_array().get(out) != simdjson::SUCCESS) {
-      return Fail(JsonPathMember(path, key), "expected an array");
+      return Fail(path.Member(key), "expected an array");
     }
     present = true;
     return Status::Ok();
   }
 
-  Status Strings(const object& parent, std::string_view key, std::string_view path,
+  Status Strings(const object& parent, std::string_view key, const Path& path,
                  std::vector<std::string>& out) const {
     array items;
     bool present = false;
@@ -59,11 +78,12 @@ class RecordReader {
     if (!present) {
       return Status::Ok();
     }
+    const Path list = path.Member(key);
     std::size_t index = 0;
     for (element item : items) {
       std::string_view text;
       if (item.get_string().get(text) != simdjson::SUCCESS) {
-        return Fail(JsonPathIndex(JsonPathMember(path, key), index), "expected a string");
+        return Fail(list.Index(index), "expected a string");
       }
       out.emplace_back(text);
       ++index;
@@ -71,24 +91,24 @@ class RecordReader {
     return Status::Ok();
   }
 
-  Status Object(const element& value, std::string_view path, object& out) const {
+  Status Object(const element& value, const Path& path, object& out) const {
     if (value.get_object().get(out) != simdjson::SUCCESS) {
       return Fail(path, "expected an object");
     }
     return Status::Ok();
   }
 
-  Status Severity(const object& parent, std::string_view path,
-                  std::vector<SeverityScore>& out) const {
+  Status Severity(const object& parent, const Path& path, std::vector<SeverityScore>& out) const {
     array items;
     bool present = false;
     RAMPART_RETURN_IF_ERROR(Array(parent, "severity", path, items, present));
     if (!present) {
       return Status::Ok();
     }
+    const Path list = path.Member("severity");
     std::size_t index = 0;
     for (element item : items) {
-      const std::string item_path = JsonPathIndex(JsonPathMember(path, "severity"), index++);
+      const Path item_path = list.Index(index++);
       object entry;
       RAMPART_RETURN_IF_ERROR(Object(item, item_path, entry));
       SeverityScore score;
@@ -103,7 +123,7 @@ class RecordReader {
   }
 
   // Reads "severity" or "urgency" from an optional object member such as
-  // database_specific; other shapes (GitHub's CVSS objects, Go's "url") are ignored.
+  // database_specific. Other shapes (GitHub's CVSS objects, Go's "url") are ignored.
   void SeverityLabel(const object& parent, std::string_view key, std::string& out) const {
     object specific;
     if (parent.at_key(key).get(specific) != simdjson::SUCCESS) {
@@ -118,10 +138,10 @@ class RecordReader {
     }
   }
 
-  Status Events(const array& items, std::string_view path, AffectedRange& range) const {
+  Status Events(const array& items, const Path& path, AffectedRange& range) const {
     std::size_t index = 0;
     for (element item : items) {
-      const std::string event_path = JsonPathIndex(path, index++);
+      const Path event_path = path.Index(index++);
       object event;
       RAMPART_RETURN_IF_ERROR(Object(item, event_path, event));
       bool found = false;
@@ -135,7 +155,7 @@ class RecordReader {
         }
         std::string_view text;
         if (value.get_string().get(text) != simdjson::SUCCESS || text.empty()) {
-          return Fail(JsonPathMember(event_path, key), "expected a non-empty version string");
+          return Fail(event_path.Member(key), "expected a non-empty version string");
         }
         range.events.push_back({kind, std::string(text)});
         found = true;
@@ -148,7 +168,7 @@ class RecordReader {
     return Status::Ok();
   }
 
-  Status Range(const element& item, std::string_view path, AffectedRange& range) const {
+  Status Range(const element& item, const Path& path, AffectedRange& range) const {
     object entry;
     RAMPART_RETURN_IF_ERROR(Object(item, path, entry));
     std::string type;
@@ -161,7 +181,7 @@ class RecordReader {
       range.type = RangeType::kGit;
     } else {
       return Fail(
-          JsonPathMember(path, "type"),
+          path.Member("type"),
           fmt::format("unknown range type \"{}\"; expected SEMVER, ECOSYSTEM or GIT", type));
     }
     RAMPART_RETURN_IF_ERROR(String(entry, "repo", path, range.repo));
@@ -171,16 +191,16 @@ class RecordReader {
     if (!present) {
       return Fail(path, "the range has no \"events\"");
     }
-    return Events(events, JsonPathMember(path, "events"), range);
+    return Events(events, path.Member("events"), range);
   }
 
-  Status Affected(const element& item, std::string_view path, AffectedPackage& affected) const {
+  Status Affected(const element& item, const Path& path, AffectedPackage& affected) const {
     object entry;
     RAMPART_RETURN_IF_ERROR(Object(item, path, entry));
     element package_value;
     if (entry.at_key("package").get(package_value) == simdjson::SUCCESS &&
         !package_value.is_null()) {
-      const std::string package_path = JsonPathMember(path, "package");
+      const Path package_path = path.Member("package");
       object package;
       RAMPART_RETURN_IF_ERROR(Object(package_value, package_path, package));
       RAMPART_RETURN_IF_ERROR(String(package, "ecosystem", package_path, affected.ecosystem));
@@ -191,12 +211,12 @@ class RecordReader {
     array ranges;
     bool present = false;
     RAMPART_RETURN_IF_ERROR(Array(entry, "ranges", path, ranges, present));
-    std::size_t index = 0;
     if (present) {
+      const Path list = path.Member("ranges");
+      std::size_t index = 0;
       for (element range_item : ranges) {
         AffectedRange range;
-        RAMPART_RETURN_IF_ERROR(
-            Range(range_item, JsonPathIndex(JsonPathMember(path, "ranges"), index++), range));
+        RAMPART_RETURN_IF_ERROR(Range(range_item, list.Index(index++), range));
         affected.ranges.push_back(std::move(range));
       }
     }
@@ -207,16 +227,17 @@ class RecordReader {
     return Status::Ok();
   }
 
-  Status References(const object& record, Advisory& advisory) const {
+  Status References(const object& record, const Path& root, Advisory& advisory) const {
     array items;
     bool present = false;
-    RAMPART_RETURN_IF_ERROR(Array(record, "references", "$", items, present));
+    RAMPART_RETURN_IF_ERROR(Array(record, "references", root, items, present));
     if (!present) {
       return Status::Ok();
     }
+    const Path list = root.Member("references");
     std::size_t index = 0;
     for (element item : items) {
-      const std::string path = JsonPathIndex("$.references", index++);
+      const Path path = list.Index(index++);
       object reference;
       RAMPART_RETURN_IF_ERROR(Object(item, path, reference));
       std::string url;
@@ -245,44 +266,42 @@ std::string CutUtf8(std::string_view text, std::size_t limit) {
 }
 
 Status ReadRecord(const RecordReader& reader, const object& record, Advisory& advisory) {
-  RAMPART_RETURN_IF_ERROR(reader.String(record, "id", "$", advisory.id));
+  const Path root;
+  RAMPART_RETURN_IF_ERROR(reader.String(record, "id", root, advisory.id));
   if (advisory.id.empty()) {
-    return reader.Fail("$.id", "the record has no \"id\"");
+    return reader.Fail(root.Member("id"), "the record has no \"id\"");
   }
   std::string details;
-  RAMPART_RETURN_IF_ERROR(reader.String(record, "summary", "$", advisory.summary));
-  RAMPART_RETURN_IF_ERROR(reader.String(record, "details", "$", details));
+  RAMPART_RETURN_IF_ERROR(reader.String(record, "summary", root, advisory.summary));
+  RAMPART_RETURN_IF_ERROR(reader.String(record, "details", root, details));
   advisory.details = CutUtf8(details, kMaxDetailsBytes);
-  RAMPART_RETURN_IF_ERROR(reader.String(record, "modified", "$", advisory.modified));
-  RAMPART_RETURN_IF_ERROR(reader.String(record, "published", "$", advisory.published));
-  RAMPART_RETURN_IF_ERROR(reader.String(record, "withdrawn", "$", advisory.withdrawn));
-  RAMPART_RETURN_IF_ERROR(reader.Strings(record, "aliases", "$", advisory.aliases));
-  RAMPART_RETURN_IF_ERROR(reader.Severity(record, "$", advisory.severity));
+  RAMPART_RETURN_IF_ERROR(reader.String(record, "modified", root, advisory.modified));
+  RAMPART_RETURN_IF_ERROR(reader.String(record, "published", root, advisory.published));
+  RAMPART_RETURN_IF_ERROR(reader.String(record, "withdrawn", root, advisory.withdrawn));
+  RAMPART_RETURN_IF_ERROR(reader.Strings(record, "aliases", root, advisory.aliases));
+  RAMPART_RETURN_IF_ERROR(reader.Severity(record, root, advisory.severity));
   reader.SeverityLabel(record, "database_specific", advisory.severity_label);
-  RAMPART_RETURN_IF_ERROR(reader.References(record, advisory));
+  RAMPART_RETURN_IF_ERROR(reader.References(record, root, advisory));
 
   array affected;
   bool present = false;
-  RAMPART_RETURN_IF_ERROR(reader.Array(record, "affected", "$", affected, present));
+  RAMPART_RETURN_IF_ERROR(reader.Array(record, "affected", root, affected, present));
   if (present) {
+    const Path list = root.Member("affected");
     std::size_t index = 0;
     for (element item : affected) {
       AffectedPackage package;
-      RAMPART_RETURN_IF_ERROR(reader.Affected(item, JsonPathIndex("$.affected", index++), package));
+      RAMPART_RETURN_IF_ERROR(reader.Affected(item, list.Index(index++), package));
       advisory.affected.push_back(std::move(package));
     }
   }
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<Advisory> ParseOsvRecord(std::string_view json, std::string_view source) {
-  // One parser per thread, reused so its buffers are allocated once.
-  thread_local simdjson::dom::parser parser;
-  const simdjson::padded_string padded(json);
+Result<Advisory> ParseWith(simdjson::simdjson_result<element> parsed, std::string_view json,
+                           std::string_view source) {
   element root;
-  if (const auto error = parser.parse(padded).get(root); error != simdjson::SUCCESS) {
+  if (const auto error = std::move(parsed).get(root); error != simdjson::SUCCESS) {
     // Let the slower parser locate the syntax error by line and column.
     auto located = ParseJson(json, source);
     if (!located) {
@@ -294,10 +313,30 @@ Result<Advisory> ParseOsvRecord(std::string_view json, std::string_view source) 
 
   const RecordReader reader(source);
   object record;
-  RAMPART_RETURN_IF_ERROR(reader.Object(root, "$", record));
+  RAMPART_RETURN_IF_ERROR(reader.Object(root, Path{}, record));
   Advisory advisory;
   RAMPART_RETURN_IF_ERROR(ReadRecord(reader, record, advisory));
   return advisory;
+}
+
+// One parser per thread, reused so its buffers are allocated once.
+simdjson::dom::parser& ThreadParser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+}  // namespace
+
+Result<Advisory> ParseOsvRecord(std::string_view json, std::string_view source) {
+  simdjson::dom::parser& parser = ThreadParser();
+  const simdjson::padded_string padded(json);
+  return ParseWith(parser.parse(padded), json, source);
+}
+
+Result<Advisory> ParseOsvRecordInPlace(std::string_view json, std::string_view source) {
+  static_assert(kOsvRecordPadding >= simdjson::SIMDJSON_PADDING);
+  simdjson::dom::parser& parser = ThreadParser();
+  return ParseWith(parser.parse(json.data(), json.size(), false), json, source);
 }
 
 }  // namespace rampart::vuln

@@ -11,8 +11,8 @@ namespace rampart::vuln {
 
 enum class EventKind { kIntroduced, kFixed, kLastAffected, kLimit };
 
-// One event of a range. Versions stay text until a package is matched against them, so
-// loading never fails on a version and a bad one is reported where it matters.
+// One event of a range. Versions stay text until a package is matched against them, so a
+// version that does not parse fails that match (MatchAffectedPackage), not the loading.
 struct RangeEvent {
   EventKind kind = EventKind::kIntroduced;
   std::string version;
@@ -66,5 +66,12 @@ inline constexpr std::size_t kMaxReferences = 10;
 // Parses one OSV record. The error names `source` (a file, or "archive.zip!entry.json"),
 // the JSON path of the bad value and what was expected there.
 Result<Advisory> ParseOsvRecord(std::string_view json, std::string_view source);
+
+// The number of readable bytes ParseOsvRecordInPlace needs after the end of the text.
+inline constexpr std::size_t kOsvRecordPadding = 64;
+
+// Parses like ParseOsvRecord without copying the text, which must be followed by at least
+// kOsvRecordPadding readable bytes (such as the spare capacity of a std::string).
+Result<Advisory> ParseOsvRecordInPlace(std::string_view json, std::string_view source);
 
 }  // namespace rampart::vuln

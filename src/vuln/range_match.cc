@@ -1,18 +1,9 @@
 #include "vuln/range_match.h"
 
-#include <algorithm>
-#include <optional>
-
 #include <fmt/format.h>
 
 namespace rampart::vuln {
 namespace {
-
-struct ParsedEvent {
-  EventKind kind = EventKind::kIntroduced;
-  std::optional<Version> version;  // empty for introduced "0", the lowest version
-  const std::string* text = nullptr;
-};
 
 std::string_view EventName(EventKind kind) {
   switch (kind) {
@@ -28,8 +19,15 @@ std::string_view EventName(EventKind kind) {
   return "event";
 }
 
-// Orders events by version with "0" first. At equal versions an introduced event comes
-// before the events that end a range, so that introduced X with fixed X affects nothing.
+// An event with its parsed version; no version stands for introduced "0", the lowest.
+struct ParsedEvent {
+  const RangeEvent* event = nullptr;
+  std::size_t position = 0;  // index in the range, which breaks ties as a stable sort would
+  std::optional<Version> version;
+};
+
+// Orders events as the OSV evaluation sorts them: by version with "0" first, then an
+// introduced event before the events that end a range, then by position.
 bool EventBefore(const ParsedEvent& a, const ParsedEvent& b) {
   if (a.version.has_value() != b.version.has_value()) {
     return !a.version.has_value();
@@ -39,16 +37,42 @@ bool EventBefore(const ParsedEvent& a, const ParsedEvent& b) {
       return order < 0;
     }
   }
-  return a.kind == EventKind::kIntroduced && b.kind != EventKind::kIntroduced;
+  const bool a_introduced = a.event->kind == EventKind::kIntroduced;
+  const bool b_introduced = b.event->kind == EventKind::kIntroduced;
+  if (a_introduced != b_introduced) {
+    return a_introduced;
+  }
+  return a.position < b.position;
 }
 
-Result<std::vector<ParsedEvent>> ParseEvents(const AffectedRange& range, VersionScheme scheme) {
-  std::vector<ParsedEvent> events;
-  events.reserve(range.events.size());
-  for (const RangeEvent& event : range.events) {
-    ParsedEvent parsed;
-    parsed.kind = event.kind;
-    parsed.text = &event.version;
+// Returns -1, 0 or 1 for `installed` against an event ("0" is below every version).
+int CompareToEvent(const Version& installed, const ParsedEvent& event) {
+  return event.version.has_value() ? CompareVersions(installed, *event.version) : 1;
+}
+
+// Keeps `candidate` in `best` when it sorts after (`latest`) or before the current one.
+void Keep(std::optional<ParsedEvent>& best, ParsedEvent& candidate, bool latest) {
+  if (!best.has_value() || EventBefore(*best, candidate) == latest) {
+    best = std::move(candidate);
+  }
+}
+
+// Evaluates one SEMVER or ECOSYSTEM range in a single pass. Replaying the sorted events
+// leaves the state set by the last event that applies to the version (introduced or fixed
+// at or below it, last_affected below it), so only that event matters. The fix is the
+// first fixed event above the version, unless a last_affected event at or above it comes
+// first. Only these few events are kept, so no parsed version is stored per event.
+Status MatchRange(const AffectedRange& range, VersionScheme scheme, const Version& installed,
+                  RangeMatch& match) {
+  std::optional<ParsedEvent> last_applied;
+  std::optional<ParsedEvent> next_fix;
+  std::optional<ParsedEvent> next_last_affected;
+  bool has_limit = false;
+  bool below_a_limit = false;
+
+  for (std::size_t i = 0; i < range.events.size(); ++i) {
+    const RangeEvent& event = range.events[i];
+    ParsedEvent parsed{&event, i, std::nullopt};
     if (!(event.kind == EventKind::kIntroduced && event.version == "0")) {
       auto version = ParseVersion(scheme, event.version);
       if (!version) {
@@ -57,75 +81,56 @@ Result<std::vector<ParsedEvent>> ParseEvents(const AffectedRange& range, Version
       }
       parsed.version = std::move(*version);
     }
-    events.push_back(std::move(parsed));
-  }
-  std::stable_sort(events.begin(), events.end(), EventBefore);
-  return events;
-}
-
-// Returns -1, 0 or 1 for `installed` against an event version ("0" is below everything).
-int CompareToEvent(const Version& installed, const ParsedEvent& event) {
-  return event.version.has_value() ? CompareVersions(installed, *event.version) : 1;
-}
-
-Status MatchRange(const AffectedRange& range, VersionScheme scheme, const Version& installed,
-                  RangeMatch& match) {
-  auto events = ParseEvents(range, scheme);
-  if (!events) {
-    return events.status();
-  }
-
-  // Replaying the sorted events that lie at or below the version leaves the state of the
-  // interval that contains it.
-  bool affected = false;
-  bool has_limit = false;
-  bool below_a_limit = false;
-  for (const ParsedEvent& event : *events) {
-    const int order = CompareToEvent(installed, event);
+    const int order = CompareToEvent(installed, parsed);
     switch (event.kind) {
-      case EventKind::kIntroduced:
-        affected = affected || order >= 0;
-        break;
-      case EventKind::kFixed:
-        affected = affected && order < 0;
-        break;
-      case EventKind::kLastAffected:
-        affected = affected && order <= 0;
-        break;
       case EventKind::kLimit:
         has_limit = true;
         below_a_limit = below_a_limit || order < 0;
         break;
+      case EventKind::kIntroduced:
+        if (order >= 0) {
+          Keep(last_applied, parsed, true);
+        }
+        break;
+      case EventKind::kFixed:
+        if (order >= 0) {
+          Keep(last_applied, parsed, true);
+        } else {
+          Keep(next_fix, parsed, false);
+        }
+        break;
+      case EventKind::kLastAffected:
+        if (order > 0) {
+          Keep(last_applied, parsed, true);
+        } else {
+          Keep(next_last_affected, parsed, false);
+        }
+        break;
     }
   }
+
+  const bool affected =
+      last_applied.has_value() && last_applied->event->kind == EventKind::kIntroduced;
   if (!affected || (has_limit && !below_a_limit)) {
     return Status::Ok();
   }
-
-  // The fix is the first fixed event above the version, unless a last_affected event
-  // closes the interval first.
   match.affected = true;
-  for (const ParsedEvent& event : *events) {
-    const int order = CompareToEvent(installed, event);
-    if (event.kind == EventKind::kFixed && order < 0) {
-      match.fixed_versions.push_back(*event.text);
-      return Status::Ok();
-    }
-    if (event.kind == EventKind::kLastAffected && order <= 0) {
-      break;
-    }
+  const bool closed_first = next_last_affected.has_value() &&
+                            (!next_fix.has_value() || EventBefore(*next_last_affected, *next_fix));
+  if (next_fix.has_value() && !closed_first) {
+    match.fixed_versions.push_back(next_fix->event->version);
+  } else {
+    match.has_unfixed_range = true;
   }
-  match.has_unfixed_range = true;
   return Status::Ok();
 }
 
-bool InVersionsList(const AffectedPackage& package, VersionScheme scheme,
-                    const Version& installed) {
+bool InVersionsList(const AffectedPackage& package, const Version& installed) {
   for (const std::string& listed : package.versions) {
     if (listed == installed.text()) {
       return true;
     }
-    auto version = ParseVersion(scheme, listed);
+    auto version = ParseVersion(installed.scheme(), listed);
     if (version && CompareVersions(*version, installed) == 0) {
       return true;
     }
@@ -135,37 +140,55 @@ bool InVersionsList(const AffectedPackage& package, VersionScheme scheme,
 
 }  // namespace
 
-Result<RangeMatch> MatchAffectedPackage(const AffectedPackage& package, VersionScheme scheme,
-                                        std::string_view installed) {
-  auto ecosystem_version = ParseVersion(scheme, installed);
-  if (!ecosystem_version) {
-    return ecosystem_version.status();
+Result<InstalledVersion> InstalledVersion::Parse(VersionScheme scheme, std::string_view text) {
+  auto version = ParseVersion(scheme, text);
+  if (!version) {
+    return version.status();
   }
+  return InstalledVersion(std::move(*version));
+}
 
+const Result<Version>& InstalledVersion::AsSemVer() const {
+  if (!semver_.has_value()) {
+    semver_ = version_.scheme() == VersionScheme::kSemVer
+                  ? Result<Version>(version_)
+                  : ParseVersion(VersionScheme::kSemVer, version_.text());
+  }
+  return *semver_;
+}
+
+Result<RangeMatch> MatchAffectedPackage(const AffectedPackage& package,
+                                        const InstalledVersion& installed) {
   RangeMatch match;
-  std::optional<Result<Version>> semver_version;
   for (const AffectedRange& range : package.ranges) {
     if (range.type == RangeType::kGit) {
       continue;
     }
-    if (range.type == RangeType::kEcosystem || scheme == VersionScheme::kSemVer) {
-      RAMPART_RETURN_IF_ERROR(MatchRange(range, scheme, *ecosystem_version, match));
+    if (range.type == RangeType::kEcosystem) {
+      RAMPART_RETURN_IF_ERROR(MatchRange(range, installed.scheme(), installed.version(), match));
       continue;
     }
-    if (!semver_version.has_value()) {
-      semver_version = ParseVersion(VersionScheme::kSemVer, installed);
+    const Result<Version>& semver = installed.AsSemVer();
+    if (!semver) {
+      return semver.status();
     }
-    if (!*semver_version) {
-      return semver_version->status();
-    }
-    RAMPART_RETURN_IF_ERROR(MatchRange(range, VersionScheme::kSemVer, **semver_version, match));
+    RAMPART_RETURN_IF_ERROR(MatchRange(range, VersionScheme::kSemVer, *semver, match));
   }
 
-  if (!match.affected && InVersionsList(package, scheme, *ecosystem_version)) {
+  if (!match.affected && InVersionsList(package, installed.version())) {
     match.affected = true;
     match.has_unfixed_range = true;
   }
   return match;
+}
+
+Result<RangeMatch> MatchAffectedPackage(const AffectedPackage& package, VersionScheme scheme,
+                                        std::string_view installed) {
+  auto parsed = InstalledVersion::Parse(scheme, installed);
+  if (!parsed) {
+    return parsed.status();
+  }
+  return MatchAffectedPackage(package, *parsed);
 }
 
 }  // namespace rampart::vuln

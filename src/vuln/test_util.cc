@@ -33,6 +33,7 @@ void WriteText(const std::filesystem::path& path, const std::string& text) {
 
 void WriteZip(const std::filesystem::path& path,
               const std::vector<std::pair<std::string, std::string>>& entries) {
+  std::filesystem::create_directories(path.parent_path());
   archive* zip = archive_write_new();
   archive_write_set_format_zip(zip);
   if (archive_write_open_filename(zip, path.c_str()) != ARCHIVE_OK) {

@@ -72,6 +72,16 @@ std::string_view SchemeName(VersionScheme scheme) {
 
 std::string Ecosystem::ToString() const { return release.empty() ? name : name + ":" + release; }
 
+std::optional<VersionScheme> SchemeOfEcosystem(std::string_view text) {
+  const std::string_view name = text.substr(0, text.find(':'));
+  for (const EcosystemEntry& entry : kEcosystems) {
+    if (entry.name == name) {
+      return entry.scheme;
+    }
+  }
+  return std::nullopt;
+}
+
 Result<Ecosystem> ParseEcosystem(std::string_view text) {
   const std::size_t colon = text.find(':');
   const std::string_view name = text.substr(0, colon);

@@ -1,6 +1,7 @@
 // Version ordering for every supported ecosystem, behind one Version type.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -47,6 +48,10 @@ struct Ecosystem {
   // Returns "name" or "name:release".
   std::string ToString() const;
 };
+
+// Returns the scheme of an OSV ecosystem string such as "Debian:12", or nothing when its
+// version order is not implemented. Allocates nothing.
+std::optional<VersionScheme> SchemeOfEcosystem(std::string_view text);
 
 // Parses an OSV ecosystem string. Fails, listing the supported names, for an ecosystem
 // whose version order is not implemented.

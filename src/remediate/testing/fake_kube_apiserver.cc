@@ -132,6 +132,312 @@ std::string Invalid(const Json& object, std::string_view kind) {
   return "";
 }
 
+// One request with its parsed route, as the per-method handlers take it.
+struct Call {
+  const httplib::Request& request;
+  httplib::Response& response;
+  const Route& route;
+  std::string key;  // the API path of the named object
+  std::string kind;
+  bool dry_run;
+  std::string content_type;
+};
+
+// Serves a list, an object or its scale subresource.
+void HandleGet(std::map<std::string, Json>& objects, long resource_version, const Call& call) {
+  httplib::Response& response = call.response;
+  const Route* route = &call.route;
+  const std::string& kind = call.kind;
+  const std::string& key = call.key;
+  if (route->name.empty()) {
+    Json items = Json::array();
+    for (const auto& [path, object] : objects) {
+      const Json& metadata = object["metadata"];
+      if (StringOr(object, "kind") == kind &&
+          (route->namespace_name.empty() ||
+           StringOr(metadata, "namespace") == route->namespace_name)) {
+        items.push_back(object);
+      }
+    }
+    Reply(response, 200,
+          {{"kind", kind + "List"},
+           {"apiVersion", std::string(route->kind.group_version)},
+           {"metadata", {{"resourceVersion", std::to_string(resource_version)}}},
+           {"items", items}});
+    return;
+  }
+  const auto it = objects.find(key);
+  if (it == objects.end()) {
+    Fail(response, 404, "NotFound",
+         fmt::format("{}.{} \"{}\" not found", route->kind.plural, route->kind.group_version,
+                     route->name));
+    return;
+  }
+  if (route->subresource == "scale") {
+    if (!IsScalable(kind)) {
+      Fail(response, 404, "NotFound", "the server could not find the requested resource");
+      return;
+    }
+    const Json& object = it->second;
+    const Json replicas = object.contains("spec") ? object["spec"].value("replicas", 1) : 1;
+    Reply(response, 200,
+          {{"kind", "Scale"},
+           {"apiVersion", "autoscaling/v1"},
+           {"metadata",
+            {{"name", route->name},
+             {"namespace", route->namespace_name},
+             {"resourceVersion", object["metadata"]["resourceVersion"]}}},
+           {"spec", {{"replicas", replicas}}},
+           {"status", {{"replicas", replicas}}}});
+    return;
+  }
+  Reply(response, 200, it->second);
+}
+
+// Creates an object after the checks the API server makes.
+void HandlePost(std::map<std::string, Json>& objects, long& resource_version, const Call& call) {
+  const httplib::Request& request = call.request;
+  httplib::Response& response = call.response;
+  const Route* route = &call.route;
+  const std::string& kind = call.kind;
+  const bool dry_run = call.dry_run;
+  const std::string& content_type = call.content_type;
+  if (!route->name.empty()) {
+    Fail(response, 405, "MethodNotAllowed", "POST is allowed only on a collection");
+    return;
+  }
+  if (content_type != "application/json") {
+    Fail(response, 415, "UnsupportedMediaType",
+         fmt::format("the body of the request was in an unknown format - accepted media "
+                     "types include: application/json; got '{}'",
+                     content_type));
+    return;
+  }
+  Json object = Json::parse(request.body, nullptr, false);
+  if (object.is_discarded() || !object.is_object()) {
+    Fail(response, 400, "BadRequest", "the request body is not a JSON object");
+    return;
+  }
+  if (StringOr(object, "kind") != kind ||
+      StringOr(object, "apiVersion") != route->kind.group_version) {
+    Fail(response, 400, "BadRequest",
+         fmt::format("the API version in the data ({}) or kind ({}) does not match the "
+                     "expected {} {}",
+                     StringOr(object, "apiVersion"), StringOr(object, "kind"),
+                     route->kind.group_version, kind));
+    return;
+  }
+  if (route->kind.namespaced && route->namespace_name.empty()) {
+    Fail(response, 404, "NotFound", "a namespaced collection needs a namespace in the path");
+    return;
+  }
+  Json& metadata = object["metadata"];
+  const std::string given_namespace = StringOr(metadata, "namespace");
+  if (!given_namespace.empty() && given_namespace != route->namespace_name) {
+    Fail(response, 400, "BadRequest",
+         "the namespace of the provided object does not match the namespace sent on the "
+         "request");
+    return;
+  }
+  std::string name = StringOr(metadata, "name");
+  if (name.empty() && !StringOr(metadata, "generateName").empty()) {
+    name = StringOr(metadata, "generateName") + std::to_string(resource_version + 1);
+  }
+  if (name.empty()) {
+    Fail(response, 422, "Invalid",
+         "metadata.name: Required value: name or generateName is "
+         "required");
+    return;
+  }
+  if (!ValidKubeName(name)) {
+    Fail(response, 422, "Invalid",
+         fmt::format("metadata.name: Invalid value: \"{}\": a lowercase RFC 1123 subdomain "
+                     "must consist of lower case alphanumeric characters, '-' or '.'",
+                     name));
+    return;
+  }
+  const std::string problem = Invalid(object, kind);
+  if (!problem.empty()) {
+    Fail(response, 422, "Invalid", fmt::format("{} \"{}\" is invalid: {}", kind, name, problem));
+    return;
+  }
+  const std::string object_key = KubePath(route->kind, route->namespace_name, name);
+  if (objects.count(object_key) != 0) {
+    Fail(response, 409, "AlreadyExists",
+         fmt::format("{}.{} \"{}\" already exists", route->kind.plural, route->kind.group_version,
+                     name));
+    return;
+  }
+  metadata["name"] = name;
+  if (route->kind.namespaced) {
+    metadata["namespace"] = route->namespace_name;
+  }
+  metadata["uid"] = fmt::format("00000000-0000-4000-8000-{:012}", resource_version + 1);
+  metadata["resourceVersion"] = std::to_string(++resource_version);
+  metadata["creationTimestamp"] = "2026-01-01T00:00:00Z";
+  if (!dry_run) {
+    objects[object_key] = object;
+  }
+  Reply(response, 201, object);
+}
+
+// Deletes an existing object, checking the delete options.
+void HandleDelete(std::map<std::string, Json>& objects, const Call& call) {
+  const auto it = objects.find(call.key);  // the caller checked that it exists
+  const Json& stored = it->second;
+  const httplib::Request& request = call.request;
+  httplib::Response& response = call.response;
+  const Route* route = &call.route;
+  const std::string& kind = call.kind;
+  const bool dry_run = call.dry_run;
+  if (request.has_param("gracePeriodSeconds")) {
+    const std::string grace = request.get_param_value("gracePeriodSeconds");
+    if (grace.empty() || grace.find_first_not_of("0123456789") != std::string::npos) {
+      Fail(response, 400, "BadRequest", "gracePeriodSeconds must be a non-negative integer");
+      return;
+    }
+  }
+  if (request.has_param("propagationPolicy")) {
+    const std::string policy = request.get_param_value("propagationPolicy");
+    if (policy != "Orphan" && policy != "Background" && policy != "Foreground") {
+      Fail(response, 400, "BadRequest", "propagationPolicy: Unsupported value");
+      return;
+    }
+  }
+  Json deleted = stored;
+  if (!dry_run) {
+    objects.erase(it);
+  }
+  if (kind == "Pod") {
+    Reply(response, 200, deleted);
+  } else {
+    Reply(response, 200,
+          {{"kind", "Status"},
+           {"apiVersion", "v1"},
+           {"status", "Success"},
+           {"details", {{"name", route->name}, {"kind", route->kind.plural}}}});
+  }
+}
+
+// Replaces an existing object, with optimistic concurrency on resourceVersion.
+void HandlePut(Json& stored, long& resource_version, const Call& call) {
+  const httplib::Request& request = call.request;
+  httplib::Response& response = call.response;
+  const Route* route = &call.route;
+  const std::string& kind = call.kind;
+  const bool dry_run = call.dry_run;
+  const std::string& content_type = call.content_type;
+  if (content_type != "application/json") {
+    Fail(response, 415, "UnsupportedMediaType", "PUT takes application/json");
+    return;
+  }
+  Json object = Json::parse(request.body, nullptr, false);
+  if (object.is_discarded() || !object.is_object() || StringOr(object, "kind") != kind) {
+    Fail(response, 400, "BadRequest", "the body is not a " + kind);
+    return;
+  }
+  if (StringOr(object["metadata"], "name") != route->name) {
+    Fail(response, 400, "BadRequest", "the name of the object does not match the name on the URL");
+    return;
+  }
+  const std::string version = StringOr(object["metadata"], "resourceVersion");
+  if (!version.empty() && version != StringOr(stored["metadata"], "resourceVersion")) {
+    Fail(response, 409, "Conflict",
+         "Operation cannot be fulfilled: the object has been modified; please apply your "
+         "changes to the latest version and try again");
+    return;
+  }
+  const std::string problem = Invalid(object, kind);
+  if (!problem.empty()) {
+    Fail(response, 422, "Invalid", problem);
+    return;
+  }
+  object["metadata"]["uid"] = stored["metadata"]["uid"];
+  object["metadata"]["namespace"] = stored["metadata"].value("namespace", Json());
+  if (object["metadata"]["namespace"].is_null()) {
+    object["metadata"].erase("namespace");
+  }
+  object["metadata"]["resourceVersion"] = std::to_string(++resource_version);
+  if (!dry_run) {
+    stored = object;
+  }
+  Reply(response, 200, object);
+}
+
+// Applies a merge, strategic merge or JSON patch, or a scale change.
+void HandlePatch(Json& stored, long& resource_version, const Call& call) {
+  const httplib::Request& request = call.request;
+  httplib::Response& response = call.response;
+  const Route* route = &call.route;
+  const std::string& kind = call.kind;
+  const bool dry_run = call.dry_run;
+  const std::string& content_type = call.content_type;
+  const Json patch = Json::parse(request.body, nullptr, false);
+  if (content_type != "application/merge-patch+json" &&
+      content_type != "application/strategic-merge-patch+json" &&
+      content_type != "application/json-patch+json" &&
+      content_type != "application/apply-patch+yaml") {
+    Fail(response, 415, "UnsupportedMediaType",
+         fmt::format("the body of the request was in an unknown format - accepted media "
+                     "types include: application/json-patch+json, "
+                     "application/merge-patch+json, application/strategic-merge-patch+json; "
+                     "got '{}'",
+                     content_type));
+    return;
+  }
+  const bool json_patch = content_type == "application/json-patch+json";
+  if (patch.is_discarded() || (json_patch ? !patch.is_array() : !patch.is_object())) {
+    Fail(response, 400, "BadRequest", "the patch body is malformed");
+    return;
+  }
+  Json target = stored;
+  if (route->subresource == "scale") {
+    if (!IsScalable(kind) || json_patch) {
+      Fail(response, 404, "NotFound", "the server could not find the requested resource");
+      return;
+    }
+    const Json* replicas = LookupPath(patch, "spec.replicas");
+    if (replicas == nullptr || !replicas->is_number_integer() || replicas->get<int>() < 0) {
+      Fail(response, 422, "Invalid", "spec.replicas: must be a non-negative integer");
+      return;
+    }
+    target["spec"]["replicas"] = *replicas;
+  } else if (json_patch) {
+    try {
+      target = target.patch(patch);
+    } catch (const Json::exception& error) {
+      Fail(response, 422, "Invalid", std::string("the JSON patch does not apply: ") + error.what());
+      return;
+    }
+  } else if (content_type == "application/merge-patch+json") {
+    target.merge_patch(patch);
+  } else {
+    target = StrategicMerge(target, patch);
+  }
+  if (StringOr(target["metadata"], "name") != route->name || StringOr(target, "kind") != kind) {
+    Fail(response, 422, "Invalid", "a patch may not change the name or kind");
+    return;
+  }
+  const std::string problem = Invalid(target, kind);
+  if (!problem.empty()) {
+    Fail(response, 422, "Invalid", problem);
+    return;
+  }
+  target["metadata"]["resourceVersion"] = std::to_string(++resource_version);
+  if (!dry_run) {
+    stored = target;
+  }
+  if (route->subresource == "scale") {
+    Reply(response, 200,
+          {{"kind", "Scale"},
+           {"apiVersion", "autoscaling/v1"},
+           {"metadata", {{"name", route->name}, {"namespace", route->namespace_name}}},
+           {"spec", {{"replicas", target["spec"]["replicas"]}}}});
+  } else {
+    Reply(response, 200, target);
+  }
+}
+
 }  // namespace
 
 FakeKubeApiServer::FakeKubeApiServer(FakeKubeOptions options) : options_(std::move(options)) {}
@@ -240,134 +546,15 @@ void FakeKubeApiServer::Handle(const httplib::Request& request, httplib::Respons
     return;
   }
 
+  const Call call{request, response, *route, key, kind, dry_run, content_type};
   if (request.method == "GET") {
-    if (route->name.empty()) {
-      Json items = Json::array();
-      for (const auto& [path, object] : objects_) {
-        const Json& metadata = object["metadata"];
-        if (StringOr(object, "kind") == kind &&
-            (route->namespace_name.empty() ||
-             StringOr(metadata, "namespace") == route->namespace_name)) {
-          items.push_back(object);
-        }
-      }
-      Reply(response, 200,
-            {{"kind", kind + "List"},
-             {"apiVersion", std::string(route->kind.group_version)},
-             {"metadata", {{"resourceVersion", std::to_string(resource_version_)}}},
-             {"items", items}});
-      return;
-    }
-    const auto it = objects_.find(key);
-    if (it == objects_.end()) {
-      Fail(response, 404, "NotFound",
-           fmt::format("{}.{} \"{}\" not found", route->kind.plural, route->kind.group_version,
-                       route->name));
-      return;
-    }
-    if (route->subresource == "scale") {
-      if (!IsScalable(kind)) {
-        Fail(response, 404, "NotFound", "the server could not find the requested resource");
-        return;
-      }
-      const Json& object = it->second;
-      const Json replicas = object.contains("spec") ? object["spec"].value("replicas", 1) : 1;
-      Reply(response, 200,
-            {{"kind", "Scale"},
-             {"apiVersion", "autoscaling/v1"},
-             {"metadata",
-              {{"name", route->name},
-               {"namespace", route->namespace_name},
-               {"resourceVersion", object["metadata"]["resourceVersion"]}}},
-             {"spec", {{"replicas", replicas}}},
-             {"status", {{"replicas", replicas}}}});
-      return;
-    }
-    Reply(response, 200, it->second);
+    HandleGet(objects_, resource_version_, call);
     return;
   }
-
   if (request.method == "POST") {
-    if (!route->name.empty()) {
-      Fail(response, 405, "MethodNotAllowed", "POST is allowed only on a collection");
-      return;
-    }
-    if (content_type != "application/json") {
-      Fail(response, 415, "UnsupportedMediaType",
-           fmt::format("the body of the request was in an unknown format - accepted media "
-                       "types include: application/json; got '{}'",
-                       content_type));
-      return;
-    }
-    Json object = Json::parse(request.body, nullptr, false);
-    if (object.is_discarded() || !object.is_object()) {
-      Fail(response, 400, "BadRequest", "the request body is not a JSON object");
-      return;
-    }
-    if (StringOr(object, "kind") != kind ||
-        StringOr(object, "apiVersion") != route->kind.group_version) {
-      Fail(response, 400, "BadRequest",
-           fmt::format("the API version in the data ({}) or kind ({}) does not match the "
-                       "expected {} {}",
-                       StringOr(object, "apiVersion"), StringOr(object, "kind"),
-                       route->kind.group_version, kind));
-      return;
-    }
-    if (route->kind.namespaced && route->namespace_name.empty()) {
-      Fail(response, 404, "NotFound", "a namespaced collection needs a namespace in the path");
-      return;
-    }
-    Json& metadata = object["metadata"];
-    const std::string given_namespace = StringOr(metadata, "namespace");
-    if (!given_namespace.empty() && given_namespace != route->namespace_name) {
-      Fail(response, 400, "BadRequest",
-           "the namespace of the provided object does not match the namespace sent on the "
-           "request");
-      return;
-    }
-    std::string name = StringOr(metadata, "name");
-    if (name.empty() && !StringOr(metadata, "generateName").empty()) {
-      name = StringOr(metadata, "generateName") + std::to_string(resource_version_ + 1);
-    }
-    if (name.empty()) {
-      Fail(response, 422, "Invalid",
-           "metadata.name: Required value: name or generateName is "
-           "required");
-      return;
-    }
-    if (!ValidKubeName(name)) {
-      Fail(response, 422, "Invalid",
-           fmt::format("metadata.name: Invalid value: \"{}\": a lowercase RFC 1123 subdomain "
-                       "must consist of lower case alphanumeric characters, '-' or '.'",
-                       name));
-      return;
-    }
-    const std::string problem = Invalid(object, kind);
-    if (!problem.empty()) {
-      Fail(response, 422, "Invalid", fmt::format("{} \"{}\" is invalid: {}", kind, name, problem));
-      return;
-    }
-    const std::string object_key = KubePath(route->kind, route->namespace_name, name);
-    if (objects_.count(object_key) != 0) {
-      Fail(response, 409, "AlreadyExists",
-           fmt::format("{}.{} \"{}\" already exists", route->kind.plural, route->kind.group_version,
-                       name));
-      return;
-    }
-    metadata["name"] = name;
-    if (route->kind.namespaced) {
-      metadata["namespace"] = route->namespace_name;
-    }
-    metadata["uid"] = fmt::format("00000000-0000-4000-8000-{:012}", resource_version_ + 1);
-    metadata["resourceVersion"] = std::to_string(++resource_version_);
-    metadata["creationTimestamp"] = "2026-01-01T00:00:00Z";
-    if (!dry_run) {
-      objects_[object_key] = object;
-    }
-    Reply(response, 201, object);
+    HandlePost(objects_, resource_version_, call);
     return;
   }
-
   if (route->name.empty()) {
     Fail(response, 405, "MethodNotAllowed", request.method + " needs an object name in the path");
     return;
@@ -379,148 +566,15 @@ void FakeKubeApiServer::Handle(const httplib::Request& request, httplib::Respons
                      route->name));
     return;
   }
-  Json& stored = it->second;
-
   if (request.method == "DELETE") {
-    if (request.has_param("gracePeriodSeconds")) {
-      const std::string grace = request.get_param_value("gracePeriodSeconds");
-      if (grace.empty() || grace.find_first_not_of("0123456789") != std::string::npos) {
-        Fail(response, 400, "BadRequest", "gracePeriodSeconds must be a non-negative integer");
-        return;
-      }
-    }
-    if (request.has_param("propagationPolicy")) {
-      const std::string policy = request.get_param_value("propagationPolicy");
-      if (policy != "Orphan" && policy != "Background" && policy != "Foreground") {
-        Fail(response, 400, "BadRequest", "propagationPolicy: Unsupported value");
-        return;
-      }
-    }
-    Json deleted = stored;
-    if (!dry_run) {
-      objects_.erase(it);
-    }
-    if (kind == "Pod") {
-      Reply(response, 200, deleted);
-    } else {
-      Reply(response, 200,
-            {{"kind", "Status"},
-             {"apiVersion", "v1"},
-             {"status", "Success"},
-             {"details", {{"name", route->name}, {"kind", route->kind.plural}}}});
-    }
-    return;
+    HandleDelete(objects_, call);
+  } else if (request.method == "PUT") {
+    HandlePut(it->second, resource_version_, call);
+  } else if (request.method == "PATCH") {
+    HandlePatch(it->second, resource_version_, call);
+  } else {
+    Fail(response, 405, "MethodNotAllowed", request.method + " is not supported");
   }
-
-  if (request.method == "PUT") {
-    if (content_type != "application/json") {
-      Fail(response, 415, "UnsupportedMediaType", "PUT takes application/json");
-      return;
-    }
-    Json object = Json::parse(request.body, nullptr, false);
-    if (object.is_discarded() || !object.is_object() || StringOr(object, "kind") != kind) {
-      Fail(response, 400, "BadRequest", "the body is not a " + kind);
-      return;
-    }
-    if (StringOr(object["metadata"], "name") != route->name) {
-      Fail(response, 400, "BadRequest",
-           "the name of the object does not match the name on the URL");
-      return;
-    }
-    const std::string version = StringOr(object["metadata"], "resourceVersion");
-    if (!version.empty() && version != StringOr(stored["metadata"], "resourceVersion")) {
-      Fail(response, 409, "Conflict",
-           "Operation cannot be fulfilled: the object has been modified; please apply your "
-           "changes to the latest version and try again");
-      return;
-    }
-    const std::string problem = Invalid(object, kind);
-    if (!problem.empty()) {
-      Fail(response, 422, "Invalid", problem);
-      return;
-    }
-    object["metadata"]["uid"] = stored["metadata"]["uid"];
-    object["metadata"]["namespace"] = stored["metadata"].value("namespace", Json());
-    if (object["metadata"]["namespace"].is_null()) {
-      object["metadata"].erase("namespace");
-    }
-    object["metadata"]["resourceVersion"] = std::to_string(++resource_version_);
-    if (!dry_run) {
-      stored = object;
-    }
-    Reply(response, 200, object);
-    return;
-  }
-
-  if (request.method == "PATCH") {
-    const Json patch = Json::parse(request.body, nullptr, false);
-    if (content_type != "application/merge-patch+json" &&
-        content_type != "application/strategic-merge-patch+json" &&
-        content_type != "application/json-patch+json" &&
-        content_type != "application/apply-patch+yaml") {
-      Fail(response, 415, "UnsupportedMediaType",
-           fmt::format("the body of the request was in an unknown format - accepted media "
-                       "types include: application/json-patch+json, "
-                       "application/merge-patch+json, application/strategic-merge-patch+json; "
-                       "got '{}'",
-                       content_type));
-      return;
-    }
-    const bool json_patch = content_type == "application/json-patch+json";
-    if (patch.is_discarded() || (json_patch ? !patch.is_array() : !patch.is_object())) {
-      Fail(response, 400, "BadRequest", "the patch body is malformed");
-      return;
-    }
-    Json target = stored;
-    if (route->subresource == "scale") {
-      if (!IsScalable(kind) || json_patch) {
-        Fail(response, 404, "NotFound", "the server could not find the requested resource");
-        return;
-      }
-      const Json* replicas = LookupPath(patch, "spec.replicas");
-      if (replicas == nullptr || !replicas->is_number_integer() || replicas->get<int>() < 0) {
-        Fail(response, 422, "Invalid", "spec.replicas: must be a non-negative integer");
-        return;
-      }
-      target["spec"]["replicas"] = *replicas;
-    } else if (json_patch) {
-      try {
-        target = target.patch(patch);
-      } catch (const Json::exception& error) {
-        Fail(response, 422, "Invalid",
-             std::string("the JSON patch does not apply: ") + error.what());
-        return;
-      }
-    } else if (content_type == "application/merge-patch+json") {
-      target.merge_patch(patch);
-    } else {
-      target = StrategicMerge(target, patch);
-    }
-    if (StringOr(target["metadata"], "name") != route->name || StringOr(target, "kind") != kind) {
-      Fail(response, 422, "Invalid", "a patch may not change the name or kind");
-      return;
-    }
-    const std::string problem = Invalid(target, kind);
-    if (!problem.empty()) {
-      Fail(response, 422, "Invalid", problem);
-      return;
-    }
-    target["metadata"]["resourceVersion"] = std::to_string(++resource_version_);
-    if (!dry_run) {
-      stored = target;
-    }
-    if (route->subresource == "scale") {
-      Reply(response, 200,
-            {{"kind", "Scale"},
-             {"apiVersion", "autoscaling/v1"},
-             {"metadata", {{"name", route->name}, {"namespace", route->namespace_name}}},
-             {"spec", {{"replicas", target["spec"]["replicas"]}}}});
-    } else {
-      Reply(response, 200, target);
-    }
-    return;
-  }
-  Fail(response, 405, "MethodNotAllowed", request.method + " is not supported");
 }
 
 }  // namespace rampart::remediate::testing

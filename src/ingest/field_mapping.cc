@@ -1,4 +1,4 @@
-#include "ingest/json_fields.h"
+#include "ingest/field_mapping.h"
 
 #include <cctype>
 #include <charconv>
@@ -79,15 +79,16 @@ std::optional<long long> IntegerMember(const Json& object, std::string_view key)
   if (value == nullptr) {
     return std::nullopt;
   }
-  if (value->is_number_integer()) {
-    return value->get<long long>();
-  }
+  // nlohmann's is_number_integer() is also true for unsigned numbers, so test those first.
   if (value->is_number_unsigned()) {
     const auto number = value->get<unsigned long long>();
     if (number > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) {
       return std::nullopt;
     }
     return static_cast<long long>(number);
+  }
+  if (value->is_number_integer()) {
+    return value->get<long long>();
   }
   if (value->is_string()) {
     const std::string& text = value->get_ref<const std::string&>();
@@ -144,7 +145,7 @@ bool IsAwsRegion(std::string_view region) {
   // Region names are a two-letter prefix, one or more words and a number: "ap-southeast-2".
   const auto last_dash = region.rfind('-');
   if (region.size() > 32 || last_dash == std::string_view::npos ||
-      !AllDigits(region.substr(last_dash + 1))) {
+      region.find("--") != std::string_view::npos || !AllDigits(region.substr(last_dash + 1))) {
     return false;
   }
   std::string_view words = region.substr(0, last_dash);
@@ -153,6 +154,9 @@ bool IsAwsRegion(std::string_view region) {
     return false;
   }
   words.remove_prefix(3);
+  if (words.empty()) {
+    return false;
+  }
   while (!words.empty()) {
     const auto dash = words.find('-');
     if (!AllLowerAlpha(words.substr(0, dash))) {
@@ -183,6 +187,10 @@ void SetIfNotEmpty(Json& object, std::string_view key, std::string_view value) {
   if (!value.empty()) {
     object[std::string(key)] = value;
   }
+}
+
+void SetOtherDetail(Json& other, std::string_view key, std::string_view value) {
+  SetIfNotEmpty(other, key, Truncate(value, kMaxOtherValueBytes));
 }
 
 std::optional<std::string> TimestampFromJson(const Json& value) {

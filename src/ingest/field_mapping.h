@@ -13,7 +13,8 @@ namespace rampart::ingest::detail {
 
 inline constexpr std::string_view kAsffSchemaVersion = "2018-10-08";
 
-// ASFF size limits (AWS Security Hub API reference, AwsSecurityFinding and its members).
+// ASFF size limits, from the AWS Security Hub API reference (AwsSecurityFinding and its
+// members) and the ASFF pages of the Security Hub User Guide.
 inline constexpr std::size_t kMaxTitleBytes = 256;
 inline constexpr std::size_t kMaxDescriptionBytes = 1024;
 inline constexpr std::size_t kMaxRecommendationBytes = 512;
@@ -22,8 +23,9 @@ inline constexpr std::size_t kMaxProductFieldKeyBytes = 128;
 inline constexpr std::size_t kMaxProductFieldValueBytes = 2048;
 inline constexpr std::size_t kMaxResources = 32;
 inline constexpr std::size_t kMaxRelatedRequirements = 32;
-inline constexpr std::size_t kMaxAssociatedStandards = 20;
+inline constexpr std::size_t kMaxAssociatedStandards = 20;  // as Prowler's ASFF output caps it
 inline constexpr std::size_t kMaxResourceTags = 50;
+inline constexpr std::size_t kMaxOtherValueBytes = 1023;  // Resources[].Details.Other values
 
 // Returns the member `key` of `object`, or nullptr when `object` is not an object, lacks
 // the member, or the member is null.
@@ -65,12 +67,17 @@ std::optional<std::string> NormalizeTimestamp(std::string_view text);
 // Sets object[key] = value when `value` is not empty.
 void SetIfNotEmpty(Json& object, std::string_view key, std::string_view value);
 
-// Formats a time given as seconds, or as milliseconds when the number is too large to be
-// seconds (as GuardDuty writes launchTime), or as an RFC 3339 string; nullopt otherwise.
+// Sets other[key] = value, cut to the length Resources[].Details.Other allows, when `value`
+// is not empty.
+void SetOtherDetail(Json& other, std::string_view key, std::string_view value);
+
+// Formats a time given as an RFC 3339 string or as a number of seconds since the epoch. A
+// number too large to be seconds is read as milliseconds, which GuardDuty's launchTime is.
+// Returns nullopt for any other value.
 std::optional<std::string> TimestampFromJson(const Json& value);
 
-// Sets ProductFields[key] = value. Keys are cut to 128 bytes and values to 2048; once the
-// map holds 50 entries, further fields are dropped, as Security Hub allows no more.
+// Sets ProductFields[key] = value. Keys are cut to 128 bytes and values to 2048. Once the
+// map contains 50 entries, further fields are dropped because Security Hub allows no more.
 void AddProductField(Json& finding, std::string_view key, std::string_view value);
 
 // Returns the `detail` object of an EventBridge event whose detail-type is `detail_type`,

@@ -1,0 +1,488 @@
+#include "cli/detect_command.h"
+
+#include <charconv>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/table.h"
+#include "core/file.h"
+#include "detect/behaviour_model.h"
+#include "detect/csv.h"
+#include "detect/isolation_forest.h"
+#include "detect/k8s_audit_detector.h"
+#include "detect/model_file.h"
+#include "detect/random_cut_forest.h"
+#include "detect/rule_detectors.h"
+#include "detect/series_detector.h"
+
+namespace rampart::cli {
+namespace {
+
+using namespace rampart::detect;
+
+constexpr std::size_t kMaxProblemsShown = 20;
+
+struct TrainOptions {
+  std::string algorithm;
+  std::string input;
+  std::string logs;
+  std::string format;
+  std::vector<std::string> features;
+  std::uint64_t seed = 1;
+  std::string out;
+  std::size_t trees = 100;
+  std::size_t samples = 256;
+  double quantile = 0.99;
+  int window_seconds = 300;
+  int syslog_year = 0;
+};
+
+struct ScoreOptions {
+  std::string model;
+  std::string input;
+};
+
+struct DetectOptions {
+  std::string logs;
+  std::string format;
+  std::string model;
+  std::string db;
+  std::string output = "table";
+  std::string account = "000000000000";
+  std::string region = "us-east-1";
+  double threshold = 0.5;
+  int syslog_year = 0;
+};
+
+int Fail(const Status& status, int code = 2) {
+  std::cerr << "error: " << status.message() << "\n";
+  return code;
+}
+
+Result<CsvTable> ReadCsvFile(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text) {
+    return text.status();
+  }
+  return ParseCsv(*text, path);
+}
+
+// Reads a log file in `format_name`; prints rejected records to standard error.
+Result<LogReadResult> ReadLogFile(const std::string& path, const std::string& format_name,
+                                  int syslog_year) {
+  auto format = ParseLogFormat(format_name);
+  if (!format) {
+    return format.status();
+  }
+  auto text = ReadFile(path);
+  if (!text) {
+    return text.status();
+  }
+  LogReadOptions options;
+  options.source_name = path;
+  options.syslog_year = syslog_year;
+  auto result = ReadLogs(*text, *format, options);
+  if (result) {
+    for (std::size_t i = 0; i < result->problems.size() && i < kMaxProblemsShown; ++i) {
+      std::cerr << "warning: " << result->problems[i].message << "\n";
+    }
+    if (result->problems.size() > kMaxProblemsShown) {
+      std::cerr << fmt::format("warning: {} more rejected records not shown\n",
+                               result->problems.size() - kMaxProblemsShown);
+    }
+  }
+  return result;
+}
+
+// Trains on CSV rows: every row is one sample.
+Result<ModelFile> TrainOnCsv(const TrainOptions& options) {
+  auto table = ReadCsvFile(options.input);
+  if (!table) {
+    return table.status();
+  }
+  ModelFile file;
+  auto matrix = CsvFeatures(*table, options.features, options.input, file.feature_names);
+  if (!matrix) {
+    return matrix.status();
+  }
+  RandomEngine engine(options.seed);
+  std::vector<double> scores;
+  if (options.algorithm == "iforest") {
+    IsolationForestOptions forest_options;
+    forest_options.num_trees = options.trees;
+    forest_options.sample_size = options.samples;
+    auto forest = IsolationForest::Fit(*matrix, forest_options, engine);
+    if (!forest) {
+      return forest.status();
+    }
+    scores = forest->ScoreAll(*matrix);
+    file.kind = ModelKind::kIsolationForest;
+    file.payload = forest->Encode();
+  } else {
+    RandomCutForestOptions forest_options;
+    forest_options.num_trees = options.trees;
+    forest_options.num_samples_per_tree = options.samples;
+    forest_options.feature_dim = matrix->cols;
+    forest_options.time_decay = 0.0;  // batch training: a uniform sample of all rows
+    auto forest = RandomCutForest::Create(forest_options, std::move(engine));
+    if (!forest) {
+      return forest.status();
+    }
+    for (std::size_t row = 0; row < matrix->rows; ++row) {
+      forest->Update(matrix->Row(row));
+    }
+    scores = forest->ScoreAll(*matrix);
+    file.kind = ModelKind::kRandomCutForest;
+    file.payload = forest->Encode();
+  }
+  file.metadata["input"] = "csv";
+  file.metadata["threshold"] = fmt::format("{:.17g}", Quantile(scores, options.quantile));
+  return file;
+}
+
+void RunTrain(const TrainOptions& options, int& exit_code) {
+  if (options.input.empty() == options.logs.empty()) {
+    exit_code = Fail(InvalidArgument("pass exactly one of --input (CSV rows) or --logs (a log)"));
+    return;
+  }
+  Result<ModelFile> file = InvalidArgument("no model");
+  if (!options.logs.empty()) {
+    if (options.algorithm != "rcf") {
+      exit_code = Fail(InvalidArgument("models of log windows use --algorithm rcf"));
+      return;
+    }
+    auto events = ReadLogFile(options.logs, options.format, options.syslog_year);
+    if (!events) {
+      exit_code = Fail(events.status());
+      return;
+    }
+    BehaviourOptions behaviour;
+    behaviour.num_trees = options.trees;
+    behaviour.num_samples_per_tree = options.samples;
+    behaviour.quantile = options.quantile;
+    behaviour.windows.size = std::chrono::seconds(options.window_seconds);
+    behaviour.windows.slide = behaviour.windows.size;
+    behaviour.windows.entities = {EntityKind::kPrincipal, EntityKind::kSourceIp};
+    auto model = BehaviourModel::Train(events->events, behaviour, RandomEngine(options.seed));
+    if (!model) {
+      exit_code = Fail(model.status());
+      return;
+    }
+    file = model->ToModelFile();
+  } else {
+    file = TrainOnCsv(options);
+  }
+  if (!file) {
+    exit_code = Fail(file.status());
+    return;
+  }
+  Status written = WriteModelFile(*file, options.out);
+  if (!written.ok()) {
+    exit_code = Fail(written);
+    return;
+  }
+  std::cout << fmt::format("wrote {} model of {} features to {} (threshold {})\n",
+                           ModelKindName(file->kind), file->feature_names.size(), options.out,
+                           file->metadata["threshold"]);
+  exit_code = 0;
+}
+
+// Returns one score per CSV row from a model trained on CSV rows.
+Result<std::vector<double>> ScoreCsv(const ModelFile& file, const std::string& input) {
+  if (file.metadata.count("input") != 0 && file.metadata.at("input") != "csv") {
+    return InvalidArgument(
+        "the model was trained on log windows; use it with `rampart detect --model`");
+  }
+  auto table = ReadCsvFile(input);
+  if (!table) {
+    return table.status();
+  }
+  std::vector<std::string> names;
+  auto matrix = CsvFeatures(*table, file.feature_names, input, names);
+  if (!matrix) {
+    return matrix.status();
+  }
+  if (file.kind == ModelKind::kIsolationForest) {
+    auto forest = IsolationForest::Decode(file.payload);
+    if (!forest) {
+      return forest.status();
+    }
+    return forest->ScoreAll(*matrix);
+  }
+  auto forest = RandomCutForest::Decode(file.payload);
+  if (!forest) {
+    return forest.status();
+  }
+  return forest->ScoreAll(*matrix);
+}
+
+void RunScore(const ScoreOptions& options, int& exit_code) {
+  auto file = ReadModelFile(options.model);
+  if (!file) {
+    exit_code = Fail(file.status());
+    return;
+  }
+  auto scores = ScoreCsv(*file, options.input);
+  if (!scores) {
+    exit_code = Fail(scores.status().WithContext(options.model));
+    return;
+  }
+  std::string out;
+  for (double score : *scores) {
+    out += fmt::format("{}\n", score);
+  }
+  std::cout << out;
+  exit_code = 0;
+}
+
+// Reports CSV rows that score above a model's threshold, or, without a model, values that
+// the series detector finds anomalous in each column.
+Status DetectInCsv(const DetectOptions& options, FindingSet& findings) {
+  auto table = ReadCsvFile(options.logs);
+  if (!table) {
+    return table.status();
+  }
+  const int time_column = table->ColumnIndex("timestamp");
+  auto row_time = [&](std::size_t row) {
+    if (time_column >= 0) {
+      auto time = ParseTimestamp(table->rows[row][static_cast<std::size_t>(time_column)]);
+      if (time) {
+        return *time;
+      }
+    }
+    return FromUnixMicros(0);
+  };
+  auto report = [&](const std::string& entity, std::size_t row, double score, double threshold) {
+    Detection detection;
+    detection.detector = "metric-anomaly";
+    detection.entity = options.logs + "#" + entity;
+    detection.type = "Unusual Behaviors/Process/Behavior:Metric-AnomalousValue.RandomCutForest";
+    detection.title = fmt::format("Anomalous values in {} of {}", entity, options.logs);
+    detection.description = fmt::format("Line {} scored {:.4f}, above the threshold {:.4f}.",
+                                        table->line_numbers[row], score, threshold);
+    detection.first_seen = row_time(row);
+    detection.last_seen = row_time(row);
+    detection.fields["rampart/detect/LastLine"] = std::to_string(table->line_numbers[row]);
+    findings.Report(detection);
+  };
+
+  if (!options.model.empty()) {
+    auto file = ReadModelFile(options.model);
+    if (!file) {
+      return file.status();
+    }
+    auto scores = ScoreCsv(*file, options.logs);
+    if (!scores) {
+      return scores.status();
+    }
+    double threshold = 0.0;
+    if (file->metadata.count("threshold") != 0) {
+      const std::string& text = file->metadata.at("threshold");
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), threshold);
+      if (error != std::errc() || end != text.data() + text.size()) {
+        return InvalidArgument(fmt::format("{}: invalid threshold \"{}\" in the model's metadata",
+                                           options.model, text));
+      }
+    }
+    for (std::size_t row = 0; row < scores->size(); ++row) {
+      if ((*scores)[row] > threshold) {
+        report(fmt::format("{}", fmt::join(file->feature_names, ",")), row, (*scores)[row],
+               threshold);
+      }
+    }
+    return Status::Ok();
+  }
+  std::vector<std::string> names;
+  auto matrix = CsvFeatures(*table, {}, options.logs, names);
+  if (!matrix) {
+    return matrix.status();
+  }
+  for (std::size_t col = 0; col < matrix->cols; ++col) {
+    SeriesDetectorOptions series;
+    series.forest.time_decay = 1e-5;
+    series.recent = 0;
+    auto detector = SeriesDetector::Create(series, RandomEngine(col + 1));
+    if (!detector) {
+      return detector.status();
+    }
+    for (std::size_t row = 0; row < matrix->rows; ++row) {
+      const double score = detector->Update(matrix->At(row, col));
+      if (score > options.threshold) {
+        report(names[col], row, score, options.threshold);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status DetectInLogs(const DetectOptions& options, FindingSet& findings, bool& rejected) {
+  auto events = ReadLogFile(options.logs, options.format, options.syslog_year);
+  if (!events) {
+    return events.status();
+  }
+  rejected = !events->problems.empty();
+  std::vector<const LogEvent*> ordered;
+  for (const LogEvent& event : events->events) {
+    ordered.push_back(&event);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const LogEvent* a, const LogEvent* b) { return a->time < b->time; });
+
+  BruteForceDetector brute_force({});
+  UnauthorizedCallsDetector unauthorized({});
+  K8sAuditDetector k8s_audit({});
+  for (const LogEvent* event : ordered) {
+    if (options.format == "sshd" || options.format == "syslog") {
+      brute_force.Add(*event, findings);
+    } else {
+      unauthorized.Add(*event, findings);
+    }
+    if (options.format == "k8s-audit") {
+      k8s_audit.Add(*event, findings);
+    }
+  }
+  if (options.format == "cloudtrail") {
+    InstanceCredentialDetector().Detect(events->events, findings);
+  }
+  if (!options.model.empty()) {
+    auto file = ReadModelFile(options.model);
+    if (!file) {
+      return file.status();
+    }
+    auto model = BehaviourModel::FromModelFile(*file);
+    if (!model) {
+      return model.status().WithContext(options.model);
+    }
+    model->Detect(events->events, findings);
+  }
+  return Status::Ok();
+}
+
+void PrintFindings(const std::vector<Json>& findings, const std::string& output) {
+  if (output == "json") {
+    std::cout << Json{{"Findings", findings}}.dump(2) << "\n";
+    return;
+  }
+  Table table({"SEVERITY", "COUNT", "LAST OBSERVED", "TYPE", "TITLE"});
+  for (const Json& finding : findings) {
+    table.AddRow({finding["Severity"]["Label"].get<std::string>(),
+                  finding["ProductFields"].value("rampart/detect/Count", "1"),
+                  finding.value("LastObservedAt", ""), finding["Types"][0].get<std::string>(),
+                  finding["Title"].get<std::string>()});
+  }
+  table.Print(std::cout);
+  std::cout << fmt::format("{} findings\n", findings.size());
+}
+
+void RunDetect(const DetectOptions& options, int& exit_code) {
+  if (!options.db.empty()) {
+    // TODO: write findings into the finding store once src/store provides one; until
+    // then --db is rejected rather than silently ignored.
+    exit_code = Fail(FailedPrecondition(
+        "--db is not available yet: this build has no finding store; use --output json and "
+        "import the findings with `rampart ingest`"));
+    return;
+  }
+  FindingOptions finding_options;
+  finding_options.aws_account_id = options.account;
+  finding_options.region = options.region;
+  FindingSet findings(finding_options);
+  bool rejected = false;
+  const Status status = options.format == "csv" ? DetectInCsv(options, findings)
+                                                : DetectInLogs(options, findings, rejected);
+  if (!status.ok()) {
+    exit_code = Fail(status);
+    return;
+  }
+  PrintFindings(findings.findings(), options.output);
+  exit_code = rejected ? 1 : 0;
+}
+
+void AddModelCommands(CLI::App& app, int& exit_code) {
+  CLI::App* model = app.add_subcommand("model", "Train anomaly-detection models and score data");
+  model->require_subcommand(1);
+
+  auto train = std::make_shared<TrainOptions>();
+  CLI::App* train_command = model->add_subcommand(
+      "train", "Train a Random Cut Forest or Isolation Forest and write it to a model file");
+  train_command
+      ->add_option("--algorithm", train->algorithm,
+                   "Model to train: rcf (Random Cut Forest) or iforest (Isolation Forest)")
+      ->required()
+      ->check(CLI::IsMember({"rcf", "iforest"}));
+  train_command->add_option("--input", train->input,
+                            "CSV file with a header row; each row is one training sample");
+  train_command->add_option("--logs", train->logs,
+                            "Log file to train on its per-entity feature windows (rcf only)");
+  train_command->add_option("--format", train->format,
+                            "Format of --logs: cloudtrail, k8s-audit or sshd");
+  train_command
+      ->add_option("--features", train->features,
+                   "CSV columns to use as features (default: every column but label, "
+                   "y and timestamp)")
+      ->delimiter(',');
+  train_command->add_option("--seed", train->seed, "Seed of the random engine")
+      ->capture_default_str();
+  train_command->add_option("--out", train->out, "Model file to write")->required();
+  train_command->add_option("--trees", train->trees, "Number of trees")->capture_default_str();
+  train_command->add_option("--samples", train->samples, "Samples per tree")->capture_default_str();
+  train_command
+      ->add_option("--quantile", train->quantile,
+                   "Quantile of the training scores stored as the detection threshold")
+      ->capture_default_str();
+  train_command
+      ->add_option("--window-seconds", train->window_seconds,
+                   "Length in seconds of the feature windows for --logs")
+      ->capture_default_str();
+  train_command->add_option("--syslog-year", train->syslog_year,
+                            "Year of syslog timestamps, which carry none (default: this year)");
+  train_command->callback([train, &exit_code] { RunTrain(*train, exit_code); });
+
+  auto score = std::make_shared<ScoreOptions>();
+  CLI::App* score_command = model->add_subcommand(
+      "score", "Print one anomaly score per CSV row, in order; higher is more anomalous");
+  score_command->add_option("--model", score->model, "Model file written by model train")
+      ->required();
+  score_command->add_option("--input", score->input, "CSV file with a header row")->required();
+  score_command->callback([score, &exit_code] { RunScore(*score, exit_code); });
+}
+
+void AddDetectCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<DetectOptions>();
+  CLI::App* detect = app.add_subcommand(
+      "detect", "Run the anomaly and rule detectors on a log and print ASFF findings");
+  detect->add_option("--logs", options->logs, "Log or CSV file to read (gzip is unpacked)")
+      ->required();
+  detect->add_option("--format", options->format, "Input format")
+      ->required()
+      ->check(CLI::IsMember({"cloudtrail", "k8s-audit", "sshd", "csv"}));
+  detect->add_option("--model", options->model,
+                     "Model file: a log-window model for logs, a CSV model for csv");
+  detect->add_option("--db", options->db, "SQLite finding store to write the findings into");
+  detect->add_option("--output", options->output, "Output: table or json (ASFF Findings)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  detect->add_option("--account", options->account, "AwsAccountId of the findings")
+      ->capture_default_str();
+  detect->add_option("--region", options->region, "Region of the findings")->capture_default_str();
+  detect
+      ->add_option("--threshold", options->threshold,
+                   "Score above which a CSV value is reported when no --model is given (0-1)")
+      ->capture_default_str();
+  detect->add_option("--syslog-year", options->syslog_year,
+                     "Year of syslog timestamps, which carry none (default: this year)");
+  detect->callback([options, &exit_code] { RunDetect(*options, exit_code); });
+}
+
+}  // namespace
+
+void AddDetectCommands(CLI::App& app, int& exit_code) {
+  AddModelCommands(app, exit_code);
+  AddDetectCommand(app, exit_code);
+}
+
+}  // namespace rampart::cli

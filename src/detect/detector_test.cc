@@ -1,0 +1,229 @@
+// Detector accuracy on real logs: Falco's Kubernetes audit test cases, loghub's OpenSSH
+// log and OTRF's CloudTrail exfiltration trace.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/file.h"
+#include "detect/k8s_audit_detector.h"
+#include "detect/rule_detectors.h"
+#include "finding/validate.h"
+
+namespace rampart::detect {
+namespace {
+
+const std::filesystem::path kLogs = std::filesystem::path(RAMPART_SHARED_DATA) / "anomaly/logs";
+
+FindingOptions FixedTime() {
+  static FakeClock clock(FromUnixMicros(1'700'000'000'000'000));
+  FindingOptions options;
+  options.clock = &clock;
+  return options;
+}
+
+// Maps the extra Falco rule files of a test case to detector options.
+bool OptionsFor(const std::string& extra_files, K8sAuditOptions& options) {
+  std::stringstream list(extra_files);
+  std::string file;
+  while (std::getline(list, file, ';')) {
+    if (file == "trust_nginx_container.yaml") {
+      options.trusted_images.insert("nginx");
+    } else if (file == "allow_nginx_container.yaml" ||
+               file == "engine_v4/allow_nginx_container.yaml") {
+      options.allowed_images.insert("nginx");
+    } else if (file == "allow_only_apache_container.yaml" ||
+               file == "engine_v4/allow_only_apache_container.yaml") {
+      options.allowed_images.insert("apache");
+    } else if (file == "disallow_kactivity.yaml") {
+      options.activity = false;
+    } else if (file == "allow_namespace_foo.yaml") {
+      options.allowed_namespaces.insert("foo");
+    } else if (file == "allow_user_some-user.yaml") {
+      options.allowed_users.insert("some-user");
+    } else if (file != "engine_v4_k8s_audit_rules.yaml") {
+      return false;  // a custom Falco rule, which has no counterpart here
+    }
+  }
+  return true;
+}
+
+TEST(K8sAuditDetector, AgreesWithFalcoLabels) {
+  const auto folder = kLogs / "falco_k8s_audit";
+  if (!std::filesystem::exists(folder / "LABELS.tsv")) {
+    GTEST_SKIP() << folder << " is absent: ../shared/data is not checked out beside the tree";
+  }
+  std::ifstream labels(folder / "LABELS.tsv");
+  std::string line;
+  std::getline(labels, line);  // header
+  int cases = 0;
+  int agreed = 0;
+  while (std::getline(labels, line)) {
+    std::vector<std::string> columns;
+    std::stringstream row(line);
+    std::string column;
+    while (std::getline(row, column, '\t')) {
+      columns.push_back(column);
+    }
+    columns.resize(5);
+    const bool expected = columns[2] == "True";
+    K8sAuditOptions options;
+    const bool supported = OptionsFor(columns[4], options);
+
+    auto text = ReadFile((folder / columns[0]).string());
+    ASSERT_TRUE(text.has_value()) << columns[0];
+    auto events = ReadK8sAudit(*text, {});
+    ASSERT_TRUE(events.has_value()) << columns[0];
+    FindingSet findings(FixedTime());
+    std::size_t detections = 0;
+    for (const LogEvent& event : events->events) {
+      detections += K8sAuditDetector(options).Add(event, findings);
+    }
+    for (const Json& finding : findings.findings()) {
+      EXPECT_TRUE(finding::ValidateFinding(finding).empty()) << finding.dump();
+    }
+    ++cases;
+    const bool agrees = supported && (detections > 0) == expected;
+    agreed += agrees ? 1 : 0;
+    if (!agrees) {
+      std::cout << "disagrees: " << columns[1] << " (" << columns[0] << ", expected " << columns[2]
+                << ", detections " << detections << ")\n";
+    }
+  }
+  EXPECT_EQ(cases, 66);
+  EXPECT_GE(agreed * 100, cases * 95) << agreed << " of " << cases << " cases agree";
+}
+
+TEST(BruteForceDetector, ReportsOpenSshAttackers) {
+  const auto path = kLogs / "loghub_openssh/OpenSSH/OpenSSH_2k.log";
+  if (!std::filesystem::exists(path)) {
+    GTEST_SKIP() << path << " is absent: ../shared/data is not checked out beside the tree";
+  }
+  auto text = ReadFile(path.string());
+  ASSERT_TRUE(text.has_value());
+  LogReadOptions read_options;
+  read_options.syslog_year = 2017;
+  auto events = ReadSyslogAuth(*text, read_options);
+  ASSERT_TRUE(events.has_value());
+  std::map<std::string, int> failures;
+  for (const LogEvent& event : events->events) {
+    failures[event.source_ip] += event.failure ? 1 : 0;
+  }
+
+  FindingSet findings(FixedTime());
+  BruteForceDetector detector({});
+  for (const LogEvent& event : events->events) {
+    detector.Add(event, findings);
+  }
+  std::map<std::string, int> reported;
+  for (const Json& finding : findings.findings()) {
+    ASSERT_TRUE(finding::ValidateFinding(finding).empty()) << finding.dump();
+    if (finding["GeneratorId"] == "rampart-detect/ssh-brute-force") {
+      const std::string ip = finding["Network"]["SourceIpV4"];
+      reported[ip] = std::stoi(finding["ProductFields"]["rampart/detect/Count"].get<std::string>());
+    }
+  }
+  for (const char* top : {"183.62.140.253", "187.141.143.180", "103.99.0.122"}) {
+    ASSERT_EQ(reported.count(top), 1u) << top;
+    // Failures spread wider than the window before a run starts are not counted.
+    EXPECT_LE(reported[top], failures[top]) << top;
+    EXPECT_GE(reported[top], failures[top] / 2) << top;
+  }
+  for (const auto& [ip, count] : reported) {
+    EXPECT_GE(failures[ip], 5) << ip;
+    EXPECT_GE(count, 5) << ip;
+  }
+}
+
+TEST(BruteForceDetector, SuccessAfterFailuresIsHigh) {
+  FindingSet findings(FixedTime());
+  BruteForceDetector detector({});
+  for (int i = 0; i < 6; ++i) {
+    LogEvent failure;
+    failure.source_ip = "198.51.100.7";
+    failure.failure = true;
+    failure.time = FromUnixMicros(std::int64_t{i} * 1'000'000);
+    detector.Add(failure, findings);
+  }
+  LogEvent success;
+  success.source_ip = "198.51.100.7";
+  success.login_success = true;
+  success.principal = "root";
+  success.time = FromUnixMicros(10'000'000);
+  detector.Add(success, findings);
+  ASSERT_EQ(findings.findings().size(), 2u);
+  EXPECT_EQ(findings.findings()[0]["ProductFields"]["rampart/detect/Count"], "6");
+  EXPECT_EQ(findings.findings()[0]["Severity"]["Label"], "MEDIUM");
+  EXPECT_EQ(findings.findings()[1]["Severity"]["Label"], "HIGH");
+  EXPECT_EQ(findings.findings()[1]["LastObservedAt"], "1970-01-01T00:00:10.000Z");
+}
+
+TEST(UnauthorizedCallsDetector, ReportsBurstOnce) {
+  FindingSet findings(FixedTime());
+  UnauthorizedCallsDetector detector({});
+  for (int i = 0; i < 15; ++i) {
+    LogEvent denied;
+    denied.principal = "arn:aws:iam::123456789012:user/mallory";
+    denied.failure = true;
+    denied.error_code = "AccessDenied";
+    denied.action = "ListSecrets";
+    denied.time = FromUnixMicros(std::int64_t{i} * 1'000'000);
+    detector.Add(denied, findings);
+  }
+  ASSERT_EQ(findings.findings().size(), 1u);
+  const Json& finding = findings.findings()[0];
+  EXPECT_EQ(finding["ProductFields"]["rampart/detect/Count"], "15");
+  EXPECT_EQ(finding["Resources"][0]["Type"], "AwsIamUser");
+  EXPECT_EQ(finding["LastObservedAt"], "1970-01-01T00:00:14.000Z");
+}
+
+TEST(InstanceCredentialDetector, ReportsOtrfExfiltration) {
+  const auto path = kLogs / "otrf_aws/ec2_proxy_s3_exfiltration_2020-09-14011940.json";
+  if (!std::filesystem::exists(path)) {
+    GTEST_SKIP() << path << " is absent: ../shared/data is not checked out beside the tree";
+  }
+  auto text = ReadFile(path.string());
+  ASSERT_TRUE(text.has_value());
+  auto events = ReadCloudTrail(*text, {});
+  ASSERT_TRUE(events.has_value());
+  FindingSet findings(FixedTime());
+  InstanceCredentialDetector().Detect(events->events, findings);
+
+  std::map<std::string, const Json*> by_generator;
+  for (const Json& finding : findings.findings()) {
+    ASSERT_TRUE(finding::ValidateFinding(finding).empty()) << finding.dump();
+    by_generator[finding["GeneratorId"]] = &finding;
+  }
+  const std::string role =
+      "arn:aws:sts::123456789123:assumed-role/MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0/"
+      "i-0317f6c6b66ae9c40";
+  ASSERT_EQ(by_generator.count("rampart-detect/instance-credential-exfiltration"), 1u);
+  EXPECT_EQ(
+      (*by_generator["rampart-detect/instance-credential-exfiltration"])["Resources"][0]["Id"],
+      role);
+  ASSERT_EQ(by_generator.count("rampart-detect/s3-listing-stolen-credentials"), 1u);
+  ASSERT_EQ(by_generator.count("rampart-detect/s3-download-stolen-credentials"), 1u);
+  // 9 listings (ListBuckets and ListObjects) and 2 GetObject calls in the trace.
+  EXPECT_EQ((*by_generator["rampart-detect/s3-listing-stolen-credentials"])["ProductFields"]
+                                                                           ["rampart/detect/Count"],
+            "9");
+  EXPECT_EQ(
+      (*by_generator["rampart-detect/s3-download-stolen-credentials"])["ProductFields"]
+                                                                      ["rampart/detect/Count"],
+      "2");
+  // The IAM user's console activity is not reported.
+  EXPECT_EQ(findings.findings().size(), 3u);
+}
+
+TEST(ImageRepository, StripsTagAndRegistry) {
+  EXPECT_EQ(ImageRepository("nginx"), "nginx");
+  EXPECT_EQ(ImageRepository("nginx:1.25"), "nginx");
+  EXPECT_EQ(ImageRepository("docker.io/library/nginx:latest"), "nginx");
+  EXPECT_EQ(ImageRepository("registry.example.com:5000/team/app@sha256:abc"),
+            "registry.example.com:5000/team/app");
+}
+
+}  // namespace
+}  // namespace rampart::detect

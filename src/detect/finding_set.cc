@@ -1,0 +1,94 @@
+#include "detect/finding_set.h"
+
+#include <fmt/format.h>
+
+#include "core/hash.h"
+
+namespace rampart::detect {
+namespace {
+
+constexpr std::string_view kCountField = "rampart/detect/Count";
+
+bool LooksLikeIpv4(const std::string& text) {
+  int dots = 0;
+  for (char c : text) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
+}  // namespace
+
+std::string FindingSet::FindingId(const std::string& detector, const std::string& entity) const {
+  return fmt::format("rampart/detect/{}/{}/{}", options_.aws_account_id, detector,
+                     StableId({detector, entity}));
+}
+
+void FindingSet::Report(const Detection& detection) {
+  const std::string id = FindingId(detection.detector, detection.entity);
+  const std::string now = FormatTimestamp(options_.clock->Now());
+  const auto existing = index_.find(id);
+  if (existing != index_.end()) {
+    Json& finding = findings_[existing->second];
+    Json& fields = finding["ProductFields"];
+    const std::size_t count =
+        std::stoull(fields[std::string(kCountField)].get<std::string>()) + detection.count;
+    fields[std::string(kCountField)] = std::to_string(count);
+    for (const auto& [key, value] : detection.fields) {
+      fields[key] = value;
+    }
+    const std::string last = FormatTimestamp(detection.last_seen);
+    if (last > finding["LastObservedAt"].get<std::string>()) {
+      finding["LastObservedAt"] = last;
+    }
+    // A repeat may be more severe (a brute force that succeeded); severity only rises.
+    const auto current = finding::ParseLabel(finding["Severity"]["Label"].get<std::string>());
+    if (current && detection.severity > *current) {
+      finding["Severity"] = {{"Label", finding::LabelName(detection.severity)}};
+      finding::ReconcileSeverity(finding["Severity"]);
+    }
+    finding["UpdatedAt"] = now;
+    return;
+  }
+
+  Json finding = {
+      {"SchemaVersion", "2018-10-08"},
+      {"Id", id},
+      {"ProductArn",
+       fmt::format("arn:aws:securityhub:{}::product/rampart/detect", options_.region)},
+      {"GeneratorId", "rampart-detect/" + detection.detector},
+      {"AwsAccountId", options_.aws_account_id},
+      {"Types", Json::array({detection.type})},
+      {"CreatedAt", now},
+      {"UpdatedAt", now},
+      {"FirstObservedAt", FormatTimestamp(detection.first_seen)},
+      {"LastObservedAt", FormatTimestamp(detection.last_seen)},
+      {"Severity", {{"Label", finding::LabelName(detection.severity)}}},
+      {"Title", detection.title},
+      {"Description", detection.description},
+      {"Resources", Json::array({{{"Type", detection.resource_type},
+                                  {"Id", detection.resource_id.empty() ? detection.entity
+                                                                       : detection.resource_id},
+                                  {"Region", options_.region}}})},
+      {"ProductFields", {{std::string(kCountField), std::to_string(detection.count)}}},
+      {"RecordState", "ACTIVE"},
+      {"Workflow", {{"Status", "NEW"}}},
+  };
+  finding::ReconcileSeverity(finding["Severity"]);
+  for (const auto& [key, value] : detection.fields) {
+    finding["ProductFields"][key] = value;
+  }
+  if (!detection.source_ip.empty()) {
+    finding["Network"] = {{"Direction", "IN"}};
+    finding["Network"][LooksLikeIpv4(detection.source_ip) ? "SourceIpV4" : "SourceDomain"] =
+        detection.source_ip;
+  }
+  index_[id] = findings_.size();
+  findings_.push_back(std::move(finding));
+}
+
+}  // namespace rampart::detect

@@ -1,0 +1,200 @@
+#include "detect/rule_detectors.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace rampart::detect {
+namespace {
+
+std::string ResourceTypeOf(const std::string& arn) {
+  if (arn.find(":assumed-role/") != std::string::npos || arn.find(":role/") != std::string::npos) {
+    return "AwsIamRole";
+  }
+  if (arn.find(":user/") != std::string::npos) {
+    return "AwsIamUser";
+  }
+  return "Other";
+}
+
+void Trim(std::deque<TimePoint>& times, TimePoint now, std::chrono::seconds window) {
+  while (!times.empty() && times.front() <= now - window) {
+    times.pop_front();
+  }
+}
+
+}  // namespace
+
+void BruteForceDetector::Add(const LogEvent& event, FindingSet& findings) {
+  if (event.source_ip.empty() || (!event.failure && !event.login_success)) {
+    return;
+  }
+  SourceState& state = sources_[event.source_ip];
+  Trim(state.failures, event.time, options_.window);
+  if (event.login_success) {
+    if (state.failures.size() >= options_.failures) {
+      Detection detection;
+      detection.detector = "ssh-brute-force-success";
+      detection.entity = event.source_ip;
+      detection.type = "TTPs/Initial Access/UnauthorizedAccess:Host-SSHBruteForceSuccess.Threshold";
+      detection.title = fmt::format("Login from {} succeeded after a brute force", event.source_ip);
+      detection.description = fmt::format(
+          "{} logged in as {} after {} failed logins within {} s. Check the account and the "
+          "host for compromise.",
+          event.source_ip, event.principal, state.failures.size(), options_.window.count());
+      detection.severity = finding::SeverityLabel::kHigh;
+      detection.first_seen = state.failures.front();
+      detection.last_seen = event.time;
+      detection.source_ip = event.source_ip;
+      detection.resource_id = event.service + " " + event.principal;
+      findings.Report(detection);
+    }
+    return;
+  }
+
+  state.failures.push_back(event.time);
+  if (state.failures.size() < options_.failures) {
+    return;
+  }
+  Detection detection;
+  detection.detector = "ssh-brute-force";
+  detection.entity = event.source_ip;
+  detection.type = "TTPs/Credential Access/UnauthorizedAccess:Host-SSHBruteForce.Threshold";
+  detection.title = fmt::format("Brute force of logins from {}", event.source_ip);
+  detection.description = fmt::format(
+      "{} failed {} or more logins within {} s (last as {}). Block the address if it is not "
+      "expected.",
+      event.source_ip, options_.failures, options_.window.count(), event.principal);
+  detection.first_seen = state.failures.front();
+  detection.last_seen = event.time;
+  detection.source_ip = event.source_ip;
+  detection.resource_id = event.service;
+  // The first report carries the whole run; later failures add one each.
+  detection.count = state.reported ? 1 : state.failures.size();
+  state.reported = true;
+  findings.Report(detection);
+}
+
+void UnauthorizedCallsDetector::Add(const LogEvent& event, FindingSet& findings) {
+  if (!event.failure || event.principal.empty()) {
+    return;
+  }
+  std::deque<TimePoint>& times = denied_[event.principal];
+  Trim(times, event.time, options_.window);
+  times.push_back(event.time);
+  if (times.size() < options_.denied) {
+    return;
+  }
+  Detection detection;
+  detection.detector = "unauthorized-api-calls";
+  detection.entity = event.principal;
+  detection.type = "TTPs/Discovery/Recon:IAMUser-UnauthorizedCalls.Burst";
+  detection.title = fmt::format("Burst of denied API calls by {}", event.principal);
+  detection.description = fmt::format(
+      "{} received {} or more {} errors within {} s (last on {}). A stolen credential probing "
+      "its permissions looks like this; review the principal's recent activity.",
+      event.principal, options_.denied, event.error_code, options_.window.count(), event.action);
+  detection.first_seen = times.front();
+  detection.last_seen = event.time;
+  detection.source_ip = event.source_ip;
+  detection.resource_type = ResourceTypeOf(event.principal);
+  detection.count = times.size() == options_.denied ? times.size() : 1;
+  findings.Report(detection);
+}
+
+bool IsInstanceCredential(const std::string& principal_type, const std::string& arn) {
+  if (principal_type != "AssumedRole") {
+    return false;
+  }
+  const std::size_t slash = arn.rfind('/');
+  if (slash == std::string::npos || arn.compare(slash + 1, 2, "i-") != 0) {
+    return false;
+  }
+  const std::string_view id = std::string_view(arn).substr(slash + 3);
+  return id.size() >= 8 && id.size() <= 17 &&
+         std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(c) != 0; });
+}
+
+void InstanceCredentialDetector::Detect(const std::vector<LogEvent>& events,
+                                        FindingSet& findings) const {
+  std::set<std::string> people_addresses;
+  for (const LogEvent& event : events) {
+    if (event.principal_type == "IAMUser" || event.principal_type == "Root") {
+      people_addresses.insert(event.source_ip);
+    }
+  }
+  std::vector<const LogEvent*> ordered;
+  for (const LogEvent& event : events) {
+    ordered.push_back(&event);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const LogEvent* a, const LogEvent* b) { return a->time < b->time; });
+
+  std::set<std::string> stolen;
+  for (const LogEvent* event : ordered) {
+    if (!IsInstanceCredential(event->principal_type, event->principal)) {
+      continue;
+    }
+    const bool desktop = event->user_agent.find("Darwin") != std::string::npos ||
+                         event->user_agent.find("Windows") != std::string::npos;
+    const bool from_people = people_addresses.count(event->source_ip) != 0;
+    if (desktop || from_people || stolen.count(event->principal) != 0) {
+      stolen.insert(event->principal);
+      Detection detection;
+      detection.detector = "instance-credential-exfiltration";
+      detection.entity = event->principal;
+      detection.type =
+          "TTPs/Initial "
+          "Access/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS";
+      detection.title = "EC2 instance credentials used from outside their instance";
+      detection.description = fmt::format(
+          "{} called {} from {} ({}{}). Instance credentials are meant for the instance alone; "
+          "revoke the role's sessions and check the instance for a server-side request "
+          "forgery or metadata exposure.",
+          event->principal, event->action, event->source_ip,
+          from_people ? "an address people use" : "a desktop user agent",
+          desktop && from_people ? ", desktop user agent" : "");
+      detection.severity = finding::SeverityLabel::kHigh;
+      detection.first_seen = event->time;
+      detection.last_seen = event->time;
+      detection.source_ip = event->source_ip;
+      detection.resource_type = "AwsIamRole";
+      findings.Report(detection);
+    }
+    if (stolen.count(event->principal) == 0 || event->service != "s3.amazonaws.com") {
+      continue;
+    }
+    const bool listing = event->action == "ListBuckets" || event->action == "ListObjects" ||
+                         event->action == "ListObjectsV2";
+    const bool download = event->action == "GetObject";
+    if (!listing && !download) {
+      continue;
+    }
+    Detection detection;
+    detection.detector =
+        download ? "s3-download-stolen-credentials" : "s3-listing-stolen-credentials";
+    detection.entity = event->principal;
+    detection.type = download
+                         ? "Effects/Data Exfiltration/Exfiltration:S3-ObjectRead.StolenCredentials"
+                         : "TTPs/Discovery/Discovery:S3-BucketEnumeration.StolenCredentials";
+    detection.title = download ? "S3 objects downloaded with stolen instance credentials"
+                               : "S3 buckets listed with stolen instance credentials";
+    detection.description = fmt::format(
+        "{} called {} on {} from {} after its credentials were used outside the instance.",
+        event->principal, event->action, event->resource.empty() ? "the account" : event->resource,
+        event->source_ip);
+    detection.severity = download ? finding::SeverityLabel::kHigh : finding::SeverityLabel::kMedium;
+    detection.first_seen = event->time;
+    detection.last_seen = event->time;
+    detection.source_ip = event->source_ip;
+    detection.resource_type = "AwsS3Bucket";
+    detection.resource_id =
+        event->resource.empty()
+            ? "arn:aws:s3:::*"
+            : "arn:aws:s3:::" + event->resource.substr(0, event->resource.find('/'));
+    detection.fields["rampart/detect/LastObject"] = event->resource;
+    findings.Report(detection);
+  }
+}
+
+}  // namespace rampart::detect

@@ -1,0 +1,73 @@
+// Rule detectors over log events. Each reads events in time order and reports detections
+// into a FindingSet; state is per entity, so one detector instance covers a whole log.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "detect/finding_set.h"
+#include "detect/log_event.h"
+
+namespace rampart::detect {
+
+struct BruteForceOptions {
+  std::size_t failures = 5;          // failed logins from one source ...
+  std::chrono::seconds window{600};  // ... within this span make a brute force
+};
+
+// Brute force against logins: `failures` failed logins from one source address within
+// `window`. An accepted login from a source right after such a run is reported as a
+// separate, HIGH severity finding, since the attacker may now be in.
+class BruteForceDetector {
+ public:
+  explicit BruteForceDetector(BruteForceOptions options) : options_(options) {}
+  void Add(const LogEvent& event, FindingSet& findings);
+
+ private:
+  struct SourceState {
+    std::deque<TimePoint> failures;  // failure times within the window
+    bool reported = false;           // a brute force from this source is on record
+  };
+  BruteForceOptions options_;
+  std::map<std::string, SourceState> sources_;
+};
+
+struct UnauthorizedCallsOptions {
+  std::size_t denied = 10;           // denied calls by one principal ...
+  std::chrono::seconds window{300};  // ... within this span make a burst
+};
+
+// Bursts of AccessDenied or UnauthorizedOperation errors for one principal, the pattern
+// of a stolen key probing what it may do.
+class UnauthorizedCallsDetector {
+ public:
+  explicit UnauthorizedCallsDetector(UnauthorizedCallsOptions options) : options_(options) {}
+  void Add(const LogEvent& event, FindingSet& findings);
+
+ private:
+  UnauthorizedCallsOptions options_;
+  std::map<std::string, std::deque<TimePoint>> denied_;
+};
+
+// Use of EC2 instance-profile credentials from outside their instance, and the S3 listing
+// and downloads made with them. Instance credentials are assumed-role sessions named after
+// the instance (i-...). They count as stolen when called from an address that people
+// (IAM users or the root user) also call from in the same log, or with a user agent naming
+// a desktop operating system (Darwin, Windows), since instances run neither.
+// NOTE: without the instance's own addresses this is a heuristic; GuardDuty compares with
+// AWS's published address ranges instead.
+class InstanceCredentialDetector {
+ public:
+  // Reads every event first (addresses of people count wherever they appear), then reports.
+  void Detect(const std::vector<LogEvent>& events, FindingSet& findings) const;
+};
+
+// Returns true when `arn` is an assumed-role session named like an EC2 instance id.
+bool IsInstanceCredential(const std::string& principal_type, const std::string& arn);
+
+}  // namespace rampart::detect

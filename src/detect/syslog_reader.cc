@@ -1,0 +1,167 @@
+// Authentication lines of syslog (sshd and PAM) into LogEvents.
+#include <charconv>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "detect/log_event.h"
+
+namespace rampart::detect {
+namespace {
+
+constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+// The parts of "Mmm dd hh:mm:ss host program[pid]: message".
+struct SyslogLine {
+  TimePoint time;
+  std::string program;
+  std::string_view message;
+};
+
+bool ReadNumber(std::string_view text, int& value) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+bool ParseSyslogLine(std::string_view line, int year, SyslogLine& parsed) {
+  if (line.size() < 16) {
+    return false;
+  }
+  int month = 0;
+  while (month < 12 && line.substr(0, 3) != kMonths[month]) {
+    ++month;
+  }
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  const std::string_view day_text = line.substr(4, 2);
+  if (month == 12 || line[3] != ' ' ||
+      !ReadNumber(day_text[0] == ' ' ? day_text.substr(1) : day_text, day) || line[6] != ' ' ||
+      !ReadNumber(line.substr(7, 2), hour) || line[9] != ':' ||
+      !ReadNumber(line.substr(10, 2), minute) || line[12] != ':' ||
+      !ReadNumber(line.substr(13, 2), second) || line[15] != ' ') {
+    return false;
+  }
+  const std::chrono::year_month_day date{std::chrono::year{year},
+                                         std::chrono::month{static_cast<unsigned>(month + 1)},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
+    return false;
+  }
+  parsed.time = TimePoint{std::chrono::sys_days{date}} + std::chrono::hours{hour} +
+                std::chrono::minutes{minute} + std::chrono::seconds{second};
+
+  const std::size_t host_end = line.find(' ', 16);
+  const std::size_t tag_end = line.find(": ", host_end == std::string_view::npos ? 16 : host_end);
+  if (host_end == std::string_view::npos || tag_end == std::string_view::npos) {
+    return false;
+  }
+  std::string_view tag = line.substr(host_end + 1, tag_end - host_end - 1);
+  if (!tag.empty() && tag.back() == ']') {  // drop "[pid]", keeping "sshd(pam_unix)"
+    tag = tag.substr(0, tag.rfind('['));
+  }
+  parsed.program = std::string(tag);
+  parsed.message = line.substr(tag_end + 2);
+  return true;
+}
+
+// Returns the word after `marker` in `text`, or "".
+std::string_view WordAfter(std::string_view text, std::string_view marker) {
+  const std::size_t at = text.find(marker);
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  const std::string_view rest = text.substr(at + marker.size());
+  return rest.substr(0, rest.find_first_of(" \t"));
+}
+
+// Fills `event` from an sshd "Failed ..." or "Accepted ..." message. Returns false for
+// other messages.
+bool ParseSshdOutcome(std::string_view message, LogEvent& event) {
+  const bool failed = message.rfind("Failed ", 0) == 0;
+  const bool accepted = message.rfind("Accepted ", 0) == 0;
+  const std::size_t for_at = message.find(" for ");
+  const std::size_t from_at = message.find(" from ");
+  if ((!failed && !accepted) || for_at == std::string_view::npos ||
+      from_at == std::string_view::npos || from_at < for_at) {
+    return false;
+  }
+  std::string_view user = message.substr(for_at + 5, from_at - for_at - 5);
+  if (user.rfind("invalid user ", 0) == 0) {
+    user.remove_prefix(13);
+  }
+  event.principal = std::string(user);
+  event.source_ip = std::string(WordAfter(message, " from "));
+  event.action = failed ? "FailedLogin" : "AcceptedLogin";
+  event.failure = failed;
+  event.login_success = accepted;
+  return true;
+}
+
+}  // namespace
+
+Result<LogReadResult> ReadSyslogAuth(std::string_view text, const LogReadOptions& options) {
+  int year = options.syslog_year;
+  if (year == 0) {
+    const auto days = std::chrono::floor<std::chrono::days>(options.clock->Now());
+    year = static_cast<int>(std::chrono::year_month_day{days}.year());
+  }
+  LogReadResult result;
+  std::size_t line_number = 0;
+  std::size_t position = 0;
+  while (position < text.size()) {
+    std::size_t end = text.find('\n', position);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    std::string_view line = text.substr(position, end - position);
+    position = end + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (line.empty()) {
+      continue;
+    }
+    SyslogLine parsed;
+    if (!ParseSyslogLine(line, year, parsed)) {
+      result.problems.push_back(
+          {line_number, fmt::format("{}: line {}: not a syslog line (expected \"Mmm dd hh:mm:ss "
+                                    "host program[pid]: message\")",
+                                    options.source_name, line_number)});
+      continue;
+    }
+    LogEvent event;
+    event.time = parsed.time;
+    event.line = line_number;
+    event.service = parsed.program;
+    int repeats = 1;
+    std::string_view message = parsed.message;
+    if (message.rfind("message repeated ", 0) == 0) {
+      const std::size_t times = message.find(" times: [ ");
+      if (times != std::string_view::npos && ReadNumber(message.substr(17, times - 17), repeats)) {
+        message = message.substr(times + 10);
+      }
+    }
+    if (parsed.program == "sshd" && ParseSshdOutcome(message, event)) {
+      for (int i = 0; i < repeats; ++i) {
+        result.events.push_back(event);
+      }
+      continue;
+    }
+    // PAM lines from a separate program tag, such as "sshd(pam_unix)" or "su(pam_unix)".
+    if (parsed.program != "sshd" &&
+        message.find("authentication failure;") != std::string_view::npos) {
+      event.source_ip = std::string(WordAfter(message, "rhost="));
+      event.principal = std::string(WordAfter(message, " user="));
+      event.action = "FailedLogin";
+      event.failure = true;
+      result.events.push_back(std::move(event));
+    }
+  }
+  return result;
+}
+
+}  // namespace rampart::detect

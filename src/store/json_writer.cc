@@ -1,0 +1,188 @@
+#include "store/json_writer.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace rampart::store {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Returns the length of the valid UTF-8 sequence starting at `p` (before `end`), or 0. Rejects
+// overlong forms, surrogates and code points above U+10FFFF, as RFC 3629 does.
+std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
+  const unsigned char lead = p[0];
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    low = lead == 0xe0 ? 0xa0 : 0x80;
+    high = lead == 0xed ? 0x9f : 0xbf;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    low = lead == 0xf0 ? 0x90 : 0x80;
+    high = lead == 0xf4 ? 0x8f : 0xbf;
+  } else {
+    return 0;
+  }
+  if (static_cast<std::size_t>(end - p) < length || p[1] < low || p[1] > high) {
+    return 0;
+  }
+  for (std::size_t i = 2; i < length; ++i) {
+    if (p[i] < 0x80 || p[i] > 0xbf) {
+      return 0;
+    }
+  }
+  return length;
+}
+
+void AppendEscape(unsigned char c, std::string& out) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      return;
+    case '\\':
+      out += "\\\\";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    default:
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0x0f];
+  }
+}
+
+bool WriteString(const std::string& text, std::string& out) {
+  out += '"';
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  const auto* run = p;
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++p;
+      continue;
+    }
+    if (c >= 0x80) {
+      const std::size_t length = Utf8SequenceLength(p, end);
+      if (length == 0) {
+        return false;
+      }
+      p += length;
+      continue;
+    }
+    out.append(reinterpret_cast<const char*>(run), p - run);
+    AppendEscape(c, out);
+    run = ++p;
+  }
+  out.append(reinterpret_cast<const char*>(run), p - run);
+  out += '"';
+  return true;
+}
+
+void WriteFloat(double number, std::string& out) {
+  if (!std::isfinite(number)) {
+    out += "null";
+    return;
+  }
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
+  const std::string_view text(buffer, result.ptr - buffer);
+  out += text;
+  // Json::dump keeps a float recognizable as one: 40.0 rather than 40.
+  if (text.find_first_of(".e") == std::string_view::npos) {
+    out += ".0";
+  }
+}
+
+template <typename Integer>
+void WriteInteger(Integer number, std::string& out) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
+  out.append(buffer, result.ptr);
+}
+
+bool Write(const Json& value, std::string& out) {
+  switch (value.type()) {
+    case Json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (!first) {
+          out += ',';
+        }
+        first = false;
+        if (!WriteString(it.key(), out)) {
+          return false;
+        }
+        out += ':';
+        if (!Write(*it, out)) {
+          return false;
+        }
+      }
+      out += '}';
+      return true;
+    }
+    case Json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const Json& element : value) {
+        if (!first) {
+          out += ',';
+        }
+        first = false;
+        if (!Write(element, out)) {
+          return false;
+        }
+      }
+      out += ']';
+      return true;
+    }
+    case Json::value_t::string:
+      return WriteString(value.get_ref<const std::string&>(), out);
+    case Json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return true;
+    case Json::value_t::number_integer:
+      WriteInteger(value.get<std::int64_t>(), out);
+      return true;
+    case Json::value_t::number_unsigned:
+      WriteInteger(value.get<std::uint64_t>(), out);
+      return true;
+    case Json::value_t::number_float:
+      WriteFloat(value.get<double>(), out);
+      return true;
+    case Json::value_t::null:
+    case Json::value_t::binary:
+    case Json::value_t::discarded:
+      out += "null";
+      return true;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool WriteJson(const Json& value, std::string& out) {
+  out.clear();
+  return Write(value, out);
+}
+
+}  // namespace rampart::store

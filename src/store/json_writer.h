@@ -1,0 +1,18 @@
+// A compact JSON writer for documents on the store's write path, about three times faster
+// than Json::dump on real findings because it copies runs of plain characters at once.
+#pragma once
+
+#include <string>
+
+#include "core/json.h"
+
+namespace rampart::store {
+
+// Writes `value` as compact JSON into `out`, replacing its contents but keeping its
+// capacity. The text parses back to an equal value. Objects, arrays, strings and integers
+// are written as Json::dump() writes them, but a float may take another valid form (1e-04
+// for 0.0001). NaN and infinite numbers, which JSON cannot represent, become null. Returns
+// false, leaving `out` undefined, when a string is not valid UTF-8.
+bool WriteJson(const Json& value, std::string& out);
+
+}  // namespace rampart::store

@@ -1,0 +1,80 @@
+#include "store/json_writer.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "core/file.h"
+#include "store/test_support.h"
+
+namespace rampart::store {
+namespace {
+
+TEST(WriteJson, MatchesDumpOnEverySharedFindingsFile) {
+  RAMPART_REQUIRE_SHARED_DATA();
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(
+           std::filesystem::path(RAMPART_SHARED_DATA) / "findings")) {
+    if (entry.path().extension() != ".json") {
+      continue;
+    }
+    auto text = ReadFile(entry.path().string());
+    ASSERT_TRUE(text.has_value());
+    auto json = ParseJson(*text, entry.path().string());
+    if (!json) {
+      continue;  // not JSON as a whole, such as JSON lines
+    }
+    std::string written;
+    ASSERT_TRUE(WriteJson(*json, written)) << entry.path();
+    EXPECT_EQ(Json::parse(written), *json) << entry.path();
+    EXPECT_EQ(written, json->dump()) << entry.path();
+    ++files;
+  }
+  EXPECT_GT(files, 20);
+}
+
+TEST(WriteJson, EscapesControlCharactersAndQuotes) {
+  const Json value = {{"text", std::string("a\"b\\c\nd\te\x01\x1f/")},
+                      {"emoji", "caf\u00e9 \U0001F510"}};
+  std::string written;
+  ASSERT_TRUE(WriteJson(value, written));
+  EXPECT_EQ(written, value.dump());
+  EXPECT_EQ(Json::parse(written), value);
+}
+
+TEST(WriteJson, WritesNumbersAndLiterals) {
+  const Json value =
+      Json::parse(R"([0, -7, 18446744073709551615, 40.0, 5.3, 1e+20, true, false, null])");
+  std::string written;
+  ASSERT_TRUE(WriteJson(value, written));
+  EXPECT_EQ(written, value.dump());
+  EXPECT_EQ(Json::parse(written), value);
+}
+
+TEST(WriteJson, NonFiniteFloatBecomesNull) {
+  std::string written;
+  ASSERT_TRUE(WriteJson(Json(std::nan("")), written));
+  EXPECT_EQ(written, "null");
+}
+
+TEST(WriteJson, RejectsInvalidUtf8) {
+  std::string written;
+  for (const std::string& bad :
+       {std::string("\xff"), std::string("ab\xc3"), std::string("\xc0\xaf"),
+        std::string("\xed\xa0\x80"), std::string("\xf4\x90\x80\x80")}) {
+    EXPECT_FALSE(WriteJson(Json(bad), written));
+    EXPECT_FALSE(WriteJson(Json{{bad, 1}}, written));
+  }
+}
+
+TEST(WriteJson, KeepsBufferCapacity) {
+  std::string buffer;
+  buffer.reserve(4096);
+  const auto* data = buffer.data();
+  ASSERT_TRUE(WriteJson(Json{{"a", 1}}, buffer));
+  EXPECT_EQ(buffer, R"({"a":1})");
+  EXPECT_EQ(buffer.data(), data);
+}
+
+}  // namespace
+}  // namespace rampart::store
