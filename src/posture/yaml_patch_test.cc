@@ -126,21 +126,6 @@ TEST(YamlPatch, RejectsWhatItCannotEdit) {
 }
 
 // True when two trees have the same structure and scalar text, wherever they stand.
-bool SameTree(const YamlNode& a, const YamlNode& b) {
-  if (a.kind != b.kind || a.keys != b.keys || a.children.size() != b.children.size()) {
-    return false;
-  }
-  if (a.IsScalar() && a.value != b.value) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.children.size(); ++i) {
-    if (!SameTree(a.children[i], b.children[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> lines;
   std::size_t start = 0;
@@ -225,7 +210,7 @@ TEST(YamlPatch, HardensRealManifests) {
         }
       }
       ASSERT_NE(same, nullptr) << context;
-      EXPECT_TRUE(SameTree(*same->root, expected)) << context << "\n" << patched->text;
+      EXPECT_TRUE(SameContent(*same->root, expected)) << context << "\n" << patched->text;
 
       bool passes = false;
       for (const CheckResult& after : ScanManifests(rescanned).results) {

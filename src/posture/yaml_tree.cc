@@ -404,4 +404,19 @@ std::vector<YamlChunk> SplitYamlDocuments(std::string_view text) {
   return chunks;
 }
 
+bool SameContent(const YamlNode& a, const YamlNode& b) {
+  if (a.kind != b.kind || a.keys != b.keys || a.children.size() != b.children.size()) {
+    return false;
+  }
+  if (a.IsScalar() && a.value != b.value) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.children.size(); ++i) {
+    if (!SameContent(a.children[i], b.children[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace rampart::posture

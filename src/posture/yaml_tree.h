@@ -47,6 +47,9 @@ struct YamlNode {
   const YamlNode* FindPath(std::initializer_list<std::string_view> keys) const;
 };
 
+// True when both trees have the same kinds, keys and scalar values, wherever they are written.
+bool SameContent(const YamlNode& a, const YamlNode& b);
+
 // Returns the text of a scalar, or nullopt for null, a mapping, a sequence or a missing node.
 std::optional<std::string_view> ScalarText(const YamlNode* node);
 

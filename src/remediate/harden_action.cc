@@ -4,6 +4,7 @@
 
 #include "remediate/gitops_common.h"
 #include "remediate/manifest_harden.h"
+#include "remediate/posture_fix.h"
 
 namespace rampart::remediate {
 
@@ -14,8 +15,10 @@ constexpr std::string_view kName = "gitops.harden";
 struct HardenParams {
   GitopsTarget target;
   std::vector<HardenFix> fixes;
+  bool fixes_given = false;
   std::optional<WorkloadSelector> workload;
   bool all_workloads = false;
+  std::string scan_root;  // folder of the repository that the posture scan read
 };
 
 Result<WorkloadSelector> ParseSelector(const Json& json) {
@@ -32,9 +35,9 @@ Result<WorkloadSelector> ParseSelector(const Json& json) {
 
 Result<HardenParams> ParseParams(const Json& json) {
   Params params(json, kName);
-  RAMPART_RETURN_IF_ERROR(
-      params.CheckKeys({"repository", "base", "paths", "branch_prefix", "push", "push_url",
-                        "author_name", "author_email", "fixes", "workload", "all_workloads"}));
+  RAMPART_RETURN_IF_ERROR(params.CheckKeys({"repository", "base", "paths", "branch_prefix", "push",
+                                            "push_url", "author_name", "author_email", "fixes",
+                                            "workload", "all_workloads", "scan_root"}));
   HardenParams parsed;
   REMEDIATE_ASSIGN_OR_RETURN(parsed.target, ParseGitopsTarget(params, "rampart/harden"));
   REMEDIATE_ASSIGN_OR_RETURN(const auto names, params.StringList("fixes"));
@@ -50,9 +53,12 @@ Result<HardenParams> ParseParams(const Json& json) {
     }
     parsed.fixes.push_back(*fix);
   }
+  parsed.fixes_given = !parsed.fixes.empty();
   if (parsed.fixes.empty()) {
     parsed.fixes = AllHardenFixes();
   }
+  REMEDIATE_ASSIGN_OR_RETURN(const auto scan_root, params.OptionalString("scan_root"));
+  parsed.scan_root = scan_root.value_or("");
   if (params.Has("workload")) {
     REMEDIATE_ASSIGN_OR_RETURN(const Json workload, params.Object("workload"));
     REMEDIATE_ASSIGN_OR_RETURN(parsed.workload, ParseSelector(workload));
@@ -111,6 +117,12 @@ class HardenAction final : public Action {
   Result<ActionResult> Run(const ActionRequest& request, const ActionContext& context) override {
     REMEDIATE_ASSIGN_OR_RETURN(const HardenParams params, ParseParams(request.params));
     RAMPART_RETURN_IF_ERROR(CheckRepositoryAllowed(params.target, context, kName));
+    if (!params.fixes_given && !params.workload && !params.all_workloads) {
+      REMEDIATE_ASSIGN_OR_RETURN(const auto fix, PostureFixFromFinding(request.finding));
+      if (fix) {
+        return ApplyFindingFix(params, *fix, request, context);
+      }
+    }
     WorkloadSelector selector;
     if (params.workload) {
       selector = *params.workload;
@@ -144,6 +156,59 @@ class HardenAction final : public Action {
   }
 
  private:
+  // Applies the field patches of the posture finding to the one manifest it names.
+  static Result<ActionResult> ApplyFindingFix(const HardenParams& params, const PostureFix& fix,
+                                              const ActionRequest& request,
+                                              const ActionContext& context) {
+    if (!fix.namespace_name.empty() && !AllowListed(context.allow.namespaces, fix.namespace_name)) {
+      return Status(StatusCode::kPermissionDenied,
+                    fmt::format("gitops.harden: namespace '{}' is not on the namespaces "
+                                "allow-list",
+                                fix.namespace_name));
+    }
+    const std::string joined =
+        params.scan_root.empty() ? fix.file : params.scan_root + "/" + fix.file;
+    REMEDIATE_ASSIGN_OR_RETURN(const std::string path, NormalizeRepoPath(joined));
+    REMEDIATE_ASSIGN_OR_RETURN(
+        auto workspace,
+        GitWorkspace::Open(params.target.repository, context.work_dir, params.target.base));
+    const std::string branch = BranchName(params.target.branch_prefix, request.finding,
+                                          request.idempotency_key, fix.check_id);
+    if (workspace->BranchExists(branch)) {
+      return ExistingBranchResult(branch);
+    }
+    std::vector<std::string> skipped;
+    REMEDIATE_ASSIGN_OR_RETURN(const auto files, workspace->ListYamlFiles({path}, skipped));
+    if (files.size() != 1) {
+      return NotFound(fmt::format(
+          "gitops.harden: manifest '{}' named by the finding is not a YAML file in '{}'; set "
+          "'scan_root' to the folder the scan read",
+          path, params.target.repository));
+    }
+    REMEDIATE_ASSIGN_OR_RETURN(auto outcome, ApplyPostureFix(fix, files[0].content));
+    std::string log;
+    for (const std::string& line : outcome.second) {
+      log += fmt::format("{}: {}\n", path, line);
+    }
+    if (outcome.first == files[0].content) {
+      ActionResult result;
+      result.summary = fmt::format("{} already has the fix of {}", path, fix.check_id);
+      result.output = BoundOutput(log, context.max_output_bytes);
+      return result;
+    }
+    const std::string message = fmt::format(
+        "Fix {} in {}\n\nApplies the field patches of finding {}.\n\nFinding: {}\nProduct: "
+        "{}\nChanged:\n{}Idempotency-Key: {}\n",
+        fix.check_id, path, StringOr(request.finding, "Id"), StringOr(request.finding, "Id"),
+        StringOr(request.finding, "ProductArn"), log, request.idempotency_key);
+    REMEDIATE_ASSIGN_OR_RETURN(
+        ActionResult result,
+        CommitChanges(*workspace, params.target, request, context, branch, message,
+                      {{path, files[0].content}}, {{path, outcome.first}}));
+    result.output = BoundOutput(log, context.max_output_bytes);
+    return result;
+  }
+
   static Result<ActionResult> Harden(GitWorkspace& workspace, const HardenParams& params,
                                      const WorkloadSelector& selector,
                                      const std::vector<TreeFile>& files,

@@ -18,6 +18,11 @@ namespace rampart::remediate {
 //                                 first resource (Details.Other kind/name/namespace, or an Id
 //                                 of the form "Kind/namespace/name")
 //   all_workloads: true           fix every workload under `paths` instead
+//   scan_root: PATH               folder of the repository that the posture scan read
+//
+// A posture finding carries field patches in ProductFields "rampart/posture/FieldPatches".
+// When the rule sets none of fixes, workload and all_workloads, the action applies exactly
+// those patches to the manifest the finding names, so only the failed check is fixed.
 std::unique_ptr<Action> MakeHardenAction();
 
 }  // namespace rampart::remediate
