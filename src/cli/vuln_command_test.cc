@@ -332,7 +332,8 @@ TEST_F(ImageFixCommandTest, StoreKeepsRecommendationAndHistory) {
   ASSERT_TRUE(store.has_value()) << store.status().message();
   const store::FindingKey key{before.at("ProductArn"), before.at("Id")};
   auto stored = (*store)->Get(key);
-  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  ASSERT_TRUE(stored.has_value()) << stored.status().message();
+  ASSERT_TRUE(stored->has_value());
   const std::string text = (**stored)["Remediation"]["Recommendation"]["Text"];
   EXPECT_EQ(
       text.rfind("Upgrade image " + registry_.host() + "/team/payments from 1.4.0 to 1.4.2: ", 0),

@@ -1,4 +1,4 @@
-// Host allow-lists: every outbound request from a finding, a rule or a registry answer is
+// Host allow-lists: every outbound request from a finding, a rule or a registry response is
 // checked against one before a connection is opened.
 #pragma once
 

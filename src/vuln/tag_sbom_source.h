@@ -1,4 +1,4 @@
-// Where the SBOMs of an image's other tags come from when Rampart looks for a fixed tag: a
+// Sources of the SBOMs of an image's other tags, read when Rampart looks for a fixed tag: a
 // folder of SBOM files named by tag, or the SBOMs attached to the tags in their registry.
 #pragma once
 
