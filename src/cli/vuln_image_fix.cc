@@ -61,8 +61,10 @@ void AddImageFixOptions(CLI::App* command, ImageFixFlags& flags) {
       "without the finding's vulnerability is searched and recorded on the finding");
   command
       ->add_option("--registry-allow", flags.registry_allow,
-                   "Registry host that --image may be looked up on (host name or IP without "
-                   "port, or *.suffix); repeat for several. Without it no registry is contacted")
+                   "Registry host that --image may be looked up on, for its tag list and the "
+                   "SBOMs attached to its tags (OCI 1.1 referrers of type CycloneDX or SPDX "
+                   "JSON, or cosign's sha256-<digest>.sbom tags). A host name or IP without "
+                   "port, or *.suffix; repeat for several. Without it no registry is contacted")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command->add_option("--registry-url", flags.registry_url,

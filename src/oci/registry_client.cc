@@ -97,8 +97,11 @@ void ReadDescriptors(const Json& json, std::string_view key, std::vector<Descrip
   }
 }
 
-Result<Manifest> ParseManifest(const net::HttpResponse& response, const std::string& source) {
-  auto json = ParseJson(response.body, source);
+}  // namespace
+
+Result<Manifest> ParseManifest(std::string_view body, std::string_view content_type,
+                               std::string_view source) {
+  auto json = ParseJson(body, source);
   if (!json) {
     return json.status();
   }
@@ -106,8 +109,8 @@ Result<Manifest> ParseManifest(const net::HttpResponse& response, const std::str
     return InvalidArgument(fmt::format("{}: a manifest must be a JSON object", source));
   }
   Manifest manifest;
-  manifest.media_type = StringOr(*json, "mediaType", response.Header("content-type"));
-  manifest.digest = "sha256:" + Sha256Hex(response.body);
+  manifest.media_type = StringOr(*json, "mediaType", content_type);
+  manifest.digest = "sha256:" + Sha256Hex(body);
   manifest.artifact_type = StringOr(*json, "artifactType");
   const auto config = json->find("config");
   if (config != json->end() && config->is_object()) {
@@ -117,6 +120,8 @@ Result<Manifest> ParseManifest(const net::HttpResponse& response, const std::str
   ReadDescriptors(*json, "manifests", manifest.manifests);
   return manifest;
 }
+
+namespace {
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -291,7 +296,7 @@ Result<Manifest> FetchManifest(const RegistryClientOptions& options, const std::
   if (response->status != 200) {
     return Unavailable(fmt::format("registry answered HTTP {} for {}", response->status, source));
   }
-  auto manifest = ParseManifest(*response, source);
+  auto manifest = ParseManifest(response->body, response->Header("content-type"), source);
   if (manifest && IsSha256Digest(reference) && manifest->digest != reference) {
     return InvalidArgument(
         fmt::format("registry returned {} with digest {}", source, manifest->digest));
@@ -379,7 +384,8 @@ Result<std::vector<Descriptor>> ListReferrers(const RegistryClientOptions& optio
       return Unavailable(fmt::format("registry {} answered HTTP {} listing referrers of {}",
                                      base_url, response->status, digest));
     }
-    auto index = ParseManifest(*response, "referrers of " + digest);
+    auto index =
+        ParseManifest(response->body, response->Header("content-type"), "referrers of " + digest);
     if (!index) {
       return index.status();
     }

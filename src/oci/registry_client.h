@@ -41,6 +41,11 @@ struct Manifest {
   std::vector<Descriptor> manifests;  // image indexes
 };
 
+// Parses a manifest or index document. `content_type` is the media type when the document
+// names none, and errors name `source`.
+Result<Manifest> ParseManifest(std::string_view body, std::string_view content_type,
+                               std::string_view source);
+
 // True for "sha256:" followed by 64 lower-case hex digits.
 bool IsSha256Digest(std::string_view digest);
 

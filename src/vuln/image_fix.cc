@@ -106,7 +106,7 @@ std::string_view TagVerdictName(TagVerdict verdict) {
   return "unknown";
 }
 
-std::string ImageFix::Summary(const std::string& vulnerability_id) const {
+std::string ImageFix::Summary() const {
   std::string tried;
   for (const TagCheck& check : checks) {
     tried +=
@@ -116,13 +116,14 @@ std::string ImageFix::Summary(const std::string& vulnerability_id) const {
     }
   }
   if (fixed_tag.has_value()) {
-    return fmt::format("{} no longer contains {}: {}", *fixed_tag, vulnerability_id, tried);
+    return fmt::format("fixed tag {}: {}", *fixed_tag, tried);
   }
   if (newer_tags == 0) {
-    return fmt::format("no fixed tag found: no tag is newer than the scanned one");
+    return "no fixed tag found: no tag of the scanned tag's shape is newer within the tag "
+           "constraint";
   }
-  return fmt::format("no fixed tag found among {} newer tags ({} tried) for {}: {}", newer_tags,
-                     checks.size(), vulnerability_id, tried);
+  return fmt::format("no fixed tag found among {} newer tags ({} tried): {}", newer_tags,
+                     checks.size(), tried);
 }
 
 Result<ImageFixFinder> ImageFixFinder::Create(const AdvisoryDatabase& database,
@@ -262,7 +263,7 @@ void RecordImageFix(Json& finding, const oci::ImageRef& image, const ImageFix& f
   const std::vector<std::string> ids = VulnerabilityIds(finding);
   const std::string id = ids.empty() ? "the vulnerability" : ids.front();
   Json& fields = finding["ProductFields"];
-  fields["rampart/vuln/FixedImageSearch"] = Truncate(fix.Summary(id), kMaxProductField);
+  fields["rampart/vuln/FixedImageSearch"] = Truncate(fix.Summary(), kMaxProductField);
   if (!fix.fixed_tag.has_value()) {
     return;
   }

@@ -37,9 +37,9 @@ struct ImageFix {
   std::vector<TagCheck> checks;  // the tags tried, smallest first
   std::size_t newer_tags = 0;    // newer tags of the image's shape, before max_candidates
 
-  // Returns "1.4.2 (1.4.1 still affected; 1.4.2 fixed, from ...)" or "no fixed tag found
-  // among N newer tags: ...", the text of rampart/vuln/FixedImageSearch.
-  std::string Summary(const std::string& vulnerability_id) const;
+  // Returns "fixed tag 1.4.2: 1.4.1 still affected; 1.4.2 fixed (ORIGIN)" or "no fixed tag
+  // found among N newer tags (M tried): ...", the text of rampart/vuln/FixedImageSearch.
+  std::string Summary() const;
 };
 
 struct ImageFixOptions {
