@@ -76,7 +76,7 @@ Result<std::string> FetchBlob(const RegistryClientOptions& options, const std::s
                               const std::string& digest, std::size_t max_bytes);
 
 // Lists the manifests that refer to `digest` through their `subject` field: the OCI 1.1
-// referrers API, or, when that answers 404 (a registry without the API), the index stored
+// referrers API, or, when that returns 404 (a registry without the API), the index stored
 // under the referrers tag schema "sha256-<hex>". Empty when neither lists any.
 Result<std::vector<Descriptor>> ListReferrers(const RegistryClientOptions& options,
                                               const std::string& repository,
