@@ -323,6 +323,8 @@ Result<std::string> FetchBlob(const RegistryClientOptions& options, const std::s
     if (!response) {
       return response.status().WithContext(fmt::format("blob {} of {}", digest, repository));
     }
+    // NOTE: no test runs this branch, because docker-registry with filesystem storage serves
+    // blobs itself instead of redirecting to object storage.
     if (IsRedirect(response->status) && !response->Header("location").empty()) {
       auto current = net::ParseHttpUrl(request.url);
       std::string location = response->Header("location");
