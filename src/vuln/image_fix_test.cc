@@ -162,7 +162,8 @@ TEST_F(ImageFixTest, NoFixedTagIsReported) {
   ASSERT_TRUE(fix.has_value()) << fix.status().ToString();
   EXPECT_FALSE(fix->fixed_tag.has_value());
   EXPECT_EQ(CheckedTags(*fix), (std::vector<std::string>{"1.4.1 still affected"}));
-  EXPECT_EQ(fix->Summary(), "no fixed tag found among 1 newer tags (1 tried): 1.4.1 still affected");
+  EXPECT_EQ(fix->Summary(),
+            "no fixed tag found among 1 newer tags (1 tried): 1.4.1 still affected");
 }
 
 TEST_F(ImageFixTest, UnusableSbomsAreSkipped) {
