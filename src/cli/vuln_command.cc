@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/vuln_image_fix.h"
 #include "cli/vuln_import.h"
 #include "core/file.h"
 #include "core/log.h"
@@ -37,6 +38,7 @@ struct ScanOptions {
   std::string fail_on;
   std::string aws_account_id = "000000000000";
   std::string region = "us-east-1";
+  ImageFixFlags image_fix;
 };
 
 void RunVersionCompare(const CompareOptions& options, int& exit_code) {
@@ -129,6 +131,18 @@ void PrintTable(const vuln::ScanReport& report, std::ostream& out) {
   }
 }
 
+void PrintImageFix(const ImageFixOutcome& outcome, std::ostream& out) {
+  if (!outcome.lines.empty()) {
+    out << "\nFixed image tags:\n";
+    for (const std::string& line : outcome.lines) {
+      out << "  " << line << "\n";
+    }
+  }
+  if (!outcome.error.empty()) {
+    std::cerr << "error: " << outcome.error << "; the findings are reported without a fixed tag\n";
+  }
+}
+
 // Returns true when --fail-on is set and a finding is at or above it, or when an error
 // means a finding at or above it may be missing.
 bool ShouldFail(const vuln::ScanReport& report, finding::SeverityLabel threshold) {
@@ -152,6 +166,11 @@ void RunScan(const ScanOptions& options, bool rootfs, int& exit_code) {
           options.fail_on);
       return;
     }
+  }
+  auto image_plan = PlanImageFix(options.image_fix);
+  if (!image_plan) {
+    std::cerr << "error: " << image_plan.status().message() << "\n";
+    return;
   }
   std::unique_ptr<store::SqliteFindingStore> findings_store;
   if (!options.db.empty()) {
@@ -192,13 +211,21 @@ void RunScan(const ScanOptions& options, bool rootfs, int& exit_code) {
   vuln::FindingOptions finding_options;
   finding_options.aws_account_id = options.aws_account_id;
   finding_options.region = options.region;
-  const vuln::ScanReport report = vuln::Scan(*database, *inventory, finding_options);
+  vuln::ScanReport report = vuln::Scan(*database, *inventory, finding_options);
+  ImageFixOutcome image_fix;
+  if (image_plan->has_value()) {
+    image_fix = ApplyImageFix(**image_plan, *database, report);
+  }
   if (options.output == "json") {
     std::cout << vuln::ReportToJson(report).dump(2) << "\n";
   } else {
     PrintTable(report, std::cout);
   }
+  PrintImageFix(image_fix, options.output == "json" ? std::cerr : std::cout);
   exit_code = threshold.has_value() && ShouldFail(report, *threshold) ? 1 : 0;
+  if (!image_fix.error.empty()) {
+    exit_code = 2;  // set before storing, so the findings are still stored
+  }
 
   if (findings_store != nullptr) {
     const std::string actor = fmt::format("scan {} {}", rootfs ? "rootfs" : "sbom", options.input);
@@ -256,6 +283,7 @@ void AddScanOptions(CLI::App* command, ScanOptions& options) {
       ->capture_default_str();
   command->add_option("--region", options.region, "Region written into the findings' ARNs")
       ->capture_default_str();
+  AddImageFixOptions(command, options.image_fix);
 }
 
 void AddScanCommands(CLI::App& app, int& exit_code) {

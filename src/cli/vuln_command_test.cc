@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "oci/testing/registry_server.h"
+#include "pattern/matcher.h"
 #include "store/filter.h"
 #include "store/sqlite_finding_store.h"
 
@@ -220,6 +222,205 @@ TEST_F(ScanCommandTest, BadInputsExitTwo) {
   EXPECT_EQ(db.exit_code, 2);
   EXPECT_EQ(RunCommand({"scan", "rootfs", Path("app.cdx.json"), "--osv", Path("osv")}).exit_code,
             2);
+}
+
+// The payments image: tags whose SBOMs carry log4j-core and lodash versions, matched against
+// the real OSV records of CVE-2021-44228 (log4j-core, fixed in 2.15.0) and CVE-2021-23337
+// (lodash, fixed in 4.17.21).
+class ImageFixCommandTest : public ScanCommandTest {
+ protected:
+  void SetUp() override {
+    ScanCommandTest::SetUp();
+    osv_ = std::string(RAMPART_SHARED_DATA) + "/vuln/osv-records";
+    if (!std::filesystem::exists(osv_)) {
+      GTEST_SKIP() << "../shared/data is absent, so the OSV records are missing";
+    }
+    if (!oci::testing::RegistryAvailable()) {
+      GTEST_SKIP() << "docker-registry is not installed; scripts/install-deps installs it";
+    }
+    ASSERT_TRUE(registry_.Start().ok());
+    Write("payments.cdx.json", Sbom("2.14.1", "4.17.20"));
+  }
+
+  static std::string Sbom(const std::string& log4j, const std::string& lodash) {
+    return R"({"bomFormat": "CycloneDX", "specVersion": "1.5",
+        "metadata": {"component": {"type": "container", "name": "payments", "version": "1.4.0"}},
+        "components": [
+          {"type": "library", "purl": "pkg:maven/org.apache.logging.log4j/log4j-core@)" +
+           log4j + R"("}, {"type": "library", "purl": "pkg:npm/lodash@)" + lodash + R"("}]})";
+  }
+
+  void Push(const std::string& tag, const std::string& log4j, const std::string& lodash) {
+    auto image = registry_.PushImage("team/payments", tag);
+    ASSERT_TRUE(image.has_value()) << image.status().ToString();
+    ASSERT_TRUE(registry_
+                    .AttachReferrerSbom("team/payments", *image, Sbom(log4j, lodash),
+                                        "application/vnd.cyclonedx+json")
+                    .ok());
+  }
+
+  std::vector<std::string> Args(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"scan",
+                                     "sbom",
+                                     Path("payments.cdx.json"),
+                                     "--osv",
+                                     osv_,
+                                     "--image",
+                                     registry_.host() + "/team/payments:1.4.0",
+                                     "--registry-allow",
+                                     "127.0.0.1",
+                                     "--registry-url",
+                                     registry_.url()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  static const nlohmann::json& FindingOf(const nlohmann::json& findings, const std::string& id) {
+    for (const auto& finding : findings) {
+      if (finding.at("Vulnerabilities").at(0).at("Id") == id) {
+        return finding;
+      }
+    }
+    static const nlohmann::json kNone = nlohmann::json::object();
+    return kNone;
+  }
+
+  std::string osv_;
+  oci::testing::RegistryServer registry_;
+};
+
+TEST_F(ImageFixCommandTest, FixedTagsInJson) {
+  Push("1.3.0", "2.17.1", "4.17.21");
+  Push("1.4.0", "2.14.1", "4.17.20");
+  Push("1.4.1", "2.14.1", "4.17.21");
+  Push("1.4.2", "2.15.0", "4.17.21");
+  Push("2.0.0", "2.17.1", "4.17.21");
+  const CommandRun run = RunCommand(Args({"--output", "json"}));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto findings = nlohmann::json::parse(run.out).at("Findings");
+  ASSERT_EQ(findings.size(), 2u);
+  const auto& log4j = FindingOf(findings, "CVE-2021-44228");
+  const auto& lodash = FindingOf(findings, "CVE-2021-23337");
+  ASSERT_TRUE(log4j.contains("ProductFields")) << run.out;
+  ASSERT_TRUE(lodash.contains("ProductFields")) << run.out;
+  EXPECT_EQ(log4j["ProductFields"]["rampart/vuln/FixedImageTag"], "1.4.2");
+  EXPECT_EQ(lodash["ProductFields"]["rampart/vuln/FixedImageTag"], "1.4.1");
+  EXPECT_EQ(log4j["ProductFields"]["rampart/vuln/FixedImage"],
+            registry_.host() + "/team/payments:1.4.2");
+  EXPECT_EQ(log4j["Remediation"]["Recommendation"]["Url"],
+            registry_.url() + "/v2/team/payments/manifests/1.4.2");
+  EXPECT_EQ(log4j["Resources"][1]["Details"]["Container"]["ImageName"],
+            registry_.host() + "/team/payments:1.4.0");
+  EXPECT_NE(run.err.find("Fixed image tags:"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("1.3.0"), std::string::npos) << "an older tag is never tried";
+}
+
+TEST_F(ImageFixCommandTest, StoreKeepsRecommendationAndHistory) {
+  Push("1.4.0", "2.14.1", "4.17.20");
+  Push("1.4.1", "2.14.1", "4.17.21");
+  Push("1.4.2", "2.15.0", "4.17.21");
+  const std::string db = Path("findings.db");
+  const CommandRun plain = RunCommand(
+      {"scan", "sbom", Path("payments.cdx.json"), "--osv", osv_, "--db", db, "--output", "json"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const auto before = FindingOf(nlohmann::json::parse(plain.out).at("Findings"), "CVE-2021-44228");
+  const CommandRun run = RunCommand(Args({"--db", db}));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("0 created, 2 updated"), std::string::npos) << run.err;
+
+  auto store = store::SqliteFindingStore::Open(db);
+  ASSERT_TRUE(store.has_value()) << store.status().message();
+  const store::FindingKey key{before.at("ProductArn"), before.at("Id")};
+  auto stored = (*store)->Get(key);
+  ASSERT_TRUE(stored.has_value()) << stored.status().message();
+  ASSERT_TRUE(stored->has_value());
+  const std::string text = (**stored)["Remediation"]["Recommendation"]["Text"];
+  EXPECT_EQ(
+      text.rfind("Upgrade image " + registry_.host() + "/team/payments from 1.4.0 to 1.4.2: ", 0),
+      0u)
+      << text;
+
+  auto history = (*store)->History(key);
+  ASSERT_TRUE(history.has_value()) << history.status().message();
+  ASSERT_EQ(history->size(), 2u);
+  bool recommendation_changed = false;
+  for (const store::FieldChange& change : history->back().updates) {
+    recommendation_changed |= change.field == "Remediation.Recommendation.Text";
+  }
+  EXPECT_TRUE(recommendation_changed);
+
+  auto by_tag = (*store)->Count(*store::ParseFilters(
+      {{"ProductFields", nlohmann::json::array({{{"Key", "rampart/vuln/FixedImageTag"},
+                                                 {"Value", "1.4.2"},
+                                                 {"Comparison", "EQUALS"}}})}}));
+  ASSERT_TRUE(by_tag.has_value()) << by_tag.status().message();
+  EXPECT_EQ(*by_tag, 1);
+
+  // The store's event for the update carries the tag, so a rule's event pattern can match it.
+  auto events = (*store)->ReadEvents(0, 100);
+  ASSERT_TRUE(events.has_value());
+  auto pattern = pattern::ParsePatternText(
+      R"({"detail": {"findings": {"ProductFields": {"rampart/vuln/FixedImageTag": ["1.4.2"]}}}})");
+  ASSERT_TRUE(pattern.has_value());
+  std::size_t matched = 0;
+  for (const store::OutboxEvent& event : *events) {
+    auto matches = pattern::PatternMatches(*pattern, event.event);
+    ASSERT_TRUE(matches.has_value()) << matches.status().message();
+    matched += *matches ? 1 : 0;
+  }
+  EXPECT_EQ(matched, 1u);
+}
+
+TEST_F(ImageFixCommandTest, NoFixedTagIsPrinted) {
+  Push("1.4.0", "2.14.1", "4.17.20");
+  Push("1.4.1", "2.14.1", "4.17.20");
+  const CommandRun run = RunCommand(Args({}));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("CVE-2021-44228 org.apache.logging.log4j:log4j-core 2.14.1: no fixed tag "
+                         "found among 1 newer tags (1 tried): 1.4.1 still affected"),
+            std::string::npos)
+      << run.out;
+}
+
+TEST_F(ImageFixCommandTest, StoppedRegistryStillStoresFindings) {
+  Push("1.4.0", "2.14.1", "4.17.20");
+  registry_.Stop();
+  const std::string db = Path("findings.db");
+  const CommandRun run = RunCommand(Args({"--db", db}));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(
+      run.err.find("error: reading the tags of " + registry_.host() + "/team/payments failed"),
+      std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("2 created"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("CVE-2021-44228"), std::string::npos) << run.out;
+}
+
+TEST_F(ImageFixCommandTest, UnlistedHostIsRejectedFirst) {
+  std::vector<std::string> args = Args({});
+  args[8] = "registry.example.com";  // the --registry-allow value
+  const CommandRun run = RunCommand(args);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("registry host '127.0.0.1' is not on --registry-allow"), std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.out, "") << "nothing is scanned before the flags are checked";
+}
+
+TEST_F(ImageFixCommandTest, EmptySbomFolderHasNoTags) {
+  std::filesystem::create_directories(Path("sboms"));
+  const CommandRun run =
+      RunCommand({"scan", "sbom", Path("payments.cdx.json"), "--osv", osv_, "--image",
+                  "registry.example.com/team/payments:1.4.0", "--sbom-dir", Path("sboms")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("lists no tags for team/payments"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("no fixed tag found"), std::string::npos) << run.out;
+}
+
+TEST_F(ImageFixCommandTest, RegistryFlagsNeedImage) {
+  const CommandRun run = RunCommand(
+      {"scan", "sbom", Path("payments.cdx.json"), "--osv", osv_, "--registry-allow", "127.0.0.1"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--image"), std::string::npos) << run.err;
 }
 
 }  // namespace

@@ -6,24 +6,6 @@
 
 namespace rampart::remediate {
 
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower_a = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i])));
-    const auto lower_b = static_cast<char>(std::tolower(static_cast<unsigned char>(b[i])));
-    if (lower_a != lower_b) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
 bool AllowListed(const std::vector<std::string>& list, std::string_view value) {
   for (const std::string& entry : list) {
     if (entry == "*" || entry == value) {
@@ -32,25 +14,6 @@ bool AllowListed(const std::vector<std::string>& list, std::string_view value) {
     if (entry.size() > 1 && entry.back() == '*') {
       const std::string_view prefix(entry.data(), entry.size() - 1);
       if (value.substr(0, prefix.size()) == prefix) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-bool HostAllowListed(const std::vector<std::string>& list, std::string_view host) {
-  if (host.empty()) {
-    return false;
-  }
-  for (const std::string& entry : list) {
-    if (entry == "*" || EqualsIgnoreCase(entry, host)) {
-      return true;
-    }
-    // "*.example.com" matches "a.example.com" but not "example.com" or "badexample.com".
-    if (entry.size() > 2 && entry.substr(0, 2) == "*." && host.size() > entry.size() - 1) {
-      const std::string_view suffix = std::string_view(entry).substr(1);
-      if (EqualsIgnoreCase(host.substr(host.size() - suffix.size()), suffix)) {
         return true;
       }
     }

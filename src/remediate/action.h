@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "net/host_allow_list.h"
 
 namespace rampart::remediate {
 
@@ -48,8 +49,7 @@ struct AllowLists {
 
 // Returns true when `value` matches an entry: exact, "*", or a trailing-"*" prefix.
 bool AllowListed(const std::vector<std::string>& list, std::string_view value);
-// Returns true when `host` matches an entry: exact (case-insensitive), "*", or "*.suffix".
-bool HostAllowListed(const std::vector<std::string>& list, std::string_view host);
+using net::HostAllowListed;
 
 // Sets a finding's customer fields; the engine connects it to the finding store.
 struct FindingUpdate {

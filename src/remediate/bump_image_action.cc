@@ -24,8 +24,12 @@ struct BumpParams {
   GitopsTarget target;
   std::optional<std::string> image;
   ImageVersion fixed;
+  bool tag_from_finding = false;
   std::optional<RegistryParams> registry;
 };
+
+// The ProductFields key where `rampart scan sbom --image` records a finding's fixed tag.
+constexpr std::string_view kFixedTagField = "rampart/vuln/FixedImageTag";
 
 Result<RegistryParams> ParseRegistry(const Json& json) {
   Params params(json, "gitops.bump-image registry");
@@ -52,16 +56,21 @@ Result<RegistryParams> ParseRegistry(const Json& json) {
 
 Result<BumpParams> ParseParams(const Json& json) {
   Params params(json, kName);
-  RAMPART_RETURN_IF_ERROR(
-      params.CheckKeys({"repository", "base", "paths", "branch_prefix", "push", "push_url",
-                        "author_name", "author_email", "image", "tag", "digest", "registry"}));
+  RAMPART_RETURN_IF_ERROR(params.CheckKeys({"repository", "base", "paths", "branch_prefix", "push",
+                                            "push_url", "author_name", "author_email", "image",
+                                            "tag", "digest", "registry", "tag_from_finding"}));
   BumpParams parsed;
   REMEDIATE_ASSIGN_OR_RETURN(parsed.target, ParseGitopsTarget(params, "rampart/bump-image"));
   REMEDIATE_ASSIGN_OR_RETURN(parsed.image, params.OptionalString("image"));
   REMEDIATE_ASSIGN_OR_RETURN(const auto tag, params.OptionalString("tag"));
   REMEDIATE_ASSIGN_OR_RETURN(const auto digest, params.OptionalString("digest"));
+  REMEDIATE_ASSIGN_OR_RETURN(parsed.tag_from_finding, params.Bool("tag_from_finding", false));
   parsed.fixed.tag = tag.value_or("");
   parsed.fixed.digest = digest.value_or("");
+  if (parsed.tag_from_finding && (tag || digest)) {
+    return InvalidArgument(
+        "gitops.bump-image: give either 'tag' or 'digest', or 'tag_from_finding', not both");
+  }
   if (parsed.image && !ParseImageRef(*parsed.image)) {
     return ParseImageRef(*parsed.image).status().WithContext("gitops.bump-image: image");
   }
@@ -77,10 +86,11 @@ Result<BumpParams> ParseParams(const Json& json) {
     REMEDIATE_ASSIGN_OR_RETURN(const Json registry, params.Object("registry"));
     REMEDIATE_ASSIGN_OR_RETURN(parsed.registry, ParseRegistry(registry));
   }
-  if (parsed.fixed.tag.empty() && parsed.fixed.digest.empty() && !parsed.registry) {
+  if (parsed.fixed.tag.empty() && parsed.fixed.digest.empty() && !parsed.tag_from_finding &&
+      !parsed.registry) {
     return InvalidArgument(
-        "gitops.bump-image: give the fixed version as 'tag' or 'digest', or a 'registry' to "
-        "pick the newest tag from");
+        "gitops.bump-image: give the fixed version as 'tag' or 'digest', 'tag_from_finding', or "
+        "a 'registry' to pick the newest tag from");
   }
   return parsed;
 }
@@ -99,11 +109,41 @@ RegistryClientOptions RegistryOptions(const RegistryParams& registry, const Imag
   return options;
 }
 
+// Reads the fixed tag that a vulnerability scan recorded on the finding. The finding is
+// untrusted, so the tag must be a valid tag and newer than the running one.
+Result<ImageVersion> TagFromFinding(const Json& finding, const ImageRef& image, std::string& log) {
+  const Json* fields = LookupPath(finding, "ProductFields");
+  const std::string tag =
+      fields != nullptr && fields->is_object() ? StringOr(*fields, kFixedTagField) : "";
+  if (tag.empty()) {
+    return FailedPrecondition(fmt::format(
+        "gitops.bump-image: the finding has no ProductFields '{}', so no scan found a fixed tag "
+        "of {}; scan the image with `rampart scan sbom --image` and --registry-allow or "
+        "--sbom-dir",
+        kFixedTagField, image.ToString()));
+  }
+  if (!ParseImageRef("x:" + tag)) {
+    return InvalidArgument(
+        fmt::format("gitops.bump-image: the finding's fixed tag '{}' is invalid", tag));
+  }
+  if (!image.tag.empty() && CompareTags(tag, image.tag).value_or(1) <= 0) {
+    return FailedPrecondition(fmt::format(
+        "gitops.bump-image: the finding's fixed tag '{}' is not newer than the running tag '{}'",
+        tag, image.tag));
+  }
+  log += fmt::format("fixed tag {} from the finding's {}\n", tag, kFixedTagField);
+  return ImageVersion{tag, ""};
+}
+
 // Picks the newest allowed tag from the registry when the rule gives no fixed version.
 Result<ImageVersion> ChooseVersion(const BumpParams& params, const ImageRef& image,
-                                   const ActionContext& context, std::string& log) {
+                                   const Json& finding, const ActionContext& context,
+                                   std::string& log) {
   if (!params.fixed.tag.empty() || !params.fixed.digest.empty()) {
     return params.fixed;
+  }
+  if (params.tag_from_finding) {
+    return TagFromFinding(finding, image, log);
   }
   if (image.tag.empty()) {
     return InvalidArgument(fmt::format(
@@ -177,7 +217,8 @@ class BumpImageAction final : public Action {
     }
 
     std::string log;
-    REMEDIATE_ASSIGN_OR_RETURN(ImageVersion version, ChooseVersion(params, image, context, log));
+    REMEDIATE_ASSIGN_OR_RETURN(ImageVersion version,
+                               ChooseVersion(params, image, request.finding, context, log));
     std::vector<std::string> skipped;
     REMEDIATE_ASSIGN_OR_RETURN(const auto files,
                                workspace->ListYamlFiles(params.target.paths, skipped));

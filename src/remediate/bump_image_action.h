@@ -14,6 +14,9 @@ namespace rampart::remediate {
 //   paths: [PATH, ...]            folders or files to scan; the whole tree by default
 //   image: REF                    the vulnerable image; taken from the finding by default
 //   tag, digest                   the fixed version; or else
+//   tag_from_finding: true        the tag in the finding's ProductFields
+//                                 "rampart/vuln/FixedImageTag", which `rampart scan sbom
+//                                 --image` records; or else
 //   registry: {url, constraint, token_env, page_size}
 //                                 picks the newest tag from the registry's tag list within
 //                                 constraint "patch" (default), "minor" or "major"

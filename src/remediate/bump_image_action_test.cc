@@ -182,6 +182,47 @@ TEST_F(BumpImageTest, ClonedUrlPushesBranchAndRollsBack) {
   EXPECT_EQ(Git({"--git-dir", bare, "branch", "--list", "rampart/*"}), "");
 }
 
+TEST_F(BumpImageTest, TagFromFindingRecordedByScan) {
+  ActionRequest request = Request({{"repository", repo_}, {"tag_from_finding", true}});
+  request.finding["ProductFields"]["rampart/vuln/FixedImageTag"] = "6.0.14";
+  auto result = action_->Run(request, context_);
+  ASSERT_TRUE(result.has_value()) << result.status().ToString();
+  EXPECT_TRUE(result->changed);
+  EXPECT_NE(result->output.find("fixed tag 6.0.14 from the finding's rampart/vuln/FixedImageTag"),
+            std::string::npos)
+      << result->output;
+  EXPECT_NE(Git({"show", result->rollback["branch"].get<std::string>() + ":k8s/cache.yaml"})
+                .find("image: redis:6.0.14 #"),
+            std::string::npos);
+}
+
+TEST_F(BumpImageTest, TagFromFindingNeedsNewerTag) {
+  ActionRequest missing = Request({{"repository", repo_}, {"tag_from_finding", true}});
+  auto none = action_->Run(missing, context_);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(none.status().message().find("rampart/vuln/FixedImageTag"), std::string::npos);
+
+  ActionRequest older = Request({{"repository", repo_}, {"tag_from_finding", true}});
+  older.idempotency_key = "older";
+  older.finding["ProductFields"]["rampart/vuln/FixedImageTag"] = "6.0.1";
+  auto rejected = action_->Run(older, context_);
+  ASSERT_FALSE(rejected.has_value());
+  EXPECT_EQ(rejected.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(rejected.status().message().find("not newer"), std::string::npos);
+
+  ActionRequest injected = Request({{"repository", repo_}, {"tag_from_finding", true}});
+  injected.idempotency_key = "injected";
+  injected.finding["ProductFields"]["rampart/vuln/FixedImageTag"] = "7.0.0\n  evil: true";
+  auto invalid = action_->Run(injected, context_);
+  ASSERT_FALSE(invalid.has_value());
+  EXPECT_EQ(invalid.status().code(), StatusCode::kInvalidArgument);
+
+  EXPECT_FALSE(
+      action_->Validate({{"repository", repo_}, {"tag", "6.0.14"}, {"tag_from_finding", true}})
+          .ok());
+}
+
 TEST_F(BumpImageTest, NewestPatchFromRegistry) {
   if (!testing::RegistryAvailable()) {
     GTEST_SKIP() << "docker-registry is not installed; scripts/install-deps installs it";

@@ -1,11 +1,12 @@
-// Helpers for remediation tests: temporary folders, running tools, free ports, and a real
-// OCI registry (Debian's docker-registry) on 127.0.0.1.
+// Helpers for remediation tests: temporary folders, running tools, free ports, and the real
+// OCI registry of src/oci/testing.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "oci/testing/registry_server.h"
 
 namespace rampart::remediate::testing {
 
@@ -36,29 +37,8 @@ int FreePort();
 // Initializes a git repository in `dir` with everything in it committed on branch "main".
 Status InitGitRepository(const std::string& dir);
 
-// A docker-registry process serving 127.0.0.1:port from a temporary folder.
-class RegistryServer {
- public:
-  RegistryServer() = default;
-  ~RegistryServer();
-  RegistryServer(const RegistryServer&) = delete;
-  RegistryServer& operator=(const RegistryServer&) = delete;
-
-  // Starts the server and waits until GET /v2/ returns 200.
-  Status Start();
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
-  // Pushes a small image under `repository:tag` (config blob and manifest) and returns the
-  // manifest digest.
-  Result<std::string> PushTag(const std::string& repository, const std::string& tag);
-
- private:
-  TempDir dir_;
-  int port_ = 0;
-  int pid_ = -1;
-};
-
-// True when the docker-registry program is installed.
-bool RegistryAvailable();
+// The real OCI registry (Debian's docker-registry) that image tests push tags to.
+using oci::testing::RegistryAvailable;
+using oci::testing::RegistryServer;
 
 }  // namespace rampart::remediate::testing

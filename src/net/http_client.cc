@@ -1,4 +1,4 @@
-#include "remediate/http_client.h"
+#include "net/http_client.h"
 
 #include <curl/curl.h>
 
@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "remediate/action.h"
+#include "net/host_allow_list.h"
 
-namespace rampart::remediate {
+namespace rampart::net {
 
 namespace {
 
@@ -140,8 +140,8 @@ Result<HttpResponse> SendHttp(const HttpRequest& request) {
   }
   if (request.allowed_hosts != nullptr && !HostAllowListed(*request.allowed_hosts, url->host)) {
     return Status(StatusCode::kPermissionDenied,
-                  fmt::format("host '{}' is not on the hosts allow-list; add it to the rule's "
-                              "allowed hosts to let actions reach it",
+                  fmt::format("host '{}' is not on the hosts allow-list; add it to the "
+                              "allow-list of the rule or command to let requests reach it",
                               url->host));
   }
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
@@ -230,4 +230,4 @@ Result<HttpResponse> SendHttp(const HttpRequest& request) {
   return response;
 }
 
-}  // namespace rampart::remediate
+}  // namespace rampart::net

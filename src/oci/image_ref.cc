@@ -1,10 +1,11 @@
-#include "remediate/image_ref.h"
+#include "oci/image_ref.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
 
-namespace rampart::remediate {
+namespace rampart::oci {
 
 namespace {
 
@@ -25,18 +26,6 @@ bool ValidDigest(std::string_view digest) {
   for (char c : hex) {
     if (!std::isxdigit(static_cast<unsigned char>(c)) ||
         std::isupper(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool ValidTag(std::string_view tag) {
-  if (tag.empty() || tag.size() > 128 || tag.front() == '.' || tag.front() == '-') {
-    return false;
-  }
-  for (char c : tag) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') {
       return false;
     }
   }
@@ -80,7 +69,32 @@ bool SameShape(const Version& a, const Version& b) {
   return a.v_prefix == b.v_prefix && a.parts.size() == b.parts.size() && a.suffix == b.suffix;
 }
 
+// True when `candidate` keeps the version parts that `constraint` fixes.
+bool Within(const Version& base, const Version& candidate, TagConstraint constraint) {
+  const std::size_t fixed = constraint == TagConstraint::kPatch   ? 2
+                            : constraint == TagConstraint::kMinor ? 1
+                                                                  : 0;
+  for (std::size_t i = 0; i < fixed && i < base.parts.size(); ++i) {
+    if (candidate.parts[i] != base.parts[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+bool IsValidTag(std::string_view tag) {
+  if (tag.empty() || tag.size() > 128 || tag.front() == '.' || tag.front() == '-') {
+    return false;
+  }
+  for (char c : tag) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
 
 std::string ImageRef::Registry() const {
   const auto slash = name.find('/');
@@ -147,7 +161,7 @@ Result<ImageRef> ParseImageRef(std::string_view text) {
       (last_slash == std::string_view::npos || colon > last_slash)) {
     ref.tag = std::string(rest.substr(colon + 1));
     rest = rest.substr(0, colon);
-    if (!ValidTag(ref.tag)) {
+    if (!IsValidTag(ref.tag)) {
       return InvalidArgument(
           fmt::format("image reference '{}' has an invalid tag '{}'", text, ref.tag));
     }
@@ -207,14 +221,8 @@ Result<std::optional<std::string>> SelectNewerTag(std::string_view current,
     if (!candidate || !SameShape(*base, *candidate) || candidate->parts <= base->parts) {
       continue;
     }
-    const std::size_t fixed = constraint == TagConstraint::kPatch   ? 2
-                              : constraint == TagConstraint::kMinor ? 1
-                                                                    : 0;
-    bool within = true;
-    for (std::size_t i = 0; i < fixed && i < base->parts.size(); ++i) {
-      within = within && candidate->parts[i] == base->parts[i];
-    }
-    if (within && (!best_version || candidate->parts > best_version->parts)) {
+    if (Within(*base, *candidate, constraint) &&
+        (!best_version || candidate->parts > best_version->parts)) {
       best = tag;
       best_version = candidate;
     }
@@ -222,4 +230,31 @@ Result<std::optional<std::string>> SelectNewerTag(std::string_view current,
   return best;
 }
 
-}  // namespace rampart::remediate
+Result<std::vector<std::string>> NewerTags(std::string_view current,
+                                           const std::vector<std::string>& tags,
+                                           TagConstraint constraint) {
+  const auto base = ParseVersion(current);
+  if (!base) {
+    return InvalidArgument(fmt::format(
+        "tag '{}' is not a version such as 1.2.3 or v1.2.3-alpine, so no tag can be ordered "
+        "after it",
+        current));
+  }
+  std::vector<std::pair<std::vector<long>, std::string>> newer;
+  for (const std::string& tag : tags) {
+    const auto candidate = ParseVersion(tag);
+    if (candidate && SameShape(*base, *candidate) && candidate->parts > base->parts &&
+        Within(*base, *candidate, constraint)) {
+      newer.emplace_back(candidate->parts, tag);
+    }
+  }
+  std::stable_sort(newer.begin(), newer.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> ordered;
+  for (auto& [parts, tag] : newer) {
+    ordered.push_back(std::move(tag));
+  }
+  return ordered;
+}
+
+}  // namespace rampart::oci

@@ -1,8 +1,8 @@
-#include "remediate/image_ref.h"
+#include "oci/image_ref.h"
 
 #include <gtest/gtest.h>
 
-namespace rampart::remediate {
+namespace rampart::oci {
 namespace {
 
 TEST(ParseImageRef, RegistryTagAndDigest) {
@@ -75,5 +75,35 @@ TEST(CompareTags, OnlySameShape) {
   EXPECT_EQ(CompareTags("alpine", "1.2.3"), std::nullopt);
 }
 
+TEST(NewerTags, SmallestFirstWithinShape) {
+  const std::vector<std::string> tags = {"1.4.10", "latest",      "1.4.2",  "1.3.9", "1.4.0",
+                                         "1.5.0",  "1.4.2-debug", "v1.4.3", "1.4.1", "2.0"};
+  auto newer = NewerTags("1.4.0", tags, TagConstraint::kMajor);
+  ASSERT_TRUE(newer.has_value()) << newer.status().ToString();
+  EXPECT_EQ(*newer, (std::vector<std::string>{"1.4.1", "1.4.2", "1.4.10", "1.5.0"}));
+  auto patch = NewerTags("1.4.0", tags, TagConstraint::kPatch);
+  ASSERT_TRUE(patch.has_value());
+  EXPECT_EQ(*patch, (std::vector<std::string>{"1.4.1", "1.4.2", "1.4.10"}));
+}
+
+TEST(NewerTags, CurrentMustBeVersion) {
+  auto none = NewerTags("1.5.0", {"1.4.0", "1.5.0", "latest"}, TagConstraint::kMajor);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+  auto bad = NewerTags("latest", {"1.4.0"}, TagConstraint::kMajor);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("'latest'"), std::string::npos);
+}
+
+TEST(IsValidTag, DistributionGrammar) {
+  EXPECT_TRUE(IsValidTag("1.4.2-alpine_3"));
+  EXPECT_TRUE(IsValidTag("_x"));
+  EXPECT_FALSE(IsValidTag(".hidden"));
+  EXPECT_FALSE(IsValidTag("-x"));
+  EXPECT_FALSE(IsValidTag("a/b"));
+  EXPECT_FALSE(IsValidTag(std::string(129, 'a')));
+}
+
 }  // namespace
-}  // namespace rampart::remediate
+}  // namespace rampart::oci
