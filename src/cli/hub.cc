@@ -124,10 +124,10 @@ Status Hub::BuildEngine() {
 
   remediate::EngineHooks hooks;
   hooks.update_finding = context.finding_updater;
-  hooks.emit_event = [](const Json& event) {
-    Logger("run")->warn("{}: {}", StringOr(event, "detail-type"),
-                        event["detail"].value("error", std::string()));
-    return Status::Ok();
+  // Failure events go to the outbox, so the dispatcher routes them through the rules.
+  hooks.emit_event = [this](const Json& event) -> Status {
+    auto published = findings_->PublishEvent(event);
+    return published ? Status::Ok() : published.status();
   };
   hooks.verify = remediate::MakeVerifier([this](const std::string& report) {
     IngestTotals totals;
@@ -164,11 +164,33 @@ Result<CycleReport> Hub::RunCycle(std::ostream& out) {
       }
     }
   }
+  // Failure events emitted while running are routed in the next round, so a rule that
+  // pages on failures runs in the same cycle. The rounds end because an idempotency key is
+  // planned once and a failure event never plans a rule that failed before it.
+  while (true) {
+    auto events = DispatchPending(report);
+    if (!events) {
+      return events.status();
+    }
+    auto attempts = RunAllDue(report);
+    if (!attempts) {
+      return attempts.status();
+    }
+    if (*events == 0 && *attempts == 0) {
+      break;
+    }
+  }
+  return report;
+}
+
+Result<int> Hub::DispatchPending(CycleReport& report) {
+  int events = 0;
   while (true) {
     auto dispatched = dispatcher_->DispatchOnce(500);
     if (!dispatched) {
       return dispatched.status();
     }
+    events += dispatched->events;
     report.dispatch.events += dispatched->events;
     report.dispatch.matched_rules += dispatched->matched_rules;
     report.dispatch.planned += dispatched->planned;
@@ -178,27 +200,31 @@ Result<CycleReport> Hub::RunCycle(std::ostream& out) {
     report.planned_ids.insert(report.planned_ids.end(), dispatched->remediation_ids.begin(),
                               dispatched->remediation_ids.end());
     if (dispatched->events == 0) {
-      break;
+      return events;
     }
   }
+}
+
+Result<int> Hub::RunAllDue(CycleReport& report) {
+  int attempts = 0;
   while (true) {
     auto ran = engine_->RunDue(100);
     if (!ran) {
       return ran.status();
     }
+    const int finished = ran->succeeded + ran->verified + ran->failed + ran->retried +
+                         ran->rolled_back + ran->deferred;
+    attempts += finished;
     report.run.succeeded += ran->succeeded;
     report.run.verified += ran->verified;
     report.run.failed += ran->failed;
     report.run.retried += ran->retried;
     report.run.rolled_back += ran->rolled_back;
     report.run.deferred += ran->deferred;
-    if (ran->succeeded + ran->verified + ran->failed + ran->retried + ran->rolled_back +
-            ran->deferred ==
-        0) {
-      break;
+    if (finished == 0) {
+      return attempts;
     }
   }
-  return report;
 }
 
 }  // namespace rampart::cli

@@ -42,6 +42,10 @@ class Hub {
   Hub() = default;
   Status LoadRules();
   Status BuildEngine();
+  // Routes every undelivered event; returns how many there were.
+  Result<int> DispatchPending(CycleReport& report);
+  // Runs remediations until none is due; returns how many attempts ended.
+  Result<int> RunAllDue(CycleReport& report);
 
   Config config_;
   std::unique_ptr<store::SqliteFindingStore> findings_;

@@ -4,5 +4,5 @@ rampart_module(remediate
   DEPS rampart_remediate_actions rampart_store rampart_pattern)
 
 rampart_test(remediate_engine_test
-  SOURCES policy_test.cc engine_test.cc verifier_test.cc
+  SOURCES policy_test.cc engine_test.cc verifier_test.cc failure_event_test.cc
   DEPS rampart_remediate)

@@ -51,6 +51,7 @@ class SqliteFindingStore final : public FindingStore {
                                               std::size_t limit) override;
   Result<std::vector<OutboxEvent>> ClaimEvents(std::string_view consumer, std::size_t limit,
                                                std::chrono::seconds lease) override;
+  Result<std::int64_t> PublishEvent(const Json& event) override;
   Status MarkDelivered(std::span<const std::int64_t> sequences) override;
   Result<std::int64_t> PruneDelivered(TimePoint before) override;
 
