@@ -147,6 +147,7 @@ Status Hub::BuildEngine() {
   }
   RAMPART_RETURN_IF_ERROR(engine_->SetPolicies(std::move(policies)));
   dispatcher_ = std::make_unique<remediate::Dispatcher>(*findings_, matcher_, *engine_, "run");
+  worker_ = std::make_unique<remediate::Worker>(*dispatcher_, *engine_, nullptr);
   return Status::Ok();
 }
 
@@ -164,67 +165,14 @@ Result<CycleReport> Hub::RunCycle(std::ostream& out) {
       }
     }
   }
-  // Failure events emitted while running are routed in the next round, so a rule that
-  // pages on failures runs in the same cycle. The rounds end because an idempotency key is
-  // planned once and a failure event never plans a rule that failed before it.
-  while (true) {
-    auto events = DispatchPending(report);
-    if (!events) {
-      return events.status();
-    }
-    auto attempts = RunAllDue(report);
-    if (!attempts) {
-      return attempts.status();
-    }
-    if (*events == 0 && *attempts == 0) {
-      break;
-    }
+  auto routed = worker_->RunPending();
+  if (!routed) {
+    return routed.status();
   }
+  report.dispatch = std::move(routed->dispatch);
+  report.run = routed->run;
+  report.planned_ids = report.dispatch.remediation_ids;
   return report;
-}
-
-Result<int> Hub::DispatchPending(CycleReport& report) {
-  int events = 0;
-  while (true) {
-    auto dispatched = dispatcher_->DispatchOnce(500);
-    if (!dispatched) {
-      return dispatched.status();
-    }
-    events += dispatched->events;
-    report.dispatch.events += dispatched->events;
-    report.dispatch.matched_rules += dispatched->matched_rules;
-    report.dispatch.planned += dispatched->planned;
-    report.dispatch.awaiting_approval += dispatched->awaiting_approval;
-    report.dispatch.duplicates += dispatched->duplicates;
-    report.dispatch.skipped += dispatched->skipped;
-    report.planned_ids.insert(report.planned_ids.end(), dispatched->remediation_ids.begin(),
-                              dispatched->remediation_ids.end());
-    if (dispatched->events == 0) {
-      return events;
-    }
-  }
-}
-
-Result<int> Hub::RunAllDue(CycleReport& report) {
-  int attempts = 0;
-  while (true) {
-    auto ran = engine_->RunDue(100);
-    if (!ran) {
-      return ran.status();
-    }
-    const int finished = ran->succeeded + ran->verified + ran->failed + ran->retried +
-                         ran->rolled_back + ran->deferred;
-    attempts += finished;
-    report.run.succeeded += ran->succeeded;
-    report.run.verified += ran->verified;
-    report.run.failed += ran->failed;
-    report.run.retried += ran->retried;
-    report.run.rolled_back += ran->rolled_back;
-    report.run.deferred += ran->deferred;
-    if (finished == 0) {
-      return attempts;
-    }
-  }
 }
 
 }  // namespace rampart::cli

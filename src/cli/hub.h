@@ -12,6 +12,7 @@
 #include "pattern/rules_file.h"
 #include "remediate/dispatcher.h"
 #include "remediate/engine.h"
+#include "remediate/worker.h"
 #include "store/audit_log.h"
 #include "store/remediation_store.h"
 #include "store/sqlite_finding_store.h"
@@ -42,10 +43,6 @@ class Hub {
   Hub() = default;
   Status LoadRules();
   Status BuildEngine();
-  // Routes every undelivered event; returns how many there were.
-  Result<int> DispatchPending(CycleReport& report);
-  // Runs remediations until none is due; returns how many attempts ended.
-  Result<int> RunAllDue(CycleReport& report);
 
   Config config_;
   std::unique_ptr<store::SqliteFindingStore> findings_;
@@ -56,6 +53,7 @@ class Hub {
   std::unique_ptr<remediate::ActionRegistry> actions_;
   std::unique_ptr<remediate::Engine> engine_;
   std::unique_ptr<remediate::Dispatcher> dispatcher_;
+  std::unique_ptr<remediate::Worker> worker_;
 };
 
 // Prints the run report: findings by severity, remediations by outcome, and the diff of

@@ -1,4 +1,5 @@
-// PublishEvent: events that are not finding changes share the outbox with finding events.
+// PublishEvent, which puts events that are not finding changes in the outbox, and the
+// OutboxSignal that the store notifies after writing events.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -102,6 +103,33 @@ TEST_F(OutboxPublishTest, InvalidEnvelopeIsRejected) {
   auto events = store_->ReadEvents(0, 10);
   ASSERT_TRUE(events.has_value());
   EXPECT_TRUE(events->empty());
+}
+
+TEST_F(OutboxPublishTest, SignalCountsCommitsWithEvents) {
+  OutboxSignal signal;
+  SqliteStoreOptions options;
+  options.clock = &clock_;
+  options.outbox_signal = &signal;
+  auto store = SqliteFindingStore::Open(dir_.File("findings.db"), options);
+  ASSERT_TRUE(store.has_value());
+
+  ASSERT_TRUE((*store)->Import({Finding("f-1"), Finding("f-2")}, ImportOptions{}).has_value());
+  EXPECT_EQ(signal.count(), 1u);
+  ASSERT_TRUE((*store)->Import({Finding("f-1")}, ImportOptions{}).has_value());
+  EXPECT_EQ(signal.count(), 1u) << "an unchanged finding writes no event";
+  ASSERT_TRUE((*store)->PublishEvent(FailureEvent("failure-1")).has_value());
+  EXPECT_EQ(signal.count(), 2u);
+  FindingUpdate update;
+  update.finding_identifiers = {{"f-1", "arn:aws:securityhub:us-east-1::product/rampart/test"}};
+  update.workflow_status = "NOTIFIED";
+  ASSERT_TRUE((*store)->Update(update, "alice").has_value());
+  EXPECT_EQ(signal.count(), 3u);
+  EXPECT_FALSE((*store)->PublishEvent(Json::object()).has_value());
+  EXPECT_EQ(signal.count(), 3u);
+
+  // A wait returns at once when the count already moved past what the caller saw.
+  EXPECT_EQ(signal.WaitFor(2, std::chrono::hours(1)), 3u);
+  EXPECT_EQ(signal.WaitFor(3, std::chrono::milliseconds(1)), 3u);
 }
 
 }  // namespace

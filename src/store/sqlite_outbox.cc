@@ -89,7 +89,9 @@ Result<std::int64_t> SqliteFindingStore::PublishEvent(const Json& event) {
   insert.BindInt64(2, ToUnixMicros(clock_->Now()));
   insert.BindText(3, text);
   RAMPART_RETURN_IF_ERROR(insert.Run());
-  return db_->LastInsertRowId();
+  const std::int64_t sequence = db_->LastInsertRowId();
+  NotifyOutbox();
+  return sequence;
 }
 
 Result<std::vector<OutboxEvent>> SqliteFindingStore::ReadEvents(std::int64_t after_sequence,
