@@ -42,6 +42,7 @@ struct BenchOptions {
   int poll_ms = 100;            // the worker's poll interval
   std::string synchronous = "full";
   std::string checkpoint = "auto";  // auto (by the commit that fills the log), or background
+  int checkpoint_ms = 200;  // the Checkpointer's interval
   std::string folder = "/tmp";
 };
 
@@ -236,7 +237,7 @@ std::unique_ptr<store::Checkpointer> StartCheckpointer(const BenchOptions& optio
   if (options.checkpoint != "background") {
     return nullptr;
   }
-  auto checkpointer = store::Checkpointer::Start(db, std::chrono::milliseconds(200));
+  auto checkpointer = store::Checkpointer::Start(db, std::chrono::milliseconds(options.checkpoint_ms));
   if (!checkpointer) {
     std::cerr << "error: " << checkpointer.status().ToString() << '\n';
     std::exit(1);
@@ -388,8 +389,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--checkpoint", options.checkpoint,
                  "Who checkpoints the write-ahead log: auto (the commit that fills it) or "
-                 "background (a Checkpointer thread every 200 ms)")
+                 "background (a Checkpointer thread every --checkpoint-ms)")
       ->check(CLI::IsMember({"auto", "background"}))
+      ->capture_default_str();
+  app.add_option("--checkpoint-ms", options.checkpoint_ms,
+                 "Milliseconds between background checkpoints")
       ->capture_default_str();
   app.add_option("--folder", options.folder, "Folder for the benchmark databases")
       ->capture_default_str();
