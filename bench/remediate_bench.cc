@@ -42,7 +42,7 @@ struct BenchOptions {
   int poll_ms = 100;            // the worker's poll interval
   std::string synchronous = "full";
   std::string checkpoint = "auto";  // auto (by the commit that fills the log), or background
-  int checkpoint_ms = 200;  // the Checkpointer's interval
+  int checkpoint_ms = 200;          // the Checkpointer's interval
   std::string folder = "/tmp";
 };
 
@@ -237,7 +237,8 @@ std::unique_ptr<store::Checkpointer> StartCheckpointer(const BenchOptions& optio
   if (options.checkpoint != "background") {
     return nullptr;
   }
-  auto checkpointer = store::Checkpointer::Start(db, std::chrono::milliseconds(options.checkpoint_ms));
+  auto checkpointer =
+      store::Checkpointer::Start(db, std::chrono::milliseconds(options.checkpoint_ms));
   if (!checkpointer) {
     std::cerr << "error: " << checkpointer.status().ToString() << '\n';
     std::exit(1);
