@@ -124,10 +124,10 @@ Status Hub::BuildEngine() {
 
   remediate::EngineHooks hooks;
   hooks.update_finding = context.finding_updater;
-  hooks.emit_event = [](const Json& event) {
-    Logger("run")->warn("{}: {}", StringOr(event, "detail-type"),
-                        event["detail"].value("error", std::string()));
-    return Status::Ok();
+  // Failure events go to the outbox, so the dispatcher routes them through the rules.
+  hooks.emit_event = [this](const Json& event) -> Status {
+    auto published = findings_->PublishEvent(event);
+    return published ? Status::Ok() : published.status();
   };
   hooks.verify = remediate::MakeVerifier([this](const std::string& report) {
     IngestTotals totals;
@@ -147,6 +147,7 @@ Status Hub::BuildEngine() {
   }
   RAMPART_RETURN_IF_ERROR(engine_->SetPolicies(std::move(policies)));
   dispatcher_ = std::make_unique<remediate::Dispatcher>(*findings_, matcher_, *engine_, "run");
+  worker_ = std::make_unique<remediate::Worker>(*dispatcher_, *engine_, nullptr);
   return Status::Ok();
 }
 
@@ -164,40 +165,13 @@ Result<CycleReport> Hub::RunCycle(std::ostream& out) {
       }
     }
   }
-  while (true) {
-    auto dispatched = dispatcher_->DispatchOnce(500);
-    if (!dispatched) {
-      return dispatched.status();
-    }
-    report.dispatch.events += dispatched->events;
-    report.dispatch.matched_rules += dispatched->matched_rules;
-    report.dispatch.planned += dispatched->planned;
-    report.dispatch.awaiting_approval += dispatched->awaiting_approval;
-    report.dispatch.duplicates += dispatched->duplicates;
-    report.dispatch.skipped += dispatched->skipped;
-    report.planned_ids.insert(report.planned_ids.end(), dispatched->remediation_ids.begin(),
-                              dispatched->remediation_ids.end());
-    if (dispatched->events == 0) {
-      break;
-    }
+  auto routed = worker_->RunPending();
+  if (!routed) {
+    return routed.status();
   }
-  while (true) {
-    auto ran = engine_->RunDue(100);
-    if (!ran) {
-      return ran.status();
-    }
-    report.run.succeeded += ran->succeeded;
-    report.run.verified += ran->verified;
-    report.run.failed += ran->failed;
-    report.run.retried += ran->retried;
-    report.run.rolled_back += ran->rolled_back;
-    report.run.deferred += ran->deferred;
-    if (ran->succeeded + ran->verified + ran->failed + ran->retried + ran->rolled_back +
-            ran->deferred ==
-        0) {
-      break;
-    }
-  }
+  report.dispatch = std::move(routed->dispatch);
+  report.run = routed->run;
+  report.planned_ids = report.dispatch.remediation_ids;
   return report;
 }
 

@@ -12,6 +12,7 @@
 #include "pattern/rules_file.h"
 #include "remediate/dispatcher.h"
 #include "remediate/engine.h"
+#include "remediate/worker.h"
 #include "store/audit_log.h"
 #include "store/remediation_store.h"
 #include "store/sqlite_finding_store.h"
@@ -52,6 +53,7 @@ class Hub {
   std::unique_ptr<remediate::ActionRegistry> actions_;
   std::unique_ptr<remediate::Engine> engine_;
   std::unique_ptr<remediate::Dispatcher> dispatcher_;
+  std::unique_ptr<remediate::Worker> worker_;
 };
 
 // Prints the run report: findings by severity, remediations by outcome, and the diff of

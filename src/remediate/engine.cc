@@ -1,6 +1,7 @@
 #include "remediate/engine.h"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,44 @@ std::string SkipReason(const Json& finding) {
   return "";
 }
 
+// The failed remediation that a "Rampart Remediation Failed" event reports; empty for any
+// other event.
+struct FailureTrigger {
+  std::string idempotency_key;
+  std::int64_t remediation_id = 0;
+  std::set<std::string> failed_rules;
+};
+
+FailureTrigger ReadFailureTrigger(const Json& event) {
+  FailureTrigger trigger;
+  if (StringOr(event, "detail-type") != kRemediationFailedDetailType ||
+      StringOr(event, "source") != "rampart") {
+    return trigger;
+  }
+  const Json* detail = FindPath(event, "detail");
+  if (detail == nullptr || !detail->is_object()) {
+    return trigger;
+  }
+  trigger.idempotency_key = StringOr(*detail, "idempotency_key");
+  const auto id = detail->find("remediation_id");
+  if (id != detail->end() && id->is_number_integer()) {
+    trigger.remediation_id = id->get<std::int64_t>();
+  }
+  const std::string rule = StringOr(*detail, "rule");
+  if (!rule.empty()) {
+    trigger.failed_rules.insert(rule);
+  }
+  const auto rules = detail->find("failed_rules");
+  if (rules != detail->end() && rules->is_array()) {
+    for (const Json& name : *rules) {
+      if (name.is_string()) {
+        trigger.failed_rules.insert(name.get<std::string>());
+      }
+    }
+  }
+  return trigger;
+}
+
 std::vector<std::string> MergeAllowList(const std::vector<std::string>& rule,
                                         const std::vector<std::string>& global) {
   return rule.empty() ? global : rule;
@@ -45,11 +84,16 @@ std::vector<std::string> MergeAllowList(const std::vector<std::string>& rule,
 
 }  // namespace
 
-std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding) {
+std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding,
+                           std::string_view trigger) {
   const std::string index = std::to_string(target_index);
-  return StableId({rule, index, StringOr(finding, "ProductArn"), StringOr(finding, "Id"),
-                   StringOr(finding, "UpdatedAt")},
-                  40);
+  const std::string product_arn = StringOr(finding, "ProductArn");
+  const std::string id = StringOr(finding, "Id");
+  const std::string updated_at = StringOr(finding, "UpdatedAt");
+  if (trigger.empty()) {
+    return StableId({rule, index, product_arn, id, updated_at}, 40);
+  }
+  return StableId({rule, index, product_arn, id, updated_at, trigger}, 40);
 }
 
 std::chrono::microseconds Backoff(int attempt, std::chrono::microseconds initial,
@@ -100,15 +144,26 @@ Result<PlanReport> Engine::PlanEvent(const Json& event,
   if (findings == nullptr || !findings->is_array()) {
     return report;
   }
+  const FailureTrigger trigger = ReadFailureTrigger(event);
   for (const std::string& rule : matched_rules) {
     const auto policy = policies_.find(rule);
     if (policy == policies_.end()) {
       continue;
     }
+    const int plans = static_cast<int>(findings->size() * policy->second.targets.size());
+    if (trigger.failed_rules.contains(rule)) {
+      report.skipped += plans;
+      Logger("remediate")
+          ->info(
+              "rule {} is not planned from the failure event of remediation {}: it failed "
+              "in this chain of failures",
+              rule, trigger.remediation_id);
+      continue;
+    }
     for (const Json& finding : *findings) {
       for (std::size_t i = 0; i < policy->second.targets.size(); ++i) {
-        RAMPART_RETURN_IF_ERROR(
-            PlanTarget(policy->second, static_cast<int>(i), finding, event, report));
+        RAMPART_RETURN_IF_ERROR(PlanTarget(policy->second, static_cast<int>(i), finding, event,
+                                           trigger.idempotency_key, report));
       }
     }
   }
@@ -116,9 +171,9 @@ Result<PlanReport> Engine::PlanEvent(const Json& event,
 }
 
 Status Engine::PlanTarget(const RemediationPolicy& policy, int target_index, const Json& finding,
-                          const Json& event, PlanReport& report) {
+                          const Json& event, std::string_view trigger, PlanReport& report) {
   Remediation record;
-  record.idempotency_key = IdempotencyKey(policy.rule, target_index, finding);
+  record.idempotency_key = IdempotencyKey(policy.rule, target_index, finding, trigger);
   record.rule = policy.rule;
   record.target_index = target_index;
   record.action = policy.targets[target_index].action;

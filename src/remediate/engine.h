@@ -25,8 +25,20 @@ using Verifier = std::function<Result<bool>(const VerifySpec& spec, const Json& 
                                             const ActionContext& context)>;
 
 // Publishes an event (EventBridge envelope) so that rules can route it, such as
-// "Rampart Remediation Failed".
+// "Rampart Remediation Failed". An error leaves the failed remediation RUNNING, so that it
+// runs again after its lease and the event is not lost.
 using EventEmitter = std::function<Status(const Json& event)>;
+
+// The detail-type of the event emitted when a remediation fails for good. Its source is
+// "rampart" and its detail holds remediation_id, rule, target {index, action},
+// idempotency_key, finding_id, product_arn, resource_id, attempts, max_attempts, error,
+// failed_rules and findings (the finding, so that finding actions can act on it).
+inline constexpr std::string_view kRemediationFailedDetailType = "Rampart Remediation Failed";
+
+// Builds the failure event of `record`, whose error and attempts are final. failed_rules
+// lists this record's rule after the failed_rules of the failure event that planned it, if
+// one did; rules on that list are never planned from this event, so failures cannot loop.
+Json RemediationFailedEvent(const store::Remediation& record, TimePoint time);
 
 struct EngineHooks {
   FindingUpdater update_finding;  // customer updates: notes, workflow status
@@ -39,7 +51,7 @@ struct PlanReport {
   int planned = 0;
   int awaiting_approval = 0;
   int duplicates = 0;  // the idempotency key was planned before
-  int skipped = 0;     // loop prevention or cool-down
+  int skipped = 0;     // loop prevention or cool-down, per finding and target
   std::vector<std::int64_t> remediation_ids;
 };
 
@@ -55,8 +67,11 @@ struct RunReport {
 
 // Returns the idempotency key of one planned action: the same (rule, target, finding
 // version) always gives the same key, so a re-delivered event plans nothing new, and a
-// customer update (which leaves UpdatedAt alone) does not re-trigger a rule.
-std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding);
+// customer update (which leaves UpdatedAt alone) does not re-trigger a rule. `trigger` is
+// the idempotency key of the failed remediation when the event is a failure event, so each
+// failure of one finding is routed once; it is empty for finding events.
+std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding,
+                           std::string_view trigger = {});
 
 // Returns the exponential back-off before attempt `attempt` + 1: initial * 2^(attempt-1),
 // at most `max`, with equal jitter (half fixed, half uniform) from `random`.
@@ -75,7 +90,7 @@ class Engine {
   Status SetPolicies(std::vector<RemediationPolicy> policies);
 
   // Plans the targets of every rule in `matched_rules` for every finding in the event's
-  // detail.findings.
+  // detail.findings. A failure event never plans a rule named in its detail.failed_rules.
   Result<PlanReport> PlanEvent(const Json& event, const std::vector<std::string>& matched_rules);
 
   // Runs up to `limit` due remediations to completion (success, retry scheduled, or failure).
@@ -85,7 +100,7 @@ class Engine {
 
  private:
   Status PlanTarget(const RemediationPolicy& policy, int target_index, const Json& finding,
-                    const Json& event, PlanReport& report);
+                    const Json& event, std::string_view trigger, PlanReport& report);
   Status RunOne(store::Remediation record, RunReport& report);
   Result<bool> HoldForRateLimit(store::Remediation& record, const Guardrails& guardrails);
   Status Finish(store::Remediation& record, const RemediationPolicy* policy,

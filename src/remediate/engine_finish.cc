@@ -1,6 +1,7 @@
 // The end of one attempt: success, verification, retry or failure.
 #include <fmt/format.h>
 
+#include "core/hash.h"
 #include "core/log.h"
 #include "remediate/engine.h"
 
@@ -15,22 +16,45 @@ bool IsRetryable(StatusCode code) {
          code == StatusCode::kIoError || code == StatusCode::kResourceExhausted;
 }
 
-Json FailureEvent(const Remediation& record, const std::string& error, const std::string& time) {
-  return Json{{"version", "0"},
-              {"id", record.idempotency_key},
-              {"detail-type", "Rampart Remediation Failed"},
-              {"source", "rampart"},
-              {"account", StringOr(record.finding, "AwsAccountId")},
-              {"time", time},
-              {"region", StringOr(record.finding, "Region")},
-              {"resources", Json::array({record.resource_id})},
-              {"detail",
-               {{"remediation", RemediationToJson(record)},
-                {"error", error},
-                {"findings", Json::array({record.finding})}}}};
+// Returns the failed_rules of the failure event that planned `record`, if one did.
+Json FailedRulesBefore(const Remediation& record) {
+  if (StringOr(record.event, "detail-type") != kRemediationFailedDetailType) {
+    return Json::array();
+  }
+  const Json* rules = FindPath(record.event, "detail.failed_rules");
+  return rules != nullptr && rules->is_array() ? *rules : Json::array();
 }
 
 }  // namespace
+
+Json RemediationFailedEvent(const Remediation& record, TimePoint time) {
+  Json failed_rules = FailedRulesBefore(record);
+  failed_rules.push_back(record.rule);
+  Json detail = {{"remediation_id", record.id},
+                 {"rule", record.rule},
+                 {"target", {{"index", record.target_index}, {"action", record.action}}},
+                 {"idempotency_key", record.idempotency_key},
+                 {"finding_id", record.finding_id},
+                 {"product_arn", record.product_arn},
+                 {"resource_id", record.resource_id},
+                 {"attempts", record.attempts},
+                 {"max_attempts", record.max_attempts},
+                 {"error", record.error},
+                 {"failed_rules", std::move(failed_rules)},
+                 {"findings", Json::array({record.finding})}};
+  // The id depends on the record alone, so a failure reported twice (after a crash between
+  // the event and the record update) is the same event to every consumer.
+  return Json{
+      {"version", "0"},
+      {"id", StableId({kRemediationFailedDetailType, record.idempotency_key})},
+      {"detail-type", kRemediationFailedDetailType},
+      {"source", "rampart"},
+      {"account", StringOr(record.finding, "AwsAccountId")},
+      {"time", FormatTimestamp(time)},
+      {"region", StringOr(record.finding, "Region")},
+      {"resources", record.resource_id.empty() ? Json::array() : Json::array({record.resource_id})},
+      {"detail", std::move(detail)}};
+}
 
 Status Engine::Finish(Remediation& record, const RemediationPolicy* policy,
                       const Result<ActionResult>& result, Action* action, RunReport& report) {
@@ -68,7 +92,8 @@ Status Engine::Finish(Remediation& record, const RemediationPolicy* policy,
     report.succeeded += 1;
     Audit(record.dry_run ? "remediation.dry-run" : "remediation.succeeded", record,
           Json{{"summary", record.summary}, {"diff", record.diff}, {"changed", result->changed}});
-    if (!record.dry_run) {
+    // finding.update writes the note its rule requests, which the engine's note would replace.
+    if (!record.dry_run && record.action != "finding.update") {
       NoteOnFinding(record, fmt::format("Rampart rule {}: {}", record.rule, record.summary), "");
     }
     return Status::Ok();
@@ -107,10 +132,19 @@ Status Engine::Finish(Remediation& record, const RemediationPolicy* policy,
 }
 
 Status Engine::Fail(Remediation& record, const std::string& error, RunReport& report) {
-  const std::string now = FormatTimestamp(base_context_.clock->Now());
+  const TimePoint now = base_context_.clock->Now();
   record.state = RemediationState::kFailed;
   record.error = error;
-  record.finished_at = now;
+  record.finished_at = FormatTimestamp(now);
+  // The event goes out before the record is final: a crash in between runs the last attempt
+  // again and emits an event with the same id, where the other order could lose the event.
+  if (hooks_.emit_event) {
+    const Status emitted = hooks_.emit_event(RemediationFailedEvent(record, now));
+    if (!emitted.ok()) {
+      return emitted.WithContext(
+          fmt::format("emitting the failure event of remediation {}", record.id));
+    }
+  }
   RAMPART_RETURN_IF_ERROR(remediations_.Update(record, RemediationState::kRunning));
   report.failed += 1;
   Audit("remediation.failed", record, Json{{"error", error}, {"attempts", record.attempts}});
@@ -118,14 +152,6 @@ Status Engine::Fail(Remediation& record, const std::string& error, RunReport& re
       ->warn("remediation {} ({} on {}) failed after {} attempts: {}", record.id, record.action,
              record.finding_id, record.attempts, error);
   NoteOnFinding(record, fmt::format("Rampart rule {} failed: {}", record.rule, error), "");
-  if (hooks_.emit_event) {
-    const Status emitted = hooks_.emit_event(FailureEvent(record, error, now));
-    if (!emitted.ok()) {
-      Logger("remediate")
-          ->error("cannot emit failure event for remediation {}: {}", record.id,
-                  emitted.ToString());
-    }
-  }
   return Status::Ok();
 }
 

@@ -93,14 +93,15 @@ Json EntryToJson(const Entry& entry) {
 AuditLog::AuditLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AuditLog::~AuditLog() = default;
 
-Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, const Clock& clock) {
+Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, const Clock& clock,
+                                                 const sqlite::OpenOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->clock = &clock;
   if (sqlite3_open(path.c_str(), &impl->db) != SQLITE_OK) {
     return IoError(fmt::format("{}: cannot open audit log: {}", path, sqlite3_errmsg(impl->db)));
   }
   sqlite3_busy_timeout(impl->db, 10000);
-  RAMPART_RETURN_IF_ERROR(impl->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
+  RAMPART_RETURN_IF_ERROR(impl->Exec(sqlite::ConnectionPragmas(options).c_str()));
   RAMPART_RETURN_IF_ERROR(impl->Exec(kSchema));
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }

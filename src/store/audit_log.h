@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "store/sqlite_database.h"
 
 namespace rampart::store {
 
@@ -45,8 +46,11 @@ std::string ComputeEntryHash(const Entry& entry, std::string_view details_text);
 // processes sharing the file still build one chain.
 class AuditLog {
  public:
+  // Opens the log in the database at `path`. Of `options`, only the synchronous mode and
+  // wal_autocheckpoint_pages apply.
   static Result<std::unique_ptr<AuditLog>> Open(const std::string& path,
-                                                const Clock& clock = DefaultClock());
+                                                const Clock& clock = DefaultClock(),
+                                                const sqlite::OpenOptions& options = {});
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;

@@ -180,6 +180,13 @@ class FindingStore {
   virtual Result<std::vector<OutboxEvent>> ClaimEvents(std::string_view consumer, std::size_t limit,
                                                        std::chrono::seconds lease) = 0;
 
+  // Writes an event that is not a finding change, such as "Rampart Remediation Failed", to
+  // the outbox, so that consumers claim and route it like the finding events. The event must
+  // be a JSON object with non-empty strings `id`, `source` and `detail-type` and an object
+  // `detail`; `id` becomes the outbox event id. Returns the event's sequence. The error is an
+  // invalid event (naming the field) or a database failure, and then nothing is written.
+  virtual Result<std::int64_t> PublishEvent(const Json& event) = 0;
+
   // Marks events delivered; they are never claimed again. Unknown sequences are ignored.
   virtual Status MarkDelivered(std::span<const std::int64_t> sequences) = 0;
 

@@ -215,11 +215,11 @@ struct RemediationStore::Impl {
 RemediationStore::RemediationStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RemediationStore::~RemediationStore() = default;
 
-Result<std::unique_ptr<RemediationStore>> RemediationStore::Open(const std::string& path,
-                                                                 const Clock& clock) {
+Result<std::unique_ptr<RemediationStore>> RemediationStore::Open(
+    const std::string& path, const Clock& clock, const sqlite::OpenOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->clock = &clock;
-  RAMPART_RETURN_IF_ERROR(impl->db.Open(path, "remediation store"));
+  RAMPART_RETURN_IF_ERROR(impl->db.Open(path, "remediation store", options));
   RAMPART_RETURN_IF_ERROR(impl->db.Exec(kSchema));
   return std::unique_ptr<RemediationStore>(new RemediationStore(std::move(impl)));
 }

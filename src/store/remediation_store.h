@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "store/sqlite_database.h"
 
 namespace rampart::store {
 
@@ -71,8 +72,11 @@ struct RemediationFilter {
 // between processes on one file: state changes are compare-and-set in one transaction.
 class RemediationStore {
  public:
+  // Opens the store in the database at `path`. Of `options`, only the synchronous mode and
+  // wal_autocheckpoint_pages apply.
   static Result<std::unique_ptr<RemediationStore>> Open(const std::string& path,
-                                                        const Clock& clock = DefaultClock());
+                                                        const Clock& clock = DefaultClock(),
+                                                        const sqlite::OpenOptions& options = {});
   ~RemediationStore();
   RemediationStore(const RemediationStore&) = delete;
   RemediationStore& operator=(const RemediationStore&) = delete;

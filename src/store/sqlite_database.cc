@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/log.h"
@@ -134,14 +136,19 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   // A 16 KiB page holds several 2-4 KB findings, where a 4 KiB page (SQLite's default) holds
   // one; docs/performance-store.md has the measured difference.
   // journal_mode returns a row, so it goes through Execute's sqlite3_exec, which ignores rows.
-  RAMPART_RETURN_IF_ERROR(db->Execute(
-      fmt::format("PRAGMA page_size = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; "
-                  "PRAGMA cache_size = -{}; PRAGMA mmap_size = {}; PRAGMA foreign_keys = OFF; "
-                  "PRAGMA temp_store = MEMORY;",
-                  kPageSize, SynchronousName(options.synchronous), options.cache_size_kib,
-                  options.mmap_size_bytes)));
+  RAMPART_RETURN_IF_ERROR(db->Execute(fmt::format(
+      "PRAGMA page_size = {}; {} "
+      "PRAGMA cache_size = -{}; PRAGMA mmap_size = {}; PRAGMA foreign_keys = OFF; "
+      "PRAGMA temp_store = MEMORY;",
+      kPageSize, ConnectionPragmas(options), options.cache_size_kib, options.mmap_size_bytes)));
   RAMPART_RETURN_IF_ERROR(RegisterFunctions(handle));
   return db;
+}
+
+std::string ConnectionPragmas(const OpenOptions& options) {
+  return fmt::format(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA wal_autocheckpoint = {};",
+      SynchronousName(options.synchronous), std::max(0, options.wal_autocheckpoint_pages));
 }
 
 Database::~Database() {

@@ -66,7 +66,15 @@ struct OpenOptions {
   // Reads the database file through a memory map of up to this many bytes instead of read()
   // calls, which saves a copy of every page read; SQLite caps it at its compile-time limit.
   std::int64_t mmap_size_bytes = std::int64_t{1} << 34;
+  // The write-ahead log size, in pages, past which a commit also checkpoints the log into
+  // the database file (SQLite's wal_autocheckpoint). 0 leaves checkpoints to a Checkpointer,
+  // so that no commit waits for one.
+  int wal_autocheckpoint_pages = 1000;
 };
+
+// Returns the PRAGMA statements that set `options`' journal mode (WAL), synchronous mode and
+// automatic checkpoint size on a connection.
+std::string ConnectionPragmas(const OpenOptions& options);
 
 class Database {
  public:

@@ -170,6 +170,7 @@ SqliteFindingStore::SqliteFindingStore(std::unique_ptr<sqlite::Database> db,
                                        const SqliteStoreOptions& options)
     : db_(std::move(db)),
       clock_(options.clock),
+      outbox_signal_(options.outbox_signal),
       random_(options.random_seed ? *options.random_seed : std::random_device{}()),
       max_finding_bytes_(options.max_finding_bytes),
       many_side_rows_(options.many_side_rows) {
@@ -267,6 +268,9 @@ Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
     summary.results.push_back(std::move(*result));
   }
   RAMPART_RETURN_IF_ERROR((*transaction)->Commit());
+  if (summary.created + summary.updated > 0) {
+    NotifyOutbox();
+  }
   return summary;
 }
 
@@ -455,6 +459,12 @@ Status SqliteFindingStore::WriteHistory(std::int64_t seq, TimePoint now, UpdateS
   return insert.Run();
 }
 
+void SqliteFindingStore::NotifyOutbox() const {
+  if (outbox_signal_ != nullptr) {
+    outbox_signal_->Notify();
+  }
+}
+
 Status SqliteFindingStore::WriteEvent(const Json& finding, std::string_view text, TimePoint now) {
   auto statement = db_->Prepare(kInsertEvent);
   if (!statement) {
@@ -501,6 +511,9 @@ Result<UpdateSummary> SqliteFindingStore::Update(const FindingUpdate& update,
     }
   }
   RAMPART_RETURN_IF_ERROR((*transaction)->Commit());
+  if (!summary.processed.empty()) {
+    NotifyOutbox();
+  }
   return summary;
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "store/finding_store.h"
+#include "store/outbox_signal.h"
 #include "store/sqlite_database.h"
 #include "store/sqlite_query.h"
 
@@ -27,6 +28,8 @@ struct SqliteStoreOptions {
   // type stops early; a rarer one selects its findings through the index first. 0 always
   // selects first.
   std::int64_t many_side_rows = 5000;
+  // Notified after every commit that wrote outbox events; not owned, may be null.
+  OutboxSignal* outbox_signal = nullptr;
 };
 
 // A FindingStore in one SQLite file. Each write is one transaction (BEGIN IMMEDIATE), so a
@@ -51,6 +54,7 @@ class SqliteFindingStore final : public FindingStore {
                                               std::size_t limit) override;
   Result<std::vector<OutboxEvent>> ClaimEvents(std::string_view consumer, std::size_t limit,
                                                std::chrono::seconds lease) override;
+  Result<std::int64_t> PublishEvent(const Json& event) override;
   Status MarkDelivered(std::span<const std::int64_t> sequences) override;
   Result<std::int64_t> PruneDelivered(TimePoint before) override;
 
@@ -92,8 +96,12 @@ class SqliteFindingStore final : public FindingStore {
                       const std::vector<FieldChange>& changes);
   Status WriteEvent(const Json& finding, std::string_view text, TimePoint now);
 
+  // Notifies the outbox signal, if there is one.
+  void NotifyOutbox() const;
+
   std::unique_ptr<sqlite::Database> db_;
   const Clock* clock_;
+  OutboxSignal* outbox_signal_;
   std::mt19937_64 random_;
   std::size_t max_finding_bytes_;
   std::int64_t many_side_rows_;

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "store/json_writer.h"
 #include "store/sqlite_finding_store.h"
 
 namespace rampart::store {
@@ -26,6 +27,8 @@ constexpr std::string_view kClaimEvents =
 constexpr std::string_view kMarkDelivered =
     "UPDATE outbox SET delivered_at = ?2, claimed_by = NULL, claimed_until = NULL "
     "WHERE sequence = ?1 AND delivered_at IS NULL";
+constexpr std::string_view kInsertPublished =
+    "INSERT INTO outbox (event_id, created_at, event) VALUES (?1, ?2, ?3)";
 constexpr std::string_view kPruneDelivered =
     "DELETE FROM outbox WHERE delivered_at IS NOT NULL AND created_at < ?1";
 
@@ -48,7 +51,48 @@ Result<std::vector<OutboxEvent>> ReadRows(Statement& statement) {
   return events;
 }
 
+// Checks the EventBridge envelope fields that routing and de-duplication rely on.
+Status CheckEnvelope(const Json& event) {
+  if (!event.is_object()) {
+    return InvalidArgument("PublishEvent: the event must be a JSON object");
+  }
+  for (const char* field : {"id", "source", "detail-type"}) {
+    const auto value = event.find(field);
+    if (value == event.end() || !value->is_string() ||
+        value->get_ref<const std::string&>().empty()) {
+      return InvalidArgument(
+          fmt::format("PublishEvent: the event's \"{}\" must be a non-empty string", field));
+    }
+  }
+  const auto detail = event.find("detail");
+  if (detail == event.end() || !detail->is_object()) {
+    return InvalidArgument("PublishEvent: the event's \"detail\" must be a JSON object");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Result<std::int64_t> SqliteFindingStore::PublishEvent(const Json& event) {
+  RAMPART_RETURN_IF_ERROR(CheckEnvelope(event));
+  std::string text;
+  if (!WriteJson(event, text)) {
+    return InvalidArgument(fmt::format("PublishEvent: event {} holds text that is not valid UTF-8",
+                                       event["id"].get<std::string>()));
+  }
+  auto statement = db_->Prepare(kInsertPublished);
+  if (!statement) {
+    return statement.status();
+  }
+  Statement& insert = **statement;
+  insert.BindText(1, event["id"].get<std::string>());
+  insert.BindInt64(2, ToUnixMicros(clock_->Now()));
+  insert.BindText(3, text);
+  RAMPART_RETURN_IF_ERROR(insert.Run());
+  const std::int64_t sequence = db_->LastInsertRowId();
+  NotifyOutbox();
+  return sequence;
+}
 
 Result<std::vector<OutboxEvent>> SqliteFindingStore::ReadEvents(std::int64_t after_sequence,
                                                                 std::size_t limit) {

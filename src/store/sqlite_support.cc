@@ -6,13 +6,14 @@ namespace rampart::store {
 
 SqliteDb::~SqliteDb() { sqlite3_close(db_); }
 
-Status SqliteDb::Open(const std::string& path, const std::string& what) {
+Status SqliteDb::Open(const std::string& path, const std::string& what,
+                      const sqlite::OpenOptions& options) {
   what_ = what;
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
     return IoError(fmt::format("{}: cannot open {}: {}", path, what, sqlite3_errmsg(db_)));
   }
   sqlite3_busy_timeout(db_, 10000);
-  return Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  return Exec(sqlite::ConnectionPragmas(options));
 }
 
 Status SqliteDb::Exec(const std::string& sql) {

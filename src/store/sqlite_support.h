@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "store/sqlite_database.h"
 
 namespace rampart::store {
 
@@ -18,8 +19,10 @@ class SqliteDb {
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
 
-  // Opens `path`; `what` names the store in error messages.
-  Status Open(const std::string& path, const std::string& what);
+  // Opens `path`; `what` names the store in error messages. Of `options`, only the
+  // synchronous mode and wal_autocheckpoint_pages apply.
+  Status Open(const std::string& path, const std::string& what,
+              const sqlite::OpenOptions& options = {});
   Status Exec(const std::string& sql);
   Status Error(const std::string& what) const;
   sqlite3* get() const { return db_; }

@@ -1,0 +1,101 @@
+#include "remediate/worker.h"
+
+#include "core/log.h"
+
+namespace rampart::remediate {
+namespace {
+
+int Attempts(const RunReport& run) {
+  return run.succeeded + run.verified + run.failed + run.retried + run.rolled_back + run.deferred;
+}
+
+}  // namespace
+
+void AddReport(const DispatchReport& part, DispatchReport& total) {
+  total.events += part.events;
+  total.matched_rules += part.matched_rules;
+  total.planned += part.planned;
+  total.awaiting_approval += part.awaiting_approval;
+  total.duplicates += part.duplicates;
+  total.skipped += part.skipped;
+  total.invalid_events += part.invalid_events;
+  total.remediation_ids.insert(total.remediation_ids.end(), part.remediation_ids.begin(),
+                               part.remediation_ids.end());
+}
+
+void AddReport(const RunReport& part, RunReport& total) {
+  total.succeeded += part.succeeded;
+  total.verified += part.verified;
+  total.failed += part.failed;
+  total.retried += part.retried;
+  total.rolled_back += part.rolled_back;
+  total.deferred += part.deferred;
+}
+
+Worker::Worker(Dispatcher& dispatcher, Engine& engine, store::OutboxSignal* signal,
+               WorkerOptions options)
+    : dispatcher_(dispatcher),
+      engine_(engine),
+      own_signal_(signal == nullptr ? std::make_unique<store::OutboxSignal>() : nullptr),
+      signal_(signal == nullptr ? own_signal_.get() : signal),
+      options_(options) {}
+
+Result<WorkerReport> Worker::RunPending() {
+  WorkerReport report;
+  while (true) {
+    int events = 0;
+    while (true) {
+      auto dispatched = dispatcher_.DispatchOnce(options_.batch);
+      if (!dispatched) {
+        return dispatched.status();
+      }
+      AddReport(*dispatched, report.dispatch);
+      events += dispatched->events;
+      if (dispatched->events == 0) {
+        break;
+      }
+    }
+
+    int attempts = 0;
+    while (true) {
+      auto ran = engine_.RunDue(options_.batch);
+      if (!ran) {
+        return ran.status();
+      }
+      AddReport(*ran, report.run);
+      attempts += Attempts(*ran);
+      if (Attempts(*ran) == 0) {
+        break;
+      }
+    }
+    if (events == 0 && attempts == 0) {
+      return report;
+    }
+  }
+}
+
+Status Worker::Run() {
+  Logger("worker")->info("remediation worker started, polling every {} ms",
+                         options_.poll_interval.count() / 1000);
+  while (!stop_) {
+    // Reading the count before the round means a signal during the round is not missed.
+    const std::uint64_t seen = signal_->count();
+    auto report = RunPending();
+    if (!report) {
+      Logger("worker")->error("remediation worker stopped: {}", report.status().ToString());
+      return report.status();
+    }
+    if (!stop_) {
+      signal_->WaitFor(seen, options_.poll_interval);
+    }
+  }
+  Logger("worker")->info("remediation worker stopped");
+  return Status::Ok();
+}
+
+void Worker::Stop() {
+  stop_ = true;
+  signal_->Notify();
+}
+
+}  // namespace rampart::remediate
