@@ -58,12 +58,16 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Config& config) {
     std::error_code ignored;
     std::filesystem::create_directories(parent, ignored);
   }
-  auto findings = store::SqliteFindingStore::Open(*db);
+  store::SqliteStoreOptions options;
+  if (config.store_sync == "normal") {
+    options.database.synchronous = store::sqlite::Synchronous::kNormal;
+  }
+  auto findings = store::SqliteFindingStore::Open(*db, options);
   if (!findings) {
     return findings.status();
   }
   hub->findings_ = std::move(*findings);
-  auto remediations = store::RemediationStore::Open(*db);
+  auto remediations = store::RemediationStore::Open(*db, DefaultClock(), options.database);
   if (!remediations) {
     return remediations.status();
   }
@@ -74,7 +78,7 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Config& config) {
   if (!recovered) {
     return recovered.status();
   }
-  auto audit = store::AuditLog::Open(*db);
+  auto audit = store::AuditLog::Open(*db, DefaultClock(), options.database);
   if (!audit) {
     return audit.status();
   }

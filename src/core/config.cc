@@ -221,8 +221,15 @@ Result<Config> ParseConfig(const Json& document, const std::string& path) {
   }
   ConfigReader reader(path);
   RAMPART_RETURN_IF_ERROR(reader.CheckKeys(
-      document, "", {"store", "bus", "rules", "sources", "remediation", "server", "log_level"}));
+      document, "",
+      {"store", "store_sync", "bus", "rules", "sources", "remediation", "server", "log_level"}));
   RAMPART_RETURN_IF_ERROR(reader.String(document, "store", "", config.store));
+  RAMPART_RETURN_IF_ERROR(reader.String(document, "store_sync", "", config.store_sync));
+  if (config.store_sync != "full" && config.store_sync != "normal") {
+    return reader.Error(
+        "store_sync",
+        fmt::format("\"{}\" is not a synchronous mode; use full or normal", config.store_sync));
+  }
   RAMPART_RETURN_IF_ERROR(reader.String(document, "bus", "", config.bus));
   RAMPART_RETURN_IF_ERROR(reader.String(document, "rules", "", config.rules));
   RAMPART_RETURN_IF_ERROR(reader.String(document, "log_level", "", config.log_level));

@@ -55,6 +55,9 @@ struct Config {
   std::string path;      // the file read, empty for defaults
   std::string base_dir;  // relative paths resolve against this folder
   std::string store = "sqlite:rampart.db";
+  // SQLite synchronous mode: "full" (a commit survives a power loss) or "normal" (it survives
+  // a killed process only, and commits do not wait for the disk).
+  std::string store_sync = "full";
   std::string bus = "in-process";
   std::string rules;  // rules file; empty: no rules
   std::vector<SourceConfig> sources;

@@ -67,5 +67,21 @@ TEST(Config, RejectsUnknownStore) {
   ASSERT_FALSE(config.has_value());
 }
 
+TEST(Config, StoreSyncDefaultsToFull) {
+  auto defaults = Parse("");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->store_sync, "full");
+  auto normal = Parse("store_sync: normal\n");
+  ASSERT_TRUE(normal.has_value());
+  EXPECT_EQ(normal->store_sync, "normal");
+}
+
+TEST(Config, RejectsUnknownStoreSync) {
+  auto config = Parse("store_sync: fast\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.status().message().find("\"fast\" is not a synchronous mode"), std::string::npos)
+      << config.status().message();
+}
+
 }  // namespace
 }  // namespace rampart
