@@ -2,6 +2,7 @@
 
 #include "server/events_api.h"
 #include "server/findings_api.h"
+#include "server/models_api.h"
 #include "server/remediations_api.h"
 #include "server/rules_api.h"
 
@@ -44,6 +45,9 @@ Result<std::unique_ptr<ApiService>> ApiService::Open(const ServiceOptions& optio
   AddFindingRoutes(server, service->stores_);
   AddEventRoutes(server, service->stores_);
   AddRemediationRoutes(server, *service->remediations_, service->stores_);
+  if (!options.models.empty()) {
+    AddModelRoutes(server, options.models);
+  }
   if (!options.rules.empty()) {
     service->rules_ = std::make_unique<RulesState>(options.rules);
     RAMPART_RETURN_IF_ERROR(service->rules_->Reload());
