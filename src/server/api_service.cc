@@ -38,6 +38,7 @@ Result<std::unique_ptr<ApiService>> ApiService::Open(const ServiceOptions& optio
   service->remediations_ = std::move(*remediations);
   service->stores_.findings = service->findings_.get();
   service->stores_.audit = service->audit_.get();
+  service->stores_.metrics = &service->metrics_;
 
   service->server_ =
       std::make_unique<HttpServer>(options.server, *service->tokens_, service->metrics_);

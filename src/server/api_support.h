@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/json.h"
+#include "core/metrics.h"
 #include "core/status.h"
 #include "server/http_server.h"
 #include "store/audit_log.h"
@@ -18,6 +19,7 @@ struct ApiStores {
   std::mutex mutex;
   store::FindingStore* findings = nullptr;
   store::AuditLog* audit = nullptr;
+  MetricsRegistry* metrics = nullptr;  // counts imported findings when set
 };
 
 // Parses the request body as a JSON object. The error names the line and column of a syntax

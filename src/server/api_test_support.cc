@@ -30,6 +30,7 @@ void ApiTest::SetUp() {
   audit_ = std::move(*audit);
   stores_.findings = findings_.get();
   stores_.audit = audit_.get();
+  stores_.metrics = &metrics_;
 
   ServerConfig config;
   config.listen = "127.0.0.1:0";

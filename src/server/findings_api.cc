@@ -8,6 +8,22 @@
 namespace rampart::server {
 namespace {
 
+void CountImport(MetricsRegistry* metrics, const store::ImportSummary& summary) {
+  if (metrics == nullptr) {
+    return;
+  }
+  const std::pair<const char*, std::size_t> outcomes[] = {{"created", summary.created},
+                                                          {"updated", summary.updated},
+                                                          {"unchanged", summary.unchanged},
+                                                          {"failed", summary.failed}};
+  for (const auto& [outcome, count] : outcomes) {
+    metrics
+        ->GetCounter("rampart_findings_imported_total",
+                     "Findings received through the API, by import outcome", {{"outcome", outcome}})
+        .Increment(static_cast<double>(count));
+  }
+}
+
 Json KeyJson(const store::FindingKey& key) {
   return Json{{"Id", key.id}, {"ProductArn", key.product_arn}};
 }
@@ -170,6 +186,8 @@ Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings,
   if (!summary) {
     return summary.status();
   }
+  CountImport(stores.metrics, *summary);
+
   Json failed = Json::array();
   for (const auto& result : summary->results) {
     if (result.outcome == store::ImportOutcome::kFailed) {

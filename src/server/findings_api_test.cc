@@ -210,6 +210,10 @@ TEST_F(FindingsApiTest, InvalidFindingFailsAloneAndOthersAreStored) {
   auto count = findings_->Count(store::Filters{});
   ASSERT_TRUE(count.has_value());
   EXPECT_EQ(*count, 1);
+  auto metrics = Get("/metrics", "read");
+  ASSERT_TRUE(metrics);
+  EXPECT_THAT(metrics->body, HasSubstr("rampart_findings_imported_total{outcome=\"created\"} 1\n"));
+  EXPECT_THAT(metrics->body, HasSubstr("rampart_findings_imported_total{outcome=\"failed\"} 1\n"));
   auto broken_stored = findings_->Get({broken["ProductArn"], "broken-finding"});
   ASSERT_TRUE(broken_stored.has_value());
   EXPECT_FALSE(broken_stored->has_value());
