@@ -142,14 +142,15 @@ int Serve(const ServeOptions& options) {
       return 2;
     }
   }
+  // Installed before the server starts, so a SIGHUP sent once it listens never ends the process.
+  std::signal(SIGINT, OnStop);
+  std::signal(SIGTERM, OnStop);
+  std::signal(SIGHUP, OnHangUp);
   if (Status started = (*service)->Start(); !started.ok()) {
     std::cerr << "error: " << started.message() << '\n';
     return 2;
   }
 
-  std::signal(SIGINT, OnStop);
-  std::signal(SIGTERM, OnStop);
-  std::signal(SIGHUP, OnHangUp);
   server::RulesState* rules = (*service)->rules();
   auto rules_time =
       rules != nullptr ? ModifiedAt(rules->path()) : std::filesystem::file_time_type();
