@@ -13,7 +13,6 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
-#include <regex>
 #include <thread>
 
 #include "core/file.h"
@@ -92,10 +91,10 @@ class ServeProcess {
 
   // Waits for "listening on 127.0.0.1:PORT" and returns the port, or 0 after 20 seconds.
   int WaitForPort() {
-    const std::regex listening(R"(listening on 127\.0\.0\.1:(\d+))");
+    const std::string marker = "listening on 127.0.0.1:";
     return WaitFor([&](const std::string& text) {
-      std::smatch match;
-      return std::regex_search(text, match, listening) ? std::stoi(match[1]) : 0;
+      const std::size_t at = text.find(marker);
+      return at == std::string::npos ? 0 : std::atoi(text.c_str() + at + marker.size());
     });
   }
 

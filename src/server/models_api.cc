@@ -1,7 +1,8 @@
 #include "server/models_api.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -18,8 +19,13 @@ constexpr std::size_t kMaxRows = 100000;
 
 // Model names are file names without a folder, so a request never reads outside the folder.
 bool ValidModelName(const std::string& name) {
-  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  return std::regex_match(name, kName) && name.find("..") == std::string::npos;
+  if (name.empty() || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name[0])) ||
+      name.find("..") != std::string::npos) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
 }
 
 // Reads rows without a header: each line contains one number per feature.
