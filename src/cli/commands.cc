@@ -3,6 +3,7 @@
 #include "cli/detect_command.h"
 #include "cli/pattern_command.h"
 #include "cli/posture_command.h"
+#include "cli/serve_command.h"
 #include "cli/vuln_command.h"
 
 namespace rampart::cli {
@@ -16,6 +17,7 @@ void RegisterCommands(CLI::App& app, int& exit_code) {
   AddPostureCommands(app, exit_code);
   AddDetectCommands(app, exit_code);
   AddOperationsCommands(app, exit_code);
+  AddServeCommands(app, exit_code);
 }
 
 }  // namespace rampart::cli

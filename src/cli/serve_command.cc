@@ -1,0 +1,210 @@
+// rampart serve --listen ADDR --db PATH [--config rampart.yaml] [--rules FILE]: serves the
+// HTTP API. With --config it also runs the hub loop, so imported findings are routed through
+// the rules and remediated. SIGHUP or a change of the rules file reloads the rules; an
+// invalid file is logged and reported by /readyz while the running rules stay.
+#include "cli/serve_command.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/hub.h"
+#include "core/duration.h"
+#include "core/log.h"
+#include "server/api_service.h"
+
+namespace rampart::cli {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+std::atomic<bool> reload_requested{false};
+
+void OnStop(int) { stop_requested = true; }
+void OnHangUp(int) { reload_requested = true; }
+
+struct ServeOptions {
+  std::string listen;
+  std::string db;
+  std::string config;
+  std::string rules;
+  std::string models;
+  std::string interval = "30s";
+};
+
+// Returns the file's modification time, or the epoch when it cannot be read.
+std::filesystem::file_time_type ModifiedAt(const std::string& path) {
+  std::error_code error;
+  const auto time = std::filesystem::last_write_time(path, error);
+  return error ? std::filesystem::file_time_type() : time;
+}
+
+std::string Absolute(const std::string& path) {
+  return path.empty() ? path : std::filesystem::absolute(path).lexically_normal().string();
+}
+
+// Builds the configuration: the file given by --config or the defaults, with the command
+// line's --listen, --db and --rules taking precedence.
+Result<Config> BuildConfig(const ServeOptions& options) {
+  Config config;
+  if (!options.config.empty()) {
+    auto loaded = LoadConfig(options.config);
+    if (!loaded) {
+      return loaded.status();
+    }
+    config = std::move(*loaded);
+  }
+  if (!options.listen.empty()) {
+    config.server.listen = options.listen;
+  }
+  if (!options.db.empty()) {
+    config.store = "sqlite:" + Absolute(options.db);
+  }
+  if (!options.rules.empty()) {
+    config.rules = Absolute(options.rules);
+  } else if (!config.rules.empty()) {
+    config.rules = Absolute(config.Resolve(config.rules));
+  }
+  return config;
+}
+
+// The hub loop: one cycle every `interval`, reopened with the new rules after a reload.
+class HubLoop {
+ public:
+  HubLoop(Config config, std::chrono::microseconds interval)
+      : config_(std::move(config)), interval_(interval) {}
+
+  Status Open() {
+    auto hub = Hub::Open(config_);
+    if (!hub) {
+      return hub.status();
+    }
+    hub_ = std::move(*hub);
+    next_cycle_ = std::chrono::steady_clock::now();
+    return Status::Ok();
+  }
+
+  void RunIfDue() {
+    if (hub_ == nullptr || std::chrono::steady_clock::now() < next_cycle_) {
+      return;
+    }
+    std::ostringstream report;
+    auto cycle = hub_->RunCycle(report);
+    if (!cycle) {
+      Logger("serve")->error("hub cycle failed: {}", cycle.status().message());
+    } else {
+      Logger("serve")->info(
+          "hub cycle: {} findings ingested, {} events routed, {} planned, {} succeeded, {} failed",
+          cycle->ingest.read, cycle->dispatch.events, cycle->dispatch.planned, cycle->run.succeeded,
+          cycle->run.failed);
+    }
+    next_cycle_ = std::chrono::steady_clock::now() + interval_;
+  }
+
+ private:
+  Config config_;
+  std::chrono::microseconds interval_;
+  std::unique_ptr<Hub> hub_;
+  std::chrono::steady_clock::time_point next_cycle_;
+};
+
+int Serve(const ServeOptions& options) {
+  auto interval = ParseDuration(options.interval);
+  auto config = BuildConfig(options);
+  if (!interval || !config) {
+    std::cerr << "error: " << (!interval ? interval.status().message() : config.status().message())
+              << '\n';
+    return 2;
+  }
+  SetLogLevel(config->log_level);
+  auto db = config->SqlitePath();
+  if (!db) {
+    std::cerr << "error: " << db.status().message() << '\n';
+    return 2;
+  }
+  server::ServiceOptions service_options{config->server, *db, config->rules,
+                                         Absolute(options.models)};
+  auto service = server::ApiService::Open(service_options);
+  if (!service) {
+    std::cerr << "error: " << service.status().message() << '\n';
+    return 2;
+  }
+  std::unique_ptr<HubLoop> hub;
+  if (!options.config.empty()) {
+    hub = std::make_unique<HubLoop>(*config, *interval);
+    if (Status opened = hub->Open(); !opened.ok()) {
+      std::cerr << "error: " << opened.message() << '\n';
+      return 2;
+    }
+  }
+  // Installed before the server starts, so a SIGHUP sent once it listens never ends the process.
+  std::signal(SIGINT, OnStop);
+  std::signal(SIGTERM, OnStop);
+  std::signal(SIGHUP, OnHangUp);
+  if (Status started = (*service)->Start(); !started.ok()) {
+    std::cerr << "error: " << started.message() << '\n';
+    return 2;
+  }
+
+  server::RulesState* rules = (*service)->rules();
+  auto rules_time =
+      rules != nullptr ? ModifiedAt(rules->path()) : std::filesystem::file_time_type();
+  while (!stop_requested) {
+    if (rules != nullptr) {
+      const auto time = ModifiedAt(rules->path());
+      if (reload_requested.exchange(false) || time != rules_time) {
+        rules_time = time;
+        const std::uint64_t before = rules->generation();
+        (void)rules->Reload();  // logs its own error and keeps the running rules
+        if (hub != nullptr && rules->generation() != before) {
+          if (Status reopened = hub->Open(); !reopened.ok()) {
+            Logger("serve")->error("hub reopen after rules reload failed: {}", reopened.message());
+          }
+        }
+      }
+    }
+    if (hub != nullptr) {
+      hub->RunIfDue();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  (*service)->Stop();
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommands(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* command = app.add_subcommand(
+      "serve",
+      "Serve the HTTP API. Without --config only the API runs; with --config the hub loop of "
+      "`rampart run` also routes and remediates imported findings. SIGHUP or a change of the "
+      "rules file reloads the rules, keeping the running ones when the new file is invalid.");
+  command->add_option("--listen", options->listen,
+                      "Address to listen on, HOST:PORT (default 127.0.0.1:8080, or server.listen "
+                      "of the configuration); port 0 picks a free port");
+  command->add_option("--db", options->db,
+                      "SQLite database file of findings, tokens, remediations and the audit log "
+                      "(default rampart.db, or store: of the configuration)");
+  command->add_option("--config", options->config,
+                      "Configuration file (YAML); also runs the hub loop");
+  command->add_option("--rules", options->rules,
+                      "Rules file served by /v1/rules and used by the hub (default rules: of the "
+                      "configuration)");
+  command->add_option("--models", options->models,
+                      "Folder of model files (rampart model train output) served by "
+                      "/v1/models/{name}/invocations");
+  command
+      ->add_option("--interval", options->interval,
+                   "Time between hub cycles with --config, such as 30s or 5m")
+      ->capture_default_str();
+  command->callback([options, &exit_code] { exit_code = Serve(*options); });
+}
+
+}  // namespace rampart::cli

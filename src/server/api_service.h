@@ -1,0 +1,53 @@
+// The API behind `rampart serve`: opens the stores of one SQLite database, the rules file and
+// the models folder, and serves every endpoint on one HttpServer.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+#include "core/metrics.h"
+#include "server/api_support.h"
+#include "server/http_server.h"
+#include "server/rules_state.h"
+#include "store/remediation_store.h"
+#include "store/sqlite_finding_store.h"
+#include "store/token_store.h"
+
+namespace rampart::server {
+
+struct ServiceOptions {
+  ServerConfig server;  // listen address, TLS and limits
+  std::string db;       // the SQLite database file; created when missing
+  std::string rules;    // the rules file; empty serves no rules endpoints
+  std::string models;   // the folder of model files; empty serves no model endpoints
+};
+
+class ApiService {
+ public:
+  // Opens the stores and loads the rules; an invalid rules file is an error here, since
+  // there are no running rules to keep yet.
+  static Result<std::unique_ptr<ApiService>> Open(const ServiceOptions& options);
+  ~ApiService();
+
+  Status Start() { return server_->Start(); }
+  void Stop() { server_->Stop(); }
+  int port() const { return server_->port(); }
+
+  // The running rules, or nullptr without a rules file.
+  RulesState* rules() { return rules_.get(); }
+
+ private:
+  ApiService() = default;
+
+  std::unique_ptr<store::TokenStore> tokens_;
+  std::unique_ptr<store::SqliteFindingStore> findings_;
+  std::unique_ptr<store::AuditLog> audit_;
+  std::unique_ptr<store::RemediationStore> remediations_;
+  std::unique_ptr<RulesState> rules_;
+  ApiStores stores_;
+  MetricsRegistry metrics_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+}  // namespace rampart::server

@@ -1,0 +1,47 @@
+#include "server/api_support.h"
+
+#include "core/log.h"
+
+namespace rampart::server {
+
+Result<Json> ParseRequestObject(const ApiRequest& request) {
+  if (request.body.empty()) {
+    return InvalidArgument("the request body is empty; send a JSON object");
+  }
+  auto json = ParseJson(request.body, "request body");
+  if (!json) {
+    return json.status();
+  }
+  if (!json->is_object()) {
+    return InvalidArgument(std::string("the request body is a JSON ") + json->type_name() +
+                           "; send a JSON object");
+  }
+  return json;
+}
+
+ApiResponse StatusResponse(const ApiRequest& request, const Status& status) {
+  if (status.code() == StatusCode::kInvalidArgument) {
+    return InvalidInput(request, status.message());
+  }
+  Logger("api")->warn("{} {} by {} failed: {}", request.method, request.path, request.token_name,
+                      status.ToString());
+  switch (status.code()) {
+    case StatusCode::kNotFound:
+      return ApiResponse::Error(404, "ResourceNotFoundException", status.message());
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+      return ApiResponse::Error(409, "ResourceConflictException", status.message());
+    case StatusCode::kResourceExhausted:
+      return ApiResponse::Error(413, "LimitExceededException", status.message());
+    default:
+      return ApiResponse::Error(500, "InternalException", status.message());
+  }
+}
+
+ApiResponse InvalidInput(const ApiRequest& request, const std::string& message) {
+  Logger("api")->info("{} {} by {} rejected: {}", request.method, request.path, request.token_name,
+                      message);
+  return ApiResponse::Error(400, "InvalidInputException", message);
+}
+
+}  // namespace rampart::server

@@ -1,0 +1,286 @@
+#include "server/findings_api.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/file.h"
+#include "server/api_test_support.h"
+
+namespace rampart::server {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Reads the ASFF findings of one file: a {"Findings": [...]} body, an array or one finding.
+std::vector<Json> ReadAsff(const std::filesystem::path& path) {
+  auto text = ReadFile(path.string());
+  EXPECT_TRUE(text.has_value()) << path;
+  auto json = ParseJson(text ? *text : "null", path.string());
+  EXPECT_TRUE(json.has_value()) << path;
+  if (!json) {
+    return {};
+  }
+  if (json->is_object() && json->contains("Findings")) {
+    return (*json)["Findings"].get<std::vector<Json>>();
+  }
+  if (json->is_array()) {
+    return json->get<std::vector<Json>>();
+  }
+  return {*json};
+}
+
+// The single-finding files of the Automated Security Response samples.
+std::vector<Json> AsrFindings() {
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(SharedFindings() / "asr")) {
+    if (entry.path().string().ends_with(".finding.json")) {
+      paths.push_back(entry.path());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<Json> findings;
+  for (const auto& path : paths) {
+    for (Json& finding : ReadAsff(path)) {
+      findings.push_back(std::move(finding));
+    }
+  }
+  return findings;
+}
+
+std::string ImportBody(const std::vector<Json>& findings) {
+  return Json{{"Findings", findings}}.dump();
+}
+
+class FindingsApiTest : public ApiTest {
+ protected:
+  void AddRoutes(HttpServer& server) override { AddFindingRoutes(server, stores_); }
+};
+
+TEST_F(FindingsApiTest, ImportsRealAsffAndQueriesByProduct) {
+  if (SharedFindings().empty()) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  const std::vector<Json> trivy = ReadAsff(SharedFindings() / "trivy/alpine-310.asff.json");
+  ASSERT_EQ(trivy.size(), 4u);
+  const Json answer = BodyJson(Post("/v1/findings/import", ImportBody(trivy), "import"));
+  EXPECT_EQ(answer["SuccessCount"], trivy.size()) << answer.dump();
+  EXPECT_EQ(answer["FailedCount"], 0);
+  EXPECT_TRUE(answer["FailedFindings"].empty());
+
+  // Prowler's sample leaves Types empty, which BatchImportFindings requires.
+  const std::vector<Json> prowler = ReadAsff(SharedFindings() / "prowler/aws.asff.json");
+  const Json rejected = BodyJson(Post("/v1/findings/import", ImportBody(prowler), "import"));
+  EXPECT_EQ(rejected["SuccessCount"], 0);
+  ASSERT_EQ(rejected["FailedFindings"].size(), prowler.size()) << rejected.dump();
+  EXPECT_EQ(rejected["FailedFindings"][0]["Id"], prowler[0]["Id"]);
+  EXPECT_THAT(rejected["FailedFindings"][0]["ErrorMessage"].get<std::string>(),
+              HasSubstr("$.Types"));
+
+  const Json query = {
+      {"Filters",
+       {{"ProductArn", {{{"Value", trivy[0]["ProductArn"]}, {"Comparison", "EQUALS"}}}}}},
+      {"SortCriteria", {{{"Field", "Id"}, {"SortOrder", "asc"}}}}};
+  const Json page = BodyJson(Post("/v1/findings/query", query.dump(), "read"));
+  // Trivy reports each CVE once per package, under the same finding Id: two findings remain.
+  ASSERT_EQ(page["Findings"].size(), 2u) << page.dump();
+  EXPECT_FALSE(page.contains("NextToken"));
+  std::set<std::string> expected;
+  for (const Json& finding : trivy) {
+    expected.insert(finding["Id"].get<std::string>());
+  }
+  std::set<std::string> got;
+  for (const Json& finding : page["Findings"]) {
+    got.insert(finding["Id"].get<std::string>());
+    EXPECT_EQ(finding["Workflow"]["Status"], "NEW");
+  }
+  EXPECT_EQ(got, expected);
+}
+
+TEST_F(FindingsApiTest, NextTokenWalksEveryFindingOnce) {
+  if (SharedFindings().empty()) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  const std::vector<Json> findings = AsrFindings();
+  ASSERT_GE(findings.size(), 7u);
+  const Json imported = BodyJson(Post("/v1/findings/import", ImportBody(findings), "import"));
+  ASSERT_EQ(imported["SuccessCount"], findings.size()) << imported.dump();
+
+  std::multiset<std::string> seen;
+  Json request = {{"MaxResults", 3}};
+  int pages = 0;
+  while (true) {
+    const Json page = BodyJson(Post("/v1/findings/query", request.dump(), "read"));
+    ASSERT_TRUE(page.contains("Findings")) << page.dump();
+    EXPECT_LE(page["Findings"].size(), 3u);
+    for (const Json& finding : page["Findings"]) {
+      seen.insert(finding["ProductArn"].get<std::string>() + "|" +
+                  finding["Id"].get<std::string>());
+    }
+    ++pages;
+    if (!page.contains("NextToken")) {
+      break;
+    }
+    request["NextToken"] = page["NextToken"];
+  }
+  std::multiset<std::string> expected;
+  for (const Json& finding : findings) {
+    expected.insert(finding["ProductArn"].get<std::string>() + "|" +
+                    finding["Id"].get<std::string>());
+  }
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(pages, static_cast<int>((findings.size() + 2) / 3));
+}
+
+TEST_F(FindingsApiTest, ForeignNextTokenIs400) {
+  auto response = Post("/v1/findings/query", R"({"NextToken": "not-a-token"})", "read");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_EQ(BodyJson(response)["Code"], "InvalidInputException");
+}
+
+TEST_F(FindingsApiTest, ScopesAreEnforced) {
+  const std::string body = R"({"Findings": []})";
+  auto anonymous = Post("/v1/findings/import", body, "");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  auto reader = Post("/v1/findings/import", body, "read");
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->status, 403);
+  auto importer = Post("/v1/findings/query", "{}", "import");
+  ASSERT_TRUE(importer);
+  EXPECT_EQ(importer->status, 403);
+  auto updater = Post("/v1/findings/update", "{}", "read");
+  ASSERT_TRUE(updater);
+  EXPECT_EQ(updater->status, 403);
+  auto grouper = Post("/v1/findings/group-by", "{}", "update");
+  ASSERT_TRUE(grouper);
+  EXPECT_EQ(grouper->status, 403);
+}
+
+TEST_F(FindingsApiTest, MalformedJsonIs400WithPosition) {
+  auto response = Post("/v1/findings/import", "{\"Findings\": [\n  {\"Id\": }]}", "import");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  const Json error = BodyJson(response);
+  EXPECT_EQ(error["Code"], "InvalidInputException");
+  EXPECT_THAT(error["Message"].get<std::string>(), HasSubstr("line 2"));
+
+  auto array = Post("/v1/findings/query", "[]", "read");
+  ASSERT_TRUE(array);
+  EXPECT_EQ(array->status, 400);
+  EXPECT_THAT(BodyJson(array)["Message"].get<std::string>(), HasSubstr("JSON object"));
+}
+
+TEST_F(FindingsApiTest, BatchLimitsAreSecurityHubs) {
+  auto empty = Post("/v1/findings/import", R"({"Findings": []})", "import");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 400);
+  std::vector<Json> many(101, Json{{"Id", "x"}});
+  auto too_many = Post("/v1/findings/import", ImportBody(many), "import");
+  ASSERT_TRUE(too_many);
+  EXPECT_EQ(too_many->status, 400);
+  EXPECT_THAT(BodyJson(too_many)["Message"].get<std::string>(), HasSubstr("101"));
+  auto max_results = Post("/v1/findings/query", R"({"MaxResults": 101})", "read");
+  ASSERT_TRUE(max_results);
+  EXPECT_EQ(max_results->status, 400);
+  EXPECT_THAT(BodyJson(max_results)["Message"].get<std::string>(), HasSubstr("$.MaxResults"));
+}
+
+TEST_F(FindingsApiTest, InvalidFindingFailsAloneAndOthersAreStored) {
+  if (SharedFindings().empty()) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  std::vector<Json> findings = ReadAsff(SharedFindings() / "trivy/secrets.asff.json");
+  ASSERT_FALSE(findings.empty());
+  Json broken = findings[0];
+  broken["Id"] = "broken-finding";
+  broken.erase("Severity");
+  broken.erase("Title");
+  findings.push_back(broken);
+  const Json answer = BodyJson(Post("/v1/findings/import", ImportBody(findings), "import"));
+  EXPECT_EQ(answer["SuccessCount"], findings.size() - 1) << answer.dump();
+  EXPECT_EQ(answer["FailedCount"], 1);
+  ASSERT_EQ(answer["FailedFindings"].size(), 1u);
+  EXPECT_EQ(answer["FailedFindings"][0]["Id"], "broken-finding");
+  EXPECT_EQ(answer["FailedFindings"][0]["ErrorCode"], "InvalidInput");
+  EXPECT_FALSE(answer["FailedFindings"][0]["ErrorMessage"].get<std::string>().empty());
+  // Both of Trivy's secret findings are named "deploy.sh", so one finding is stored.
+  auto count = findings_->Count(store::Filters{});
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(*count, 1);
+  auto metrics = Get("/metrics", "read");
+  ASSERT_TRUE(metrics);
+  EXPECT_THAT(metrics->body, HasSubstr("rampart_findings_imported_total{outcome=\"created\"} 1\n"));
+  EXPECT_THAT(metrics->body, HasSubstr("rampart_findings_imported_total{outcome=\"failed\"} 1\n"));
+  auto broken_stored = findings_->Get({broken["ProductArn"], "broken-finding"});
+  ASSERT_TRUE(broken_stored.has_value());
+  EXPECT_FALSE(broken_stored->has_value());
+}
+
+TEST_F(FindingsApiTest, UpdateRecordsTheTokenName) {
+  if (SharedFindings().empty()) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  const std::vector<Json> findings = ReadAsff(SharedFindings() / "asr/cis-1.3.finding.json");
+  ASSERT_EQ(findings.size(), 1u);
+  ASSERT_EQ(BodyJson(Post("/v1/findings/import", ImportBody(findings), "import"))["SuccessCount"],
+            1);
+  const Json identifier = {{"Id", findings[0]["Id"]}, {"ProductArn", findings[0]["ProductArn"]}};
+  const Json update = {
+      {"FindingIdentifiers", {identifier, {{"Id", "missing"}, {"ProductArn", "arn:x"}}}},
+      {"Workflow", {{"Status", "SUPPRESSED"}}},
+      {"Note", {{"Text", "accepted risk until rotation"}, {"UpdatedBy", "secops"}}}};
+  const Json answer = BodyJson(Post("/v1/findings/update", update.dump(), "update"));
+  ASSERT_EQ(answer["ProcessedFindings"].size(), 1u) << answer.dump();
+  EXPECT_EQ(answer["ProcessedFindings"][0], identifier);
+  ASSERT_EQ(answer["UnprocessedFindings"].size(), 1u);
+  EXPECT_EQ(answer["UnprocessedFindings"][0]["ErrorCode"], "FindingNotFound");
+
+  auto history = findings_->History({findings[0]["ProductArn"], findings[0]["Id"]});
+  ASSERT_TRUE(history.has_value());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ(history->front().identity, "import-token");
+  EXPECT_EQ(history->back().identity, "update-token");
+  auto entries = audit_->Entries(0, 10);
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].actor, "import-token");
+  EXPECT_EQ((*entries)[0].action, "finding.import");
+  EXPECT_EQ((*entries)[1].actor, "update-token");
+  EXPECT_EQ((*entries)[1].action, "finding.update");
+}
+
+TEST_F(FindingsApiTest, GroupBySeverityCountsEveryFinding) {
+  if (SharedFindings().empty()) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  const std::vector<Json> findings = AsrFindings();
+  ASSERT_EQ(BodyJson(Post("/v1/findings/import", ImportBody(findings), "import"))["SuccessCount"],
+            findings.size());
+  std::map<std::string, std::int64_t> expected;
+  for (const Json& finding : findings) {
+    ++expected[finding["Severity"]["Label"].get<std::string>()];
+  }
+  const Json answer =
+      BodyJson(Post("/v1/findings/group-by", R"({"GroupByAttribute": "SeverityLabel"})", "read"));
+  std::map<std::string, std::int64_t> got;
+  for (const Json& value : answer["ResultValues"]) {
+    got[value["GroupByAttributeValue"]] = value["Count"];
+  }
+  EXPECT_EQ(got, expected) << answer.dump();
+
+  auto unknown = Post("/v1/findings/group-by", R"({"GroupByAttribute": "Colour"})", "read");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400);
+  auto bad_filter =
+      Post("/v1/findings/group-by",
+           R"({"GroupByAttribute": "SeverityLabel", "Filters": {"Sevrity": []}})", "read");
+  ASSERT_TRUE(bad_filter);
+  EXPECT_EQ(bad_filter->status, 400);
+  EXPECT_THAT(BodyJson(bad_filter)["Message"].get<std::string>(), HasSubstr("$.Filters"));
+}
+
+}  // namespace
+}  // namespace rampart::server

@@ -1,0 +1,18 @@
+// POST /v1/models/{name}/invocations (scope read): scores rows with the model file
+// `{name}.model` of the models folder, as a SageMaker endpoint's InvokeEndpoint does. Rows
+// come as text/csv (one row per line, the model's features in order, no header) or as
+// application/json {"instances": [{"features": [...]}, ...]}. The response is
+// {"scores": [{"score": S}, ...]}, one score per row in input order.
+#pragma once
+
+#include <string>
+
+#include "server/http_server.h"
+
+namespace rampart::server {
+
+// Adds the route; models are read from `folder` on each call, so a retrained model file
+// takes effect without a restart.
+void AddModelRoutes(HttpServer& server, std::string folder);
+
+}  // namespace rampart::server

@@ -1,0 +1,155 @@
+#include "server/remediations_api.h"
+
+#include <charconv>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace rampart::server {
+namespace {
+
+constexpr std::size_t kMaxListLimit = 1000;
+
+Result<std::int64_t> ParseId(const std::string& text) {
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return InvalidArgument(
+        fmt::format("remediation id \"{}\" is invalid; use the numeric Id from the list", text));
+  }
+  return id;
+}
+
+std::string QueryValue(const ApiRequest& request, const std::string& key) {
+  const auto found = request.query.find(key);
+  return found == request.query.end() ? "" : found->second;
+}
+
+Result<store::RemediationFilter> ParseFilter(const ApiRequest& request) {
+  store::RemediationFilter filter;
+  if (const std::string state = QueryValue(request, "state"); !state.empty()) {
+    filter.state = store::ParseRemediationState(state);
+    if (!filter.state) {
+      return InvalidArgument(fmt::format(
+          "state \"{}\" is invalid; use PLANNED, AWAITING_APPROVAL, RUNNING, SUCCEEDED, FAILED, "
+          "VERIFIED or ROLLED_BACK",
+          state));
+    }
+  }
+  filter.rule = QueryValue(request, "rule");
+  if (const std::string limit = QueryValue(request, "limit"); !limit.empty()) {
+    std::size_t value = 0;
+    const auto [end, error] = std::from_chars(limit.data(), limit.data() + limit.size(), value);
+    if (error != std::errc() || end != limit.data() + limit.size() || value == 0 ||
+        value > kMaxListLimit) {
+      return InvalidArgument(
+          fmt::format("limit \"{}\" is invalid; use 1 to {}", limit, kMaxListLimit));
+    }
+    filter.limit = value;
+  }
+  return filter;
+}
+
+class RemediationsApi {
+ public:
+  RemediationsApi(store::RemediationStore& remediations, ApiStores& stores)
+      : remediations_(remediations), stores_(stores) {}
+
+  ApiResponse List(const ApiRequest& request) {
+    auto filter = ParseFilter(request);
+    if (!filter) {
+      return StatusResponse(request, filter.status());
+    }
+    auto records = remediations_.List(*filter);
+    if (!records) {
+      return StatusResponse(request, records.status());
+    }
+    Json list = Json::array();
+    for (const auto& record : *records) {
+      list.push_back(store::RemediationToJson(record));
+    }
+    return ApiResponse::Json(200, Json{{"Remediations", list}});
+  }
+
+  ApiResponse Get(const ApiRequest& request) {
+    auto id = ParseId(request.path_params.at("id"));
+    if (!id) {
+      return StatusResponse(request, id.status());
+    }
+    auto record = remediations_.Get(*id);
+    if (!record) {
+      return StatusResponse(request, record.status());
+    }
+    if (!record->has_value()) {
+      return StatusResponse(request, NotFound(fmt::format("remediation {} not found", *id)));
+    }
+    return ApiResponse::Json(200, store::RemediationToJson(**record));
+  }
+
+  ApiResponse Decide(const ApiRequest& request, bool approve) {
+    auto id = ParseId(request.path_params.at("id"));
+    if (!id) {
+      return StatusResponse(request, id.status());
+    }
+    auto decided = remediations_.Decide(*id, approve, request.token_name);
+    if (!decided) {
+      return StatusResponse(request, decided.status());
+    }
+    auto entry = stores_.audit->Append(
+        request.token_name, approve ? "remediation.approved" : "remediation.rejected",
+        decided->finding_id, Json{{"remediation_id", decided->id}, {"rule", decided->rule}});
+    if (!entry) {
+      return StatusResponse(request, entry.status());
+    }
+    return ApiResponse::Json(200, store::RemediationToJson(*decided));
+  }
+
+  ApiResponse Export(const ApiRequest& request) {
+    std::ostringstream out;
+    if (Status exported = stores_.audit->Export(out); !exported.ok()) {
+      return StatusResponse(request, exported);
+    }
+    ApiResponse response;
+    response.body = out.str();
+    response.content_type = "application/x-ndjson";
+    return response;
+  }
+
+  ApiResponse Verify(const ApiRequest& request) {
+    auto report = stores_.audit->Verify();
+    if (!report) {
+      return StatusResponse(request, report.status());
+    }
+    Json body{{"Valid", report->ok}, {"Entries", report->entries}};
+    if (!report->ok) {
+      body["FirstBadSequence"] = report->first_bad_sequence;
+      body["Problem"] = report->problem;
+    }
+    return ApiResponse::Json(200, body);
+  }
+
+ private:
+  store::RemediationStore& remediations_;
+  ApiStores& stores_;
+};
+
+}  // namespace
+
+void AddRemediationRoutes(HttpServer& server, store::RemediationStore& remediations,
+                          ApiStores& stores) {
+  auto api = std::make_shared<RemediationsApi>(remediations, stores);
+  server.Route("GET", "/v1/remediations", Scope::kRead,
+               [api](const ApiRequest& request) { return api->List(request); });
+  server.Route("GET", "/v1/remediations/{id}", Scope::kRead,
+               [api](const ApiRequest& request) { return api->Get(request); });
+  server.Route("POST", "/v1/remediations/{id}/approve", Scope::kApprove,
+               [api](const ApiRequest& request) { return api->Decide(request, true); });
+  server.Route("POST", "/v1/remediations/{id}/reject", Scope::kApprove,
+               [api](const ApiRequest& request) { return api->Decide(request, false); });
+  server.Route("GET", "/v1/audit/export", Scope::kAdmin,
+               [api](const ApiRequest& request) { return api->Export(request); });
+  server.Route("GET", "/v1/audit/verify", Scope::kRead,
+               [api](const ApiRequest& request) { return api->Verify(request); });
+}
+
+}  // namespace rampart::server

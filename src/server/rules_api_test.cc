@@ -1,0 +1,164 @@
+#include "server/rules_api.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/file.h"
+#include "server/api_test_support.h"
+
+namespace rampart::server {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string kExampleRules = std::string(RAMPART_SOURCE_DIR) + "/examples/rules.yaml";
+
+const char* kNewRule = R"({
+  "name": "suppress-informational",
+  "description": "Mark informational findings as notified",
+  "event_pattern": {"detail": {"findings": {"Severity": {"Label": ["INFORMATIONAL"]}}}},
+  "targets": [{"action": "finding.update", "params": {"workflow_status": "NOTIFIED"}}]
+})";
+
+class RulesApiTest : public ApiTest {
+ protected:
+  void AddRoutes(HttpServer& server) override {
+    rules_path_ = (folder_ / "rules.yaml").string();
+    std::filesystem::copy_file(kExampleRules, rules_path_);
+    rules_ = std::make_unique<RulesState>(rules_path_);
+    ASSERT_TRUE(rules_->Reload().ok());
+    AddRuleRoutes(server, *rules_, stores_);
+  }
+
+  std::vector<std::string> RuleNames() {
+    std::vector<std::string> names;
+    const Json listed = BodyJson(Get("/v1/rules", "read"));
+    for (const Json& rule : listed["Rules"]) {
+      names.push_back(rule["name"]);
+    }
+    return names;
+  }
+
+  std::string rules_path_;
+  std::unique_ptr<RulesState> rules_;
+};
+
+TEST_F(RulesApiTest, ListsExampleRules) {
+  const std::vector<std::string> names = RuleNames();
+  EXPECT_THAT(names, ::testing::Contains("bump-payments-image"));
+  EXPECT_THAT(names, ::testing::Contains("rebuild-accounts-image"));
+
+  const Json rule = BodyJson(Get("/v1/rules/bump-payments-image", "read"));
+  EXPECT_EQ(rule["state"], "ENABLED");
+  EXPECT_EQ(rule["mode"], "enforce");
+  EXPECT_EQ(rule["targets"][0]["action"], "gitops.bump-image");
+  EXPECT_EQ(rule["event_pattern"]["detail-type"][0], "Security Hub Findings - Imported");
+
+  auto missing = Get("/v1/rules/nothing-here", "read");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+}
+
+TEST_F(RulesApiTest, CreateReplaceDeleteCycle) {
+  const std::size_t before = RuleNames().size();
+  auto created = Post("/v1/rules", kNewRule, "admin");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+  EXPECT_EQ(RuleNames().size(), before + 1);
+  auto again = Post("/v1/rules", kNewRule, "admin");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 409);
+
+  Json replacement = Json::parse(kNewRule);
+  replacement["state"] = "DISABLED";
+  auto replaced = Put("/v1/rules/suppress-informational", replacement.dump(), "admin");
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->status, 200) << replaced->body;
+  EXPECT_EQ(BodyJson(Get("/v1/rules/suppress-informational", "read"))["state"], "DISABLED");
+
+  // The file on disk contains the change, so a restart keeps it.
+  RulesState reread(rules_path_);
+  ASSERT_TRUE(reread.Reload().ok());
+  EXPECT_EQ(reread.Current()->rules.size(), before + 1);
+
+  auto deleted = Delete("/v1/rules/suppress-informational", "admin");
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->status, 200);
+  EXPECT_EQ(RuleNames().size(), before);
+
+  auto entries = audit_->Entries(0, 10);
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0].action, "rule.create");
+  EXPECT_EQ((*entries)[1].action, "rule.replace");
+  EXPECT_EQ((*entries)[2].action, "rule.delete");
+  EXPECT_EQ((*entries)[2].actor, "admin-token");
+  EXPECT_EQ((*entries)[2].subject, "suppress-informational");
+}
+
+TEST_F(RulesApiTest, InvalidRuleIsRejectedAndFileKept) {
+  const std::string before = *ReadFile(rules_path_);
+  Json rule = Json::parse(kNewRule);
+  rule["event_pattern"]["detail"]["findings"]["Severity"]["Label"] = "INFORMATIONAL";
+  auto response = Post("/v1/rules", rule.dump(), "admin");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  const Json body = BodyJson(response);
+  ASSERT_FALSE(body["Errors"].empty()) << body.dump();
+  EXPECT_EQ(body["Errors"][0]["Code"], "leaf_not_array");
+  EXPECT_EQ(body["Errors"][0]["Rule"], "suppress-informational");
+  EXPECT_THAT(body["Errors"][0]["Path"].get<std::string>(), HasSubstr("Label"));
+  EXPECT_EQ(*ReadFile(rules_path_), before);
+}
+
+TEST_F(RulesApiTest, ValidateReportsCheckErrors) {
+  const std::string text =
+      "rules:\n"
+      "  - name: a\n"
+      "    event_pattern: {source: [aws.securityhub]}\n"
+      "  - name: a\n"
+      "    event_pattern: {source: aws.securityhub}\n";
+  const Json answer = BodyJson(Post("/v1/rules/validate", text, "read", "application/yaml"));
+  EXPECT_EQ(answer["Valid"], false);
+  EXPECT_EQ(answer["ValidRules"], 1);
+  ASSERT_GE(answer["Errors"].size(), 1u);
+  std::vector<std::string> codes;
+  for (const Json& error : answer["Errors"]) {
+    codes.push_back(error["Code"]);
+    EXPECT_THAT(error["Text"].get<std::string>(), HasSubstr("request body:"));
+  }
+  EXPECT_THAT(codes, ::testing::Contains("duplicate_name"));
+  EXPECT_EQ(answer["Errors"][0]["Line"], 4);
+
+  const Json single_rule = BodyJson(Post("/v1/rules/validate", kNewRule, "read"));
+  EXPECT_EQ(single_rule["Valid"], true) << single_rule.dump();
+  EXPECT_EQ(single_rule["ValidRules"], 1);
+}
+
+TEST_F(RulesApiTest, ChangesNeedAdminScope) {
+  auto reader = Post("/v1/rules", kNewRule, "read");
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->status, 403);
+  auto approver = Delete("/v1/rules/bump-payments-image", "approve");
+  ASSERT_TRUE(approver);
+  EXPECT_EQ(approver->status, 403);
+  auto anonymous = Get("/v1/rules", "");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+}
+
+TEST_F(RulesApiTest, InvalidFileKeepsRunningRules) {
+  const std::size_t before = rules_->Current()->rules.size();
+  ASSERT_TRUE(
+      WriteFileAtomic(rules_path_, "rules:\n  - name: broken\n    event_pattern: 3\n").ok());
+  const Status reloaded = rules_->Reload();
+  EXPECT_FALSE(reloaded.ok());
+  EXPECT_EQ(rules_->Current()->rules.size(), before);
+  EXPECT_THAT(rules_->Problem(), HasSubstr("broken"));
+  const Json listed = BodyJson(Get("/v1/rules", "read"));
+  EXPECT_EQ(listed["Rules"].size(), before);
+  EXPECT_THAT(listed["Problem"].get<std::string>(), HasSubstr(rules_path_));
+}
+
+}  // namespace
+}  // namespace rampart::server
