@@ -30,14 +30,14 @@ using Verifier = std::function<Result<bool>(const VerifySpec& spec, const Json& 
 using EventEmitter = std::function<Status(const Json& event)>;
 
 // The detail-type of the event emitted when a remediation fails for good. Its source is
-// "rampart" and its detail holds remediation_id, rule, target {index, action},
+// "rampart" and its detail contains remediation_id, rule, target {index, action},
 // idempotency_key, finding_id, product_arn, resource_id, attempts, max_attempts, error,
 // failed_rules and findings (the finding, so that finding actions can act on it).
 inline constexpr std::string_view kRemediationFailedDetailType = "Rampart Remediation Failed";
 
 // Builds the failure event of `record`, whose error and attempts are final. failed_rules
 // lists this record's rule after the failed_rules of the failure event that planned it, if
-// one did; rules on that list are never planned from this event, so failures cannot loop.
+// one did. Rules on that list are never planned from this event, so failures cannot loop.
 Json RemediationFailedEvent(const store::Remediation& record, TimePoint time);
 
 struct EngineHooks {
@@ -69,7 +69,7 @@ struct RunReport {
 // version) always gives the same key, so a re-delivered event plans nothing new, and a
 // customer update (which leaves UpdatedAt alone) does not re-trigger a rule. `trigger` is
 // the idempotency key of the failed remediation when the event is a failure event, so each
-// failure of one finding is routed once; it is empty for finding events.
+// failure of one finding is routed once. It is empty for finding events.
 std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding,
                            std::string_view trigger = {});
 

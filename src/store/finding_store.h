@@ -174,9 +174,9 @@ class FindingStore {
   // returns them. An event claimed by another consumer whose lease has not expired is
   // skipped, so several consumers share the work. An event whose lease expired is claimed
   // again, so delivery is at least once. Events that `consumer` itself claimed before are
-  // claimed again at once, so a consumer restarted after a crash takes over its own claims;
-  // every concurrent consumer therefore needs its own name. A PostgreSQL store does this with
-  // FOR UPDATE SKIP LOCKED.
+  // claimed again at once, so a consumer restarted after a crash takes over its own claims.
+  // Every concurrent consumer therefore needs its own name. NOTE: only the SQLite store
+  // exists; a PostgreSQL one would claim with FOR UPDATE SKIP LOCKED.
   virtual Result<std::vector<OutboxEvent>> ClaimEvents(std::string_view consumer, std::size_t limit,
                                                        std::chrono::seconds lease) = 0;
 

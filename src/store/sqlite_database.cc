@@ -133,8 +133,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, options.busy_timeout_ms);
   // The page size applies only to a new database, so it comes before anything is written.
-  // A 16 KiB page holds several 2-4 KB findings, where a 4 KiB page (SQLite's default) holds
-  // one; docs/performance-store.md has the measured difference.
+  // A 16 KiB page fits several 2-4 KB findings, where a 4 KiB page (SQLite's default) fits
+  // one. docs/performance-store.md has the measured difference.
   // journal_mode returns a row, so it goes through Execute's sqlite3_exec, which ignores rows.
   RAMPART_RETURN_IF_ERROR(db->Execute(fmt::format(
       "PRAGMA page_size = {}; {} "
