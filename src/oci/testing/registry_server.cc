@@ -23,6 +23,15 @@ namespace rampart::oci::testing {
 
 namespace {
 
+std::string HttpFailure(const Result<net::HttpResponse>& response) {
+  if (!response) {
+    return response.status().ToString();
+  }
+  return fmt::format("HTTP {} {}", response->status, response->body);
+}
+
+}  // namespace
+
 int FreeLoopbackPort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -35,15 +44,6 @@ int FreeLoopbackPort() {
   ::close(fd);
   return ntohs(address.sin_port);
 }
-
-std::string HttpFailure(const Result<net::HttpResponse>& response) {
-  if (!response) {
-    return response.status().ToString();
-  }
-  return fmt::format("HTTP {} {}", response->status, response->body);
-}
-
-}  // namespace
 
 RegistryServer::RegistryServer() {
   std::random_device device;

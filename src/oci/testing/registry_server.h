@@ -8,6 +8,9 @@
 
 namespace rampart::oci::testing {
 
+// Returns a TCP port on 127.0.0.1 that was free a moment ago.
+int FreeLoopbackPort();
+
 inline constexpr const char* kOciManifest = "application/vnd.oci.image.manifest.v1+json";
 inline constexpr const char* kOciIndex = "application/vnd.oci.image.index.v1+json";
 

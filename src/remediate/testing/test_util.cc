@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "oci/testing/registry_server.h"
 #include "remediate/subprocess.h"
 
 namespace rampart::remediate::testing {
@@ -70,18 +71,7 @@ std::string ReadText(const std::string& path) {
   return buffer.str();
 }
 
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
+int FreePort() { return oci::testing::FreeLoopbackPort(); }
 
 Status InitGitRepository(const std::string& dir) {
   for (const std::vector<std::string>& argv :
