@@ -16,6 +16,12 @@ void ByteWriter::PutU64(std::uint64_t value) {
   }
 }
 
+void ByteWriter::PutF32(float value) {
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &value, sizeof(bits));
+  PutU32(bits);
+}
+
 void ByteWriter::PutF64(double value) {
   std::uint64_t bits = 0;
   std::memcpy(&bits, &value, sizeof(bits));
@@ -74,6 +80,15 @@ bool ByteReader::GetI32(std::int32_t& value) {
     return false;
   }
   value = static_cast<std::int32_t>(bits);
+  return true;
+}
+
+bool ByteReader::GetF32(float& value) {
+  std::uint32_t bits = 0;
+  if (!GetU32(bits)) {
+    return false;
+  }
+  std::memcpy(&value, &bits, sizeof(value));
   return true;
 }
 

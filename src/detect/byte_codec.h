@@ -15,6 +15,7 @@ class ByteWriter {
   void PutU32(std::uint32_t value);
   void PutU64(std::uint64_t value);
   void PutI32(std::int32_t value) { PutU32(static_cast<std::uint32_t>(value)); }
+  void PutF32(float value);
   void PutF64(double value);
   void PutString(std::string_view text);                // a u32 length, then the bytes
   void PutF64Array(const std::vector<double>& values);  // a u64 count, then the values
@@ -35,6 +36,7 @@ class ByteReader {
   bool GetU32(std::uint32_t& value);
   bool GetU64(std::uint64_t& value);
   bool GetI32(std::int32_t& value);
+  bool GetF32(float& value);
   bool GetF64(double& value);
   bool GetString(std::string& text, std::size_t max_length);
   bool GetF64Array(std::vector<double>& values, std::size_t max_count);

@@ -22,7 +22,9 @@
 namespace rampart::detect {
 
 inline constexpr std::string_view kModelFileMagic = "RAMPARTM";
-inline constexpr std::uint32_t kModelFileVersion = 1;
+// Version 2 keeps a Random Cut Forest's points and cuts in single precision. Version 1 kept
+// doubles, and its files are rejected with a message to retrain the model.
+inline constexpr std::uint32_t kModelFileVersion = 2;
 
 enum class ModelKind : std::uint32_t {
   kIsolationForest = 1,

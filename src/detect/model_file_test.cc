@@ -27,10 +27,10 @@ TEST(ModelFile, RoundTrips) {
 
 TEST(ModelFile, RejectsOtherVersion) {
   std::string bytes = EncodeModelFile(SampleFile());
-  bytes[8] = 2;  // the version field's low byte
+  bytes[8] = 1;  // the version field's low byte: files of the first format
   auto decoded = DecodeModelFile(bytes, "model.bin");
   ASSERT_FALSE(decoded.has_value());
-  EXPECT_NE(decoded.status().message().find("format version 2 is not supported"), std::string::npos)
+  EXPECT_NE(decoded.status().message().find("format version 1 is not supported"), std::string::npos)
       << decoded.status().message();
   EXPECT_NE(decoded.status().message().find("model.bin"), std::string::npos);
 }

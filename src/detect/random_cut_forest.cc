@@ -19,6 +19,36 @@ constexpr std::size_t kMaxDimensions = 10000;
 
 bool HeavierFirst(const auto& a, const auto& b) { return a.weight < b.weight; }
 
+// Trees scored together: all of a group descend before any climbs, so the fetches of the
+// boxes that the climbs read overlap across trees.
+constexpr std::size_t kTreeGroup = 8;
+
+// A point converted to the single precision that the trees keep. Up to 128 dimensions it
+// lives on the stack.
+class FloatPoint {
+ public:
+  FloatPoint(const double* values, std::size_t count) {
+    data_ = inline_;
+    if (count > kInline) {
+      heap_.resize(count);
+      data_ = heap_.data();
+    }
+    for (std::size_t d = 0; d < count; ++d) {
+      data_[d] = static_cast<float>(values[d]);
+    }
+  }
+  FloatPoint(const FloatPoint&) = delete;
+  FloatPoint& operator=(const FloatPoint&) = delete;
+
+  const float* data() const { return data_; }
+
+ private:
+  static constexpr std::size_t kInline = 128;
+  float inline_[kInline];
+  std::vector<float> heap_;
+  float* data_;
+};
+
 }  // namespace
 
 Status ValidateOptions(const RandomCutForestOptions& options) {
@@ -68,7 +98,8 @@ Result<RandomCutForest> RandomCutForest::Create(const RandomCutForestOptions& op
   return RandomCutForest(options, std::move(engine));
 }
 
-void RandomCutForest::Update(const double* point) {
+void RandomCutForest::Update(const double* values) {
+  const FloatPoint point(values, dimensions());
   ++sequence_;
   // Weights follow the Java Random Cut Forest library's sampler: log(-log u) - lambda t.
   // A tree keeps the points of smallest weight, so newer points win against older ones.
@@ -84,27 +115,36 @@ void RandomCutForest::Update(const double* point) {
       state.tree.Delete(state.heap.back().leaf);
       state.heap.pop_back();
     }
-    const std::int32_t leaf = state.tree.Insert(point, engine_);
+    const std::int32_t leaf = state.tree.Insert(point.data(), engine_);
     state.heap.push_back({weight, leaf});
     std::push_heap(state.heap.begin(), state.heap.end(), HeavierFirst<Sampled, Sampled>);
   }
 }
 
-double RandomCutForest::Score(const double* point) const {
+double RandomCutForest::Score(const double* values) const {
+  const FloatPoint point(values, dimensions());
+  RandomCutTree::Descent descents[kTreeGroup];
   double sum = 0.0;
-  for (const TreeState& state : trees_) {
-    sum += state.tree.Score(point);
+  for (std::size_t first = 0; first < trees_.size(); first += kTreeGroup) {
+    const std::size_t count = std::min(kTreeGroup, trees_.size() - first);
+    for (std::size_t i = 0; i < count; ++i) {
+      descents[i] = trees_[first + i].tree.Descend(point.data());
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      sum += trees_[first + i].tree.ScoreFrom(point.data(), descents[i]);
+    }
   }
   return sum / static_cast<double>(trees_.size());
 }
 
-Attribution RandomCutForest::Attribute(const double* point) const {
+Attribution RandomCutForest::Attribute(const double* values) const {
+  const FloatPoint point(values, dimensions());
   Attribution total;
   total.high.assign(dimensions(), 0.0);
   total.low.assign(dimensions(), 0.0);
   const double scale = 1.0 / static_cast<double>(trees_.size());
   for (const TreeState& state : trees_) {
-    const Attribution part = state.tree.Attribute(point);
+    const Attribution part = state.tree.Attribute(point.data());
     for (std::size_t d = 0; d < dimensions(); ++d) {
       total.high[d] += part.high[d] * scale;
       total.low[d] += part.low[d] * scale;
