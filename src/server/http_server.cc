@@ -27,6 +27,16 @@ std::vector<std::string> SplitPath(const std::string& path) {
   return segments;
 }
 
+// Splits the request target as sent, then decodes each segment, so that an encoded slash
+// (%2F) stays inside its segment instead of splitting it.
+std::vector<std::string> DecodedSegments(const std::string& target) {
+  std::vector<std::string> segments = SplitPath(target.substr(0, target.find('?')));
+  for (std::string& segment : segments) {
+    segment = httplib::detail::decode_url(segment, false);
+  }
+  return segments;
+}
+
 const char* ScopeName(Scope scope) {
   switch (scope) {
     case Scope::kNone:
@@ -181,10 +191,10 @@ void HttpServer::Static(const std::string& path, std::string body, std::string c
   });
 }
 
-const HttpServer::RouteEntry* HttpServer::Match(const std::string& method, const std::string& path,
+const HttpServer::RouteEntry* HttpServer::Match(const std::string& method,
+                                                const std::vector<std::string>& segments,
                                                 std::map<std::string, std::string>& params,
                                                 bool& path_known) const {
-  const std::vector<std::string> segments = SplitPath(path);
   path_known = false;
   for (const RouteEntry& route : routes_) {
     if (route.segments.size() != segments.size()) {
@@ -255,7 +265,8 @@ void HttpServer::Dispatch(const httplib::Request& request, httplib::Response& re
   api.method = request.method;
   api.path = request.path;
   bool path_known = false;
-  const RouteEntry* route = Match(request.method, request.path, api.path_params, path_known);
+  const RouteEntry* route =
+      Match(request.method, DecodedSegments(request.target), api.path_params, path_known);
   ApiResponse result;
   std::string route_label = route == nullptr ? "unmatched" : "";
   if (route == nullptr) {

@@ -86,7 +86,7 @@ class HttpServer {
   };
   void Dispatch(const httplib::Request& request, httplib::Response& response);
   ApiResponse Authorize(const httplib::Request& request, Scope scope, std::string& token_name);
-  const RouteEntry* Match(const std::string& method, const std::string& path,
+  const RouteEntry* Match(const std::string& method, const std::vector<std::string>& segments,
                           std::map<std::string, std::string>& params, bool& path_known) const;
   void Record(const std::string& route, int status, double seconds);
 

@@ -98,6 +98,15 @@ TEST_F(HttpServerTest, RouteParamsAndTokenName) {
   EXPECT_EQ(body["bytes"], 3);
 }
 
+TEST_F(HttpServerTest, RouteParamIsPercentDecoded) {
+  StartServer();
+  auto response =
+      client_->Post("/v1/echo/bump%20image%2Fpayments", Bearer(admin_token_), "", "text/plain");
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200);
+  EXPECT_EQ(Json::parse(response->body)["name"], "bump image/payments");
+}
+
 TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethod405) {
   StartServer();
   auto missing = client_->Get("/v1/nothing", Bearer(admin_token_));
