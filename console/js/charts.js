@@ -90,10 +90,22 @@ export function stackedColumns(title, buckets, keys, classFor) {
     }
     chart.append(column);
   });
-  const labelAt = [0, Math.floor(buckets.length / 2), buckets.length - 1];
-  for (const index of new Set(labelAt)) {
-    const x = left + index * step + step / 2;
-    chart.append(svg('text', { x, y: height - 8, class: 'label middle' }, buckets[index].label));
+  // The first, middle and last bucket are labelled, the outer ones anchored inside the chart.
+  const labels = [[0, 'label'], [Math.floor(buckets.length / 2), 'label middle'],
+    [buckets.length - 1, 'label end']];
+  const placed = new Set();
+  for (const [index, className] of labels) {
+    if (placed.has(index)) {
+      continue;
+    }
+    placed.add(index);
+    let x = left + index * step + step / 2;
+    if (className === 'label') {
+      x = left + index * step;
+    } else if (className === 'label end') {
+      x = left + (index + 1) * step;
+    }
+    chart.append(svg('text', { x, y: height - 8, class: className }, buckets[index].label));
   }
   return figure(title, chart, legend(keys, classFor));
 }

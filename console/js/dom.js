@@ -3,7 +3,7 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 function append(node, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) {
       continue;
     }
