@@ -27,7 +27,8 @@ export async function renderCompliance(main, params, current) {
     }
     return el('section', { class: 'failing', 'data-standard': standard.standard },
       el('h2', {}, `${standard.standard}: ${controls.length} failing control${controls.length === 1 ? '' : 's'}`),
-      table(['Control', 'Failed findings', 'Passed findings'], controls.map((control) =>
+      table(['Control', el('th', { scope: 'col', class: 'number' }, 'Failed findings'),
+        el('th', { scope: 'col', class: 'number' }, 'Passed findings')], controls.map((control) =>
         el('tr', {}, el('td', {}, control.requirement),
           el('td', { class: 'number' }, String(control.failedFindings)),
           el('td', { class: 'number' }, String(control.passedFindings)))), { class: 'data' }));
@@ -36,7 +37,8 @@ export async function renderCompliance(main, params, current) {
     heading('Compliance'),
     el('p', { class: 'muted' }, 'A control fails when any of its active findings failed and ' +
       'passes when one passed and none failed; the score is passed controls over controls with data.'),
-    table(['Standard', 'Controls', 'Passed', 'Failed', 'No data', 'Score'], rows,
+    table(['Standard', ...['Controls', 'Passed', 'Failed', 'No data', 'Score'].map((label) =>
+      el('th', { scope: 'col', class: 'number' }, label))], rows,
       { id: 'compliance-table', class: 'data' }),
     failing);
 }
