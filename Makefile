@@ -9,7 +9,7 @@ LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPIL
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps build asan demo test test-unit test-asan format format-check bench fuzz clean
+.PHONY: all deps build asan demo test test-unit test-asan test-e2e format format-check bench fuzz clean
 
 all: build
 
@@ -40,8 +40,14 @@ test-asan: asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-test: test-unit test-asan format-check
-	@echo "make test: unit tests, sanitizer tests and format check passed"
+# Drives the web console of build/rampart in headless Chromium (Debian's chromium, with
+# playwright-core from e2e/package-lock.json); npm uses its cache when the registry is away.
+test-e2e: build
+	npm ci --prefix e2e --no-audit --no-fund --prefer-offline
+	cd e2e && RAMPART_BIN=$(CURDIR)/$(BUILD)/rampart npm test
+
+test: test-unit test-asan test-e2e format-check
+	@echo "make test: unit tests, sanitizer tests, console tests and format check passed"
 
 FORMAT_FILES = $(shell git ls-files '*.cc' '*.h')
 

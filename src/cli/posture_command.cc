@@ -10,6 +10,7 @@
 #include "finding/severity.h"
 #include "posture/asff.h"
 #include "posture/compliance.h"
+#include "posture/compliance_json.h"
 #include "posture/report.h"
 #include "posture/scanner.h"
 #include "store/sqlite_finding_store.h"
@@ -266,28 +267,6 @@ std::string FormatScore(const posture::StandardSummary& summary) {
   return score ? fmt::format("{:.1f}%", *score * 100.0) : "-";
 }
 
-Json SummaryJson(const std::vector<posture::StandardSummary>& summaries) {
-  Json standards = Json::array();
-  for (const posture::StandardSummary& summary : summaries) {
-    Json controls = Json::array();
-    for (const posture::ControlSummary& control : summary.controls) {
-      controls.push_back({{"requirement", control.requirement},
-                          {"status", posture::ControlStatusName(control.status)},
-                          {"passedFindings", control.passed_findings},
-                          {"failedFindings", control.failed_findings},
-                          {"otherFindings", control.other_findings}});
-    }
-    const auto score = summary.Score();
-    standards.push_back({{"standard", posture::StandardName(summary.standard)},
-                         {"passed", summary.passed},
-                         {"failed", summary.failed},
-                         {"noData", summary.no_data},
-                         {"score", score ? Json(*score) : Json(nullptr)},
-                         {"controls", controls}});
-  }
-  return standards;
-}
-
 void PrintSummaryTable(const std::vector<posture::StandardSummary>& summaries, bool controls) {
   std::cout << fmt::format("{:<15} {:>8} {:>7} {:>7} {:>8} {:>7}\n", "STANDARD", "CONTROLS",
                            "PASSED", "FAILED", "NO DATA", "SCORE");
@@ -322,7 +301,7 @@ int RunComplianceSummary(const SummaryOptions& options) {
   }
   const auto summaries = posture::SummarizeCompliance(*findings);
   if (options.output == "json") {
-    std::cout << SummaryJson(summaries).dump(2) << '\n';
+    std::cout << posture::ComplianceSummaryJson(summaries).dump(2) << '\n';
   } else {
     PrintSummaryTable(summaries, options.controls);
   }

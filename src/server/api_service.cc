@@ -1,7 +1,9 @@
 #include "server/api_service.h"
 
+#include "server/console_routes.h"
 #include "server/events_api.h"
 #include "server/findings_api.h"
+#include "server/insights_api.h"
 #include "server/models_api.h"
 #include "server/remediations_api.h"
 #include "server/rules_api.h"
@@ -44,8 +46,10 @@ Result<std::unique_ptr<ApiService>> ApiService::Open(const ServiceOptions& optio
       std::make_unique<HttpServer>(options.server, *service->tokens_, service->metrics_);
   HttpServer& server = *service->server_;
   AddFindingRoutes(server, service->stores_);
+  AddInsightRoutes(server, service->stores_);
   AddEventRoutes(server, service->stores_);
   AddRemediationRoutes(server, *service->remediations_, service->stores_);
+  AddConsoleRoutes(server, ConsoleAssets());
   if (!options.models.empty()) {
     AddModelRoutes(server, options.models);
   }

@@ -181,16 +181,6 @@ void HttpServer::Route(const std::string& method, const std::string& pattern, Sc
   routes_.push_back(RouteEntry{method, SplitPath(pattern), scope, std::move(handler)});
 }
 
-void HttpServer::Static(const std::string& path, std::string body, std::string content_type) {
-  auto shared_body = std::make_shared<std::string>(std::move(body));
-  Route("GET", path, Scope::kNone, [shared_body, content_type](const ApiRequest&) {
-    ApiResponse response;
-    response.body = *shared_body;
-    response.content_type = content_type;
-    return response;
-  });
-}
-
 const HttpServer::RouteEntry* HttpServer::Match(const std::string& method,
                                                 const std::vector<std::string>& segments,
                                                 std::map<std::string, std::string>& params,
@@ -284,6 +274,7 @@ void HttpServer::Dispatch(const httplib::Request& request, httplib::Response& re
     if (result.status == 0) {
       api.body = request.body;
       api.content_type = request.get_header_value("Content-Type");
+      api.if_none_match = request.get_header_value("If-None-Match");
       for (const auto& [key, value] : request.params) {
         api.query.emplace(key, value);
       }
@@ -299,7 +290,9 @@ void HttpServer::Dispatch(const httplib::Request& request, httplib::Response& re
   for (const auto& [name, value] : result.headers) {
     response.set_header(name, value);
   }
-  response.set_content(result.body, result.content_type);
+  if (!result.body.empty() || !result.content_type.empty()) {
+    response.set_content(result.body, result.content_type);
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   Record(route_label, result.status, seconds);

@@ -32,7 +32,8 @@ struct ApiRequest {
   std::multimap<std::string, std::string> query;
   std::string body;
   std::string content_type;
-  std::string token_name;  // the authenticated token; every change records it
+  std::string token_name;     // the authenticated token; every change records it
+  std::string if_none_match;  // the If-None-Match header, for the console's static files
 };
 
 struct ApiResponse {
@@ -65,10 +66,6 @@ class HttpServer {
 
   // Adds a route. `pattern` is a path whose segments may be {name} placeholders.
   void Route(const std::string& method, const std::string& pattern, Scope scope, Handler handler);
-
-  // Serves `body` (with its content type) at GET `path` without authentication: the console's
-  // static assets.
-  void Static(const std::string& path, std::string body, std::string content_type);
 
   void SetReadinessCheck(ReadinessCheck check) { readiness_ = std::move(check); }
 

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "core/file.h"
 #include "detect/csv.h"
 #include "detect/isolation_forest.h"
 #include "detect/model_file.h"
@@ -143,12 +146,138 @@ ApiResponse Invoke(const std::string& folder, const ApiRequest& request) {
   return ApiResponse::Json(200, Json{{"scores", list}});
 }
 
+std::optional<double> Threshold(const detect::ModelFile& model) {
+  const auto found = model.metadata.find("threshold");
+  if (found == model.metadata.end()) {
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  const double value = std::strtod(found->second.c_str(), &end);
+  return end != found->second.c_str() && *end == '\0' ? std::optional<double>(value) : std::nullopt;
+}
+
+// Lists the models of the folder: name, kind, features, threshold and whether a series file
+// `{name}.csv` lies beside it. A file that is not a valid model is listed with its problem.
+ApiResponse List(const std::string& folder, const ApiRequest& request) {
+  std::error_code error;
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::string name = entry.path().stem().string();
+    if (entry.path().extension() == ".model" && ValidModelName(name)) {
+      names.push_back(name);
+    }
+  }
+  if (error) {
+    return StatusResponse(request, Internal(fmt::format("cannot list the models folder {}: {}",
+                                                        folder, error.message())));
+  }
+  std::sort(names.begin(), names.end());
+  Json models = Json::array();
+  for (const std::string& name : names) {
+    const std::filesystem::path base = std::filesystem::path(folder) / name;
+    Json item{{"Name", name}, {"Series", std::filesystem::exists(base.string() + ".csv")}};
+    auto model = detect::ReadModelFile(base.string() + ".model");
+    if (!model) {
+      item["Problem"] = model.status().message();
+    } else {
+      item["Kind"] = detect::ModelKindName(model->kind);
+      item["Features"] = model->feature_names;
+      const auto threshold = Threshold(*model);
+      item["Threshold"] = threshold ? Json(*threshold) : Json(nullptr);
+    }
+    models.push_back(std::move(item));
+  }
+  return ApiResponse::Json(200, Json{{"Models", models}});
+}
+
+// Returns the time of each row from a "timestamp", "time" or "date" column as RFC 3339, or
+// null for every row when there is no such column. The error names the line of a bad time.
+Result<Json> RowTimes(const detect::CsvTable& table, const std::string& source) {
+  int column = -1;
+  for (const char* name : {"timestamp", "time", "date"}) {
+    if (column < 0) {
+      column = table.ColumnIndex(name);
+    }
+  }
+  Json times = Json::array();
+  for (std::size_t row = 0; row < table.rows.size(); ++row) {
+    if (column < 0) {
+      times.push_back(nullptr);
+      continue;
+    }
+    const std::string& text = table.rows[row][static_cast<std::size_t>(column)];
+    auto time = ParseTimestamp(text);
+    if (!time) {
+      return InvalidArgument(
+          fmt::format("{}:{}: \"{}\" is not a time; write RFC 3339 such as "
+                      "2026-01-31 12:00:00",
+                      source, table.line_numbers[row], text));
+    }
+    times.push_back(FormatTimestamp(*time));
+  }
+  return times;
+}
+
+// Scores every row of the series file `{name}.csv` with `{name}.model`, in file order, and
+// returns each row's time and score with the model's threshold.
+ApiResponse Scores(const std::string& folder, const ApiRequest& request) {
+  const std::string& name = request.path_params.at("name");
+  if (!ValidModelName(name)) {
+    return InvalidInput(request, fmt::format("model name \"{}\" is invalid; use letters, digits, "
+                                             "dots, dashes and underscores",
+                                             name));
+  }
+
+  const std::filesystem::path base = std::filesystem::path(folder) / name;
+  const std::string model_path = base.string() + ".model";
+  const std::string series_path = base.string() + ".csv";
+  if (!std::filesystem::exists(model_path) || !std::filesystem::exists(series_path)) {
+    return StatusResponse(
+        request, NotFound(fmt::format("model \"{}\" has no {}.model and {}.csv pair in the "
+                                      "models folder; put the series it scores beside it",
+                                      name, name, name)));
+  }
+
+  auto model = detect::ReadModelFile(model_path);
+  auto text = model ? ReadFile(series_path) : Result<std::string>(model.status());
+  auto table =
+      text ? detect::ParseCsv(*text, series_path) : Result<detect::CsvTable>(text.status());
+  if (!table) {
+    return StatusResponse(request, Internal(table.status().message()));
+  }
+  if (table->rows.size() > kMaxRows) {
+    return StatusResponse(request,
+                          Internal(fmt::format("{} has {} rows; the most scored is {}", series_path,
+                                               table->rows.size(), kMaxRows)));
+  }
+
+  std::vector<std::string> names;
+  auto rows = detect::CsvFeatures(*table, model->feature_names, series_path, names);
+  auto times = rows ? RowTimes(*table, series_path) : Result<Json>(rows.status());
+  auto scores = times ? Score(*model, *rows) : Result<std::vector<double>>(times.status());
+  if (!scores) {
+    return StatusResponse(request, Internal(scores.status().message()));
+  }
+
+  Json points = Json::array();
+  for (std::size_t row = 0; row < scores->size(); ++row) {
+    points.push_back({{"Time", (*times)[row]}, {"Score", (*scores)[row]}});
+  }
+  const auto threshold = Threshold(*model);
+  return ApiResponse::Json(200, Json{{"Model", name},
+                                     {"Threshold", threshold ? Json(*threshold) : Json(nullptr)},
+                                     {"Points", points}});
+}
+
 }  // namespace
 
 void AddModelRoutes(HttpServer& server, std::string folder) {
-  server.Route(
-      "POST", "/v1/models/{name}/invocations", Scope::kRead,
-      [folder = std::move(folder)](const ApiRequest& request) { return Invoke(folder, request); });
+  server.Route("POST", "/v1/models/{name}/invocations", Scope::kRead,
+               [folder](const ApiRequest& request) { return Invoke(folder, request); });
+  server.Route("GET", "/v1/models", Scope::kRead,
+               [folder](const ApiRequest& request) { return List(folder, request); });
+  server.Route("GET", "/v1/models/{name}/scores", Scope::kRead,
+               [folder](const ApiRequest& request) { return Scores(folder, request); });
 }
 
 }  // namespace rampart::server

@@ -1,8 +1,13 @@
-// POST /v1/models/{name}/invocations (scope read): scores rows with the model file
-// `{name}.model` of the models folder, as a SageMaker endpoint's InvokeEndpoint does. Rows
-// come as text/csv (one row per line, the model's features in order, no header) or as
-// application/json {"instances": [{"features": [...]}, ...]}. The response is
-// {"scores": [{"score": S}, ...]}, one score per row in input order.
+// Model endpoints over the models folder, all with the read scope:
+//   POST /v1/models/{name}/invocations scores rows with the model file `{name}.model`, as a
+//     SageMaker endpoint's InvokeEndpoint does. Rows come as text/csv (one row per line, the
+//     model's features in order, no header) or as application/json
+//     {"instances": [{"features": [...]}, ...]}. The response is {"scores": [{"score": S}, ...]},
+//     one score per row in input order.
+//   GET /v1/models lists the model files with their kind, features and threshold.
+//   GET /v1/models/{name}/scores scores the series `{name}.csv` beside the model (a CSV with a
+//     header, such as the file the model was trained on) and returns each row's time and
+//     score: the detector's anomaly scores over time.
 #pragma once
 
 #include <string>

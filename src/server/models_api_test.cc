@@ -109,5 +109,85 @@ TEST_F(ModelsApiTest, BadRowsAndNamesAreRejected) {
   EXPECT_EQ(anonymous->status, 401);
 }
 
+TEST_F(ModelsApiTest, ScoresSeriesBesideModelOverTime) {
+  // A small series made here, so this test needs no data files: a steady load with one
+  // spike on the fifth row.
+  const std::string series =
+      "timestamp,load\n"
+      "2024-03-01 00:00:00,10\n2024-03-01 00:05:00,11\n2024-03-01 00:10:00,10\n"
+      "2024-03-01 00:15:00,12\n2024-03-01 00:20:00,95\n2024-03-01 00:25:00,11\n";
+  auto table = detect::ParseCsv(series, "load.csv");
+  ASSERT_TRUE(table.has_value());
+  detect::ModelFile file;
+  auto matrix = detect::CsvFeatures(*table, {}, "load.csv", file.feature_names);
+  ASSERT_TRUE(matrix.has_value());
+  detect::RandomEngine engine(3);
+  auto forest = detect::IsolationForest::Fit(*matrix, {}, engine);
+  ASSERT_TRUE(forest.has_value());
+  file.kind = detect::ModelKind::kIsolationForest;
+  file.payload = forest->Encode();
+  file.metadata["threshold"] = "0.6";
+  ASSERT_TRUE(detect::WriteModelFile(file, (models_ / "load.model").string()).ok());
+  ASSERT_TRUE(WriteFileAtomic((models_ / "load.csv").string(), series).ok());
+
+  const Json listed = BodyJson(Get("/v1/models", "read"));
+  ASSERT_EQ(listed["Models"].size(), 1u) << listed.dump();
+  EXPECT_EQ(listed["Models"][0]["Name"], "load");
+  EXPECT_EQ(listed["Models"][0]["Kind"], "iforest");
+  EXPECT_EQ(listed["Models"][0]["Series"], true);
+  EXPECT_EQ(listed["Models"][0]["Features"], Json::array({"load"}));
+  EXPECT_DOUBLE_EQ(listed["Models"][0]["Threshold"].get<double>(), 0.6);
+
+  const Json scored = BodyJson(Get("/v1/models/load/scores", "read"));
+  ASSERT_EQ(scored["Points"].size(), 6u) << scored.dump();
+  EXPECT_DOUBLE_EQ(scored["Threshold"].get<double>(), 0.6);
+  EXPECT_EQ(scored["Points"][0]["Time"], "2024-03-01T00:00:00.000Z");
+  EXPECT_EQ(scored["Points"][4]["Time"], "2024-03-01T00:20:00.000Z");
+  double highest = 0.0;
+  std::size_t highest_row = 0;
+  for (std::size_t row = 0; row < 6; ++row) {
+    const double score = scored["Points"][row]["Score"].get<double>();
+    EXPECT_DOUBLE_EQ(score, forest->Score(&matrix->At(row, 0))) << row;
+    if (score > highest) {
+      highest = score;
+      highest_row = row;
+    }
+  }
+  EXPECT_EQ(highest_row, 4u);
+}
+
+TEST_F(ModelsApiTest, SeriesErrorsNameTheProblem) {
+  auto absent = Get("/v1/models/load/scores", "read");
+  ASSERT_TRUE(absent);
+  EXPECT_EQ(absent->status, 404);
+  EXPECT_THAT(BodyJson(absent)["Message"].get<std::string>(), HasSubstr("load.csv"));
+
+  detect::ModelFile file;
+  file.feature_names = {"load"};
+  auto matrix = detect::Matrix(4, 1);
+  for (std::size_t row = 0; row < 4; ++row) {
+    matrix.At(row, 0) = static_cast<double>(row);
+  }
+  detect::RandomEngine engine(3);
+  auto forest = detect::IsolationForest::Fit(matrix, {}, engine);
+  ASSERT_TRUE(forest.has_value());
+  file.payload = forest->Encode();
+  ASSERT_TRUE(detect::WriteModelFile(file, (models_ / "load.model").string()).ok());
+  ASSERT_TRUE(WriteFileAtomic((models_ / "load.csv").string(), "time,load\nyesterday,1\n").ok());
+  auto bad_time = Get("/v1/models/load/scores", "read");
+  ASSERT_TRUE(bad_time);
+  EXPECT_EQ(bad_time->status, 500);
+  EXPECT_THAT(BodyJson(bad_time)["Message"].get<std::string>(), HasSubstr("load.csv:2"));
+
+  ASSERT_TRUE(WriteFileAtomic((models_ / "broken.model").string(), "not a model").ok());
+  const Json listed = BodyJson(Get("/v1/models", "read"));
+  ASSERT_EQ(listed["Models"].size(), 2u) << listed.dump();
+  EXPECT_EQ(listed["Models"][0]["Name"], "broken");
+  EXPECT_TRUE(listed["Models"][0].contains("Problem"));
+  auto escape = Get("/v1/models/..load/scores", "read");
+  ASSERT_TRUE(escape);
+  EXPECT_EQ(escape->status, 400);
+}
+
 }  // namespace
 }  // namespace rampart::server

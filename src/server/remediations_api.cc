@@ -1,6 +1,7 @@
 #include "server/remediations_api.h"
 
 #include <charconv>
+#include <cstdint>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -23,6 +24,20 @@ Result<std::int64_t> ParseId(const std::string& text) {
 std::string QueryValue(const ApiRequest& request, const std::string& key) {
   const auto found = request.query.find(key);
   return found == request.query.end() ? "" : found->second;
+}
+
+// Parses an optional whole number in [min, max] from the query; `fallback` when absent.
+Result<std::int64_t> ParseCount(const std::string& text, const char* name, std::int64_t min,
+                                std::int64_t max, std::int64_t fallback) {
+  if (text.empty()) {
+    return fallback;
+  }
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return InvalidArgument(fmt::format("{} \"{}\" is invalid; use {} to {}", name, text, min, max));
+  }
+  return value;
 }
 
 Result<store::RemediationFilter> ParseFilter(const ApiRequest& request) {
@@ -115,6 +130,24 @@ class RemediationsApi {
     return response;
   }
 
+  // Lists entries after the sequence `after` (0 by default), oldest first, at most `limit`.
+  ApiResponse Entries(const ApiRequest& request) {
+    auto after = ParseCount(QueryValue(request, "after"), "after", 0, INT64_MAX, 0);
+    auto limit = ParseCount(QueryValue(request, "limit"), "limit", 1, kMaxListLimit, 100);
+    if (!after || !limit) {
+      return StatusResponse(request, !after ? after.status() : limit.status());
+    }
+    auto entries = stores_.audit->Entries(*after, static_cast<std::size_t>(*limit));
+    if (!entries) {
+      return StatusResponse(request, entries.status());
+    }
+    Json list = Json::array();
+    for (const store::Entry& entry : *entries) {
+      list.push_back(store::EntryToJson(entry));
+    }
+    return ApiResponse::Json(200, Json{{"Entries", list}});
+  }
+
   ApiResponse Verify(const ApiRequest& request) {
     auto report = stores_.audit->Verify();
     if (!report) {
@@ -148,6 +181,8 @@ void AddRemediationRoutes(HttpServer& server, store::RemediationStore& remediati
                [api](const ApiRequest& request) { return api->Decide(request, false); });
   server.Route("GET", "/v1/audit/export", Scope::kAdmin,
                [api](const ApiRequest& request) { return api->Export(request); });
+  server.Route("GET", "/v1/audit/entries", Scope::kAdmin,
+               [api](const ApiRequest& request) { return api->Entries(request); });
   server.Route("GET", "/v1/audit/verify", Scope::kRead,
                [api](const ApiRequest& request) { return api->Verify(request); });
 }
