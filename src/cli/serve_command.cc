@@ -17,6 +17,7 @@
 #include "cli/hub.h"
 #include "core/duration.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "server/api_service.h"
 
 namespace rampart::cli {
@@ -76,8 +77,8 @@ Result<Config> BuildConfig(const ServeOptions& options) {
 // The hub loop: one cycle every `interval`, reopened with the new rules after a reload.
 class HubLoop {
  public:
-  HubLoop(Config config, std::chrono::microseconds interval)
-      : config_(std::move(config)), interval_(interval) {}
+  HubLoop(Config config, std::chrono::microseconds interval, MetricsRegistry& metrics)
+      : config_(std::move(config)), interval_(interval), metrics_(metrics) {}
 
   Status Open() {
     auto hub = Hub::Open(config_);
@@ -94,10 +95,16 @@ class HubLoop {
       return;
     }
     std::ostringstream report;
+    const auto started = std::chrono::steady_clock::now();
     auto cycle = hub_->RunCycle(report);
+    metrics_
+        .GetHistogram("rampart_hub_cycle_duration_seconds",
+                      "Duration of one hub cycle: ingest, routing and remediation.")
+        .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (!cycle) {
       Logger("serve")->error("hub cycle failed: {}", cycle.status().message());
     } else {
+      RecordCycle(*cycle);
       Logger("serve")->info(
           "hub cycle: {} findings ingested, {} events routed, {} planned, {} succeeded, {} failed",
           cycle->ingest.read, cycle->dispatch.events, cycle->dispatch.planned, cycle->run.succeeded,
@@ -107,10 +114,33 @@ class HubLoop {
   }
 
  private:
+  void RecordCycle(const CycleReport& cycle) {
+    metrics_.GetCounter("rampart_events_routed_total", "Outbox events matched against the rules.")
+        .Increment(cycle.dispatch.events);
+    for (const auto& [rule, count] : cycle.dispatch.matches_by_rule) {
+      metrics_
+          .GetCounter("rampart_rule_matches_total", "Events that matched each rule.",
+                      {{"rule", rule}})
+          .Increment(count);
+    }
+    const std::pair<const char*, int> outcomes[] = {
+        {"planned", cycle.dispatch.planned}, {"succeeded", cycle.run.succeeded},
+        {"verified", cycle.run.verified},    {"failed", cycle.run.failed},
+        {"retried", cycle.run.retried},      {"rolled_back", cycle.run.rolled_back},
+        {"deferred", cycle.run.deferred}};
+    for (const auto& [outcome, count] : outcomes) {
+      metrics_
+          .GetCounter("rampart_remediation_outcomes_total",
+                      "Remediations planned by the rules and run outcomes.", {{"outcome", outcome}})
+          .Increment(count);
+    }
+  }
+
   Config config_;
   std::chrono::microseconds interval_;
   std::unique_ptr<Hub> hub_;
   std::chrono::steady_clock::time_point next_cycle_;
+  MetricsRegistry& metrics_;
 };
 
 int Serve(const ServeOptions& options) {
@@ -136,7 +166,7 @@ int Serve(const ServeOptions& options) {
   }
   std::unique_ptr<HubLoop> hub;
   if (!options.config.empty()) {
-    hub = std::make_unique<HubLoop>(*config, *interval);
+    hub = std::make_unique<HubLoop>(*config, *interval, (*service)->metrics());
     if (Status opened = hub->Open(); !opened.ok()) {
       std::cerr << "error: " << opened.message() << '\n';
       return 2;

@@ -15,6 +15,8 @@
 #include <mutex>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "core/file.h"
 #include "core/json.h"
 #include "store/token_store.h"
@@ -265,6 +267,26 @@ TEST_F(ServeCommandTest, HubLoopRoutesImportedFindings) {
     EXPECT_EQ(record["Rule"], "notify-cis");
     EXPECT_EQ(record["Action"], "finding.update");
   }
+
+  // The scrape counts the same rule matches, and every record under one state or another.
+  const std::string matches =
+      "rampart_rule_matches_total{rule=\"notify-cis\"} " + std::to_string(failed_compliance) + "\n";
+  std::string metrics;
+  ASSERT_TRUE(Eventually([&] {
+    auto response = client->Get("/metrics", headers_);
+    metrics = response ? response->body : "";
+    return metrics.find(matches) != std::string::npos;
+  })) << metrics;
+  double records = 0;
+  for (std::string_view state : {"PLANNED", "AWAITING_APPROVAL", "RUNNING", "SUCCEEDED", "FAILED",
+                                 "VERIFIED", "ROLLED_BACK"}) {
+    const std::string series = fmt::format("rampart_remediations{{state=\"{}\"}} ", state);
+    const std::size_t at = metrics.find(series);
+    ASSERT_NE(at, std::string::npos) << series << " missing from\n" << metrics;
+    records += std::stod(metrics.substr(at + series.size()));
+  }
+  EXPECT_EQ(records, static_cast<double>(failed_compliance));
+  EXPECT_THAT(metrics, HasSubstr("rampart_hub_cycle_duration_seconds_count"));
 }
 
 }  // namespace

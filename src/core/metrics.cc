@@ -175,4 +175,16 @@ std::string MetricsRegistry::Render() const {
   return text;
 }
 
+void MetricsRegistry::AddCollector(std::function<void(MetricsRegistry&)> collector) {
+  std::lock_guard<std::mutex> lock(collectors_mutex_);
+  collectors_.push_back(std::move(collector));
+}
+
+void MetricsRegistry::Collect() {
+  std::lock_guard<std::mutex> lock(collectors_mutex_);
+  for (const auto& collector : collectors_) {
+    collector(*this);
+  }
+}
+
 }  // namespace rampart

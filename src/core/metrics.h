@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,6 +73,11 @@ class MetricsRegistry {
   // Renders every family in the Prometheus text format, families sorted by name.
   std::string Render() const;
 
+  // Adds a function that refreshes gauges read from elsewhere (a store's counts, say).
+  // Collect runs every such function; a scrape calls it before Render.
+  void AddCollector(std::function<void(MetricsRegistry&)> collector);
+  void Collect();
+
  private:
   enum class Kind { kCounter, kGauge, kHistogram };
   struct Family {
@@ -86,6 +92,8 @@ class MetricsRegistry {
 
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;
+  std::mutex collectors_mutex_;
+  std::vector<std::function<void(MetricsRegistry&)>> collectors_;
 };
 
 // Returns label text such as `{state="FAILED"}`, with values escaped; empty for no labels.

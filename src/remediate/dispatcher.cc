@@ -35,6 +35,7 @@ Result<DispatchReport> Dispatcher::DispatchOnce(std::size_t limit) {
       std::vector<std::string> rules;
       for (const pattern::RuleId id : matches_) {
         rules.push_back(matcher_.rule_name(id));
+        report.matches_by_rule[rules.back()] += 1;
       }
       report.matched_rules += static_cast<int>(rules.size());
       auto document = ParseJson(event.event, "outbox event");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "pattern/matcher.h"
@@ -20,7 +21,8 @@ struct DispatchReport {
   int duplicates = 0;
   int skipped = 0;
   int invalid_events = 0;  // events the matcher could not read; logged and delivered
-  std::vector<std::int64_t> remediation_ids;  // records planned by this call
+  std::map<std::string, int> matches_by_rule;  // (event, rule) pairs per rule name
+  std::vector<std::int64_t> remediation_ids;   // records planned by this call
 };
 
 // Thread-compatible: one thread drives a Dispatcher.

@@ -19,6 +19,9 @@ void AddReport(const DispatchReport& part, DispatchReport& total) {
   total.duplicates += part.duplicates;
   total.skipped += part.skipped;
   total.invalid_events += part.invalid_events;
+  for (const auto& [rule, count] : part.matches_by_rule) {
+    total.matches_by_rule[rule] += count;
+  }
   total.remediation_ids.insert(total.remediation_ids.end(), part.remediation_ids.begin(),
                                part.remediation_ids.end());
 }

@@ -1,5 +1,11 @@
 #include "server/api_service.h"
 
+#include <map>
+#include <memory>
+#include <set>
+
+#include "core/log.h"
+
 #include "server/console_routes.h"
 #include "server/events_api.h"
 #include "server/findings_api.h"
@@ -9,6 +15,35 @@
 #include "server/rules_api.h"
 
 namespace rampart::server {
+namespace {
+
+// Sets rampart_remediations{state} to the stored count of each state on every scrape. A
+// state seen once stays in the output, at 0 when no record has it any more.
+void AddRemediationGauges(MetricsRegistry& metrics, store::RemediationStore& remediations) {
+  auto seen = std::make_shared<std::set<std::string>>();
+  metrics.AddCollector([&remediations, seen](MetricsRegistry& registry) {
+    auto counts = remediations.CountByState();
+    if (!counts) {
+      Logger("server")->error("remediation counts for /metrics failed: {}",
+                              counts.status().message());
+      return;
+    }
+    std::map<std::string, std::int64_t> current(counts->begin(), counts->end());
+    for (std::string_view state : store::kRemediationStates) {
+      seen->emplace(state);
+    }
+    for (const auto& [state, count] : current) {
+      seen->insert(state);
+    }
+    for (const std::string& state : *seen) {
+      const auto found = current.find(state);
+      registry.GetGauge("rampart_remediations", "Remediation records by state.", {{"state", state}})
+          .Set(found == current.end() ? 0.0 : static_cast<double>(found->second));
+    }
+  });
+}
+
+}  // namespace
 
 ApiService::~ApiService() {
   if (server_) {
@@ -41,6 +76,7 @@ Result<std::unique_ptr<ApiService>> ApiService::Open(const ServiceOptions& optio
   service->stores_.findings = service->findings_.get();
   service->stores_.audit = service->audit_.get();
   service->stores_.metrics = &service->metrics_;
+  AddRemediationGauges(service->metrics_, *service->remediations_);
 
   service->server_ =
       std::make_unique<HttpServer>(options.server, *service->tokens_, service->metrics_);

@@ -37,6 +37,9 @@ class ApiService {
   // The running rules, or nullptr without a rules file.
   RulesState* rules() { return rules_.get(); }
 
+  // The metrics that GET /metrics renders; the hub loop of `rampart serve` adds its own.
+  MetricsRegistry& metrics() { return metrics_; }
+
  private:
   ApiService() = default;
 

@@ -168,6 +168,7 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
   });
   Route("GET", "/metrics", Scope::kRead, [this](const ApiRequest&) {
     ApiResponse response;
+    metrics_.Collect();
     response.body = metrics_.Render();
     response.content_type = "text/plain; version=0.0.4";
     return response;

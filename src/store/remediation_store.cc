@@ -13,9 +13,6 @@
 namespace rampart::store {
 namespace {
 
-constexpr std::array<std::string_view, 7> kStateNames = {
-    "PLANNED", "AWAITING_APPROVAL", "RUNNING", "SUCCEEDED", "FAILED", "VERIFIED", "ROLLED_BACK"};
-
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS remediations (
   id               INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -107,12 +104,12 @@ std::string Dump(const Json& value) { return value.is_null() ? "" : value.dump()
 }  // namespace
 
 std::string_view RemediationStateName(RemediationState state) {
-  return kStateNames[static_cast<std::size_t>(state)];
+  return kRemediationStates[static_cast<std::size_t>(state)];
 }
 
 std::optional<RemediationState> ParseRemediationState(std::string_view text) {
-  for (std::size_t i = 0; i < kStateNames.size(); ++i) {
-    if (kStateNames[i] == text) {
+  for (std::size_t i = 0; i < kRemediationStates.size(); ++i) {
+    if (kRemediationStates[i] == text) {
       return static_cast<RemediationState>(i);
     }
   }

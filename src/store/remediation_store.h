@@ -3,10 +3,12 @@
 // ROLLED_BACK.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -67,6 +69,10 @@ struct RemediationFilter {
   std::string rule;
   std::size_t limit = 100;
 };
+
+// Every state a remediation record can be in.
+inline constexpr std::array<std::string_view, 7> kRemediationStates = {
+    "PLANNED", "AWAITING_APPROVAL", "RUNNING", "SUCCEEDED", "FAILED", "VERIFIED", "ROLLED_BACK"};
 
 // Remediation records in a SQLite database file. Safe to share between threads and
 // between processes on one file: state changes are compare-and-set in one transaction.
