@@ -3,14 +3,52 @@
 #include "core/log.h"
 
 namespace rampart::remediate {
+namespace {
+
+// Returns the text to match for an event that was `original` before enrichment. When the
+// event had no "rampart" member, the scores are spliced in before the closing brace, so
+// every other byte stays as the store wrote it and the other rules match exactly as before.
+std::string EnrichedText(const std::string& original, const Json& enriched, bool had_parent) {
+  const std::string parent(pattern::kScoresParent);
+  if (had_parent) {
+    return enriched.dump();
+  }
+  if (!enriched.is_object() || !enriched.contains(parent)) {
+    return original;
+  }
+  const std::size_t close = original.rfind('}');
+  std::string text = original.substr(0, close);
+  text += enriched.size() > 1 ? "," : "";
+  text += Json(parent).dump() + ":" + enriched[parent].dump() + "}";
+  return text;
+}
+
+}  // namespace
 
 Dispatcher::Dispatcher(store::FindingStore& findings, const pattern::Matcher& matcher,
-                       Engine& engine, std::string consumer, std::chrono::seconds lease)
+                       Engine& engine, std::string consumer, std::chrono::seconds lease,
+                       EventEnricher* enricher)
     : findings_(findings),
       matcher_(matcher),
       engine_(engine),
       consumer_(std::move(consumer)),
-      lease_(lease) {}
+      lease_(lease),
+      enricher_(enricher != nullptr && !enricher->empty() ? enricher : nullptr) {}
+
+Status Dispatcher::Enrich(const store::OutboxEvent& event, std::optional<Json>& document,
+                          std::string& text, DispatchReport& report) {
+  auto parsed = ParseJson(event.event, "outbox event");
+  if (!parsed) {
+    return parsed.status();
+  }
+  const bool had_parent = parsed->is_object() && parsed->contains(pattern::kScoresParent);
+  const EnrichReport enriched = enricher_->Enrich(*parsed);
+  report.scores += enriched.computed;
+  report.scores_skipped += enriched.skipped;
+  text = EnrichedText(event.event, *parsed, had_parent);
+  document = std::move(*parsed);
+  return Status::Ok();
+}
 
 Result<DispatchReport> Dispatcher::DispatchOnce(std::size_t limit) {
   DispatchReport report;
@@ -22,7 +60,16 @@ Result<DispatchReport> Dispatcher::DispatchOnce(std::size_t limit) {
   for (const store::OutboxEvent& event : *events) {
     report.events += 1;
     matches_.clear();
-    const Status matched = matcher_.Match(event.event, match_state_, matches_);
+    std::optional<Json> document;
+    std::string enriched_text;
+    Status matched = Status::Ok();
+    if (enricher_ != nullptr) {
+      matched = Enrich(event, document, enriched_text, report);
+    }
+    if (matched.ok()) {
+      const std::string& text = enricher_ != nullptr ? enriched_text : event.event;
+      matched = matcher_.Match(text, match_state_, matches_);
+    }
     if (!matched.ok()) {
       report.invalid_events += 1;
       Logger("dispatch")
@@ -37,9 +84,12 @@ Result<DispatchReport> Dispatcher::DispatchOnce(std::size_t limit) {
         rules.push_back(matcher_.rule_name(id));
       }
       report.matched_rules += static_cast<int>(rules.size());
-      auto document = ParseJson(event.event, "outbox event");
       if (!document) {
-        return document.status();
+        auto parsed = ParseJson(event.event, "outbox event");
+        if (!parsed) {
+          return parsed.status();
+        }
+        document = std::move(*parsed);
       }
       auto plan = engine_.PlanEvent(*document, rules);
       if (!plan) {

@@ -19,6 +19,8 @@ void AddReport(const DispatchReport& part, DispatchReport& total) {
   total.duplicates += part.duplicates;
   total.skipped += part.skipped;
   total.invalid_events += part.invalid_events;
+  total.scores += part.scores;
+  total.scores_skipped += part.scores_skipped;
   total.remediation_ids.insert(total.remediation_ids.end(), part.remediation_ids.begin(),
                                part.remediation_ids.end());
 }
