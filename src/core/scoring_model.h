@@ -1,6 +1,6 @@
 // Trained models that score rows of numbers, looked up by name. The models folder (detect)
-// implements ModelCatalog; the rule checks (pattern), the dispatcher's event enrichment
-// (remediate) and the API (server) use it without depending on the model code.
+// implements ModelCatalog. The rule checks (pattern), the event enrichment (remediate) and
+// the API (server) use it, so they do not depend on the model code.
 #pragma once
 
 #include <algorithm>
@@ -15,7 +15,7 @@
 
 namespace rampart {
 
-// The longest model name, in bytes.
+// The maximum length of a model name, in bytes.
 inline constexpr std::size_t kMaxModelNameLength = 128;
 
 // Returns whether `name` can name a model: 1 to kMaxModelNameLength letters, digits, dots,
@@ -48,9 +48,9 @@ class ModelCatalog {
  public:
   virtual ~ModelCatalog() = default;
 
-  // Returns the model named `name`. NotFound when there is no such model; InvalidArgument
-  // for an invalid name or a damaged model; FailedPrecondition for a model that does not
-  // score rows. Each message names the model and the fix.
+  // Returns the model named `name`. Errors: NotFound when there is no such model,
+  // InvalidArgument for an invalid name or a damaged model, and FailedPrecondition for a
+  // model that does not score rows. Each message names the model and the fix.
   virtual Result<std::shared_ptr<const ScoringModel>> Find(const std::string& name) = 0;
 };
 

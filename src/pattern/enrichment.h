@@ -14,7 +14,7 @@
 //
 // The score is written to rampart.scores.<as> at the top of the event, such as
 // {"rampart": {"scores": {"login_score": 0.71}}}. Field paths are described in
-// field_path.h; a field holds a number or a string that is a decimal number.
+// field_path.h. A field contains a number, or a string that is a decimal number.
 #pragma once
 
 #include <string>
@@ -27,15 +27,15 @@
 
 namespace rampart::pattern {
 
-// The top-level event member that holds the scores, and its member for them.
+// The top-level event member that contains the scores, and its member for them.
 inline constexpr std::string_view kScoresParent = "rampart";
 inline constexpr std::string_view kScoresMember = "scores";
 
 struct Enrichment {
   std::string model;
   std::vector<FieldPath> features;         // event fields, one per model feature
-  std::vector<std::string> feature_names;  // mapping form: the model feature of each field;
-                                           // empty in list form
+  std::vector<std::string> feature_names;  // the model feature of each field in mapping
+                                           // form, empty in list form
   std::string score_name;                  // the member of rampart.scores that gets the score
   Json source;                             // the block as written in the rules file
   std::string path;                        // JSON path of the block in the rules file
@@ -46,7 +46,7 @@ struct Enrichment {
   std::string ComputationKey() const;
 };
 
-// One problem in an enrich block; `path` is relative to the block, such as ".features[1]".
+// One problem in an enrich block. `path` is relative to the block, such as ".features[1]".
 struct EnrichmentError {
   std::string path;
   std::string code;
@@ -57,15 +57,15 @@ struct EnrichmentError {
 // `out`.
 std::vector<EnrichmentError> ParseEnrichment(const Json& block, Enrichment& out);
 
-// Returns the event fields in the order of `model_features`: in list form the fields as
-// given, when their count matches; in mapping form the field mapped to each model feature.
-// The error names the model, the expected features and the fix.
+// Returns the event fields in the order of `model_features`. In list form these are the
+// fields as given, when their count matches. In mapping form they are the fields mapped to
+// each model feature. The error names the model, the expected features and the fix.
 Result<std::vector<const FieldPath*>> FieldsInModelOrder(
     const Enrichment& enrichment, const std::vector<std::string>& model_features);
 
-// Returns the number that a feature field holds: a finite JSON number, or a string that is
+// Reads the number in a feature field into `out`: a finite JSON number, or a string that is
 // entirely a finite decimal number such as "5" or "-0.25" (ASFF ProductFields values are
-// strings). Returns false for anything else.
+// strings). Returns false for any other value.
 bool FeatureValue(const Json& value, double& out);
 
 }  // namespace rampart::pattern

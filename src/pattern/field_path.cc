@@ -7,7 +7,7 @@
 namespace rampart::pattern {
 namespace {
 
-// Array indexes above this are rejected as typos; no event holds such an array.
+// Longer array indexes are rejected as typos, because no event contains such an array.
 constexpr std::size_t kMaxIndexDigits = 9;
 
 bool IsPlainNameChar(char c) {

@@ -3,27 +3,6 @@
 #include "core/log.h"
 
 namespace rampart::remediate {
-namespace {
-
-// Returns the text to match for an event that was `original` before enrichment. When the
-// event had no "rampart" member, the scores are spliced in before the closing brace, so
-// every other byte stays as the store wrote it and the other rules match exactly as before.
-std::string EnrichedText(const std::string& original, const Json& enriched, bool had_parent) {
-  const std::string parent(pattern::kScoresParent);
-  if (had_parent) {
-    return enriched.dump();
-  }
-  if (!enriched.is_object() || !enriched.contains(parent)) {
-    return original;
-  }
-  const std::size_t close = original.rfind('}');
-  std::string text = original.substr(0, close);
-  text += enriched.size() > 1 ? "," : "";
-  text += Json(parent).dump() + ":" + enriched[parent].dump() + "}";
-  return text;
-}
-
-}  // namespace
 
 Dispatcher::Dispatcher(store::FindingStore& findings, const pattern::Matcher& matcher,
                        Engine& engine, std::string consumer, std::chrono::seconds lease,
@@ -37,16 +16,14 @@ Dispatcher::Dispatcher(store::FindingStore& findings, const pattern::Matcher& ma
 
 Status Dispatcher::Enrich(const store::OutboxEvent& event, std::optional<Json>& document,
                           std::string& text, DispatchReport& report) {
-  auto parsed = ParseJson(event.event, "outbox event");
-  if (!parsed) {
-    return parsed.status();
+  auto enriched = enricher_->EnrichText(event.event);
+  if (!enriched) {
+    return enriched.status();
   }
-  const bool had_parent = parsed->is_object() && parsed->contains(pattern::kScoresParent);
-  const EnrichReport enriched = enricher_->Enrich(*parsed);
-  report.scores += enriched.computed;
-  report.scores_skipped += enriched.skipped;
-  text = EnrichedText(event.event, *parsed, had_parent);
-  document = std::move(*parsed);
+  report.scores += enriched->report.computed;
+  report.scores_skipped += enriched->report.skipped;
+  text = std::move(enriched->text);
+  document = std::move(enriched->document);
   return Status::Ok();
 }
 

@@ -24,7 +24,7 @@ struct DispatchReport {
   int skipped = 0;
   int invalid_events = 0;  // events the matcher could not read; logged and delivered
   int scores = 0;          // model scores added to events
-  int scores_skipped = 0;  // enrichments that could not be computed; the events still match
+  int scores_skipped = 0;  // enrichments that could not be computed; their events still match
   std::vector<std::int64_t> remediation_ids;  // records planned by this call
 };
 

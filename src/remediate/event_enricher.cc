@@ -61,6 +61,28 @@ EnrichReport EventEnricher::Enrich(Json& event) {
   return report;
 }
 
+Result<EnrichedEvent> EventEnricher::EnrichText(const std::string& text) {
+  auto parsed = ParseJson(text, "outbox event");
+  if (!parsed) {
+    return parsed.status();
+  }
+  const std::string parent(pattern::kScoresParent);
+  const bool had_parent = parsed->is_object() && parsed->contains(parent);
+  EnrichedEvent enriched;
+  enriched.report = Enrich(*parsed);
+  if (had_parent) {
+    enriched.text = parsed->dump();
+  } else if (parsed->is_object() && parsed->contains(parent)) {
+    enriched.text = text.substr(0, text.rfind('}'));
+    enriched.text += parsed->size() > 1 ? "," : "";
+    enriched.text += Json(parent).dump() + ":" + (*parsed)[parent].dump() + "}";
+  } else {
+    enriched.text = text;
+  }
+  enriched.document = std::move(*parsed);
+  return enriched;
+}
+
 std::optional<double> EventEnricher::Compute(const Computation& computation, const Json& event) {
   const pattern::Enrichment& enrichment = computation.enrichment;
   auto model = models_.Find(enrichment.model);

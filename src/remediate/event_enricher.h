@@ -21,6 +21,13 @@ struct EnrichReport {
   int skipped = 0;   // enrichments that could not be computed for the event
 };
 
+// An event after enrichment, as the dispatcher matches it and the engine plans from it.
+struct EnrichedEvent {
+  Json document;
+  std::string text;  // `document` as JSON text
+  EnrichReport report;
+};
+
 // Thread-compatible: one thread enriches with one EventEnricher.
 class EventEnricher {
  public:
@@ -36,6 +43,12 @@ class EventEnricher {
   // member that is not an object is replaced. Each distinct reason for a skip is logged
   // once, naming the rules, the model, the field and the event id.
   EnrichReport Enrich(Json& event);
+
+  // Parses the JSON text of an event and enriches it. When the event had no top-level
+  // "rampart" member, the scores are spliced in before the closing brace, so every other byte
+  // of `text` stays as it was and rules that name no score match as before. Fails when
+  // `text` is not valid JSON.
+  Result<EnrichedEvent> EnrichText(const std::string& text);
 
  private:
   struct Computation {

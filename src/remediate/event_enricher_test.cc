@@ -363,6 +363,46 @@ TEST_F(EventEnricherTest, SharedComputationRunsOnce) {
   EXPECT_FALSE(event["rampart"]["scores"].contains("third")) << "disabled rules add no score";
 }
 
+TEST_F(EventEnricherTest, TextKeepsTheOriginalBytes) {
+  SetUpCells();
+  if (IsSkipped()) {
+    return;
+  }
+  // A JSON escape, which a parse and dump would rewrite.
+  const std::string original = ImportedEvent(
+      CellFinding("row-0", std::span<const double>(data_.features.Row(0), data_.features.cols)));
+  const std::string plain = "\"Title\":\"cell measurements\"";
+  const std::string title = "\"Title\":\"cell measur\\u0065ments\"";
+  std::string text = original;
+  ASSERT_NE(text.find(plain), std::string::npos);
+  text.replace(text.find(plain), plain.size(), title);
+
+  auto enriched = enricher_->EnrichText(text);
+  ASSERT_TRUE(enriched.has_value()) << enriched.status().ToString();
+  EXPECT_EQ(enriched->report.computed, 1);
+  ASSERT_GT(enriched->text.size(), text.size());
+  EXPECT_EQ(enriched->text.substr(0, text.size() - 1), text.substr(0, text.size() - 1));
+  EXPECT_THAT(enriched->text, HasSubstr(title));
+  EXPECT_EQ(Json::parse(enriched->text), enriched->document);
+  ASSERT_NE(CellScore(enriched->document), nullptr);
+  EXPECT_EQ(CellScore(enriched->document)->get<double>(), scores_[0]);
+
+  Json unscored = Json::parse(original);
+  unscored["detail"]["findings"][0]["ProductFields"].erase("rampart/cells/x0");
+  auto unchanged = enricher_->EnrichText(unscored.dump());
+  ASSERT_TRUE(unchanged.has_value());
+  EXPECT_EQ(unchanged->text, unscored.dump());
+
+  Json with_parent = Json::parse(original);
+  with_parent["rampart"] = {{"note", "kept"}};
+  auto rewritten = enricher_->EnrichText(with_parent.dump());
+  ASSERT_TRUE(rewritten.has_value());
+  EXPECT_EQ(Json::parse(rewritten->text), rewritten->document);
+  EXPECT_EQ(rewritten->document["rampart"]["note"], "kept");
+
+  EXPECT_FALSE(enricher_->EnrichText("{\"id\": ").has_value());
+}
+
 TEST(EventEnricher, EmptyWithoutEnrichedRules) {
   detect::ModelFolder models("/nonexistent");
   const pattern::RulesFile rules =
