@@ -12,7 +12,8 @@
 namespace rampart::pattern {
 namespace {
 
-// Score names become JSON members that patterns name, so they keep to one plain word.
+// Score names become JSON members that patterns name. They contain no dots, so that
+// rampart.scores.<name> reads as one path.
 bool IsValidScoreName(std::string_view name) {
   if (name.empty() || name.size() > kMaxModelNameLength) {
     return false;
@@ -119,7 +120,18 @@ std::vector<EnrichmentError> ParseEnrichment(const Json& block, Enrichment& out)
   if (!block.contains("as") && out.model.empty()) {
     return errors;  // the model's error stands for the default score name too
   }
-  const Json as = block.value("as", Json(out.model));
+  if (!block.contains("as")) {
+    if (!IsValidScoreName(out.model)) {
+      errors.push_back(
+          {"", "invalid_score_name",
+           fmt::format("the model name \"{}\" cannot name the score because it contains a dot; "
+                       "set enrich.as to a score name of letters, digits, dashes and underscores",
+                       out.model)});
+    }
+    out.score_name = out.model;
+    return errors;
+  }
+  const Json& as = block["as"];
   if (!as.is_string() || !IsValidScoreName(as.get<std::string>())) {
     errors.push_back(
         {".as", "invalid_score_name",

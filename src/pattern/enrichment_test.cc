@@ -237,6 +237,7 @@ TEST(Enrichment, InvalidBlocksAreRejectedWithPlaceAndLine) {
        "invalid_score_name", 3},
       {"enrich: {model: m, features: [a], threshold: 0.8}", "$[0].enrich.threshold",
        "unknown_field", 3},
+      {"enrich: {model: ssh.v2, features: [a]}", "$[0].enrich", "invalid_score_name", 3},
   };
   for (const Case& test : cases) {
     const std::string text =

@@ -69,7 +69,9 @@ TEST(EnrichDispatch, OutlierFindingsArePlanned) {
   auto findings = store::SqliteFindingStore::Open(db, options);
   auto remediations = store::RemediationStore::Open(db, DefaultClock(), options.database);
   auto audit = store::AuditLog::Open(db, DefaultClock(), options.database);
-  ASSERT_TRUE(findings && remediations && audit);
+  ASSERT_TRUE(findings.has_value()) << findings.status().ToString();
+  ASSERT_TRUE(remediations.has_value()) << remediations.status().ToString();
+  ASSERT_TRUE(audit.has_value()) << audit.status().ToString();
   ActionRegistry registry;
   auto recorder = std::make_unique<EventRecorder>();
   EventRecorder* recorded = recorder.get();

@@ -17,8 +17,8 @@ namespace rampart::server {
 // Thread-safe. A missing rules file reads as an empty list of rules.
 class RulesState {
  public:
-  // `models`, when not null, is the models folder that enrich blocks must name models of;
-  // it must outlive the state.
+  // `models`, when not null, is the models folder, and every enrich block must name one of
+  // its models. It must outlive the state.
   explicit RulesState(std::string path, ModelCatalog* models = nullptr);
 
   // Parses a rules file and, with a models folder, checks the models its rules name.
