@@ -8,6 +8,8 @@
 
 #include "core/file.h"
 #include "core/log.h"
+#include "detect/model_folder.h"
+#include "pattern/rules_enrichment.h"
 #include "remediate/verifier.h"
 
 namespace rampart::cli {
@@ -46,9 +48,13 @@ Status UpdateFinding(store::FindingStore& findings, const Json& finding,
 
 }  // namespace
 
-Result<std::unique_ptr<Hub>> Hub::Open(const Config& config) {
+Result<std::unique_ptr<Hub>> Hub::Open(const Config& config, std::shared_ptr<ModelCatalog> models) {
   auto hub = std::unique_ptr<Hub>(new Hub());
   hub->config_ = config;
+  hub->models_ = std::move(models);
+  if (hub->models_ == nullptr && !config.models.empty()) {
+    hub->models_ = std::make_shared<detect::ModelFolder>(config.Resolve(config.models));
+  }
   auto db = config.SqlitePath();
   if (!db) {
     return db.status();
@@ -98,6 +104,12 @@ Status Hub::LoadRules() {
     return text.status();
   }
   rules_ = pattern::ParseRulesFile(*text);
+  if (models_ != nullptr) {
+    pattern::CheckEnrichmentModels(rules_, *models_);
+  } else {
+    pattern::RejectEnrichment(
+        rules_, "no models folder is set; set models: in the configuration or pass --models");
+  }
   if (!rules_.errors.empty()) {
     std::string message =
         fmt::format("{}: {} invalid rules; fix them (rampart rules check {}):", path,
@@ -150,7 +162,11 @@ Status Hub::BuildEngine() {
     policies.push_back(std::move(*policy));
   }
   RAMPART_RETURN_IF_ERROR(engine_->SetPolicies(std::move(policies)));
-  dispatcher_ = std::make_unique<remediate::Dispatcher>(*findings_, matcher_, *engine_, "run");
+  if (models_ != nullptr) {
+    enricher_ = std::make_unique<remediate::EventEnricher>(rules_, *models_);
+  }
+  dispatcher_ = std::make_unique<remediate::Dispatcher>(*findings_, matcher_, *engine_, "run",
+                                                        std::chrono::seconds(60), enricher_.get());
   worker_ = std::make_unique<remediate::Worker>(*dispatcher_, *engine_, nullptr);
   return Status::Ok();
 }

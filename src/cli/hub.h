@@ -8,6 +8,7 @@
 
 #include "cli/ingest_support.h"
 #include "core/config.h"
+#include "core/scoring_model.h"
 #include "pattern/matcher.h"
 #include "pattern/rules_file.h"
 #include "remediate/dispatcher.h"
@@ -30,7 +31,9 @@ struct CycleReport {
 class Hub {
  public:
   // Opens the stores and loads the rules named by `config`; errors name the file and the fix.
-  static Result<std::unique_ptr<Hub>> Open(const Config& config);
+  // Rules that enrich events use `models`, or when it is null the models folder of `config`.
+  static Result<std::unique_ptr<Hub>> Open(const Config& config,
+                                           std::shared_ptr<ModelCatalog> models = nullptr);
 
   // Ingests the configured sources, routes the resulting events, plans remediations and runs
   // every remediation that is due now, verifying the fixes.
@@ -50,6 +53,8 @@ class Hub {
   std::unique_ptr<store::AuditLog> audit_;
   pattern::RulesFile rules_;
   pattern::Matcher matcher_;
+  std::shared_ptr<ModelCatalog> models_;
+  std::unique_ptr<remediate::EventEnricher> enricher_;
   std::unique_ptr<remediate::ActionRegistry> actions_;
   std::unique_ptr<remediate::Engine> engine_;
   std::unique_ptr<remediate::Dispatcher> dispatcher_;

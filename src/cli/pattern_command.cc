@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "core/file.h"
+#include "detect/model_folder.h"
 #include "pattern/event_reader.h"
 #include "pattern/matcher.h"
+#include "pattern/rules_enrichment.h"
 #include "pattern/rules_file.h"
 
 namespace rampart::cli {
@@ -20,13 +22,18 @@ namespace {
 constexpr int kFailure = 1;
 constexpr int kBadInput = 2;
 
-int CheckRules(const std::string& path) {
+// Checks a rules file; with `models` (a models folder) also the models its rules name.
+int CheckRules(const std::string& path, const std::string& models) {
   Result<std::string> text = ReadFile(path);
   if (!text) {
     std::fprintf(stderr, "error: %s\n", text.status().message().c_str());
     return kBadInput;
   }
-  const pattern::RulesFile file = pattern::ParseRulesFile(*text);
+  pattern::RulesFile file = pattern::ParseRulesFile(*text);
+  if (!models.empty()) {
+    detect::ModelFolder folder(models);
+    pattern::CheckEnrichmentModels(file, folder);
+  }
   for (const pattern::RuleError& error : file.errors) {
     std::printf("%s\n", error.ToString(path).c_str());
   }
@@ -159,12 +166,17 @@ CLI::App* SubcommandGroup(CLI::App& app, const std::string& name, const std::str
 void AddPatternCommands(CLI::App& app, int& exit_code) {
   CLI::App* rules = SubcommandGroup(app, "rules", "Validate and inspect rules files");
   auto rules_file = std::make_shared<std::string>();
+  auto models = std::make_shared<std::string>();
   CLI::App* check = rules->add_subcommand(
       "check",
       "Validate every rule of a YAML or JSON rules file and print each error with its "
       "rule name, line and JSON path; exits 1 when any rule is invalid");
   check->add_option("FILE", *rules_file, "Rules file (YAML or JSON)")->required();
-  check->callback([rules_file, &exit_code] { exit_code = CheckRules(*rules_file); });
+  check->add_option("--models", *models,
+                    "Folder of model files (NAME.model); also checks that every enrich block "
+                    "names a model there whose features match its fields");
+  check->callback(
+      [rules_file, models, &exit_code] { exit_code = CheckRules(*rules_file, *models); });
 
   CLI::App* pattern = SubcommandGroup(app, "pattern", "Work with EventBridge event patterns");
   auto files = std::make_shared<std::vector<std::string>>();

@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include "detect/isolation_forest.h"
+#include "detect/model_file.h"
+
 namespace rampart::cli {
 namespace {
 
@@ -170,6 +173,37 @@ TEST_F(PatternCommandTest, RulesCheckListsEveryError) {
       "[unknown_numeric_comparator]\n" +
       rules + ": 1 valid rules (1 enabled, 0 disabled), 5 errors\n";
   EXPECT_EQ(out_, expected);
+}
+
+TEST_F(PatternCommandTest, RulesCheckWithModelsChecksEnrichment) {
+  const std::filesystem::path models = dir_ / "models";
+  std::filesystem::create_directories(models);
+  detect::Matrix rows(4, 1);
+  rows.values = {1, 2, 3, 50};
+  detect::RandomEngine engine(4);
+  auto forest = detect::IsolationForest::Fit(rows, {}, engine);
+  ASSERT_TRUE(forest.has_value());
+  detect::ModelFile file;
+  file.feature_names = {"failures"};
+  file.payload = forest->Encode();
+  ASSERT_TRUE(detect::WriteModelFile(file, (models / "ssh-logins.model").string()).ok());
+  const std::string rules = Write("rules.yaml", R"(- name: known
+  event_pattern: {rampart: {scores: {ssh-logins: [{numeric: [">", 0.6]}]}}}
+  enrich: {model: ssh-logins, features: [detail.count]}
+- name: unknown
+  event_pattern: {rampart: {scores: {api: [{numeric: [">", 0.6]}]}}}
+  enrich: {model: api-calls, features: [detail.count], as: api}
+)");
+
+  EXPECT_EQ(Run({"rules", "check", rules}), 0) << "without --models the models are not checked";
+  EXPECT_EQ(Run({"rules", "check", rules, "--models", models.string()}), 1);
+  const std::string model_path = (models / "api-calls.model").string();
+  EXPECT_EQ(out_, rules + ":6: rule \"unknown\": $[1].enrich.model: model \"api-calls\" not " +
+                      "found: " + model_path +
+                      " cannot be read (No such file or directory); train it with `rampart " +
+                      "model train --input ROWS.csv --out " + model_path +
+                      "`, or fix the name [unknown_model]\n" + rules +
+                      ": 1 valid rules (1 enabled, 0 disabled), 1 errors\n");
 }
 
 TEST_F(PatternCommandTest, RulesCheckUnreadableFileExitsTwo) {

@@ -50,14 +50,15 @@ void PrintRunReport(const CycleReport& report, Hub& hub, std::ostream& out) {
 
   out << "== Remediations\n";
   out << fmt::format(
-      "events routed: {}, rule matches: {}\n"
+      "events routed: {}, rule matches: {}, model scores: {} ({} skipped)\n"
       "planned: {}, awaiting approval: {}, already planned: {}, skipped by guardrails: {}\n"
       "run: {} succeeded, {} verified, {} failed, {} rolled back, {} retrying, {} deferred by "
       "rate limits\n\n",
-      report.dispatch.events, report.dispatch.matched_rules, report.dispatch.planned,
-      report.dispatch.awaiting_approval, report.dispatch.duplicates, report.dispatch.skipped,
-      report.run.succeeded, report.run.verified, report.run.failed, report.run.rolled_back,
-      report.run.retried, report.run.deferred);
+      report.dispatch.events, report.dispatch.matched_rules, report.dispatch.scores,
+      report.dispatch.scores_skipped, report.dispatch.planned, report.dispatch.awaiting_approval,
+      report.dispatch.duplicates, report.dispatch.skipped, report.run.succeeded,
+      report.run.verified, report.run.failed, report.run.rolled_back, report.run.retried,
+      report.run.deferred);
 
   Table table({"ID", "STATE", "RULE", "ACTION", "MODE", "FINDING", "SUMMARY"});
   std::vector<store::Remediation> planned;
@@ -92,6 +93,7 @@ void PrintRunReport(const CycleReport& report, Hub& hub, std::ostream& out) {
 void AddRunCommand(CLI::App& app, int& exit_code) {
   struct Options {
     std::string config = "rampart.yaml";
+    std::string models;
     bool once = false;
     std::string interval = "30s";
   };
@@ -104,6 +106,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       "--interval until interrupted.");
   command->add_option("--config", options->config, "Configuration file (YAML)")
       ->capture_default_str();
+  command->add_option("--models", options->models,
+                      "Folder of model files (NAME.model) that the rules' enrich blocks name "
+                      "(default models: of the configuration)");
   command->add_flag("--once", options->once, "Run one cycle, print the report and exit");
   command->add_option("--interval", options->interval, "Time between cycles, such as 30s or 5m")
       ->capture_default_str();
@@ -117,6 +122,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       return;
     }
     SetLogLevel(config->log_level);
+    if (!options->models.empty()) {
+      config->models = std::filesystem::absolute(options->models).string();
+    }
     auto hub = Hub::Open(*config);
     if (!hub) {
       std::cerr << "error: " << hub.status().message() << '\n';

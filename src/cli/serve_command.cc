@@ -1,6 +1,6 @@
-// rampart serve --listen ADDR --db PATH [--config rampart.yaml] [--rules FILE]: serves the
-// HTTP API. With --config it also runs the hub loop, so imported findings are routed through
-// the rules and remediated. SIGHUP or a change of the rules file reloads the rules; an
+// rampart serve --listen ADDR --db PATH [--config rampart.yaml] [--rules FILE] [--models DIR]:
+// serves the HTTP API. With --config it also runs the hub loop, so imported findings are routed
+// through the rules and remediated. SIGHUP or a change of the rules file reloads the rules; an
 // invalid file is logged and reported by /readyz while the running rules stay.
 #include "cli/serve_command.h"
 
@@ -50,7 +50,7 @@ std::string Absolute(const std::string& path) {
 }
 
 // Builds the configuration: the file given by --config or the defaults, with the command
-// line's --listen, --db and --rules taking precedence.
+// line's --listen, --db, --rules and --models taking precedence.
 Result<Config> BuildConfig(const ServeOptions& options) {
   Config config;
   if (!options.config.empty()) {
@@ -71,17 +71,27 @@ Result<Config> BuildConfig(const ServeOptions& options) {
   } else if (!config.rules.empty()) {
     config.rules = Absolute(config.Resolve(config.rules));
   }
+  if (!options.models.empty()) {
+    config.models = Absolute(options.models);
+  } else if (!config.models.empty()) {
+    config.models = Absolute(config.Resolve(config.models));
+  }
   return config;
 }
 
-// The hub loop: one cycle every `interval`, reopened with the new rules after a reload.
+// The hub loop: one cycle every `interval`, reopened with the new rules after a reload. It
+// enriches events with the API's models folder, so both read each model file once.
 class HubLoop {
  public:
-  HubLoop(Config config, std::chrono::microseconds interval, MetricsRegistry& metrics)
-      : config_(std::move(config)), interval_(interval), metrics_(metrics) {}
+  HubLoop(Config config, std::chrono::microseconds interval, std::shared_ptr<ModelCatalog> models,
+          MetricsRegistry& metrics)
+      : config_(std::move(config)),
+        interval_(interval),
+        models_(std::move(models)),
+        metrics_(metrics) {}
 
   Status Open() {
-    auto hub = Hub::Open(config_);
+    auto hub = Hub::Open(config_, models_);
     if (!hub) {
       return hub.status();
     }
@@ -106,8 +116,10 @@ class HubLoop {
     } else {
       RecordCycle(*cycle);
       Logger("serve")->info(
-          "hub cycle: {} findings ingested, {} events routed, {} planned, {} succeeded, {} failed",
-          cycle->ingest.read, cycle->dispatch.events, cycle->dispatch.planned, cycle->run.succeeded,
+          "hub cycle: {} findings ingested, {} events routed, {} model scores ({} skipped), {} "
+          "planned, {} succeeded, {} failed",
+          cycle->ingest.read, cycle->dispatch.events, cycle->dispatch.scores,
+          cycle->dispatch.scores_skipped, cycle->dispatch.planned, cycle->run.succeeded,
           cycle->run.failed);
     }
     next_cycle_ = std::chrono::steady_clock::now() + interval_;
@@ -138,6 +150,7 @@ class HubLoop {
 
   Config config_;
   std::chrono::microseconds interval_;
+  std::shared_ptr<ModelCatalog> models_;
   std::unique_ptr<Hub> hub_;
   std::chrono::steady_clock::time_point next_cycle_;
   MetricsRegistry& metrics_;
@@ -157,8 +170,7 @@ int Serve(const ServeOptions& options) {
     std::cerr << "error: " << db.status().message() << '\n';
     return 2;
   }
-  server::ServiceOptions service_options{config->server, *db, config->rules,
-                                         Absolute(options.models)};
+  server::ServiceOptions service_options{config->server, *db, config->rules, config->models};
   auto service = server::ApiService::Open(service_options);
   if (!service) {
     std::cerr << "error: " << service.status().message() << '\n';
@@ -166,7 +178,8 @@ int Serve(const ServeOptions& options) {
   }
   std::unique_ptr<HubLoop> hub;
   if (!options.config.empty()) {
-    hub = std::make_unique<HubLoop>(*config, *interval, (*service)->metrics());
+    hub =
+        std::make_unique<HubLoop>(*config, *interval, (*service)->models(), (*service)->metrics());
     if (Status opened = hub->Open(); !opened.ok()) {
       std::cerr << "error: " << opened.message() << '\n';
       return 2;
@@ -228,8 +241,9 @@ void AddServeCommands(CLI::App& app, int& exit_code) {
                       "Rules file served by /v1/rules and used by the hub (default rules: of the "
                       "configuration)");
   command->add_option("--models", options->models,
-                      "Folder of model files (rampart model train output) served by "
-                      "/v1/models/{name}/invocations");
+                      "Folder of model files (NAME.model, rampart model train output) served by "
+                      "/v1/models/{name}/invocations and used by the rules' enrich blocks "
+                      "(default models: of the configuration)");
   command
       ->add_option("--interval", options->interval,
                    "Time between hub cycles with --config, such as 30s or 5m")

@@ -220,9 +220,9 @@ Result<Config> ParseConfig(const Json& document, const std::string& path) {
     return config;
   }
   ConfigReader reader(path);
-  RAMPART_RETURN_IF_ERROR(reader.CheckKeys(
-      document, "",
-      {"store", "store_sync", "bus", "rules", "sources", "remediation", "server", "log_level"}));
+  RAMPART_RETURN_IF_ERROR(reader.CheckKeys(document, "",
+                                           {"store", "store_sync", "bus", "rules", "models",
+                                            "sources", "remediation", "server", "log_level"}));
   RAMPART_RETURN_IF_ERROR(reader.String(document, "store", "", config.store));
   RAMPART_RETURN_IF_ERROR(reader.String(document, "store_sync", "", config.store_sync));
   if (config.store_sync != "full" && config.store_sync != "normal") {
@@ -232,6 +232,7 @@ Result<Config> ParseConfig(const Json& document, const std::string& path) {
   }
   RAMPART_RETURN_IF_ERROR(reader.String(document, "bus", "", config.bus));
   RAMPART_RETURN_IF_ERROR(reader.String(document, "rules", "", config.rules));
+  RAMPART_RETURN_IF_ERROR(reader.String(document, "models", "", config.models));
   RAMPART_RETURN_IF_ERROR(reader.String(document, "log_level", "", config.log_level));
   RAMPART_RETURN_IF_ERROR(reader.Sources(document, config));
   RAMPART_RETURN_IF_ERROR(reader.Remediation(document, config));

@@ -59,7 +59,8 @@ struct Config {
   // a killed process only, and commits do not wait for the disk).
   std::string store_sync = "full";
   std::string bus = "in-process";
-  std::string rules;  // rules file; empty: no rules
+  std::string rules;   // rules file; empty: no rules
+  std::string models;  // folder of model files that rules' enrich blocks name; empty: none
   std::vector<SourceConfig> sources;
   RemediationConfig remediation;
   ServerConfig server;

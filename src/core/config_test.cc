@@ -25,6 +25,7 @@ TEST(Config, ReadsSourcesAndRemediation) {
   auto config = Parse(R"(
 store: sqlite:data/hub.db
 rules: rules.yaml
+models: models
 sources:
   - path: reports
   - path: kube-bench.json
@@ -42,6 +43,7 @@ server:
   EXPECT_EQ(config->remediation.allow.namespaces[0], "payments");
   EXPECT_EQ(config->server.read_timeout, std::chrono::seconds(5));
   EXPECT_EQ(config->Resolve(config->rules), "/etc/rampart/rules.yaml");
+  EXPECT_EQ(config->Resolve(config->models), "/etc/rampart/models");
 }
 
 TEST(Config, UnknownKeyIsAnError) {

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "pattern/rules_enrichment.h"
+
 namespace rampart::pattern {
 namespace {
 
@@ -109,6 +111,13 @@ bool ConvertValue(const YAML::Node& node, Json& out) {
   return budget > 0;
 }
 
+// Rebinds `node` to `child` unless `child` is a missing member, which yaml-cpp cannot rebind to.
+void ResetIfDefined(YAML::Node& node, const YAML::Node& child) {
+  if (child.IsDefined()) {
+    node.reset(child);
+  }
+}
+
 // Follows a JSON path such as "$.detail.state[0]" (as AppendMember and AppendIndex write
 // it) through YAML nodes; returns the 1-based line of the deepest node reached.
 int LineOfPath(const YAML::Node& root, std::string_view path) {
@@ -122,7 +131,7 @@ int LineOfPath(const YAML::Node& root, std::string_view path) {
       std::size_t end = path.find_first_of(".[", i + 1);
       end = end == std::string_view::npos ? path.size() : end;
       if (node.IsMap()) {
-        next.reset(std::as_const(node)[std::string(path.substr(i + 1, end - i - 1))]);
+        ResetIfDefined(next, std::as_const(node)[std::string(path.substr(i + 1, end - i - 1))]);
       }
       i = end;
     } else if (path[i] == '[' && i + 1 < path.size() && path[i + 1] == '"') {
@@ -135,7 +144,7 @@ int LineOfPath(const YAML::Node& root, std::string_view path) {
         name += path[k];
       }
       if (node.IsMap()) {
-        next.reset(std::as_const(node)[name]);
+        ResetIfDefined(next, std::as_const(node)[name]);
       }
       i = k + 2;
     } else if (path[i] == '[') {
@@ -170,6 +179,7 @@ class RulesReader {
     out_.errors.push_back({rule, std::move(path), std::move(code), std::move(message), line});
   }
   bool ReadPattern(const YAML::Node& node, const std::string& path, Rule& rule);
+  bool ReadEnrichment(const YAML::Node& node, const std::string& path, Rule& rule);
   // Reads one member other than the name; keys it does not know go to rule.extra.
   bool ReadMember(const std::string& key, const YAML::Node& value, const std::string& path,
                   Rule& rule);
@@ -210,6 +220,25 @@ bool RulesReader::ReadPattern(const YAML::Node& node, const std::string& path, R
   }
   rule.pattern = std::move(*parsed);
   return true;
+}
+
+bool RulesReader::ReadEnrichment(const YAML::Node& node, const std::string& path, Rule& rule) {
+  Json block;
+  if (!ConvertValue(node, block)) {
+    Fail(rule.name, path, "too_complex",
+         fmt::format("enrich expands to more than {} nodes", kMaxNodes), node.Mark().line + 1);
+    return false;
+  }
+  Enrichment enrichment;
+  const std::vector<EnrichmentError> errors = ParseEnrichment(block, enrichment);
+  for (const EnrichmentError& error : errors) {
+    Fail(rule.name, path + error.path, error.code, error.message,
+         LineOfPath(node, "$" + error.path));
+  }
+  enrichment.path = path;
+  enrichment.line = node.Mark().line + 1;
+  rule.enrichment = std::move(enrichment);
+  return errors.empty();
 }
 
 void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
@@ -281,6 +310,9 @@ bool RulesReader::ReadMember(const std::string& key, const YAML::Node& value,
   if (key == "event_pattern") {
     return ReadPattern(value, path, rule);
   }
+  if (key == "enrich") {
+    return ReadEnrichment(value, member, rule);
+  }
   if (key == "targets" && !value.IsSequence()) {
     Fail(rule.name, member, "wrong_type", "targets must be a list", line);
     return false;
@@ -337,6 +369,7 @@ RulesFile ParseRulesFile(std::string_view text) {
           {"", AppendIndex(path, i), "invalid_yaml", error.msg, error.mark.line + 1});
     }
   }
+  CheckScoreNames(file);
   return file;
 }
 

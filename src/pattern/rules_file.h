@@ -9,15 +9,18 @@
 //         source: [aws.securityhub]
 //         detail: {findings: {Severity: {Label: [CRITICAL]}}}
 //       targets: [...]          # kept as JSON for the remediation engine
+//       enrich: {...}           # optional: a model score to add first (enrichment.h)
 //       mode: dry-run           # any other key is kept as JSON too
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/json.h"
 #include "core/status.h"
+#include "pattern/enrichment.h"
 #include "pattern/matcher.h"
 #include "pattern/pattern.h"
 
@@ -30,8 +33,9 @@ struct Rule {
   Json event_pattern;  // the pattern as a JSON object
   Pattern pattern;     // the parsed pattern
   Json targets = Json::array();
-  Json extra = Json::object();  // every other key of the rule, such as mode and guardrails
-  int line = 0;                 // 1-based line of the rule in its file; 0 when unknown
+  std::optional<Enrichment> enrichment;  // the model score added before matching
+  Json extra = Json::object();           // every other key of the rule, such as mode and guardrails
+  int line = 0;                          // 1-based line of the rule in its file; 0 when unknown
 };
 
 // One problem in a rules file. Errors in one rule never drop the other rules.

@@ -5,12 +5,27 @@
 namespace rampart::remediate {
 
 Dispatcher::Dispatcher(store::FindingStore& findings, const pattern::Matcher& matcher,
-                       Engine& engine, std::string consumer, std::chrono::seconds lease)
+                       Engine& engine, std::string consumer, std::chrono::seconds lease,
+                       EventEnricher* enricher)
     : findings_(findings),
       matcher_(matcher),
       engine_(engine),
       consumer_(std::move(consumer)),
-      lease_(lease) {}
+      lease_(lease),
+      enricher_(enricher != nullptr && !enricher->empty() ? enricher : nullptr) {}
+
+Status Dispatcher::Enrich(const store::OutboxEvent& event, std::optional<Json>& document,
+                          std::string& text, DispatchReport& report) {
+  auto enriched = enricher_->EnrichText(event.event);
+  if (!enriched) {
+    return enriched.status();
+  }
+  report.scores += enriched->report.computed;
+  report.scores_skipped += enriched->report.skipped;
+  text = std::move(enriched->text);
+  document = std::move(enriched->document);
+  return Status::Ok();
+}
 
 Result<DispatchReport> Dispatcher::DispatchOnce(std::size_t limit) {
   DispatchReport report;
@@ -22,7 +37,16 @@ Result<DispatchReport> Dispatcher::DispatchOnce(std::size_t limit) {
   for (const store::OutboxEvent& event : *events) {
     report.events += 1;
     matches_.clear();
-    const Status matched = matcher_.Match(event.event, match_state_, matches_);
+    std::optional<Json> document;
+    std::string enriched_text;
+    Status matched = Status::Ok();
+    if (enricher_ != nullptr) {
+      matched = Enrich(event, document, enriched_text, report);
+    }
+    if (matched.ok()) {
+      const std::string& text = enricher_ != nullptr ? enriched_text : event.event;
+      matched = matcher_.Match(text, match_state_, matches_);
+    }
     if (!matched.ok()) {
       report.invalid_events += 1;
       Logger("dispatch")
@@ -38,9 +62,12 @@ Result<DispatchReport> Dispatcher::DispatchOnce(std::size_t limit) {
         report.matches_by_rule[rules.back()] += 1;
       }
       report.matched_rules += static_cast<int>(rules.size());
-      auto document = ParseJson(event.event, "outbox event");
       if (!document) {
-        return document.status();
+        auto parsed = ParseJson(event.event, "outbox event");
+        if (!parsed) {
+          return parsed.status();
+        }
+        document = std::move(*parsed);
       }
       auto plan = engine_.PlanEvent(*document, rules);
       if (!plan) {

@@ -22,6 +22,8 @@ void AddReport(const DispatchReport& part, DispatchReport& total) {
   for (const auto& [rule, count] : part.matches_by_rule) {
     total.matches_by_rule[rule] += count;
   }
+  total.scores += part.scores;
+  total.scores_skipped += part.scores_skipped;
   total.remediation_ids.insert(total.remediation_ids.end(), part.remediation_ids.begin(),
                                part.remediation_ids.end());
 }

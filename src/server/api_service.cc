@@ -87,10 +87,11 @@ Result<std::unique_ptr<ApiService>> ApiService::Open(const ServiceOptions& optio
   AddRemediationRoutes(server, *service->remediations_, service->stores_);
   AddConsoleRoutes(server, ConsoleAssets());
   if (!options.models.empty()) {
-    AddModelRoutes(server, options.models);
+    service->models_ = std::make_shared<detect::ModelFolder>(options.models);
+    AddModelRoutes(server, service->models_);
   }
   if (!options.rules.empty()) {
-    service->rules_ = std::make_unique<RulesState>(options.rules);
+    service->rules_ = std::make_unique<RulesState>(options.rules, service->models_.get());
     RAMPART_RETURN_IF_ERROR(service->rules_->Reload());
     AddRuleRoutes(server, *service->rules_, service->stores_);
     RulesState* rules = service->rules_.get();

@@ -7,6 +7,7 @@
 
 #include "core/config.h"
 #include "core/metrics.h"
+#include "detect/model_folder.h"
 #include "server/api_support.h"
 #include "server/http_server.h"
 #include "server/rules_state.h"
@@ -20,7 +21,8 @@ struct ServiceOptions {
   ServerConfig server;  // listen address, TLS and limits
   std::string db;       // the SQLite database file; created when missing
   std::string rules;    // the rules file; empty serves no rules endpoints
-  std::string models;   // the folder of model files; empty serves no model endpoints
+  std::string models;   // the folder of model files; empty serves no model endpoints and
+                        // leaves the models of enrich blocks unchecked
 };
 
 class ApiService {
@@ -40,6 +42,9 @@ class ApiService {
   // The metrics that GET /metrics renders; the hub loop of `rampart serve` adds its own.
   MetricsRegistry& metrics() { return metrics_; }
 
+  // The models folder, or nullptr without one; the hub shares it to enrich events.
+  std::shared_ptr<detect::ModelFolder> models() { return models_; }
+
  private:
   ApiService() = default;
 
@@ -47,6 +52,7 @@ class ApiService {
   std::unique_ptr<store::SqliteFindingStore> findings_;
   std::unique_ptr<store::AuditLog> audit_;
   std::unique_ptr<store::RemediationStore> remediations_;
+  std::shared_ptr<detect::ModelFolder> models_;
   std::unique_ptr<RulesState> rules_;
   ApiStores stores_;
   MetricsRegistry metrics_;

@@ -1,7 +1,6 @@
 #include "server/models_api.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -10,26 +9,12 @@
 
 #include "core/file.h"
 #include "detect/csv.h"
-#include "detect/isolation_forest.h"
-#include "detect/model_file.h"
-#include "detect/random_cut_forest.h"
 #include "server/api_support.h"
 
 namespace rampart::server {
 namespace {
 
 constexpr std::size_t kMaxRows = 100000;
-
-// Model names are file names without a folder, so a request never reads outside the folder.
-bool ValidModelName(const std::string& name) {
-  if (name.empty() || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name[0])) ||
-      name.find("..") != std::string::npos) {
-    return false;
-  }
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-  });
-}
 
 // Reads rows without a header: each line contains one number per feature.
 Result<detect::Matrix> CsvRows(const std::string& body, std::size_t features) {
@@ -83,50 +68,29 @@ Result<detect::Matrix> JsonRows(const std::string& body, std::size_t features) {
   return matrix;
 }
 
-Result<std::vector<double>> Score(const detect::ModelFile& model, const detect::Matrix& rows) {
-  if (model.kind == detect::ModelKind::kIsolationForest) {
-    auto forest = detect::IsolationForest::Decode(model.payload);
-    if (!forest) {
-      return forest.status();
-    }
-    if (forest->feature_count() != rows.cols) {
-      return Internal("the model's forest reads a different number of features than it names");
-    }
-    return forest->ScoreAll(rows);
-  }
-  auto forest = detect::RandomCutForest::Decode(model.payload);
-  if (!forest) {
-    return forest.status();
-  }
-  if (forest->dimensions() != rows.cols) {
-    return Internal("the model's forest reads a different number of features than it names");
-  }
-  return forest->ScoreAll(rows);
-}
-
-ApiResponse Invoke(const std::string& folder, const ApiRequest& request) {
+ApiResponse Invoke(detect::ModelFolder& models, const ApiRequest& request) {
   const std::string& name = request.path_params.at("name");
-  if (!ValidModelName(name)) {
+  if (!IsValidModelName(name)) {
     return InvalidInput(request, fmt::format("model name \"{}\" is invalid; use letters, digits, "
                                              "dots, dashes and underscores",
                                              name));
   }
-
-  const std::string path = (std::filesystem::path(folder) / (name + ".model")).string();
-  if (!std::filesystem::exists(path)) {
-    return StatusResponse(request, NotFound(fmt::format("model \"{}\" not found", name)));
-  }
-  auto model = detect::ReadModelFile(path);
+  auto model = models.FindRowModel(name);
   if (!model) {
-    return StatusResponse(request, Internal(model.status().message()));
+    switch (model.status().code()) {
+      case StatusCode::kNotFound:
+        return StatusResponse(request, NotFound(fmt::format("model \"{}\" not found", name)));
+      case StatusCode::kFailedPrecondition:
+        return InvalidInput(request,
+                            fmt::format("model \"{}\" scores log windows, not rows", name));
+      default:
+        return StatusResponse(request, Internal(model.status().message()));
+    }
   }
-  if (model->metadata.count("input") != 0 && model->metadata.at("input") != "csv") {
-    return InvalidInput(request, fmt::format("model \"{}\" scores log windows, not rows", name));
-  }
+  const std::size_t features = (*model)->feature_names().size();
 
   const bool csv = request.content_type.rfind("text/csv", 0) == 0;
-  auto rows = csv ? CsvRows(request.body, model->feature_names.size())
-                  : JsonRows(request.body, model->feature_names.size());
+  auto rows = csv ? CsvRows(request.body, features) : JsonRows(request.body, features);
   if (!rows) {
     return StatusResponse(request, rows.status());
   }
@@ -135,12 +99,8 @@ ApiResponse Invoke(const std::string& folder, const ApiRequest& request) {
                         fmt::format("the request has {} rows; send 1 to {}", rows->rows, kMaxRows));
   }
 
-  auto scores = Score(*model, *rows);
-  if (!scores) {
-    return StatusResponse(request, scores.status());
-  }
   Json list = Json::array();
-  for (double score : *scores) {
+  for (double score : (*model)->ScoreAll(*rows)) {
     list.push_back({{"score", score}});
   }
   return ApiResponse::Json(200, Json{{"scores", list}});
@@ -163,7 +123,7 @@ ApiResponse List(const std::string& folder, const ApiRequest& request) {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
     const std::string name = entry.path().stem().string();
-    if (entry.path().extension() == ".model" && ValidModelName(name)) {
+    if (entry.path().extension() == ".model" && IsValidModelName(name)) {
       names.push_back(name);
     }
   }
@@ -222,7 +182,7 @@ Result<Json> RowTimes(const detect::CsvTable& table, const std::string& source) 
 // returns each row's time and score with the model's threshold.
 ApiResponse Scores(const std::string& folder, const ApiRequest& request) {
   const std::string& name = request.path_params.at("name");
-  if (!ValidModelName(name)) {
+  if (!IsValidModelName(name)) {
     return InvalidInput(request, fmt::format("model name \"{}\" is invalid; use letters, digits, "
                                              "dots, dashes and underscores",
                                              name));
@@ -251,19 +211,21 @@ ApiResponse Scores(const std::string& folder, const ApiRequest& request) {
                                                table->rows.size(), kMaxRows)));
   }
 
+  const auto threshold = Threshold(*model);
   std::vector<std::string> names;
   auto rows = detect::CsvFeatures(*table, model->feature_names, series_path, names);
   auto times = rows ? RowTimes(*table, series_path) : Result<Json>(rows.status());
-  auto scores = times ? Score(*model, *rows) : Result<std::vector<double>>(times.status());
-  if (!scores) {
-    return StatusResponse(request, Internal(scores.status().message()));
+  auto scorer = times ? detect::RowModel::Create(std::move(*model), model_path)
+                      : Result<std::shared_ptr<const detect::RowModel>>(times.status());
+  if (!scorer) {
+    return StatusResponse(request, Internal(scorer.status().message()));
   }
+  const std::vector<double> scores = (*scorer)->ScoreAll(*rows);
 
   Json points = Json::array();
-  for (std::size_t row = 0; row < scores->size(); ++row) {
-    points.push_back({{"Time", (*times)[row]}, {"Score", (*scores)[row]}});
+  for (std::size_t row = 0; row < scores.size(); ++row) {
+    points.push_back({{"Time", (*times)[row]}, {"Score", scores[row]}});
   }
-  const auto threshold = Threshold(*model);
   return ApiResponse::Json(200, Json{{"Model", name},
                                      {"Threshold", threshold ? Json(*threshold) : Json(nullptr)},
                                      {"Points", points}});
@@ -271,9 +233,11 @@ ApiResponse Scores(const std::string& folder, const ApiRequest& request) {
 
 }  // namespace
 
-void AddModelRoutes(HttpServer& server, std::string folder) {
-  server.Route("POST", "/v1/models/{name}/invocations", Scope::kRead,
-               [folder](const ApiRequest& request) { return Invoke(folder, request); });
+void AddModelRoutes(HttpServer& server, std::shared_ptr<detect::ModelFolder> models) {
+  const std::string folder = models->folder();
+  server.Route(
+      "POST", "/v1/models/{name}/invocations", Scope::kRead,
+      [models = std::move(models)](const ApiRequest& request) { return Invoke(*models, request); });
   server.Route("GET", "/v1/models", Scope::kRead,
                [folder](const ApiRequest& request) { return List(folder, request); });
   server.Route("GET", "/v1/models/{name}/scores", Scope::kRead,

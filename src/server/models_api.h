@@ -10,14 +10,16 @@
 //     score: the detector's anomaly scores over time.
 #pragma once
 
-#include <string>
+#include <memory>
 
+#include "detect/model_folder.h"
 #include "server/http_server.h"
 
 namespace rampart::server {
 
-// Adds the route; models are read from `folder` on each call, so a retrained model file
-// takes effect without a restart.
-void AddModelRoutes(HttpServer& server, std::string folder);
+// Adds the route over `models`, which the rules' enrichment may share. A model file is
+// decoded once and read again when it changes, so a retrained model takes effect without a
+// restart.
+void AddModelRoutes(HttpServer& server, std::shared_ptr<detect::ModelFolder> models);
 
 }  // namespace rampart::server

@@ -27,7 +27,7 @@ class ModelsApiTest : public ApiTest {
   void AddRoutes(HttpServer& server) override {
     models_ = folder_ / "models";
     std::filesystem::create_directories(models_);
-    AddModelRoutes(server, models_.string());
+    AddModelRoutes(server, std::make_shared<detect::ModelFolder>(models_.string()));
   }
 
   // Trains an isolation forest on the temperature readings and writes temperature.model.

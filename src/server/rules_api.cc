@@ -97,7 +97,7 @@ class RulesApi {
     // One rule object is checked as a file that contains only that rule.
     const bool one_rule = json->is_object() && !json->contains("rules");
     const std::string text = one_rule ? Json::array({*json}).dump() : request.body;
-    const pattern::RulesFile file = pattern::ParseRulesFile(text);
+    const pattern::RulesFile file = rules_.Parse(text);
     Json errors = Json::array();
     for (const auto& error : file.errors) {
       errors.push_back(RuleErrorJson(error, "request body"));
@@ -168,7 +168,7 @@ class RulesApi {
     // NOTE: the file is written back as JSON (valid YAML), so comments and key order of a
     // hand-written YAML file are not kept.
     const std::string text = document->document.dump(2) + "\n";
-    const pattern::RulesFile file = pattern::ParseRulesFile(text);
+    const pattern::RulesFile file = rules_.Parse(text);
     if (!file.errors.empty()) {
       return RuleErrorsResponse(file, rules_.path());
     }
@@ -207,6 +207,9 @@ Json RuleJson(const pattern::Rule& rule) {
   json["state"] = rule.enabled ? "ENABLED" : "DISABLED";
   json["event_pattern"] = rule.event_pattern;
   json["targets"] = rule.targets;
+  if (rule.enrichment) {
+    json["enrich"] = rule.enrichment->source;
+  }
   return json;
 }
 

@@ -15,8 +15,8 @@
 
 namespace rampart::server {
 
-// Returns a running rule as JSON: name, description, state, event_pattern, targets and the
-// rule's other keys.
+// Returns a running rule as JSON: name, description, state, event_pattern, targets, enrich
+// (when the rule has it) and the rule's other keys.
 Json RuleJson(const pattern::Rule& rule);
 
 // Adds the rule routes; `rules` and `stores` (for the audit log) outlive the server.

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "core/file.h"
+#include "detect/isolation_forest.h"
+#include "detect/model_folder.h"
 #include "server/api_test_support.h"
 
 namespace rampart::server {
@@ -158,6 +160,97 @@ TEST_F(RulesApiTest, InvalidFileKeepsRunningRules) {
   const Json listed = BodyJson(Get("/v1/rules", "read"));
   EXPECT_EQ(listed["Rules"].size(), before);
   EXPECT_THAT(listed["Problem"].get<std::string>(), HasSubstr(rules_path_));
+}
+
+// A rule that scores findings with model `model` over two fields.
+Json EnrichedRule(const std::string& model) {
+  Json rule = Json::parse(kNewRule);
+  rule["name"] = "odd-severity";
+  rule["event_pattern"] = {{"rampart", {{"scores", {{"severity", {{{"numeric", {">", 0.7}}}}}}}}}};
+  rule["enrich"] = {{"model", model},
+                    {"features",
+                     {"detail.findings[0].Severity.Normalized",
+                      R"(detail.findings[0].ProductFields."rampart/detect/Count")"}},
+                    {"as", "severity"}};
+  return rule;
+}
+
+// The rules API of a server with a models folder that contains "severity", a model of two
+// features.
+class EnrichedRulesApiTest : public RulesApiTest {
+ protected:
+  void AddRoutes(HttpServer& server) override {
+    const std::filesystem::path models = folder_ / "models";
+    std::filesystem::create_directories(models);
+    detect::Matrix rows(6, 2);
+    rows.values = {0, 1, 40, 2, 40, 3, 70, 1, 90, 5, 90, 8};
+    detect::RandomEngine engine(9);
+    auto forest = detect::IsolationForest::Fit(rows, {}, engine);
+    ASSERT_TRUE(forest.has_value());
+    detect::ModelFile file;
+    file.feature_names = {"normalized", "count"};
+    file.payload = forest->Encode();
+    ASSERT_TRUE(detect::WriteModelFile(file, (models / "severity.model").string()).ok());
+    models_ = std::make_unique<detect::ModelFolder>(models.string());
+
+    rules_path_ = (folder_ / "rules.yaml").string();
+    std::filesystem::copy_file(kExampleRules, rules_path_);
+    rules_ = std::make_unique<RulesState>(rules_path_, models_.get());
+    ASSERT_TRUE(rules_->Reload().ok());
+    AddRuleRoutes(server, *rules_, stores_);
+  }
+
+  std::unique_ptr<detect::ModelFolder> models_;
+};
+
+TEST_F(EnrichedRulesApiTest, KnownModelIsAccepted) {
+  const Json valid = BodyJson(Post("/v1/rules/validate", EnrichedRule("severity").dump(), "read"));
+  EXPECT_EQ(valid["Valid"], true) << valid.dump();
+
+  auto created = Post("/v1/rules", EnrichedRule("severity").dump(), "admin");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+  const Json rule = BodyJson(Get("/v1/rules/odd-severity", "read"));
+  EXPECT_EQ(rule["enrich"], EnrichedRule("severity")["enrich"]);
+}
+
+TEST_F(EnrichedRulesApiTest, UnknownModelIsRejected) {
+  const Json answer = BodyJson(Post("/v1/rules/validate", EnrichedRule("severty").dump(), "read"));
+  EXPECT_EQ(answer["Valid"], false);
+  ASSERT_EQ(answer["Errors"].size(), 1u) << answer.dump();
+  const Json& error = answer["Errors"][0];
+  EXPECT_EQ(error["Code"], "unknown_model");
+  EXPECT_EQ(error["Rule"], "odd-severity");
+  EXPECT_EQ(error["Path"], "$[0].enrich.model");
+  EXPECT_THAT(error["Message"].get<std::string>(), HasSubstr("model \"severty\" not found"));
+
+  const std::string before = *ReadFile(rules_path_);
+  auto created = Post("/v1/rules", EnrichedRule("severty").dump(), "admin");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 400);
+  EXPECT_EQ(BodyJson(created)["Errors"][0]["Code"], "unknown_model");
+  EXPECT_EQ(*ReadFile(rules_path_), before);
+}
+
+TEST_F(EnrichedRulesApiTest, FieldCountMismatchIsRejected) {
+  Json rule = EnrichedRule("severity");
+  rule["enrich"]["features"].erase(1);
+  const Json answer = BodyJson(Post("/v1/rules/validate", rule.dump(), "read"));
+  EXPECT_EQ(answer["Valid"], false);
+  ASSERT_EQ(answer["Errors"].size(), 1u) << answer.dump();
+  EXPECT_EQ(answer["Errors"][0]["Code"], "feature_mismatch");
+  EXPECT_THAT(answer["Errors"][0]["Message"].get<std::string>(),
+              HasSubstr("reads 2 features (normalized, count)"));
+}
+
+TEST_F(EnrichedRulesApiTest, ReloadWithUnknownModelKeepsRunningRules) {
+  const std::size_t before = rules_->Current()->rules.size();
+  const Json file = {{"rules", {EnrichedRule("retired")}}};
+  ASSERT_TRUE(WriteFileAtomic(rules_path_, file.dump()).ok());
+  EXPECT_FALSE(rules_->Reload().ok());
+  EXPECT_EQ(rules_->Current()->rules.size(), before);
+  EXPECT_THAT(rules_->Problem(), HasSubstr("rule \"odd-severity\""));
+  EXPECT_THAT(rules_->Problem(), HasSubstr("model \"retired\" not found"));
 }
 
 }  // namespace

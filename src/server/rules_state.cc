@@ -6,11 +6,20 @@
 
 #include "core/file.h"
 #include "core/log.h"
+#include "pattern/rules_enrichment.h"
 
 namespace rampart::server {
 
-RulesState::RulesState(std::string path)
-    : path_(std::move(path)), current_(std::make_shared<pattern::RulesFile>()) {}
+RulesState::RulesState(std::string path, ModelCatalog* models)
+    : path_(std::move(path)), models_(models), current_(std::make_shared<pattern::RulesFile>()) {}
+
+pattern::RulesFile RulesState::Parse(std::string_view text) const {
+  pattern::RulesFile file = pattern::ParseRulesFile(text);
+  if (models_ != nullptr) {
+    pattern::CheckEnrichmentModels(file, *models_);
+  }
+  return file;
+}
 
 Status RulesState::Reload() {
   std::string text;
@@ -24,7 +33,7 @@ Status RulesState::Reload() {
     }
     text = std::move(*read);
   }
-  auto file = std::make_shared<pattern::RulesFile>(pattern::ParseRulesFile(text));
+  auto file = std::make_shared<pattern::RulesFile>(Parse(text));
 
   std::lock_guard lock(mutex_);
   if (!file->errors.empty()) {

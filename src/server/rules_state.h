@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/json.h"
+#include "core/scoring_model.h"
 #include "core/status.h"
 #include "pattern/rules_file.h"
 
@@ -16,7 +17,12 @@ namespace rampart::server {
 // Thread-safe. A missing rules file reads as an empty list of rules.
 class RulesState {
  public:
-  explicit RulesState(std::string path);
+  // `models`, when not null, is the models folder, and every enrich block must name one of
+  // its models. It must outlive the state.
+  explicit RulesState(std::string path, ModelCatalog* models = nullptr);
+
+  // Parses a rules file and, with a models folder, checks the models its rules name.
+  pattern::RulesFile Parse(std::string_view text) const;
 
   // Reads and validates the file. When it is valid the new rules replace the running ones;
   // otherwise the running rules stay, Problem() returns the error, and so does Reload.
@@ -38,6 +44,7 @@ class RulesState {
 
  private:
   const std::string path_;
+  ModelCatalog* models_;
   mutable std::mutex mutex_;
   std::mutex write_mutex_;
   std::shared_ptr<const pattern::RulesFile> current_;
