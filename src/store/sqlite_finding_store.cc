@@ -248,6 +248,9 @@ Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
   }
   for (Json& finding : findings) {
     auto result = ImportOne(finding, options, now);
+    // Freed while still in the cache: freeing the whole batch after the loop took a fifth of
+    // the import time in the profile (docs/performance-store.md).
+    finding = Json();
     if (!result) {
       return result.status();
     }
