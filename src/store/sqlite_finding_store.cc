@@ -7,7 +7,6 @@
 
 #include "core/log.h"
 #include "finding/validate.h"
-#include "store/event.h"
 #include "store/import_rules.h"
 #include "store/json_writer.h"
 #include "store/sqlite_query.h"
@@ -21,18 +20,20 @@ using sqlite::Transaction;
 using sqlite::TransactionMode;
 
 constexpr std::string_view kSelectFinding =
-    "SELECT seq, updated_at, customer_fields, document FROM findings "
+    "SELECT seq, updated_at, customer_fields, document, event_sequence FROM findings "
     "WHERE id_hash = ?1 AND id = ?2 AND product_arn = ?3";
+constexpr std::string_view kNextFindingSeq = "SELECT coalesce(max(seq), 0) + 1 FROM findings";
 constexpr std::string_view kInsertFinding =
     "INSERT INTO findings (product_arn, id, generator_id, aws_account_id, severity_label, "
     "severity_normalized, workflow_status, record_state, compliance_status, created_at, "
-    "updated_at, customer_fields, document, id_hash) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15)";
+    "updated_at, customer_fields, document, seq, id_hash, event_sequence, created_time, "
+    "created_by) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 constexpr std::string_view kUpdateFinding =
     "UPDATE findings SET product_arn = ?1, id = ?2, generator_id = ?3, aws_account_id = ?4, "
     "severity_label = ?5, severity_normalized = ?6, workflow_status = ?7, record_state = ?8, "
     "compliance_status = ?9, created_at = ?10, updated_at = ?11, customer_fields = ?12, "
-    "document = ?13, id_hash = ?15 WHERE seq = ?14";
+    "document = ?13, id_hash = ?15, event_sequence = ?16 WHERE seq = ?14";
 constexpr std::string_view kDeleteResources =
     "DELETE FROM finding_resources WHERE type = ?1 AND finding_seq = ?2";
 constexpr std::string_view kInsertResource =
@@ -42,14 +43,6 @@ constexpr std::string_view kDeleteVulnerabilities =
 constexpr std::string_view kInsertVulnerability =
     "INSERT INTO finding_vulnerabilities (vulnerability_id, finding_seq, position) "
     "VALUES (?1, ?2, ?3)";
-constexpr std::string_view kInsertHistory =
-    "INSERT INTO finding_history (finding_seq, update_time, source_type, identity, "
-    "finding_created, updates) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-constexpr std::string_view kInsertEvent =
-    "INSERT INTO outbox (event_id, created_at, event) VALUES (?1, ?2, ?3)";
-constexpr std::string_view kSelectHistory =
-    "SELECT update_time, source_type, identity, finding_created, updates FROM finding_history "
-    "WHERE finding_seq = ?1 ORDER BY seq";
 
 std::string StringAt(const Json& finding, std::string_view dotted) {
   const Json* value = FindPath(finding, dotted);
@@ -61,7 +54,7 @@ std::int64_t MicrosAt(const Json& finding, std::string_view key) {
   return time ? ToUnixMicros(*time) : 0;
 }
 
-// Binds the indexed columns and the document of a finding as parameters 1 to 13.
+// Binds the indexed columns and the document of a finding as parameters 1 to 13 and 15.
 void BindFindingRow(Statement& statement, const Json& finding, std::string_view text,
                     std::uint32_t customer_fields) {
   const Json* normalized = FindPath(finding, "Severity.Normalized");
@@ -80,16 +73,6 @@ void BindFindingRow(Statement& statement, const Json& finding, std::string_view 
   statement.BindInt64(12, customer_fields);
   statement.BindTextNoCopy(13, text);
   statement.BindInt64(15, sqlite::IdHash(StringOr(finding, "Id", "")));
-}
-
-Json ChangesJson(const std::vector<FieldChange>& changes) {
-  Json list = Json::array();
-  for (const FieldChange& change : changes) {
-    list.push_back({{"UpdatedField", change.field},
-                    {"OldValue", change.old_value},
-                    {"NewValue", change.new_value}});
-  }
-  return list;
 }
 
 ImportResult Failed(FindingKey key, std::string code, std::string message) {
@@ -231,7 +214,7 @@ Result<std::optional<SqliteFindingStore::StoredFinding>> SqliteFindingStore::Fin
   if (*row) {
     stored = StoredFinding{select.ColumnInt64(0), select.ColumnInt64(1),
                            static_cast<std::uint32_t>(select.ColumnInt64(2)),
-                           std::string(select.ColumnText(3))};
+                           std::string(select.ColumnText(3)), select.ColumnInt64(4)};
   }
   select.Reset();
   return stored;
@@ -246,6 +229,11 @@ Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
   if (!transaction) {
     return transaction.status();
   }
+  auto next_seq = ReadNextFindingSeq();
+  if (!next_seq) {
+    return next_seq.status();
+  }
+  next_finding_seq_ = *next_seq;
   for (Json& finding : findings) {
     auto result = ImportOne(finding, options, now);
     // Freed while still in the cache: freeing the whole batch after the loop took a fifth of
@@ -322,14 +310,8 @@ Result<ImportResult> SqliteFindingStore::CreateFinding(Json& finding, const Impo
     return Failed(std::move(key), "FindingSizeExceeded",
                   SizeMessage(finding, document_text_.size(), max_finding_bytes_));
   }
-  auto seq = WriteFinding(0, finding, nullptr, document_text_, 0);
-  if (!seq) {
-    return seq.status();
-  }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
-  RAMPART_RETURN_IF_ERROR(
-      WriteHistory(*seq, now, UpdateSource::kBatchImportFindings, actor, true, {}));
-  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, document_text_, now));
+  RAMPART_RETURN_IF_ERROR(InsertFinding(next_finding_seq_++, finding, actor, now));
   return ImportResult{std::move(key), ImportOutcome::kCreated, "", ""};
 }
 
@@ -349,34 +331,67 @@ Result<ImportResult> SqliteFindingStore::UpdateFinding(const StoredFinding& stor
     return Failed(std::move(key), "FindingSizeExceeded",
                   SizeMessage(merged, document_text_.size(), max_finding_bytes_));
   }
-  auto seq = WriteFinding(stored.seq, merged, &*previous, document_text_, stored.customer_fields);
-  if (!seq) {
-    return seq.status();
-  }
+  RAMPART_RETURN_IF_ERROR(RewriteFinding(stored, *previous, merged, stored.customer_fields, now));
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
   RAMPART_RETURN_IF_ERROR(WriteHistory(stored.seq, now, UpdateSource::kBatchImportFindings, actor,
-                                       false, DiffFindings(*previous, merged)));
-  RAMPART_RETURN_IF_ERROR(WriteEvent(merged, document_text_, now));
+                                       DiffFindings(*previous, merged)));
   return ImportResult{std::move(key), ImportOutcome::kUpdated, "", ""};
 }
 
-Result<std::int64_t> SqliteFindingStore::WriteFinding(std::int64_t seq, const Json& finding,
-                                                      const Json* previous, std::string_view text,
-                                                      std::uint32_t customer_fields) {
-  auto statement = db_->Prepare(seq == 0 ? kInsertFinding : kUpdateFinding);
+Result<std::int64_t> SqliteFindingStore::ReadNextFindingSeq() {
+  auto statement = db_->Prepare(kNextFindingSeq);
   if (!statement) {
     return statement.status();
   }
-  BindFindingRow(**statement, finding, text, customer_fields);
-  if (seq != 0) {
-    (*statement)->BindInt64(14, seq);
+  auto row = (*statement)->Step();
+  if (!row) {
+    return row.status();
   }
-  RAMPART_RETURN_IF_ERROR((*statement)->Run());
-  if (seq == 0) {
-    seq = db_->LastInsertRowId();
-  }
-  RAMPART_RETURN_IF_ERROR(WriteSideTables(seq, finding, previous));
+  const std::int64_t seq = (*statement)->ColumnInt64(0);
+  (*statement)->Reset();
   return seq;
+}
+
+Status SqliteFindingStore::InsertFinding(std::int64_t seq, const Json& finding,
+                                         std::string_view actor, TimePoint now) {
+  auto event_sequence = InsertFindingEvent(seq, now);
+  if (!event_sequence) {
+    return event_sequence.status();
+  }
+  auto statement = db_->Prepare(kInsertFinding);
+  if (!statement) {
+    return statement.status();
+  }
+  Statement& insert = **statement;
+  BindFindingRow(insert, finding, document_text_, 0);
+  insert.BindInt64(14, seq);
+  insert.BindInt64(16, *event_sequence);
+  insert.BindInt64(17, ToUnixMicros(now));
+  if (actor != StringOr(finding, "ProductArn", "")) {
+    insert.BindText(18, actor);
+  }
+  RAMPART_RETURN_IF_ERROR(insert.Run());
+  return WriteSideTables(seq, finding, nullptr);
+}
+
+Status SqliteFindingStore::RewriteFinding(const StoredFinding& stored, const Json& previous,
+                                          const Json& finding, std::uint32_t customer_fields,
+                                          TimePoint now) {
+  RAMPART_RETURN_IF_ERROR(WriteOutEvent(stored, previous));
+  auto event_sequence = InsertFindingEvent(stored.seq, now);
+  if (!event_sequence) {
+    return event_sequence.status();
+  }
+  auto statement = db_->Prepare(kUpdateFinding);
+  if (!statement) {
+    return statement.status();
+  }
+  Statement& update = **statement;
+  BindFindingRow(update, finding, document_text_, customer_fields);
+  update.BindInt64(14, stored.seq);
+  update.BindInt64(16, *event_sequence);
+  RAMPART_RETURN_IF_ERROR(update.Run());
+  return WriteSideTables(stored.seq, finding, &previous);
 }
 
 Status SqliteFindingStore::WriteSideTables(std::int64_t seq, const Json& finding,
@@ -441,45 +456,10 @@ Status SqliteFindingStore::DeleteSideRows(std::string_view sql, const std::set<s
   return Status::Ok();
 }
 
-Status SqliteFindingStore::WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
-                                        std::string_view identity, bool created,
-                                        const std::vector<FieldChange>& changes) {
-  auto statement = db_->Prepare(kInsertHistory);
-  if (!statement) {
-    return statement.status();
-  }
-  Statement& insert = **statement;
-  insert.BindInt64(1, seq);
-  insert.BindInt64(2, ToUnixMicros(now));
-  insert.BindText(3, UpdateSourceName(source));
-  insert.BindText(4, identity);
-  insert.BindInt64(5, created ? 1 : 0);
-  std::string updates = "[]";
-  if (!created && !WriteJson(ChangesJson(changes), updates)) {
-    return Internal("a finding change holds text that is not valid UTF-8");
-  }
-  insert.BindText(6, updates);
-  return insert.Run();
-}
-
 void SqliteFindingStore::NotifyOutbox() const {
   if (outbox_signal_ != nullptr) {
     outbox_signal_->Notify();
   }
-}
-
-Status SqliteFindingStore::WriteEvent(const Json& finding, std::string_view text, TimePoint now) {
-  auto statement = db_->Prepare(kInsertEvent);
-  if (!statement) {
-    return statement.status();
-  }
-  const std::string event_id = RandomUuid(random_);
-  Statement& insert = **statement;
-  insert.BindText(1, event_id);
-  insert.BindInt64(2, ToUnixMicros(now));
-  WriteImportedEvent(finding, text, event_id, now, event_text_);
-  insert.BindTextNoCopy(3, event_text_);
-  return insert.Run();
 }
 
 Result<UpdateSummary> SqliteFindingStore::Update(const FindingUpdate& update,
@@ -553,13 +533,9 @@ Result<std::optional<UnprocessedFinding>> SqliteFindingStore::UpdateOne(
     return UnprocessedFinding{std::move(key), "FindingSizeExceeded",
                               SizeMessage(finding, document_text_.size(), max_finding_bytes_)};
   }
-  auto seq = WriteFinding((*stored)->seq, finding, &*previous, document_text_, fields);
-  if (!seq) {
-    return seq.status();
-  }
+  RAMPART_RETURN_IF_ERROR(RewriteFinding(**stored, *previous, finding, fields, now));
   RAMPART_RETURN_IF_ERROR(
-      WriteHistory(*seq, now, UpdateSource::kBatchUpdateFindings, actor, false, changes));
-  RAMPART_RETURN_IF_ERROR(WriteEvent(finding, document_text_, now));
+      WriteHistory((*stored)->seq, now, UpdateSource::kBatchUpdateFindings, actor, changes));
   return std::optional<UnprocessedFinding>();
 }
 
@@ -576,52 +552,6 @@ Result<std::optional<Json>> SqliteFindingStore::Get(const FindingKey& key) {
     return document.status();
   }
   return std::optional<Json>(std::move(*document));
-}
-
-Result<std::vector<HistoryRecord>> SqliteFindingStore::History(const FindingKey& key) {
-  auto stored = Find(key.product_arn, key.id);
-  if (!stored) {
-    return stored.status();
-  }
-  if (!*stored) {
-    return NotFound(
-        fmt::format("no finding with ProductArn \"{}\" and Id \"{}\"", key.product_arn, key.id));
-  }
-  auto statement = db_->Prepare(kSelectHistory);
-  if (!statement) {
-    return statement.status();
-  }
-  Statement& select = **statement;
-  select.BindInt64(1, (*stored)->seq);
-  std::vector<HistoryRecord> records;
-  while (true) {
-    auto row = select.Step();
-    if (!row) {
-      return row.status();
-    }
-    if (!*row) {
-      break;
-    }
-    HistoryRecord record;
-    record.update_time = FromUnixMicros(select.ColumnInt64(0));
-    record.source = select.ColumnText(1) == UpdateSourceName(UpdateSource::kBatchUpdateFindings)
-                        ? UpdateSource::kBatchUpdateFindings
-                        : UpdateSource::kBatchImportFindings;
-    record.identity = std::string(select.ColumnText(2));
-    record.finding_created = select.ColumnInt64(3) != 0;
-    auto updates = ParseStored(select.ColumnText(4));
-    if (!updates) {
-      return updates.status();
-    }
-    for (const Json& change : *updates) {
-      record.updates.push_back({StringOr(change, "UpdatedField", ""),
-                                change.value("OldValue", Json()),
-                                change.value("NewValue", Json())});
-    }
-    records.push_back(std::move(record));
-  }
-  select.Reset();
-  return records;
 }
 
 }  // namespace rampart::store

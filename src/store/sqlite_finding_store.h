@@ -59,12 +59,14 @@ class SqliteFindingStore final : public FindingStore {
   Result<std::int64_t> PruneDelivered(TimePoint before) override;
 
  private:
-  // A finding as stored: its sequence number, UpdatedAt, customer-field bits and document.
+  // A finding as stored: its sequence number, UpdatedAt, customer-field bits, document, and
+  // the outbox event that refers to this document (0 for none).
   struct StoredFinding {
     std::int64_t seq = 0;
     std::int64_t updated_at = 0;
     std::uint32_t customer_fields = 0;
     std::string document;
+    std::int64_t event_sequence = 0;
   };
 
   SqliteFindingStore(std::unique_ptr<sqlite::Database> db, const SqliteStoreOptions& options);
@@ -85,16 +87,35 @@ class SqliteFindingStore final : public FindingStore {
                                                       const FindingIdentifier& identifier,
                                                       std::string_view actor, TimePoint now);
 
-  // Writes a finding's row (inserting when `seq` is 0) and its side-table rows; `previous`
-  // is the stored version of an existing finding. Returns the finding's sequence number.
-  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, const Json* previous,
-                                    std::string_view text, std::uint32_t customer_fields);
+  // Returns the sequence number that the next finding created will get. Call inside the
+  // write transaction that creates it.
+  Result<std::int64_t> ReadNextFindingSeq();
+  // Writes a new finding, serialized in document_text_, with its side-table rows and its
+  // event. Its creation time and `actor` go into the row, where History finds them.
+  Status InsertFinding(std::int64_t seq, const Json& finding, std::string_view actor,
+                       TimePoint now);
+  // Replaces the document of `stored` with `finding`, serialized in document_text_, and
+  // writes its event. `previous` is the stored document, parsed.
+  Status RewriteFinding(const StoredFinding& stored, const Json& previous, const Json& finding,
+                        std::uint32_t customer_fields, TimePoint now);
   Status WriteSideTables(std::int64_t seq, const Json& finding, const Json* previous);
   Status DeleteSideRows(std::string_view sql, const std::set<std::string>& keys, std::int64_t seq);
   Status WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
-                      std::string_view identity, bool created,
-                      const std::vector<FieldChange>& changes);
-  Status WriteEvent(const Json& finding, std::string_view text, TimePoint now);
+                      std::string_view identity, const std::vector<FieldChange>& changes);
+  // Returns the creation of finding `seq` as a history record, or nullopt when the finding
+  // was created before schema version 2, whose finding_history rows include creations.
+  Result<std::optional<HistoryRecord>> CreationRecord(std::int64_t seq);
+
+  // Writes the outbox event of a change to finding `seq`, which refers to the finding's row
+  // instead of copying its document, and returns the event's sequence.
+  Result<std::int64_t> InsertFindingEvent(std::int64_t seq, TimePoint now);
+  // Writes the full text of the event that refers to the document of `stored` (`previous`,
+  // parsed) into its outbox row, if that event is still there. Call before the document
+  // changes.
+  Status WriteOutEvent(const StoredFinding& stored, const Json& previous);
+  // Fills in the text of events read with event = '' from the rows of their findings.
+  Status BuildFindingEvents(std::vector<OutboxEvent>& events,
+                            const std::vector<std::int64_t>& finding_seqs);
 
   // Notifies the outbox signal, if there is one.
   void NotifyOutbox() const;
@@ -106,6 +127,8 @@ class SqliteFindingStore final : public FindingStore {
   std::size_t max_finding_bytes_;
   std::int64_t many_side_rows_;
   sqlite::SideTableEstimator estimator_;
+  // The seq of the next finding created, valid inside Import's transaction.
+  std::int64_t next_finding_seq_ = 0;
   // Reused for every finding written, so large texts are not allocated per finding.
   std::string document_text_;
   std::string event_text_;

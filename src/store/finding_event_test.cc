@@ -1,0 +1,160 @@
+// The events of finding changes, which the outbox stores as references to the finding's row:
+// their texts must stay what they were when the change was made, whatever happens to the
+// finding later.
+#include <gtest/gtest.h>
+
+#include "store/event.h"
+#include "store/json_writer.h"
+#include "store/sqlite_finding_store.h"
+#include "store/test_support.h"
+
+namespace rampart::store {
+namespace {
+
+using testing::AsrFinding;
+using testing::KeyOf;
+using testing::Later;
+
+class FindingEventTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RAMPART_REQUIRE_SHARED_DATA();
+    SqliteStoreOptions options;
+    options.clock = &clock_;
+    options.random_seed = 5;
+    auto store = SqliteFindingStore::Open(dir_.File("findings.db"), options);
+    ASSERT_TRUE(store.has_value()) << store.status().ToString();
+    store_ = std::move(*store);
+  }
+
+  void Import(std::vector<Json> findings) {
+    auto summary = store_->Import(std::move(findings), {});
+    ASSERT_TRUE(summary.has_value()) << summary.status().ToString();
+    ASSERT_EQ(summary->failed, 0u);
+  }
+
+  std::vector<OutboxEvent> Events() {
+    auto events = store_->ReadEvents(0, 1000);
+    EXPECT_TRUE(events.has_value()) << events.status().ToString();
+    return events ? *events : std::vector<OutboxEvent>{};
+  }
+
+  // Returns the event that the store wrote before the compact outbox rows, for the finding
+  // as stored now.
+  std::string ExpectedEvent(const Json& finding, const OutboxEvent& event) {
+    auto stored = store_->Get(KeyOf(finding));
+    EXPECT_TRUE(stored.has_value()) << stored.status().ToString();
+    EXPECT_TRUE(stored && stored->has_value()) << "not stored: " << finding["Id"];
+    const Json document = stored && *stored ? **stored : Json();
+    std::string text;
+    EXPECT_TRUE(WriteJson(document, text));
+    return BuildImportedEvent(document, text, event.event_id, event.created_at);
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{FromUnixMicros(1'790'000'000'250'000)};
+  std::unique_ptr<SqliteFindingStore> store_;
+};
+
+TEST_F(FindingEventTest, EventKeepsDocumentOfItsChange) {
+  const Json finding = AsrFinding("cis-4.1.finding.json");
+  Import({finding});
+  const std::vector<OutboxEvent> created = Events();
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_EQ(created[0].event, ExpectedEvent(finding, created[0]));
+
+  clock_.Advance(std::chrono::minutes(2));
+  Json newer = Later(finding, 60);
+  newer["Compliance"]["Status"] = "PASSED";
+  Import({newer});
+  const std::vector<OutboxEvent> updated = Events();
+  ASSERT_EQ(updated.size(), 2u);
+  EXPECT_EQ(updated[0].event, created[0].event);
+  EXPECT_EQ(updated[1].event, ExpectedEvent(finding, updated[1]));
+
+  clock_.Advance(std::chrono::minutes(2));
+  FindingUpdate update;
+  update.finding_identifiers = {{finding["Id"], finding["ProductArn"]}};
+  update.workflow_status = "NOTIFIED";
+  auto summary = store_->Update(update, "alice");
+  ASSERT_TRUE(summary.has_value()) << summary.status().ToString();
+  const std::vector<OutboxEvent> notified = Events();
+  ASSERT_EQ(notified.size(), 3u);
+  EXPECT_EQ(notified[0].event, created[0].event);
+  EXPECT_EQ(notified[1].event, updated[1].event);
+  EXPECT_EQ(notified[2].event, ExpectedEvent(finding, notified[2]));
+  EXPECT_EQ(Json::parse(notified[1].event)["detail"]["findings"][0]["Compliance"]["Status"],
+            "PASSED");
+  EXPECT_EQ(Json::parse(notified[2].event)["detail"]["findings"][0]["Workflow"]["Status"],
+            "NOTIFIED");
+}
+
+TEST_F(FindingEventTest, ClaimedTextEqualsReadText) {
+  const Json finding = AsrFinding("pci-kms.1.finding.json");
+  Import({finding});
+  Import({Later(finding, 60)});
+  const std::vector<OutboxEvent> read = Events();
+  auto claimed = store_->ClaimEvents("worker", 10, std::chrono::seconds(30));
+  ASSERT_TRUE(claimed.has_value()) << claimed.status().ToString();
+  ASSERT_EQ(claimed->size(), read.size());
+  for (std::size_t i = 0; i < read.size(); ++i) {
+    EXPECT_EQ((*claimed)[i].sequence, read[i].sequence);
+    EXPECT_EQ((*claimed)[i].event_id, read[i].event_id);
+    EXPECT_EQ((*claimed)[i].created_at, read[i].created_at);
+    EXPECT_EQ((*claimed)[i].event, read[i].event);
+  }
+}
+
+TEST_F(FindingEventTest, CreateAndUpdateInOneBatch) {
+  const Json finding = AsrFinding("afsbp-rds.1.finding.json");
+  Json newer = Later(finding, 60);
+  newer["Title"] = "a newer title";
+  Import({finding, newer});
+  const std::vector<OutboxEvent> events = Events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(Json::parse(events[0].event)["detail"]["findings"][0]["Title"], finding["Title"]);
+  EXPECT_EQ(Json::parse(events[1].event)["detail"]["findings"][0]["Title"], "a newer title");
+}
+
+// Region goes into the envelope from the stored document: escapes must come out as they
+// did when the event copied the finding.
+TEST_F(FindingEventTest, RegionWithEscapesInEnvelope) {
+  Json finding = AsrFinding("afsbp-s3.2.finding.json");
+  finding["Region"] = "eu-west-1 \"quoted\" back\\slash tab\t \u00e9t\u00e9 \xe2\x82\xac";
+  Import({finding});
+  const std::vector<OutboxEvent> events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].event, ExpectedEvent(finding, events[0]));
+  EXPECT_EQ(Json::parse(events[0].event)["region"], finding["Region"]);
+}
+
+TEST_F(FindingEventTest, RegionNotAStringIsEmpty) {
+  Json finding = AsrFinding("afsbp-s3.2.finding.json");
+  finding["Region"] = Json::object({{"name", "eu-west-1"}});
+  Import({finding});
+  const std::vector<OutboxEvent> events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].event, ExpectedEvent(finding, events[0]));
+  EXPECT_EQ(Json::parse(events[0].event)["region"], "");
+}
+
+TEST_F(FindingEventTest, PrunedEventIsNotWrittenOut) {
+  const Json finding = AsrFinding("cis-1.3.finding.json");
+  Import({finding});
+  const std::vector<OutboxEvent> created = Events();
+  ASSERT_EQ(created.size(), 1u);
+  ASSERT_TRUE(store_->MarkDelivered(std::vector<std::int64_t>{created[0].sequence}).ok());
+  clock_.Advance(std::chrono::hours(1));
+  auto pruned = store_->PruneDelivered(clock_.Now());
+  ASSERT_TRUE(pruned.has_value()) << pruned.status().ToString();
+  ASSERT_EQ(*pruned, 1);
+
+  Import({Later(finding, 60)});
+  const std::vector<OutboxEvent> events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_GT(events[0].sequence, created[0].sequence);
+  EXPECT_EQ(events[0].event, ExpectedEvent(finding, events[0]));
+}
+
+}  // namespace
+}  // namespace rampart::store
