@@ -3,6 +3,8 @@
 // finding later.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "store/event.h"
 #include "store/json_writer.h"
 #include "store/sqlite_finding_store.h"
@@ -154,6 +156,69 @@ TEST_F(FindingEventTest, PrunedEventIsNotWrittenOut) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_GT(events[0].sequence, created[0].sequence);
   EXPECT_EQ(events[0].event, ExpectedEvent(finding, events[0]));
+}
+
+// 150 findings and three updates in one batch: the rows wait in batches of 64, and an update
+// of a finding whose rows are still waiting inserts them first.
+TEST_F(FindingEventTest, LargeBatchWithUpdates) {
+  const std::vector<Json> templates = testing::TrivyAlpineFindings();
+  std::vector<Json> originals;
+  for (int i = 0; i < 150; ++i) {
+    Json finding = templates[static_cast<std::size_t>(i) % templates.size()];
+    finding["Id"] = "batch-finding-" + std::to_string(i);
+    finding["Resources"][0]["Id"] = "image-" + std::to_string(i % 10);
+    originals.push_back(std::move(finding));
+  }
+  const auto updated = [&](int target) {
+    Json newer = Later(originals[static_cast<std::size_t>(target)], 60);
+    newer["Title"] = "updated in the batch";
+    return newer;
+  };
+  // Finding 10 was inserted before its update; 130 and 148 are still waiting.
+  std::vector<Json> batch(originals.begin(), originals.begin() + 100);
+  batch.push_back(updated(10));
+  batch.insert(batch.end(), originals.begin() + 100, originals.begin() + 140);
+  batch.push_back(updated(130));
+  batch.insert(batch.end(), originals.begin() + 140, originals.end());
+  batch.push_back(updated(148));
+  auto summary = store_->Import(batch, {});
+  ASSERT_TRUE(summary.has_value()) << summary.status().ToString();
+  EXPECT_EQ(summary->created, 150u);
+  EXPECT_EQ(summary->updated, 3u);
+  EXPECT_EQ(summary->failed, 0u);
+
+  auto count = store_->Count(Filters{});
+  ASSERT_TRUE(count.has_value()) << count.status().ToString();
+  EXPECT_EQ(*count, 150);
+
+  const std::vector<OutboxEvent> events = Events();
+  ASSERT_EQ(events.size(), 153u);
+  std::map<std::string, std::vector<std::string>> titles;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i > 0) {
+      EXPECT_GT(events[i].sequence, events[i - 1].sequence);
+    }
+    const Json finding = Json::parse(events[i].event)["detail"]["findings"][0];
+    titles[finding["Id"]].push_back(finding["Title"]);
+  }
+  ASSERT_EQ(titles.size(), 150u);
+  for (const int target : {10, 130, 148}) {
+    const std::string id = "batch-finding-" + std::to_string(target);
+    ASSERT_EQ(titles[id].size(), 2u) << id;
+    EXPECT_NE(titles[id][0], "updated in the batch") << id;
+    EXPECT_EQ(titles[id][1], "updated in the batch") << id;
+    auto history = store_->History({batch[0]["ProductArn"], id});
+    ASSERT_TRUE(history.has_value()) << history.status().ToString();
+    EXPECT_EQ(history->size(), 2u) << id;
+  }
+
+  Filters by_image;
+  auto parsed = ParseFilters(
+      Json::parse(R"({"ResourceId": [{"Value": "image-3", "Comparison": "EQUALS"}]})"));
+  ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+  auto matched = store_->Count(*parsed);
+  ASSERT_TRUE(matched.has_value()) << matched.status().ToString();
+  EXPECT_EQ(*matched, 15);
 }
 
 }  // namespace

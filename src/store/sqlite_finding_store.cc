@@ -22,90 +22,13 @@ using sqlite::TransactionMode;
 constexpr std::string_view kSelectFinding =
     "SELECT seq, updated_at, customer_fields, document, event_sequence FROM findings "
     "WHERE id_hash = ?1 AND id = ?2 AND product_arn = ?3";
-constexpr std::string_view kNextFindingSeq = "SELECT coalesce(max(seq), 0) + 1 FROM findings";
-constexpr std::string_view kInsertFinding =
-    "INSERT INTO findings (product_arn, id, generator_id, aws_account_id, severity_label, "
-    "severity_normalized, workflow_status, record_state, compliance_status, created_at, "
-    "updated_at, customer_fields, document, seq, id_hash, event_sequence, created_time, "
-    "created_by) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
-constexpr std::string_view kUpdateFinding =
-    "UPDATE findings SET product_arn = ?1, id = ?2, generator_id = ?3, aws_account_id = ?4, "
-    "severity_label = ?5, severity_normalized = ?6, workflow_status = ?7, record_state = ?8, "
-    "compliance_status = ?9, created_at = ?10, updated_at = ?11, customer_fields = ?12, "
-    "document = ?13, id_hash = ?15, event_sequence = ?16 WHERE seq = ?14";
-constexpr std::string_view kDeleteResources =
-    "DELETE FROM finding_resources WHERE type = ?1 AND finding_seq = ?2";
-constexpr std::string_view kInsertResource =
-    "INSERT INTO finding_resources (type, finding_seq, position, id) VALUES (?1, ?2, ?3, ?4)";
-constexpr std::string_view kDeleteVulnerabilities =
-    "DELETE FROM finding_vulnerabilities WHERE vulnerability_id = ?1 AND finding_seq = ?2";
-constexpr std::string_view kInsertVulnerability =
-    "INSERT INTO finding_vulnerabilities (vulnerability_id, finding_seq, position) "
-    "VALUES (?1, ?2, ?3)";
-
-std::string StringAt(const Json& finding, std::string_view dotted) {
-  const Json* value = FindPath(finding, dotted);
-  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
-}
-
 std::int64_t MicrosAt(const Json& finding, std::string_view key) {
   auto time = ParseTimestamp(StringOr(finding, key, ""));
   return time ? ToUnixMicros(*time) : 0;
 }
 
-// Binds the indexed columns and the document of a finding as parameters 1 to 13 and 15.
-void BindFindingRow(Statement& statement, const Json& finding, std::string_view text,
-                    std::uint32_t customer_fields) {
-  const Json* normalized = FindPath(finding, "Severity.Normalized");
-  statement.BindText(1, StringOr(finding, "ProductArn", ""));
-  statement.BindText(2, StringOr(finding, "Id", ""));
-  statement.BindText(3, StringOr(finding, "GeneratorId", ""));
-  statement.BindText(4, StringOr(finding, "AwsAccountId", ""));
-  statement.BindText(5, StringAt(finding, "Severity.Label"));
-  statement.BindDouble(
-      6, normalized != nullptr && normalized->is_number() ? normalized->get<double>() : 0.0);
-  statement.BindText(7, StringAt(finding, "Workflow.Status"));
-  statement.BindText(8, StringOr(finding, "RecordState", ""));
-  statement.BindText(9, StringAt(finding, "Compliance.Status"));
-  statement.BindInt64(10, MicrosAt(finding, "CreatedAt"));
-  statement.BindInt64(11, MicrosAt(finding, "UpdatedAt"));
-  statement.BindInt64(12, customer_fields);
-  statement.BindTextNoCopy(13, text);
-  statement.BindInt64(15, sqlite::IdHash(StringOr(finding, "Id", "")));
-}
-
 ImportResult Failed(FindingKey key, std::string code, std::string message) {
   return {std::move(key), ImportOutcome::kFailed, std::move(code), std::move(message)};
-}
-
-// Returns the (Type, Id) of each resource, in order.
-std::vector<std::pair<std::string, std::string>> ResourceKeys(const Json& finding) {
-  std::vector<std::pair<std::string, std::string>> keys;
-  const auto resources = finding.find("Resources");
-  if (resources == finding.end() || !resources->is_array()) {
-    return keys;
-  }
-  for (const Json& resource : *resources) {
-    keys.emplace_back(StringOr(resource, "Type", ""), StringOr(resource, "Id", ""));
-  }
-  return keys;
-}
-
-// Returns the Id of each vulnerability that has one, in order.
-std::vector<std::string> VulnerabilityIds(const Json& finding) {
-  std::vector<std::string> ids;
-  const auto vulnerabilities = finding.find("Vulnerabilities");
-  if (vulnerabilities == finding.end() || !vulnerabilities->is_array()) {
-    return ids;
-  }
-  for (const Json& vulnerability : *vulnerabilities) {
-    std::string id = StringOr(vulnerability, "Id", "");
-    if (!id.empty()) {
-      ids.push_back(std::move(id));
-    }
-  }
-  return ids;
 }
 
 std::string Utf8Message(const Json& finding) {
@@ -156,7 +79,16 @@ SqliteFindingStore::SqliteFindingStore(std::unique_ptr<sqlite::Database> db,
       outbox_signal_(options.outbox_signal),
       random_(options.random_seed ? *options.random_seed : std::random_device{}()),
       max_finding_bytes_(options.max_finding_bytes),
-      many_side_rows_(options.many_side_rows) {
+      many_side_rows_(options.many_side_rows),
+      finding_rows_("findings",
+                    "product_arn, id, id_hash, generator_id, aws_account_id, severity_label, "
+                    "severity_normalized, workflow_status, record_state, compliance_status, "
+                    "created_at, updated_at, customer_fields, document, event_sequence, "
+                    "created_time, created_by",
+                    17),
+      event_rows_("outbox", "event_id, created_at, event, finding_seq", 4),
+      resource_rows_("finding_resources", "type, finding_seq, position, id", 4),
+      vulnerability_rows_("finding_vulnerabilities", "vulnerability_id, finding_seq, position", 3) {
   if (many_side_rows_ > 0) {
     estimator_ = [this](std::string_view table, std::string_view condition,
                         std::span<const sqlite::SqlValue> parameters) {
@@ -198,12 +130,17 @@ Result<std::unique_ptr<SqliteFindingStore>> SqliteFindingStore::Open(
 
 Result<std::optional<SqliteFindingStore::StoredFinding>> SqliteFindingStore::Find(
     std::string_view product_arn, std::string_view id) {
+  const std::int64_t id_hash = sqlite::IdHash(id);
+  if (pending_id_hashes_.contains(id_hash)) {
+    // The finding may have changed earlier in this transaction, in rows not inserted yet.
+    RAMPART_RETURN_IF_ERROR(FlushPendingRows());
+  }
   auto statement = db_->Prepare(kSelectFinding);
   if (!statement) {
     return statement.status();
   }
   Statement& select = **statement;
-  select.BindInt64(1, sqlite::IdHash(id));
+  select.BindInt64(1, id_hash);
   select.BindText(2, id);
   select.BindText(3, product_arn);
   auto row = select.Step();
@@ -229,11 +166,7 @@ Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
   if (!transaction) {
     return transaction.status();
   }
-  auto next_seq = ReadNextFindingSeq();
-  if (!next_seq) {
-    return next_seq.status();
-  }
-  next_finding_seq_ = *next_seq;
+  RAMPART_RETURN_IF_ERROR(StartWrite());
   for (Json& finding : findings) {
     auto result = ImportOne(finding, options, now);
     // Freed while still in the cache: freeing the whole batch after the loop took a fifth of
@@ -258,6 +191,7 @@ Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
     }
     summary.results.push_back(std::move(*result));
   }
+  RAMPART_RETURN_IF_ERROR(FlushPendingRows());
   RAMPART_RETURN_IF_ERROR((*transaction)->Commit());
   if (summary.created + summary.updated > 0) {
     NotifyOutbox();
@@ -311,7 +245,7 @@ Result<ImportResult> SqliteFindingStore::CreateFinding(Json& finding, const Impo
                   SizeMessage(finding, document_text_.size(), max_finding_bytes_));
   }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
-  RAMPART_RETURN_IF_ERROR(InsertFinding(next_finding_seq_++, finding, actor, now));
+  RAMPART_RETURN_IF_ERROR(QueueNewFinding(finding, actor, now));
   return ImportResult{std::move(key), ImportOutcome::kCreated, "", ""};
 }
 
@@ -338,124 +272,6 @@ Result<ImportResult> SqliteFindingStore::UpdateFinding(const StoredFinding& stor
   return ImportResult{std::move(key), ImportOutcome::kUpdated, "", ""};
 }
 
-Result<std::int64_t> SqliteFindingStore::ReadNextFindingSeq() {
-  auto statement = db_->Prepare(kNextFindingSeq);
-  if (!statement) {
-    return statement.status();
-  }
-  auto row = (*statement)->Step();
-  if (!row) {
-    return row.status();
-  }
-  const std::int64_t seq = (*statement)->ColumnInt64(0);
-  (*statement)->Reset();
-  return seq;
-}
-
-Status SqliteFindingStore::InsertFinding(std::int64_t seq, const Json& finding,
-                                         std::string_view actor, TimePoint now) {
-  auto event_sequence = InsertFindingEvent(seq, now);
-  if (!event_sequence) {
-    return event_sequence.status();
-  }
-  auto statement = db_->Prepare(kInsertFinding);
-  if (!statement) {
-    return statement.status();
-  }
-  Statement& insert = **statement;
-  BindFindingRow(insert, finding, document_text_, 0);
-  insert.BindInt64(14, seq);
-  insert.BindInt64(16, *event_sequence);
-  insert.BindInt64(17, ToUnixMicros(now));
-  if (actor != StringOr(finding, "ProductArn", "")) {
-    insert.BindText(18, actor);
-  }
-  RAMPART_RETURN_IF_ERROR(insert.Run());
-  return WriteSideTables(seq, finding, nullptr);
-}
-
-Status SqliteFindingStore::RewriteFinding(const StoredFinding& stored, const Json& previous,
-                                          const Json& finding, std::uint32_t customer_fields,
-                                          TimePoint now) {
-  RAMPART_RETURN_IF_ERROR(WriteOutEvent(stored, previous));
-  auto event_sequence = InsertFindingEvent(stored.seq, now);
-  if (!event_sequence) {
-    return event_sequence.status();
-  }
-  auto statement = db_->Prepare(kUpdateFinding);
-  if (!statement) {
-    return statement.status();
-  }
-  Statement& update = **statement;
-  BindFindingRow(update, finding, document_text_, customer_fields);
-  update.BindInt64(14, stored.seq);
-  update.BindInt64(16, *event_sequence);
-  RAMPART_RETURN_IF_ERROR(update.Run());
-  return WriteSideTables(stored.seq, finding, &previous);
-}
-
-Status SqliteFindingStore::WriteSideTables(std::int64_t seq, const Json& finding,
-                                           const Json* previous) {
-  const auto resources = ResourceKeys(finding);
-  const auto vulnerabilities = VulnerabilityIds(finding);
-  if (previous != nullptr) {
-    // Customer updates and most provider updates leave the resources alone.
-    const auto old_resources = ResourceKeys(*previous);
-    const auto old_vulnerabilities = VulnerabilityIds(*previous);
-    if (old_resources == resources && old_vulnerabilities == vulnerabilities) {
-      return Status::Ok();
-    }
-    std::set<std::string> old_types;
-    for (const auto& [type, id] : old_resources) {
-      old_types.insert(type);
-    }
-    RAMPART_RETURN_IF_ERROR(DeleteSideRows(kDeleteResources, old_types, seq));
-    const std::set<std::string> old_ids(old_vulnerabilities.begin(), old_vulnerabilities.end());
-    RAMPART_RETURN_IF_ERROR(DeleteSideRows(kDeleteVulnerabilities, old_ids, seq));
-  }
-  auto insert_resource = db_->Prepare(kInsertResource);
-  if (!insert_resource) {
-    return insert_resource.status();
-  }
-  for (std::size_t i = 0; i < resources.size(); ++i) {
-    Statement& insert = **insert_resource;
-    insert.BindText(1, resources[i].first);
-    insert.BindInt64(2, seq);
-    insert.BindInt64(3, static_cast<std::int64_t>(i));
-    insert.BindText(4, resources[i].second);
-    RAMPART_RETURN_IF_ERROR(insert.Run());
-  }
-  if (vulnerabilities.empty()) {
-    return Status::Ok();
-  }
-  auto insert_vulnerability = db_->Prepare(kInsertVulnerability);
-  if (!insert_vulnerability) {
-    return insert_vulnerability.status();
-  }
-  for (std::size_t i = 0; i < vulnerabilities.size(); ++i) {
-    Statement& insert = **insert_vulnerability;
-    insert.BindText(1, vulnerabilities[i]);
-    insert.BindInt64(2, seq);
-    insert.BindInt64(3, static_cast<std::int64_t>(i));
-    RAMPART_RETURN_IF_ERROR(insert.Run());
-  }
-  return Status::Ok();
-}
-
-Status SqliteFindingStore::DeleteSideRows(std::string_view sql, const std::set<std::string>& keys,
-                                          std::int64_t seq) {
-  for (const std::string& key : keys) {
-    auto remove = db_->Prepare(sql);
-    if (!remove) {
-      return remove.status();
-    }
-    (*remove)->BindText(1, key);
-    (*remove)->BindInt64(2, seq);
-    RAMPART_RETURN_IF_ERROR((*remove)->Run());
-  }
-  return Status::Ok();
-}
-
 void SqliteFindingStore::NotifyOutbox() const {
   if (outbox_signal_ != nullptr) {
     outbox_signal_->Notify();
@@ -473,6 +289,7 @@ Result<UpdateSummary> SqliteFindingStore::Update(const FindingUpdate& update,
   if (!transaction) {
     return transaction.status();
   }
+  RAMPART_RETURN_IF_ERROR(StartWrite());
   UpdateSummary summary;
   std::set<std::pair<std::string, std::string>> seen;
   for (const FindingIdentifier& identifier : update.finding_identifiers) {
@@ -493,6 +310,7 @@ Result<UpdateSummary> SqliteFindingStore::Update(const FindingUpdate& update,
       summary.processed.push_back(std::move(key));
     }
   }
+  RAMPART_RETURN_IF_ERROR(FlushPendingRows());
   RAMPART_RETURN_IF_ERROR((*transaction)->Commit());
   if (!summary.processed.empty()) {
     NotifyOutbox();

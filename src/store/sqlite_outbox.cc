@@ -16,8 +16,6 @@ using sqlite::TransactionMode;
 
 // An event of a finding change is stored as event = '' with the finding's seq, and its text
 // is built from the finding's row when it is read (see schema version 2).
-constexpr std::string_view kInsertFindingEvent =
-    "INSERT INTO outbox (event_id, created_at, event, finding_seq) VALUES (?1, ?2, '', ?3)";
 constexpr std::string_view kSelectFindingEvent =
     "SELECT event_id, created_at FROM outbox WHERE sequence = ?1 AND event = ''";
 constexpr std::string_view kWriteOutEvent = "UPDATE outbox SET event = ?2 WHERE sequence = ?1";
@@ -184,19 +182,6 @@ Status SqliteFindingStore::MarkDelivered(std::span<const std::int64_t> sequences
     RAMPART_RETURN_IF_ERROR((*statement)->Run());
   }
   return (*transaction)->Commit();
-}
-
-Result<std::int64_t> SqliteFindingStore::InsertFindingEvent(std::int64_t seq, TimePoint now) {
-  auto statement = db_->Prepare(kInsertFindingEvent);
-  if (!statement) {
-    return statement.status();
-  }
-  Statement& insert = **statement;
-  insert.BindText(1, RandomUuid(random_));
-  insert.BindInt64(2, ToUnixMicros(now));
-  insert.BindInt64(3, seq);
-  RAMPART_RETURN_IF_ERROR(insert.Run());
-  return db_->LastInsertRowId();
 }
 
 Status SqliteFindingStore::WriteOutEvent(const StoredFinding& stored, const Json& previous) {
