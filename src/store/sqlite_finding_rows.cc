@@ -33,48 +33,52 @@ constexpr std::string_view kDeleteResources =
 constexpr std::string_view kDeleteVulnerabilities =
     "DELETE FROM finding_vulnerabilities WHERE vulnerability_id = ?1 AND finding_seq = ?2";
 
-std::string StringAt(const Json& finding, std::string_view dotted) {
+// Returns the string at `dotted` in `finding`, or "" when it is missing or not a string. The
+// view is valid while `finding` is unchanged.
+std::string_view TextAt(const Json& finding, std::string_view dotted) {
   const Json* value = FindPath(finding, dotted);
-  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
+  // "" rather than a default string_view, whose null data() SQLite would bind as NULL.
+  return value != nullptr && value->is_string() ? value->get_ref<const std::string&>()
+                                                : std::string_view("");
 }
 
 std::int64_t MicrosAt(const Json& finding, std::string_view key) {
-  auto time = ParseTimestamp(StringOr(finding, key, ""));
+  auto time = ParseTimestamp(TextAt(finding, key));
   return time ? ToUnixMicros(*time) : 0;
 }
 
 // The columns of the findings table that copy attributes of the document, in the order of
-// kUpdateFinding's parameters 1 to 12.
+// kUpdateFinding's parameters 1 to 12. The texts are views into the document.
 struct FindingColumns {
-  std::string product_arn;
-  std::string id;
+  std::string_view product_arn;
+  std::string_view id;
   std::int64_t id_hash = 0;
-  std::string generator_id;
-  std::string aws_account_id;
-  std::string severity_label;
+  std::string_view generator_id;
+  std::string_view aws_account_id;
+  std::string_view severity_label;
   double severity_normalized = 0;
-  std::string workflow_status;
-  std::string record_state;
-  std::string compliance_status;
+  std::string_view workflow_status;
+  std::string_view record_state;
+  std::string_view compliance_status;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 };
 
 FindingColumns ColumnsOf(const Json& finding) {
   FindingColumns columns;
-  columns.product_arn = StringOr(finding, "ProductArn", "");
-  columns.id = StringOr(finding, "Id", "");
+  columns.product_arn = TextAt(finding, "ProductArn");
+  columns.id = TextAt(finding, "Id");
   columns.id_hash = sqlite::IdHash(columns.id);
-  columns.generator_id = StringOr(finding, "GeneratorId", "");
-  columns.aws_account_id = StringOr(finding, "AwsAccountId", "");
-  columns.severity_label = StringAt(finding, "Severity.Label");
+  columns.generator_id = TextAt(finding, "GeneratorId");
+  columns.aws_account_id = TextAt(finding, "AwsAccountId");
+  columns.severity_label = TextAt(finding, "Severity.Label");
   const Json* normalized = FindPath(finding, "Severity.Normalized");
   if (normalized != nullptr && normalized->is_number()) {
     columns.severity_normalized = normalized->get<double>();
   }
-  columns.workflow_status = StringAt(finding, "Workflow.Status");
-  columns.record_state = StringOr(finding, "RecordState", "");
-  columns.compliance_status = StringAt(finding, "Compliance.Status");
+  columns.workflow_status = TextAt(finding, "Workflow.Status");
+  columns.record_state = TextAt(finding, "RecordState");
+  columns.compliance_status = TextAt(finding, "Compliance.Status");
   columns.created_at = MicrosAt(finding, "CreatedAt");
   columns.updated_at = MicrosAt(finding, "UpdatedAt");
   return columns;

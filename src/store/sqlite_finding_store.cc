@@ -220,7 +220,7 @@ Result<ImportResult> SqliteFindingStore::ImportOne(Json& finding, const ImportOp
     return Failed(std::move(key), "InvalidInput", finding::DescribeProblems(finding, problems));
   }
   if (!stored) {
-    return CreateFinding(finding, options, now);
+    return CreateFinding(std::move(key), finding, options, now);
   }
   const std::int64_t updated_at = MicrosAt(finding, "UpdatedAt");
   if (updated_at <= stored->updated_at) {
@@ -230,12 +230,12 @@ Result<ImportResult> SqliteFindingStore::ImportOne(Json& finding, const ImportOp
                     StringOr(finding, "UpdatedAt", ""),
                     FormatTimestamp(FromUnixMicros(stored->updated_at)))};
   }
-  return UpdateFinding(*stored, finding, options, now);
+  return UpdateFinding(std::move(key), *stored, finding, options, now);
 }
 
-Result<ImportResult> SqliteFindingStore::CreateFinding(Json& finding, const ImportOptions& options,
+Result<ImportResult> SqliteFindingStore::CreateFinding(FindingKey key, Json& finding,
+                                                       const ImportOptions& options,
                                                        TimePoint now) {
-  FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
   CompleteNewFinding(finding, now);
   if (!WriteJson(finding, document_text_)) {
     return Failed(std::move(key), "InvalidInput", Utf8Message(finding));
@@ -249,10 +249,9 @@ Result<ImportResult> SqliteFindingStore::CreateFinding(Json& finding, const Impo
   return ImportResult{std::move(key), ImportOutcome::kCreated, "", ""};
 }
 
-Result<ImportResult> SqliteFindingStore::UpdateFinding(const StoredFinding& stored, Json& finding,
-                                                       const ImportOptions& options,
+Result<ImportResult> SqliteFindingStore::UpdateFinding(FindingKey key, const StoredFinding& stored,
+                                                       Json& finding, const ImportOptions& options,
                                                        TimePoint now) {
-  FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
   auto previous = ParseStored(stored.document);
   if (!previous) {
     return previous.status();

@@ -82,8 +82,10 @@ class SqliteFindingStore final : public FindingStore {
 
   Result<std::optional<StoredFinding>> Find(std::string_view product_arn, std::string_view id);
   Result<ImportResult> ImportOne(Json& finding, const ImportOptions& options, TimePoint now);
-  Result<ImportResult> CreateFinding(Json& finding, const ImportOptions& options, TimePoint now);
-  Result<ImportResult> UpdateFinding(const StoredFinding& stored, Json& finding,
+  // Create and update a finding whose ProductArn and Id are `key`.
+  Result<ImportResult> CreateFinding(FindingKey key, Json& finding, const ImportOptions& options,
+                                     TimePoint now);
+  Result<ImportResult> UpdateFinding(FindingKey key, const StoredFinding& stored, Json& finding,
                                      const ImportOptions& options, TimePoint now);
   Result<std::optional<UnprocessedFinding>> UpdateOne(const FindingUpdate& update,
                                                       const FindingIdentifier& identifier,
