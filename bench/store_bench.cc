@@ -133,6 +133,54 @@ BENCHMARK(BM_Import)
     ->MinTime(3)
     ->Unit(benchmark::kMillisecond);
 
+// Imports new versions (UpdatedAt one minute later, another Title) of findings stored in
+// batches of state.range(0): the update path, with its history record and the event of the
+// previous version written out in full. synchronous = FULL.
+void BM_ImportUpdates(benchmark::State& state) {
+  if (Templates().empty()) {
+    state.SkipWithError("../shared/data is absent: trivy/alpine-310.asff.json not found");
+    return;
+  }
+  const auto batch = static_cast<std::size_t>(state.range(0));
+  const std::string path = TempPath(fmt::format("updates-{}.db", batch));
+  RemoveDatabase(path);
+  auto store = SqliteFindingStore::Open(path, {});
+  if (!store) {
+    state.SkipWithError(store.status().ToString().c_str());
+    return;
+  }
+
+  std::int64_t next = 0;
+  std::int64_t updated = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto created = (*store)->Import(ScaledFindings(next, batch), {});
+    std::vector<Json> findings = ScaledFindings(next, batch);
+    for (Json& finding : findings) {
+      finding["UpdatedAt"] = "2021-08-25T12:21:30Z";
+      finding["Title"] = finding["Title"].get<std::string>() + " (rescanned)";
+    }
+    next += static_cast<std::int64_t>(batch);
+    state.ResumeTiming();
+    auto summary = (*store)->Import(std::move(findings), {});
+    if (!created || !summary || summary->updated != batch) {
+      state.SkipWithError("update failed");
+      break;
+    }
+    updated += static_cast<std::int64_t>(batch);
+  }
+
+  state.SetItemsProcessed(updated);
+  store->reset();
+  RemoveDatabase(path);
+}
+BENCHMARK(BM_ImportUpdates)
+    ->Arg(10'000)
+    ->ArgName("batch")
+    ->UseRealTime()
+    ->MinTime(3)
+    ->Unit(benchmark::kMillisecond);
+
 // Opens the million-finding database, building it first when it is missing or incomplete.
 SqliteFindingStore* MillionStore() {
   static std::unique_ptr<SqliteFindingStore> store = []() -> std::unique_ptr<SqliteFindingStore> {

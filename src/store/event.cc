@@ -2,8 +2,6 @@
 
 #include <array>
 
-#include <fmt/format.h>
-
 #include "store/import_rules.h"
 
 namespace rampart::store {
@@ -30,10 +28,18 @@ std::string BuildImportedEvent(const Json& finding, std::string_view finding_tex
   return event;
 }
 
+EventSubject SubjectOf(const Json& finding) {
+  return {StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", ""),
+          StringOr(finding, "AwsAccountId", ""), StringOr(finding, "Region", "")};
+}
+
 void WriteImportedEvent(const Json& finding, std::string_view finding_text,
                         std::string_view event_id, TimePoint time, std::string& out) {
-  const std::string product_arn = StringOr(finding, "ProductArn", "");
-  const std::string id = StringOr(finding, "Id", "");
+  WriteImportedEvent(SubjectOf(finding), finding_text, event_id, time, out);
+}
+
+void WriteImportedEvent(const EventSubject& subject, std::string_view finding_text,
+                        std::string_view event_id, TimePoint time, std::string& out) {
   out.clear();
   out.reserve(finding_text.size() + 512);
   out += R"({"version":"0","id":)";
@@ -41,15 +47,15 @@ void WriteImportedEvent(const Json& finding, std::string_view finding_text,
   out += R"(,"detail-type":)";
   out += Quoted(kImportedDetailType);
   out += R"(,"source":)";
-  out += Quoted(EventSource(product_arn));
+  out += Quoted(EventSource(subject.product_arn));
   out += R"(,"account":)";
-  out += Quoted(StringOr(finding, "AwsAccountId", ""));
+  out += Quoted(subject.account);
   out += R"(,"time":)";
   out += Quoted(EventTime(time));
   out += R"(,"region":)";
-  out += Quoted(StringOr(finding, "Region", ""));
+  out += Quoted(subject.region);
   out += R"(,"resources":[)";
-  out += Quoted(FindingArn(product_arn, id));
+  out += Quoted(FindingArn(subject.product_arn, subject.id));
   out += R"(],"detail":{"findings":[)";
   out += finding_text;
   out += "]}}";
@@ -65,13 +71,15 @@ std::string RandomUuid(std::mt19937_64& random) {
   }
   bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // version 4
   bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  constexpr char kHex[] = "0123456789abcdef";
   std::string text;
   text.reserve(36);
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) {
       text += '-';
     }
-    text += fmt::format("{:02x}", bytes[i]);
+    text += kHex[bytes[i] >> 4];
+    text += kHex[bytes[i] & 0x0f];
   }
   return text;
 }

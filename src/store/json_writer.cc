@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace rampart::store {
 namespace {
@@ -69,12 +71,36 @@ void AppendEscape(unsigned char c, std::string& out) {
   }
 }
 
+// Returns nonzero when one of the eight bytes in `word` needs more than a copy: a control
+// character, '"', '\\' or a byte of a multi-byte UTF-8 sequence. It may also return nonzero
+// for a word without such a byte, but never zero for one with it. The bytes are tested at
+// once: (x - 0x01..) & ~x & 0x80.. is nonzero when a byte of x is zero, and
+// (x - 0x20..) & ~x & 0x80.. when a byte of x is below 0x20.
+std::uint64_t SpecialBytes(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  const std::uint64_t quote = word ^ (kOnes * '"');
+  const std::uint64_t backslash = word ^ (kOnes * '\\');
+  const std::uint64_t control = word - kOnes * 0x20;
+  const std::uint64_t flags =
+      ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | (control & ~word) | word;
+  return flags & kHigh;
+}
+
 bool WriteString(const std::string& text, std::string& out) {
   out += '"';
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   const auto* run = p;
   while (p < end) {
+    if (end - p >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, sizeof word);
+      if (SpecialBytes(word) == 0) {
+        p += 8;
+        continue;
+      }
+    }
     const unsigned char c = *p;
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
       ++p;

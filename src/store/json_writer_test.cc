@@ -42,6 +42,25 @@ TEST(WriteJson, EscapesControlCharactersAndQuotes) {
   EXPECT_EQ(Json::parse(written), value);
 }
 
+// Plain characters are skipped eight at a time, so put each kind of special byte at every
+// offset of a string longer than two words.
+TEST(WriteJson, EscapesAtEveryOffset) {
+  for (const std::string& special : std::vector<std::string>{
+           "\"", "\\", "\n", std::string(1, '\x01'), "\x1f", "\x7f", "\u00e9", "\U0001F510"}) {
+    for (std::size_t offset = 0; offset < 20; ++offset) {
+      std::string text(20, 'x');
+      text.insert(offset, special);
+      std::string written;
+      ASSERT_TRUE(WriteJson(Json(text), written)) << offset;
+      EXPECT_EQ(written, Json(text).dump()) << offset;
+    }
+  }
+  std::string invalid(20, 'x');
+  invalid[13] = '\xff';
+  std::string written;
+  EXPECT_FALSE(WriteJson(Json(invalid), written));
+}
+
 TEST(WriteJson, WritesNumbersAndLiterals) {
   const Json value =
       Json::parse(R"([0, -7, 18446744073709551615, 40.0, 5.3, 1e+20, true, false, null])");

@@ -7,12 +7,14 @@
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_set>
 
 #include "core/clock.h"
 #include "store/finding_store.h"
 #include "store/outbox_signal.h"
 #include "store/sqlite_database.h"
 #include "store/sqlite_query.h"
+#include "store/sqlite_row_batch.h"
 
 namespace rampart::store {
 
@@ -59,12 +61,14 @@ class SqliteFindingStore final : public FindingStore {
   Result<std::int64_t> PruneDelivered(TimePoint before) override;
 
  private:
-  // A finding as stored: its sequence number, UpdatedAt, customer-field bits and document.
+  // A finding as stored: its sequence number, UpdatedAt, customer-field bits, document, and
+  // the outbox event that refers to this document (0 for none).
   struct StoredFinding {
     std::int64_t seq = 0;
     std::int64_t updated_at = 0;
     std::uint32_t customer_fields = 0;
     std::string document;
+    std::int64_t event_sequence = 0;
   };
 
   SqliteFindingStore(std::unique_ptr<sqlite::Database> db, const SqliteStoreOptions& options);
@@ -78,23 +82,50 @@ class SqliteFindingStore final : public FindingStore {
 
   Result<std::optional<StoredFinding>> Find(std::string_view product_arn, std::string_view id);
   Result<ImportResult> ImportOne(Json& finding, const ImportOptions& options, TimePoint now);
-  Result<ImportResult> CreateFinding(Json& finding, const ImportOptions& options, TimePoint now);
-  Result<ImportResult> UpdateFinding(const StoredFinding& stored, Json& finding,
+  // Create and update a finding whose ProductArn and Id are `key`.
+  Result<ImportResult> CreateFinding(FindingKey key, Json& finding, const ImportOptions& options,
+                                     TimePoint now);
+  Result<ImportResult> UpdateFinding(FindingKey key, const StoredFinding& stored, Json& finding,
                                      const ImportOptions& options, TimePoint now);
   Result<std::optional<UnprocessedFinding>> UpdateOne(const FindingUpdate& update,
                                                       const FindingIdentifier& identifier,
                                                       std::string_view actor, TimePoint now);
 
-  // Writes a finding's row (inserting when `seq` is 0) and its side-table rows; `previous`
-  // is the stored version of an existing finding. Returns the finding's sequence number.
-  Result<std::int64_t> WriteFinding(std::int64_t seq, const Json& finding, const Json* previous,
-                                    std::string_view text, std::uint32_t customer_fields);
-  Status WriteSideTables(std::int64_t seq, const Json& finding, const Json* previous);
+  // Prepares the write transaction just begun. Reads the seq that SQLite will give the next
+  // finding and the sequence of the next event, so that queued rows can refer to each other.
+  Status StartWrite();
+  // Queues a new finding, serialized in document_text_, with its side-table rows and its
+  // event. Its creation time and `actor` go into the row, where History finds them.
+  Status QueueNewFinding(const Json& finding, std::string_view actor, TimePoint now);
+  // Replaces the document of `stored` with `finding`, serialized in document_text_, and
+  // queues its event and new side-table rows. `previous` is the stored document, parsed.
+  Status RewriteFinding(const StoredFinding& stored, const Json& previous, const Json& finding,
+                        std::uint32_t customer_fields, TimePoint now);
+  // Queues the side-table rows of `finding`, after deleting those of `previous` when they
+  // differ (nullptr for a new finding).
+  Status QueueSideRows(std::int64_t seq, const Json& finding, const Json* previous);
   Status DeleteSideRows(std::string_view sql, const std::set<std::string>& keys, std::int64_t seq);
   Status WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
-                      std::string_view identity, bool created,
-                      const std::vector<FieldChange>& changes);
-  Status WriteEvent(const Json& finding, std::string_view text, TimePoint now);
+                      std::string_view identity, const std::vector<FieldChange>& changes);
+  // Returns the creation of finding `seq` as a history record, or nullopt when the finding
+  // was created before schema version 2, whose finding_history rows include creations.
+  Result<std::optional<HistoryRecord>> CreationRecord(std::int64_t seq);
+
+  // Queues the outbox event of a change to finding `seq`, which refers to the finding's row
+  // instead of copying its document, and returns the event's sequence.
+  std::int64_t QueueFindingEvent(std::int64_t seq, std::int64_t id_hash, TimePoint now);
+  // Inserts the queued rows. Find calls it first when the finding it looks up has rows queued.
+  Status FlushPendingRows();
+  // Fails unless the last row inserted got the key `expected`.
+  Status CheckLastRowId(std::string_view table, std::int64_t expected) const;
+  void ClearPendingRows();
+  // Writes the full text of the event that refers to the document of `stored` (`previous`,
+  // parsed) into its outbox row, if that event is still there. Call before the document
+  // changes.
+  Status WriteOutEvent(const StoredFinding& stored, const Json& previous);
+  // Fills in the text of events read with event = '' from the rows of their findings.
+  Status BuildFindingEvents(std::vector<OutboxEvent>& events,
+                            const std::vector<std::int64_t>& finding_seqs);
 
   // Notifies the outbox signal, if there is one.
   void NotifyOutbox() const;
@@ -106,6 +137,17 @@ class SqliteFindingStore final : public FindingStore {
   std::size_t max_finding_bytes_;
   std::int64_t many_side_rows_;
   sqlite::SideTableEstimator estimator_;
+  // The seq of the next finding created and the sequence of the next event, valid inside a
+  // write transaction after StartWrite.
+  std::int64_t next_finding_seq_ = 0;
+  std::int64_t next_event_sequence_ = 0;
+  // Rows of the current write transaction that are not inserted yet, and the Id hashes of
+  // the findings they belong to.
+  sqlite::RowBatch finding_rows_;
+  sqlite::RowBatch event_rows_;
+  sqlite::RowBatch resource_rows_;
+  sqlite::RowBatch vulnerability_rows_;
+  std::unordered_set<std::int64_t> pending_id_hashes_;
   // Reused for every finding written, so large texts are not allocated per finding.
   std::string document_text_;
   std::string event_text_;

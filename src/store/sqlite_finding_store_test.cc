@@ -430,6 +430,22 @@ TEST_F(StoreTest, HistoryRecordsImportChanges) {
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(StoreTest, HistoryCreationNamesProvider) {
+  const Json finding = AsrFinding("afsbp-ec2.1.finding.json");
+  const TimePoint created = clock_.Now();
+  Import({finding});
+  clock_.Advance(std::chrono::minutes(1));
+
+  auto history = store_->History(KeyOf(finding));
+  ASSERT_TRUE(history.has_value()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_TRUE((*history)[0].finding_created);
+  EXPECT_EQ((*history)[0].identity, finding["ProductArn"]);
+  EXPECT_EQ((*history)[0].update_time, created);
+  EXPECT_EQ((*history)[0].source, UpdateSource::kBatchImportFindings);
+  EXPECT_TRUE((*history)[0].updates.empty());
+}
+
 TEST_F(StoreTest, UnchangedImportWritesNoHistoryOrEvent) {
   const Json finding = AsrFinding("cis-4.1.finding.json");
   Import({finding});

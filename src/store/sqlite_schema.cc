@@ -96,6 +96,21 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (sequence) WHERE delivered_at IS NULL;
 )sql"},
+    {2, R"sql(
+-- The event of a finding change no longer copies the finding: its outbox row has event = ''
+-- and finding_seq, and the event text is built from the finding's row when it is read.
+-- findings.event_sequence is the outbox event (0 for none) that refers to the current
+-- document. Before the document changes, the store writes that event out in full, so every
+-- event keeps the document as it was at its change.
+ALTER TABLE outbox ADD COLUMN finding_seq INTEGER;
+ALTER TABLE findings ADD COLUMN event_sequence INTEGER NOT NULL DEFAULT 0;
+-- The creation of a finding is no longer a row of finding_history: History reports it from
+-- created_time (microseconds since the Unix epoch) and created_by (NULL when the actor was
+-- the ProductArn). Findings created before version 2 have created_time NULL, and their
+-- creation stays in finding_history.
+ALTER TABLE findings ADD COLUMN created_time INTEGER;
+ALTER TABLE findings ADD COLUMN created_by TEXT;
+)sql"},
 };
 
 Result<int> ReadVersion(Database& db) {
@@ -116,7 +131,9 @@ Result<int> ReadVersion(Database& db) {
 
 int CurrentSchemaVersion() { return std::span(kMigrations).back().version; }
 
-Status Migrate(Database& db) {
+Status Migrate(Database& db) { return MigrateTo(db, CurrentSchemaVersion()); }
+
+Status MigrateTo(Database& db, int target_version) {
   auto transaction = Transaction::Begin(db, TransactionMode::kWrite);
   if (!transaction) {
     return transaction.status();
@@ -132,7 +149,7 @@ Status Migrate(Database& db) {
         db.path(), *version, CurrentSchemaVersion()));
   }
   for (const Migration& migration : kMigrations) {
-    if (migration.version <= *version) {
+    if (migration.version <= *version || migration.version > target_version) {
       continue;
     }
     Status status = db.Execute(migration.sql);

@@ -14,4 +14,8 @@ int CurrentSchemaVersion();
 // Fails, changing nothing, on a database written by a newer Rampart.
 Status Migrate(Database& db);
 
+// Brings the schema of `db` to `target_version` at most, as Migrate does. For tests that
+// need a database as an older Rampart left it.
+Status MigrateTo(Database& db, int target_version);
+
 }  // namespace rampart::store::sqlite
