@@ -1,6 +1,7 @@
 #include "server/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cmath>
@@ -9,11 +10,36 @@
 #include <fmt/format.h>
 
 #include "core/log.h"
+#include "server/worker_pool.h"
 
 namespace rampart::server {
 namespace {
 
-constexpr std::size_t kThreads = 64;
+// Threads kept while no request arrives; the pool grows to server.threads under load.
+constexpr std::size_t kMinThreads = 8;
+// Requests served on one connection before the server closes it, so that a client does not
+// keep its thread for good.
+constexpr std::size_t kKeepAliveRequests = 1000;
+
+// The library's task queue over a WorkerPool.
+class PoolQueue : public httplib::TaskQueue {
+ public:
+  explicit PoolQueue(std::size_t max_threads) : pool_(kMinThreads, max_threads) {}
+  void enqueue(std::function<void()> task) override { pool_.Enqueue(std::move(task)); }
+  void shutdown() override { pool_.Shutdown(); }
+
+ private:
+  WorkerPool pool_;
+};
+
+// The library listens with a backlog of 5, so a burst of connections overflows the accept
+// queue and clients wait for SYN retransmissions; listening again widens the queue.
+template <typename Base>
+class WideBacklog : public Base {
+ public:
+  using Base::Base;
+  void WidenBacklog() { ::listen(this->svr_sock_, SOMAXCONN); }
+};
 
 std::vector<std::string> SplitPath(const std::string& path) {
   std::vector<std::string> segments;
@@ -126,16 +152,17 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
       clock_(clock),
       limiter_(config.requests_per_second, config.burst, clock) {
   if (!config_.tls.cert.empty()) {
-    server_ = std::make_unique<httplib::SSLServer>(
+    server_ = std::make_unique<WideBacklog<httplib::SSLServer>>(
         config_.tls.cert.c_str(), config_.tls.key.c_str(),
         config_.tls.client_ca.empty() ? nullptr : config_.tls.client_ca.c_str());
   } else {
-    server_ = std::make_unique<httplib::Server>();
+    server_ = std::make_unique<WideBacklog<httplib::Server>>();
   }
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+  server_->new_task_queue = [threads = config_.threads] { return new PoolQueue(threads); };
   server_->set_read_timeout(config_.read_timeout.count(), 0);
   server_->set_write_timeout(config_.write_timeout.count(), 0);
   server_->set_keep_alive_timeout(5);
+  server_->set_keep_alive_max_count(kKeepAliveRequests);
   server_->set_payload_max_length(config_.max_body_bytes);
   server_->set_error_handler([](const httplib::Request&, httplib::Response& response) {
     if (response.body.empty()) {
@@ -333,6 +360,11 @@ Status HttpServer::Start() {
   if (port_ <= 0) {
     return Unavailable(
         fmt::format("cannot listen on {}: the address is in use or not local", config_.listen));
+  }
+  if (config_.tls.cert.empty()) {
+    static_cast<WideBacklog<httplib::Server>&>(*server_).WidenBacklog();
+  } else {
+    static_cast<WideBacklog<httplib::SSLServer>&>(*server_).WidenBacklog();
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   for (int i = 0; i < 500 && !server_->is_running(); ++i) {
