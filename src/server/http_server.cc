@@ -175,13 +175,22 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
     }
   });
   auto dispatch = [this](const httplib::Request& request, httplib::Response& response) {
-    Dispatch(request, response);
+    Dispatch(request, request.body, response);
+  };
+  // The library bounds a body with Content-Length but reads a chunked body whole, so bodies
+  // that may be chunked are read here and cut off at the limit.
+  auto dispatch_with_body = [this](const httplib::Request& request, httplib::Response& response,
+                                   const httplib::ContentReader& reader) {
+    std::string body;
+    if (ReadBody(reader, response, body)) {
+      Dispatch(request, body, response);
+    }
   };
   server_->Get(".*", dispatch);
-  server_->Post(".*", dispatch);
-  server_->Put(".*", dispatch);
+  server_->Post(".*", dispatch_with_body);
+  server_->Put(".*", dispatch_with_body);
   server_->Delete(".*", dispatch);
-  server_->Patch(".*", dispatch);
+  server_->Patch(".*", dispatch_with_body);
 
   Route("GET", "/healthz", Scope::kNone, [](const ApiRequest&) {
     return ApiResponse::Json(200, rampart::Json{{"status", "ok"}});
@@ -286,7 +295,37 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope,
   return ApiResponse{0, "", "", {}};
 }
 
-void HttpServer::Dispatch(const httplib::Request& request, httplib::Response& response) {
+bool HttpServer::ReadBody(const httplib::ContentReader& reader, httplib::Response& response,
+                          std::string& body) {
+  bool too_large = false;
+  const bool read = reader([&](const char* data, std::size_t length) {
+    if (body.size() + length > config_.max_body_bytes) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (read) {
+    return true;
+  }
+  // The library sets 413 itself when Content-Length is over the limit.
+  const ApiResponse error =
+      too_large || response.status == 413
+          ? ApiResponse::Error(413, "PayloadTooLarge",
+                               fmt::format("the request body is larger than the server's limit "
+                                           "of {} bytes (server.max_body_bytes)",
+                                           config_.max_body_bytes))
+          : ApiResponse::Error(400, "InvalidInput", "the request body could not be read");
+  response.status = error.status;
+  response.set_header("Connection", "close");
+  response.set_content(error.body, error.content_type);
+  Record("unread", error.status, 0);
+  return false;
+}
+
+void HttpServer::Dispatch(const httplib::Request& request, const std::string& body,
+                          httplib::Response& response) {
   const auto started = std::chrono::steady_clock::now();
   ApiRequest api;
   api.method = request.method;
@@ -309,7 +348,7 @@ void HttpServer::Dispatch(const httplib::Request& request, httplib::Response& re
     result = route->scope == Scope::kNone ? ApiResponse{0, "", "", {}}
                                           : Authorize(request, route->scope, api.token_name);
     if (result.status == 0) {
-      api.body = request.body;
+      api.body = body;
       api.content_type = request.get_header_value("Content-Type");
       for (const auto& [key, value] : request.params) {
         api.query.emplace(key, value);

@@ -53,7 +53,7 @@ std::string ChunkedRequest(const std::string& token, std::size_t size) {
   return request + "0\r\n\r\n";
 }
 
-TEST_F(LimitsApiTest, BadBodiesAreRejectedWhileAnotherClientImports) {
+TEST_F(LimitsApiTest, BadBodiesRejectedDuringImports) {
   if (SharedFindings().empty()) {
     GTEST_SKIP() << "../shared/data is absent";
   }

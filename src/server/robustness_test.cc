@@ -86,7 +86,7 @@ bool RaiseFileLimit(rlim_t wanted) {
   return ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
 }
 
-TEST_F(RobustnessTest, ThousandConcurrentConnectionsAreEachAnswered) {
+TEST_F(RobustnessTest, ThousandConnectionsEachAnswered) {
   constexpr int kConnections = 1000;
   // Each connection needs a descriptor on the client side and one on the server side.
   if (!RaiseFileLimit(2 * kConnections + 256)) {
@@ -137,7 +137,7 @@ TEST_F(RobustnessTest, StalledHeadersDoNotBlockOthers) {
   }
 }
 
-TEST_F(RobustnessTest, StalledHeadersAreClosedAfterTheReadTimeout) {
+TEST_F(RobustnessTest, StalledHeadersClosedAfterReadTimeout) {
   ServerConfig config;
   config.read_timeout = seconds(1);
   StartServer(config);
@@ -152,7 +152,7 @@ TEST_F(RobustnessTest, StalledHeadersAreClosedAfterTheReadTimeout) {
   EXPECT_EQ(testing::StatusOf(Echo("after")), 200);
 }
 
-TEST_F(RobustnessTest, BodiesSentByteByByteDoNotBlockOthers) {
+TEST_F(RobustnessTest, ByteByByteBodiesDoNotBlockOthers) {
   ServerConfig config;
   config.read_timeout = seconds(2);
   StartServer(config);
@@ -189,7 +189,7 @@ TEST_F(RobustnessTest, BodiesSentByteByByteDoNotBlockOthers) {
   }
 }
 
-TEST_F(RobustnessTest, StalledBodyIsClosedAfterTheReadTimeout) {
+TEST_F(RobustnessTest, StalledBodyClosedAfterReadTimeout) {
   ServerConfig config;
   config.read_timeout = seconds(1);
   StartServer(config);
@@ -199,7 +199,7 @@ TEST_F(RobustnessTest, StalledBodyIsClosedAfterTheReadTimeout) {
   EXPECT_TRUE(stalled.ClosedWithin(seconds(60)));
 }
 
-TEST_F(RobustnessTest, WhenEveryThreadIsHeldANewClientIsAnsweredAfterTheReadTimeout) {
+TEST_F(RobustnessTest, FullPoolDelaysNewClient) {
   ServerConfig config;
   config.read_timeout = seconds(1);
   config.threads = 4;

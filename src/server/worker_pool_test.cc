@@ -20,7 +20,7 @@ TEST(WorkerPoolTest, RunsEveryTask) {
   EXPECT_EQ(sum.load(), 5050);
 }
 
-TEST(WorkerPoolTest, GrowsToTheCapWhileTasksBlock) {
+TEST(WorkerPoolTest, GrowsToCapWhileTasksBlock) {
   WorkerPool pool(1, 4);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
@@ -34,7 +34,7 @@ TEST(WorkerPoolTest, GrowsToTheCapWhileTasksBlock) {
   while (started.load() < 4) {
     std::this_thread::yield();
   }
-  // Four tasks hold the four threads; the other two wait for one.
+  // Four tasks occupy the four threads, so the other two wait.
   EXPECT_EQ(pool.threads(), 4u);
   EXPECT_EQ(pool.busy(), 4u);
   EXPECT_EQ(started.load(), 4);
@@ -44,7 +44,7 @@ TEST(WorkerPoolTest, GrowsToTheCapWhileTasksBlock) {
   EXPECT_EQ(pool.threads(), 0u);
 }
 
-TEST(WorkerPoolTest, IdleThreadsAboveTheMinimumExit) {
+TEST(WorkerPoolTest, IdleExtraThreadsExit) {
   WorkerPool pool(1, 8, std::chrono::milliseconds(20));
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
