@@ -32,8 +32,8 @@ class PoolQueue : public httplib::TaskQueue {
   WorkerPool pool_;
 };
 
-// The library listens with a backlog of 5, so a burst of connections overflows the accept
-// queue and clients wait for SYN retransmissions; listening again widens the queue.
+// The library listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG), so a burst of
+// connections overflows the accept queue. Listening again on the socket widens the queue.
 template <typename Base>
 class WideBacklog : public Base {
  public:
@@ -316,7 +316,10 @@ bool HttpServer::ReadBody(const httplib::ContentReader& reader, httplib::Respons
                                fmt::format("the request body is larger than the server's limit "
                                            "of {} bytes (server.max_body_bytes)",
                                            config_.max_body_bytes))
-          : ApiResponse::Error(400, "InvalidInput", "the request body could not be read");
+          : ApiResponse::Error(
+                400, "InvalidInput",
+                "the request body could not be read: the connection failed or timed out before "
+                "the body was complete; send the request again");
   response.status = error.status;
   response.set_header("Connection", "close");
   response.set_content(error.body, error.content_type);
