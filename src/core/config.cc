@@ -168,7 +168,7 @@ class ConfigReader {
     }
     RAMPART_RETURN_IF_ERROR(CheckKeys(*it, "server",
                                       {"listen", "tls", "max_body_bytes", "requests_per_second",
-                                       "burst", "read_timeout", "write_timeout"}));
+                                       "burst", "read_timeout", "write_timeout", "threads"}));
     ServerConfig& s = config.server;
     RAMPART_RETURN_IF_ERROR(String(*it, "listen", "server.", s.listen));
     double max_body = static_cast<double>(s.max_body_bytes);
@@ -178,6 +178,12 @@ class ConfigReader {
     RAMPART_RETURN_IF_ERROR(Number(*it, "burst", "server.", s.burst));
     RAMPART_RETURN_IF_ERROR(Seconds(*it, "read_timeout", "server.", s.read_timeout));
     RAMPART_RETURN_IF_ERROR(Seconds(*it, "write_timeout", "server.", s.write_timeout));
+    double threads = static_cast<double>(s.threads);
+    RAMPART_RETURN_IF_ERROR(Number(*it, "threads", "server.", threads));
+    if (threads < 1 || threads > 16384) {
+      return Error("server.threads", "must be between 1 and 16384");
+    }
+    s.threads = static_cast<std::size_t>(threads);
     if (const auto tls = it->find("tls"); tls != it->end() && !tls->is_null()) {
       RAMPART_RETURN_IF_ERROR(CheckKeys(*tls, "server.tls", {"cert", "key", "client_ca"}));
       RAMPART_RETURN_IF_ERROR(String(*tls, "cert", "server.tls.", s.tls.cert));

@@ -34,6 +34,7 @@ void ApiTest::SetUp() {
 
   ServerConfig config;
   config.listen = "127.0.0.1:0";
+  Configure(config);
   server_ = std::make_unique<HttpServer>(config, *tokens_, metrics_);
   AddRoutes(*server_);
   auto started = server_->Start();

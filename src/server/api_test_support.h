@@ -24,6 +24,8 @@ class ApiTest : public ::testing::Test {
 
   // Adds the routes under test; called before the server starts.
   virtual void AddRoutes(HttpServer& server) = 0;
+  // Adjusts the server configuration before the server starts.
+  virtual void Configure(ServerConfig& /*config*/) {}
 
   // Posts `body` with the token of `scope` ("" sends no token) and returns the response.
   httplib::Result Post(const std::string& path, const std::string& body,

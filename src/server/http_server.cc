@@ -1,6 +1,7 @@
 #include "server/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cmath>
@@ -9,11 +10,36 @@
 #include <fmt/format.h>
 
 #include "core/log.h"
+#include "server/worker_pool.h"
 
 namespace rampart::server {
 namespace {
 
-constexpr std::size_t kThreads = 64;
+// Threads kept while no request arrives; the pool grows to server.threads under load.
+constexpr std::size_t kMinThreads = 8;
+// Requests served on one connection before the server closes it, so that a client does not
+// keep its thread for good.
+constexpr std::size_t kKeepAliveRequests = 1000;
+
+// The library's task queue over a WorkerPool.
+class PoolQueue : public httplib::TaskQueue {
+ public:
+  explicit PoolQueue(std::size_t max_threads) : pool_(kMinThreads, max_threads) {}
+  void enqueue(std::function<void()> task) override { pool_.Enqueue(std::move(task)); }
+  void shutdown() override { pool_.Shutdown(); }
+
+ private:
+  WorkerPool pool_;
+};
+
+// The library listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG), so a burst of
+// connections overflows the accept queue. Listening again on the socket widens the queue.
+template <typename Base>
+class WideBacklog : public Base {
+ public:
+  using Base::Base;
+  void WidenBacklog() { ::listen(this->svr_sock_, SOMAXCONN); }
+};
 
 std::vector<std::string> SplitPath(const std::string& path) {
   std::vector<std::string> segments;
@@ -126,16 +152,17 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
       clock_(clock),
       limiter_(config.requests_per_second, config.burst, clock) {
   if (!config_.tls.cert.empty()) {
-    server_ = std::make_unique<httplib::SSLServer>(
+    server_ = std::make_unique<WideBacklog<httplib::SSLServer>>(
         config_.tls.cert.c_str(), config_.tls.key.c_str(),
         config_.tls.client_ca.empty() ? nullptr : config_.tls.client_ca.c_str());
   } else {
-    server_ = std::make_unique<httplib::Server>();
+    server_ = std::make_unique<WideBacklog<httplib::Server>>();
   }
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+  server_->new_task_queue = [threads = config_.threads] { return new PoolQueue(threads); };
   server_->set_read_timeout(config_.read_timeout.count(), 0);
   server_->set_write_timeout(config_.write_timeout.count(), 0);
   server_->set_keep_alive_timeout(5);
+  server_->set_keep_alive_max_count(kKeepAliveRequests);
   server_->set_payload_max_length(config_.max_body_bytes);
   server_->set_error_handler([](const httplib::Request&, httplib::Response& response) {
     if (response.body.empty()) {
@@ -148,13 +175,22 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
     }
   });
   auto dispatch = [this](const httplib::Request& request, httplib::Response& response) {
-    Dispatch(request, response);
+    Dispatch(request, request.body, response);
+  };
+  // The library bounds a body with Content-Length but reads a chunked body whole, so bodies
+  // that may be chunked are read here and cut off at the limit.
+  auto dispatch_with_body = [this](const httplib::Request& request, httplib::Response& response,
+                                   const httplib::ContentReader& reader) {
+    std::string body;
+    if (ReadBody(reader, response, body)) {
+      Dispatch(request, body, response);
+    }
   };
   server_->Get(".*", dispatch);
-  server_->Post(".*", dispatch);
-  server_->Put(".*", dispatch);
+  server_->Post(".*", dispatch_with_body);
+  server_->Put(".*", dispatch_with_body);
   server_->Delete(".*", dispatch);
-  server_->Patch(".*", dispatch);
+  server_->Patch(".*", dispatch_with_body);
 
   Route("GET", "/healthz", Scope::kNone, [](const ApiRequest&) {
     return ApiResponse::Json(200, rampart::Json{{"status", "ok"}});
@@ -250,7 +286,40 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope,
   return ApiResponse{0, "", "", {}};
 }
 
-void HttpServer::Dispatch(const httplib::Request& request, httplib::Response& response) {
+bool HttpServer::ReadBody(const httplib::ContentReader& reader, httplib::Response& response,
+                          std::string& body) {
+  bool too_large = false;
+  const bool read = reader([&](const char* data, std::size_t length) {
+    if (body.size() + length > config_.max_body_bytes) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (read) {
+    return true;
+  }
+  // The library sets 413 itself when Content-Length is over the limit.
+  const ApiResponse error =
+      too_large || response.status == 413
+          ? ApiResponse::Error(413, "PayloadTooLarge",
+                               fmt::format("the request body is larger than the server's limit "
+                                           "of {} bytes (server.max_body_bytes)",
+                                           config_.max_body_bytes))
+          : ApiResponse::Error(
+                400, "InvalidInput",
+                "the request body could not be read: the connection failed or timed out before "
+                "the body was complete; send the request again");
+  response.status = error.status;
+  response.set_header("Connection", "close");
+  response.set_content(error.body, error.content_type);
+  Record("unread", error.status, 0);
+  return false;
+}
+
+void HttpServer::Dispatch(const httplib::Request& request, const std::string& body,
+                          httplib::Response& response) {
   const auto started = std::chrono::steady_clock::now();
   ApiRequest api;
   api.method = request.method;
@@ -273,7 +342,7 @@ void HttpServer::Dispatch(const httplib::Request& request, httplib::Response& re
     result = route->scope == Scope::kNone ? ApiResponse{0, "", "", {}}
                                           : Authorize(request, route->scope, api.token_name);
     if (result.status == 0) {
-      api.body = request.body;
+      api.body = body;
       api.content_type = request.get_header_value("Content-Type");
       api.if_none_match = request.get_header_value("If-None-Match");
       for (const auto& [key, value] : request.params) {
@@ -327,6 +396,11 @@ Status HttpServer::Start() {
   if (port_ <= 0) {
     return Unavailable(
         fmt::format("cannot listen on {}: the address is in use or not local", config_.listen));
+  }
+  if (config_.tls.cert.empty()) {
+    static_cast<WideBacklog<httplib::Server>&>(*server_).WidenBacklog();
+  } else {
+    static_cast<WideBacklog<httplib::SSLServer>&>(*server_).WidenBacklog();
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   for (int i = 0; i < 500 && !server_->is_running(); ++i) {

@@ -17,6 +17,7 @@
 #include "store/token_store.h"
 
 namespace httplib {
+class ContentReader;
 class Server;
 struct Request;
 struct Response;
@@ -81,7 +82,11 @@ class HttpServer {
     Scope scope;
     Handler handler;
   };
-  void Dispatch(const httplib::Request& request, httplib::Response& response);
+  void Dispatch(const httplib::Request& request, const std::string& body,
+                httplib::Response& response);
+  // Reads the body up to server.max_body_bytes; on failure sets the 413 or 400 response.
+  bool ReadBody(const httplib::ContentReader& reader, httplib::Response& response,
+                std::string& body);
   ApiResponse Authorize(const httplib::Request& request, Scope scope, std::string& token_name);
   const RouteEntry* Match(const std::string& method, const std::vector<std::string>& segments,
                           std::map<std::string, std::string>& params, bool& path_known) const;
