@@ -49,7 +49,7 @@ struct ServerConfig {
   double burst = 100;
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
-  // Connections served at once. Each one occupies a thread while its request is read and answered.
+  // Maximum connections served at once. Each one occupies a thread while its request is handled.
   std::size_t threads = 512;
 };
 

@@ -1,5 +1,5 @@
-// Serves the web console's embedded files at / and /console/..., without a token: the page
-// itself holds no data, and every data call it makes sends the user's bearer token.
+// Serves the web console's embedded files at / and /console/... without a token, because the
+// page contains no data and every data call it makes sends the user's bearer token.
 #pragma once
 
 #include <span>

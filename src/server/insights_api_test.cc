@@ -110,8 +110,8 @@ TEST_F(InsightsApiTest, CountMatchesRealFindingsBySeverity) {
   ASSERT_TRUE(text.has_value());
   auto report = ParseJson(*text, "alpine-310.asff.json");
   ASSERT_TRUE(report.has_value());
-  // Trivy's template gives two findings of one CVE the same Id, so the file contains fewer
-  // distinct findings than entries; count each Id once, as the store does.
+  // Trivy's template gives two findings of one CVE the same Id, so the file has fewer distinct
+  // findings than entries. Each Id counts once, as in the store.
   std::map<std::string, std::string> label_by_id;
   for (const Json& finding : (*report)["Findings"]) {
     label_by_id.emplace(finding["Id"].get<std::string>(), finding["Severity"]["Label"]);

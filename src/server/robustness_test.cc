@@ -1,5 +1,5 @@
 // The server under many connections and slow clients, on real sockets on 127.0.0.1. Deadlines
-// are generous on purpose: the assertions are on answers and closed connections, not on speed.
+// are generous on purpose, because the assertions check responses and closed connections.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -41,7 +41,7 @@ class RobustnessTest : public ::testing::Test {
     }
   }
 
-  // A server whose echo route answers the path name and the body size; no rate limit applies.
+  // Starts a server whose echo route returns the path name and the body size, with no rate limit.
   void StartServer(ServerConfig config) {
     config.listen = "127.0.0.1:0";
     config.requests_per_second = 1e9;
@@ -99,7 +99,7 @@ TEST_F(RobustnessTest, ThousandConnectionsEachAnswered) {
     connections.emplace_back(server_->port());
     ASSERT_GE(connections.back().fd(), 0) << "connection " << i;
   }
-  // Every request is sent before any answer is read, so all 1,000 are open at once.
+  // Every request is sent before any response is read, so all 1,000 are open at once.
   for (int i = 0; i < kConnections; ++i) {
     const std::string body = std::string(static_cast<std::size_t>(i % 50), ' ') + "{}";
     ASSERT_TRUE(connections[i].Send(PostRequest("/v1/echo/c" + std::to_string(i), token_, body)));
