@@ -318,26 +318,6 @@ struct HistoryOptions {
   std::string output = "table";
 };
 
-Json HistoryJson(const store::FindingKey& key, const std::vector<store::HistoryRecord>& records) {
-  Json list = Json::array();
-  for (const auto& record : records) {
-    Json updates = Json::array();
-    for (const auto& change : record.updates) {
-      updates.push_back({{"UpdatedField", change.field},
-                         {"OldValue", change.old_value},
-                         {"NewValue", change.new_value}});
-    }
-    list.push_back(
-        {{"FindingIdentifier", {{"Id", key.id}, {"ProductArn", key.product_arn}}},
-         {"UpdateTime", FormatTimestamp(record.update_time)},
-         {"FindingCreated", record.finding_created},
-         {"UpdateSource",
-          {{"Type", store::UpdateSourceName(record.source)}, {"Identity", record.identity}}},
-         {"Updates", updates}});
-  }
-  return Json{{"Records", list}};
-}
-
 std::string ValueText(const Json& value) {
   if (value.is_null()) {
     return "-";
@@ -356,7 +336,7 @@ void RunHistory(const HistoryOptions& options, int& exit_code) {
     return;
   }
   if (options.output == "json") {
-    std::cout << HistoryJson(key, *records).dump(2) << '\n';
+    std::cout << store::HistoryJson(key, *records).dump(2) << '\n';
     exit_code = 0;
     return;
   }

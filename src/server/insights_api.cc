@@ -16,26 +16,6 @@ std::string QueryValue(const ApiRequest& request, const std::string& key) {
   return found == request.query.end() ? "" : found->second;
 }
 
-Json HistoryJson(const store::FindingKey& key, const std::vector<store::HistoryRecord>& records) {
-  Json list = Json::array();
-  for (const auto& record : records) {
-    Json updates = Json::array();
-    for (const auto& change : record.updates) {
-      updates.push_back({{"UpdatedField", change.field},
-                         {"OldValue", change.old_value},
-                         {"NewValue", change.new_value}});
-    }
-    list.push_back(
-        {{"FindingIdentifier", {{"Id", key.id}, {"ProductArn", key.product_arn}}},
-         {"UpdateTime", FormatTimestamp(record.update_time)},
-         {"FindingCreated", record.finding_created},
-         {"UpdateSource",
-          {{"Type", store::UpdateSourceName(record.source)}, {"Identity", record.identity}}},
-         {"Updates", updates}});
-  }
-  return Json{{"Records", list}};
-}
-
 ApiResponse History(ApiStores& stores, const ApiRequest& request) {
   const store::FindingKey key{QueryValue(request, "ProductArn"), QueryValue(request, "Id")};
   if (key.product_arn.empty() || key.id.empty()) {
@@ -47,7 +27,7 @@ ApiResponse History(ApiStores& stores, const ApiRequest& request) {
   if (!records) {
     return StatusResponse(request, records.status());
   }
-  return ApiResponse::Json(200, HistoryJson(key, *records));
+  return ApiResponse::Json(200, store::HistoryJson(key, *records));
 }
 
 ApiResponse Count(ApiStores& stores, const ApiRequest& request) {

@@ -113,6 +113,9 @@ struct HistoryRecord {
   std::vector<FieldChange> updates;
 };
 
+// Returns `records` of the finding `key` as a GetFindingHistory response: {"Records": [...]}.
+Json HistoryJson(const FindingKey& key, const std::vector<HistoryRecord>& records);
+
 // One EventBridge event in the outbox. `sequence` grows with every event written and is never
 // reused, so a reader resumes after the last sequence it has seen.
 struct OutboxEvent {
