@@ -5,8 +5,10 @@
 #include <cstring>
 
 // GCC builds an AVX2 copy of the marked functions beside the baseline one and picks one
-// when the program loads, so the binary still runs on any x86-64.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// when the program loads, so the binary still runs on any x86-64. ThreadSanitizer builds go
+// without: the loader runs the picking function before the sanitizer's runtime is ready, and
+// the program crashes at start.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define RAMPART_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define RAMPART_VECTOR_CLONES
