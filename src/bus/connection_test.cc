@@ -56,6 +56,15 @@ TEST(EventSubjectTest, UsesDetailType) {
   EXPECT_EQ(EventSubject(options, Json("text")), "rampart.events.unknown");
 }
 
+TEST(NatsServerTest, MissingBinaryNamesInstallScript) {
+  testing::NatsServer server("/nonexistent/nats-server");
+  const Status started = server.Start();
+  EXPECT_EQ(started.code(), StatusCode::kNotFound);
+  EXPECT_NE(started.message().find("/nonexistent/nats-server is missing"), std::string::npos)
+      << started.message();
+  EXPECT_NE(started.message().find("scripts/install-deps"), std::string::npos) << started.message();
+}
+
 using StreamTest = testing::NatsTest;
 
 TEST_F(StreamTest, EnsureStreamCreatesFileStream) {

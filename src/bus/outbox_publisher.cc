@@ -44,9 +44,9 @@ Status OutboxPublisher::Publish(const store::OutboxEvent& event, PublishReport& 
   return Status::Ok();
 }
 
-Result<PublishReport> OutboxPublisher::PublishOnce() {
+Result<PublishReport> OutboxPublisher::PublishOnce(std::size_t limit) {
   PublishReport report;
-  auto events = findings_.ClaimEvents(options_.consumer, options_.batch, options_.lease);
+  auto events = findings_.ClaimEvents(options_.consumer, limit, options_.lease);
   if (!events) {
     return events.status();
   }

@@ -38,7 +38,10 @@ class OutboxPublisher {
   // then marks the published ones delivered. A publish that fails stops the batch. The
   // events published before it are marked delivered, and the rest stay claimed and are
   // published again by the next call.
-  Result<PublishReport> PublishOnce();
+  Result<PublishReport> PublishOnce() { return PublishOnce(options_.batch); }
+
+  // As PublishOnce, claiming up to `limit` events.
+  Result<PublishReport> PublishOnce(std::size_t limit);
 
  private:
   Status Publish(const store::OutboxEvent& event, PublishReport& report);

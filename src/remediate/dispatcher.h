@@ -15,7 +15,7 @@
 namespace rampart::remediate {
 
 // Thread-compatible: one thread drives a Dispatcher.
-class Dispatcher {
+class Dispatcher final : public EventSource {
  public:
   // `enricher`, when not null, adds model scores to each event before matching; it must
   // outlive the dispatcher.
@@ -26,7 +26,7 @@ class Dispatcher {
   // Claims up to `limit` undelivered events, plans their remediations and marks them
   // delivered. An event is marked delivered only after its plans are written, so a crash
   // in between re-delivers it.
-  Result<DispatchReport> DispatchOnce(std::size_t limit);
+  Result<DispatchReport> DispatchOnce(std::size_t limit) override;
 
  private:
   store::FindingStore& findings_;

@@ -6,7 +6,7 @@ rampart_module(remediate
 
 # Remediation workers fed from the NATS JetStream stream instead of the local outbox.
 rampart_module(remediate_bus
-  SOURCES bus_route_handler.cc
+  SOURCES bus_route_handler.cc bus_dispatcher.cc
   DEPS rampart_remediate rampart_bus)
 
 rampart_test(remediate_bus_test

@@ -1,6 +1,6 @@
-// The per-event step of routing, shared by the outbox dispatcher and the JetStream consumer:
-// adds the model scores that rules ask for (event_enricher.h), matches the event against the
-// compiled rules, and has the engine plan the targets of every matching rule.
+// The per-event step of routing, which the outbox dispatcher and the JetStream consumer share.
+// It adds the model scores that rules ask for (event_enricher.h), matches the event against
+// the compiled rules, and has the engine plan the targets of every matching rule.
 #pragma once
 
 #include <map>
@@ -30,6 +30,17 @@ struct DispatchReport {
   std::vector<std::int64_t> remediation_ids;  // records planned by this call
 };
 
+// The source of a worker's events: the outbox dispatcher in this process, or the JetStream
+// consumer when events travel through NATS.
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+
+  // Routes up to `limit` pending events and returns the counts. Zero events means none is
+  // pending now.
+  virtual Result<DispatchReport> DispatchOnce(std::size_t limit) = 0;
+};
+
 enum class RouteOutcome {
   kRouted,   // matched and planned (possibly no rule, possibly only duplicates)
   kInvalid,  // the event cannot be read or matched, so it is logged, counted and dropped
@@ -38,8 +49,8 @@ enum class RouteOutcome {
 // Thread-compatible: one thread drives an EventRouter.
 class EventRouter {
  public:
-  // `enricher`, when not null and not empty, adds model scores to each event before matching;
-  // it must outlive the router, as must the matcher and the engine.
+  // `enricher`, when not null and not empty, adds model scores to each event before matching.
+  // The enricher, the matcher and the engine must outlive the router.
   EventRouter(const pattern::Matcher& matcher, Engine& engine, EventEnricher* enricher = nullptr);
 
   // Routes one event given as JSON text. `document` is the same event parsed, when the caller

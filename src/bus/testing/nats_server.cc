@@ -67,7 +67,27 @@ std::string ReadLog(const std::string& path) {
 
 }  // namespace
 
-NatsServer::NatsServer() {
+Result<pid_t> SpawnWithLog(std::vector<std::string> args, const std::string& log_path) {
+  std::vector<char*> argv;
+  for (std::string& arg : args) {
+    argv.push_back(arg.data());
+  }
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = -1;
+  const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    return IoError(fmt::format("cannot start {}: {}", args[0], std::strerror(spawned)));
+  }
+  return pid;
+}
+
+NatsServer::NatsServer(std::string binary) : binary_(std::move(binary)) {
   std::random_device device;
   dir_ = (std::filesystem::temp_directory_path() /
           fmt::format("rampart-nats-{}-{:08x}", ::getpid(), device()))
@@ -98,10 +118,10 @@ Status NatsServer::Start() {
   if (pid_ > 0) {
     return FailedPrecondition("nats-server is already running on " + url());
   }
-  if (::access(kNatsServerPath, X_OK) != 0) {
+  if (::access(binary_.c_str(), X_OK) != 0) {
     return NotFound(fmt::format(
         "{} is missing; run scripts/install-deps as root, which installs the nats-server package",
-        kNatsServerPath));
+        binary_));
   }
   if (port_ == 0) {
     port_ = PickFreePort();
@@ -109,27 +129,13 @@ Status NatsServer::Start() {
       return Unavailable("no free TCP port on 127.0.0.1 for nats-server");
     }
   }
-  const std::string port = std::to_string(port_);
-  std::vector<std::string> args = {kNatsServerPath, "-js",      "-a", "127.0.0.1", "-p", port,
-                                   "-sd",           store_dir_, "-l", log_path_};
-  std::vector<char*> argv;
-  for (std::string& arg : args) {
-    argv.push_back(arg.data());
+  auto pid = SpawnWithLog(
+      {binary_, "-js", "-a", "127.0.0.1", "-p", std::to_string(port_), "-sd", store_dir_},
+      log_path_);
+  if (!pid) {
+    return pid.status();
   }
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path_.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  const int spawned =
-      ::posix_spawn(&pid_, kNatsServerPath, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    pid_ = -1;
-    return IoError(fmt::format("cannot start {}: {}", kNatsServerPath, std::strerror(spawned)));
-  }
+  pid_ = *pid;
   return WaitUntilAccepting();
 }
 

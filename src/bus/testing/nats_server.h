@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -13,10 +14,14 @@ namespace rampart::bus::testing {
 
 inline constexpr const char* kNatsServerPath = "/usr/sbin/nats-server";
 
+// Starts `args` (args[0] an absolute path, no shell) with standard output and standard error
+// appended to `log_path`, and returns its process id.
+Result<pid_t> SpawnWithLog(std::vector<std::string> args, const std::string& log_path);
+
 // Not thread-safe: one test thread starts and stops the server.
 class NatsServer {
  public:
-  NatsServer();
+  explicit NatsServer(std::string binary = kNatsServerPath);
   ~NatsServer();  // kills the server and removes the store folder
   NatsServer(const NatsServer&) = delete;
   NatsServer& operator=(const NatsServer&) = delete;
@@ -37,6 +42,7 @@ class NatsServer {
  private:
   Status WaitUntilAccepting();
 
+  std::string binary_;
   std::string dir_;        // removed on destruction
   std::string store_dir_;  // JetStream's -sd folder, inside dir_
   std::string log_path_;   // the server's output, quoted in start errors
