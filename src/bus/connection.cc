@@ -60,11 +60,12 @@ std::string RedactUrl(std::string_view url) {
     std::string_view part = url.substr(start, end - start);
     const std::size_t scheme = part.find("://");
     const std::size_t host_start = scheme == std::string_view::npos ? 0 : scheme + 3;
-    const std::size_t at = part.find('@', host_start);
+    // The last '@' ends the user information, because a password may contain '@'.
+    const std::size_t at = part.rfind('@');
     if (!result.empty() || start > 0) {
       result += ',';
     }
-    if (at == std::string_view::npos) {
+    if (at == std::string_view::npos || at < host_start) {
       result += part;
     } else {
       result += part.substr(0, host_start);

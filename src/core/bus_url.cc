@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -12,7 +13,7 @@ constexpr std::string_view kScheme = "nats://";
 
 // Returns `url` with the password of its user information replaced by "***".
 std::string MaskPassword(std::string_view url) {
-  const std::size_t at = url.find('@');
+  const std::size_t at = url.rfind('@');
   if (url.substr(0, kScheme.size()) != kScheme || at == std::string_view::npos) {
     return std::string(url);
   }
@@ -36,7 +37,40 @@ bool IsHostName(std::string_view host) {
       return false;
     }
   }
-  return !host.empty();
+  return true;
+}
+
+// Splits HOST[:PORT] of `url`, where HOST is a name, an IPv4 address or [IPv6]. `port` is
+// unset when the URL names none.
+Status SplitHostPort(std::string_view url, std::string_view authority, std::string_view& host,
+                     std::optional<std::string_view>& port) {
+  if (authority.substr(0, 1) == "[") {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) {
+      return Invalid(url, "the IPv6 address has no closing ]");
+    }
+    host = authority.substr(0, close + 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') {
+        return Invalid(url, "text follows the IPv6 address");
+      }
+      port = authority.substr(close + 2);
+    }
+    return host == "[]" ? Invalid(url, "the host is missing") : Status::Ok();
+  }
+
+  host = authority;
+  if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) {
+    return Invalid(url, "the host is missing");
+  }
+  if (!IsHostName(host)) {
+    return Invalid(url, fmt::format("\"{}\" is not a host name or address", host));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -45,51 +79,29 @@ Result<NatsUrl> ParseNatsUrl(std::string_view url) {
   if (url.substr(0, kScheme.size()) != kScheme) {
     return Invalid(url, "it does not start with nats://");
   }
-  std::string_view rest = url.substr(kScheme.size());
+  std::string_view authority = url.substr(kScheme.size());
   NatsUrl parsed;
-  if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+  // The last '@' ends the user information, because a password may contain '@'.
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
     parsed.has_credentials = true;
-    rest = rest.substr(at + 1);
+    authority = authority.substr(at + 1);
   }
-  if (const std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
-    if (rest.substr(slash) != "/") {
+  if (const std::size_t slash = authority.find('/'); slash != std::string_view::npos) {
+    if (authority.substr(slash) != "/") {
       return Invalid(url, "a NATS URL has no path");
     }
-    rest = rest.substr(0, slash);
+    authority = authority.substr(0, slash);
   }
-  std::string_view host = rest;
-  std::string_view port;
-  if (rest.substr(0, 1) == "[") {
-    const std::size_t close = rest.find(']');
-    if (close == std::string_view::npos) {
-      return Invalid(url, "the IPv6 address has no closing ]");
-    }
-    host = rest.substr(0, close + 1);
-    if (close + 1 < rest.size()) {
-      if (rest[close + 1] != ':') {
-        return Invalid(url, "text follows the IPv6 address");
-      }
-      port = rest.substr(close + 2);
-    }
-  } else if (const std::size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-    if (!IsHostName(host)) {
-      return Invalid(url, fmt::format("\"{}\" is not a host name or address", host));
-    }
-  } else if (!IsHostName(host)) {
-    return Invalid(url, host.empty() ? "the host is missing"
-                                     : fmt::format("\"{}\" is not a host name or address", host));
-  }
-  if (host.empty() || host == "[]") {
-    return Invalid(url, "the host is missing");
-  }
+
+  std::string_view host;
+  std::optional<std::string_view> port;
+  RAMPART_RETURN_IF_ERROR(SplitHostPort(url, authority, host, port));
   parsed.host = std::string(host);
-  if (!port.empty() || rest.back() == ':') {
+  if (port) {
     int value = 0;
-    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (error != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
-      return Invalid(url, fmt::format("port \"{}\" is not a number from 1 to 65535", port));
+    const auto [end, error] = std::from_chars(port->data(), port->data() + port->size(), value);
+    if (error != std::errc() || end != port->data() + port->size() || value < 1 || value > 65535) {
+      return Invalid(url, fmt::format("port \"{}\" is not a number from 1 to 65535", *port));
     }
     parsed.port = value;
   }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "core/config.h"
+#include "core/yaml.h"
+
 namespace rampart {
 namespace {
 
@@ -47,6 +50,14 @@ TEST(NatsUrlTest, ErrorHidesPassword) {
       << url.status().message();
 }
 
+TEST(NatsUrlTest, PasswordWithAtSignIsHidden) {
+  auto url = ParseNatsUrl("nats://worker:p@ss@host:0");
+  ASSERT_FALSE(url.has_value());
+  EXPECT_EQ(url.status().message().find("ss@"), std::string::npos) << url.status().message();
+  EXPECT_NE(url.status().message().find("nats://worker:***@host:0"), std::string::npos)
+      << url.status().message();
+}
+
 TEST(BusSettingTest, AcceptsInProcessAndNatsUrls) {
   EXPECT_TRUE(ValidateBusSetting("in-process").ok());
   EXPECT_TRUE(ValidateBusSetting("nats://127.0.0.1:4222").ok());
@@ -54,6 +65,32 @@ TEST(BusSettingTest, AcceptsInProcessAndNatsUrls) {
   EXPECT_EQ(invalid.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(invalid.message().find("kafka://broker:9092"), std::string::npos);
   EXPECT_NE(invalid.message().find("in-process"), std::string::npos);
+}
+
+TEST(BusSettingTest, ConfigDefaultsToInProcess) {
+  auto config = ParseConfig(Json(), "rampart.yaml");
+  ASSERT_TRUE(config.has_value()) << config.status().ToString();
+  EXPECT_EQ(config->bus, "in-process");
+}
+
+TEST(BusSettingTest, ConfigReadsNatsUrl) {
+  auto document = ParseJsonOrYaml("bus: nats://127.0.0.1:4222\n", "rampart.yaml");
+  ASSERT_TRUE(document.has_value()) << document.status().ToString();
+  auto config = ParseConfig(*document, "rampart.yaml");
+  ASSERT_TRUE(config.has_value()) << config.status().ToString();
+  EXPECT_EQ(config->bus, "nats://127.0.0.1:4222");
+}
+
+TEST(BusSettingTest, ConfigNamesInvalidBus) {
+  auto document = ParseJsonOrYaml("bus: nats://127.0.0.1:99999\n", "/etc/rampart.yaml");
+  ASSERT_TRUE(document.has_value()) << document.status().ToString();
+  auto config = ParseConfig(*document, "/etc/rampart.yaml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.status().message().find("/etc/rampart.yaml: bus: "), std::string::npos)
+      << config.status().message();
+  EXPECT_NE(config.status().message().find("port \"99999\" is not a number from 1 to 65535"),
+            std::string::npos)
+      << config.status().message();
 }
 
 }  // namespace
