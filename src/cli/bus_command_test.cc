@@ -166,6 +166,35 @@ TEST_F(BusCommandTest, ServeRoutesThroughNats) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << testing::ReadText(log);
 }
 
+TEST_F(BusCommandTest, StartKeepsOtherWorkersRunning) {
+  // Another worker on the same store runs a remediation under a lease of an hour.
+  {
+    auto remediations = store::RemediationStore::Open((dir_ / "rampart.db").string());
+    ASSERT_TRUE(remediations.has_value()) << remediations.status().ToString();
+    store::Remediation record;
+    record.idempotency_key = "other-worker/1";
+    record.rule = "notify-critical";
+    record.action = "finding.update";
+    record.finding_id = "finding-of-other-worker";
+    ASSERT_TRUE((*remediations)->Plan(record).has_value());
+    auto claimed = (*remediations)->ClaimDue(1, 3600LL * 1000 * 1000);
+    ASSERT_TRUE(claimed.has_value());
+    ASSERT_EQ(claimed->size(), 1u);
+  }
+  const ProgramRun run = RunOnce();
+  ASSERT_EQ(run.exit_code, 0) << run.output << run.errors;
+
+  bool found = false;
+  for (const store::Remediation& record : Remediations()) {
+    if (record.idempotency_key == "other-worker/1") {
+      found = true;
+      EXPECT_EQ(record.state, store::RemediationState::kRunning);
+      EXPECT_EQ(record.attempts, 1);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST_F(BusCommandTest, InvalidBusUrlIsRejected) {
   WriteConfig("nats:/127.0.0.1:4222");
   const ProgramRun run = RunOnce();

@@ -81,9 +81,12 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Config& config, std::shared_ptr<Mod
     return remediations.status();
   }
   hub->remediations_ = std::move(*remediations);
-  // `rampart run` is the only executor of its SQLite database, so records left RUNNING were
-  // interrupted by a crash and run again; their targets get the same idempotency key.
-  auto recovered = hub->remediations_->RecoverAllRunning();
+  // Without a bus, `rampart run` is the only executor of its SQLite database, so records left
+  // RUNNING were interrupted by a crash and run again. Their targets get the same idempotency
+  // key. With a bus, other workers may be running records right now, so only records whose
+  // lease expired are taken back.
+  auto recovered = config.bus == kInProcessBus ? hub->remediations_->RecoverAllRunning()
+                                               : hub->remediations_->RecoverExpiredLeases();
   if (!recovered) {
     return recovered.status();
   }
