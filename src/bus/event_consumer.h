@@ -19,7 +19,9 @@ namespace rampart::bus {
 struct ConsumerOptions {
   // The durable consumer name. Workers that use the same name share its messages.
   std::string durable = "rampart-remediation";
-  // A message that is not acknowledged within ack_wait is delivered again.
+  // A message that is not acknowledged within ack_wait is delivered again. The messages of one
+  // fetch are handled in turn and their ack waits start together, so ack_wait must exceed the
+  // time to handle a whole batch, or the last ones are delivered again while still queued.
   std::chrono::milliseconds ack_wait{std::chrono::seconds(30)};
   // Deliveries of one message before JetStream stops redelivering it, or -1 for no limit.
   int max_deliver = 10;
