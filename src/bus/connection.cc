@@ -57,18 +57,22 @@ std::string RedactUrl(std::string_view url) {
     if (end == std::string_view::npos) {
       end = url.size();
     }
-    std::string_view part = url.substr(start, end - start);
-    const std::size_t scheme = part.find("://");
-    const std::size_t host_start = scheme == std::string_view::npos ? 0 : scheme + 3;
-    // The last '@' ends the user information, because a password may contain '@'.
-    const std::size_t at = part.rfind('@');
-    if (!result.empty() || start > 0) {
+    const std::string_view part = url.substr(start, end - start);
+    if (start > 0) {
       result += ',';
     }
-    if (at == std::string_view::npos || at < host_start) {
+    // The last '@' ends the user information, because a password may contain '@'. The scheme
+    // is kept only when no '@' comes before it, so nothing of a malformed URL's user
+    // information shows.
+    const std::size_t at = part.rfind('@');
+    if (at == std::string_view::npos) {
       result += part;
     } else {
-      result += part.substr(0, host_start);
+      const std::size_t scheme = part.find("://");
+      if (scheme != std::string_view::npos && scheme < at &&
+          part.substr(0, scheme).find('@') == std::string_view::npos) {
+        result += part.substr(0, scheme + 3);
+      }
       result += part.substr(at + 1);
     }
     start = end + 1;

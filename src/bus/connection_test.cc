@@ -14,6 +14,8 @@ TEST(RedactUrlTest, RemovesUserInformation) {
   EXPECT_EQ(RedactUrl("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
   EXPECT_EQ(RedactUrl("nats://a:b@h1:1,nats://c@h2:2"), "nats://h1:1,nats://h2:2");
   EXPECT_EQ(RedactUrl("nats://alice:p@ss@127.0.0.1:4222"), "nats://127.0.0.1:4222");
+  EXPECT_EQ(RedactUrl("secret@nats://a:b@host:2"), "host:2");
+  EXPECT_EQ(RedactUrl("alice:secret@host:4222"), "host:4222");
 }
 
 TEST(ConnectionTest, UnreachableServerNamesUrlWithoutPassword) {
