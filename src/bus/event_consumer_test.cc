@@ -193,6 +193,25 @@ TEST_F(EventConsumerTest, MaxDeliverStopsRetries) {
   EXPECT_EQ(calls, 2);
 }
 
+TEST_F(EventConsumerTest, CreateUpdatesDurableSettings) {
+  ConsumerOptions options;
+  auto first = MakeConsumer(*connection_, options, [](const Message&) { return Status::Ok(); });
+  ASSERT_NE(first, nullptr);
+  options.ack_wait = 10s;
+  options.max_deliver = 3;
+  auto second = MakeConsumer(*connection_, options, [](const Message&) { return Status::Ok(); });
+  ASSERT_NE(second, nullptr);
+
+  jsConsumerInfo* info = nullptr;
+  ASSERT_EQ(js_GetConsumerInfo(&info, connection_->jetstream(), stream_.name.c_str(),
+                               options.durable.c_str(), nullptr, nullptr),
+            NATS_OK);
+  EXPECT_EQ(info->Config->AckWait, 10'000'000'000);
+  EXPECT_EQ(info->Config->MaxDeliver, 3);
+  EXPECT_EQ(info->Config->AckPolicy, js_AckExplicit);
+  jsConsumerInfo_Destroy(info);
+}
+
 TEST_F(EventConsumerTest, TwoConsumersShareDurable) {
   const std::set<std::string> ids = PublishEvents(40);
   ConsumerOptions options;
