@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -219,6 +220,7 @@ TEST_F(EventConsumerTest, TwoConsumersShareDurable) {
   options.fetch_timeout = 200ms;
   std::mutex mutex;
   std::map<std::string, std::vector<int>> handled_by;  // event id -> consumer numbers
+  std::atomic<int> ready = 0;
 
   auto run = [&](int number) {
     auto connection = Connect();
@@ -228,6 +230,12 @@ TEST_F(EventConsumerTest, TwoConsumersShareDurable) {
       handled_by[message.msg_id].push_back(number);
       return Status::Ok();
     });
+    // Both consumers start fetching together, however long each took to subscribe.
+    ready += 1;
+    while (ready < 2) {
+      std::this_thread::sleep_for(1ms);
+    }
+    ASSERT_NE(consumer, nullptr);
     for (int idle = 0; idle < 3;) {
       auto report = consumer->ConsumeOnce();
       ASSERT_TRUE(report.has_value()) << report.status().ToString();
