@@ -1,11 +1,14 @@
 #include "cli/hub.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "core/bus_url.h"
 #include "core/file.h"
 #include "core/log.h"
 #include "detect/model_folder.h"
@@ -78,9 +81,12 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Config& config, std::shared_ptr<Mod
     return remediations.status();
   }
   hub->remediations_ = std::move(*remediations);
-  // `rampart run` is the only executor of its SQLite database, so records left RUNNING were
-  // interrupted by a crash and run again; their targets get the same idempotency key.
-  auto recovered = hub->remediations_->RecoverAllRunning();
+  // Without a bus, `rampart run` is the only executor of its SQLite database, so records left
+  // RUNNING were interrupted by a crash and run again. Their targets get the same idempotency
+  // key. With a bus, other workers may be running records right now, so only records whose
+  // lease expired are taken back.
+  auto recovered = config.bus == kInProcessBus ? hub->remediations_->RecoverAllRunning()
+                                               : hub->remediations_->RecoverExpiredLeases();
   if (!recovered) {
     return recovered.status();
   }
@@ -167,7 +173,29 @@ Status Hub::BuildEngine() {
   }
   dispatcher_ = std::make_unique<remediate::Dispatcher>(*findings_, matcher_, *engine_, "run",
                                                         std::chrono::seconds(60), enricher_.get());
-  worker_ = std::make_unique<remediate::Worker>(*dispatcher_, *engine_, nullptr);
+  remediate::EventSource* source = dispatcher_.get();
+  if (config_.bus != kInProcessBus) {
+    RAMPART_RETURN_IF_ERROR(OpenBus());
+    source = bus_dispatcher_.get();
+  }
+  worker_ = std::make_unique<remediate::Worker>(*source, *engine_, nullptr);
+  return Status::Ok();
+}
+
+Status Hub::OpenBus() {
+  // Each process claims outbox events under its own name, as ClaimEvents requires. A
+  // restarted process gets a new name, so its old claims pass to others after the lease, and
+  // the stream drops the events they publish again.
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  remediate::BusDispatcherOptions options;
+  options.publisher.consumer = fmt::format("nats-publisher-{}-{}", host, ::getpid());
+  auto bus = remediate::BusDispatcher::Open(config_.bus, *findings_, matcher_, *engine_,
+                                            enricher_.get(), options);
+  if (!bus) {
+    return bus.status();
+  }
+  bus_dispatcher_ = std::move(*bus);
   return Status::Ok();
 }
 

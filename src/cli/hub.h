@@ -11,6 +11,7 @@
 #include "core/scoring_model.h"
 #include "pattern/matcher.h"
 #include "pattern/rules_file.h"
+#include "remediate/bus_dispatcher.h"
 #include "remediate/dispatcher.h"
 #include "remediate/engine.h"
 #include "remediate/worker.h"
@@ -46,6 +47,7 @@ class Hub {
   Hub() = default;
   Status LoadRules();
   Status BuildEngine();
+  Status OpenBus();
 
   Config config_;
   std::unique_ptr<store::SqliteFindingStore> findings_;
@@ -58,6 +60,7 @@ class Hub {
   std::unique_ptr<remediate::ActionRegistry> actions_;
   std::unique_ptr<remediate::Engine> engine_;
   std::unique_ptr<remediate::Dispatcher> dispatcher_;
+  std::unique_ptr<remediate::BusDispatcher> bus_dispatcher_;  // when bus is a NATS URL
   std::unique_ptr<remediate::Worker> worker_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/bus_url.h"
 #include "core/duration.h"
 #include "core/file.h"
 #include "core/yaml.h"
@@ -237,6 +238,9 @@ Result<Config> ParseConfig(const Json& document, const std::string& path) {
         fmt::format("\"{}\" is not a synchronous mode; use full or normal", config.store_sync));
   }
   RAMPART_RETURN_IF_ERROR(reader.String(document, "bus", "", config.bus));
+  if (Status bus = ValidateBusSetting(config.bus); !bus.ok()) {
+    return reader.Error("bus", bus.message());
+  }
   RAMPART_RETURN_IF_ERROR(reader.String(document, "rules", "", config.rules));
   RAMPART_RETURN_IF_ERROR(reader.String(document, "models", "", config.models));
   RAMPART_RETURN_IF_ERROR(reader.String(document, "log_level", "", config.log_level));

@@ -1,8 +1,17 @@
 # The remediation engine: policies, planning, guarded execution, verification.
 rampart_module(remediate
-  SOURCES policy.cc engine.cc engine_finish.cc verifier.cc dispatcher.cc worker.cc
-    event_enricher.cc
+  SOURCES policy.cc engine.cc engine_finish.cc verifier.cc event_router.cc dispatcher.cc
+    worker.cc event_enricher.cc
   DEPS rampart_remediate_actions rampart_store rampart_pattern)
+
+# Remediation workers fed from the NATS JetStream stream instead of the local outbox.
+rampart_module(remediate_bus
+  SOURCES bus_route_handler.cc bus_dispatcher.cc
+  DEPS rampart_remediate rampart_bus)
+
+rampart_test(remediate_bus_test
+  SOURCES bus_route_test.cc
+  DEPS rampart_remediate_bus rampart_ingest rampart_bus_testing)
 
 rampart_test(remediate_engine_test
   SOURCES policy_test.cc engine_test.cc verifier_test.cc failure_event_test.cc worker_test.cc

@@ -37,7 +37,7 @@ void AddReport(const RunReport& part, RunReport& total) {
   total.deferred += part.deferred;
 }
 
-Worker::Worker(Dispatcher& dispatcher, Engine& engine, store::OutboxSignal* signal,
+Worker::Worker(EventSource& dispatcher, Engine& engine, store::OutboxSignal* signal,
                WorkerOptions options)
     : dispatcher_(dispatcher),
       engine_(engine),

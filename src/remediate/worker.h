@@ -1,6 +1,6 @@
-// The remediation worker: one thread that routes new outbox events through the dispatcher
-// and runs due remediations through the engine, then sleeps until a store of this process
-// signals new events or the poll interval passes.
+// The remediation worker: one thread that routes new events from its event source (the outbox
+// dispatcher, or the JetStream consumer) and runs due remediations through the engine. Then it
+// sleeps until a store of this process signals new events or the poll interval passes.
 #pragma once
 
 #include <atomic>
@@ -34,7 +34,7 @@ void AddReport(const RunReport& part, RunReport& total);
 class Worker {
  public:
   // `signal` is the one the stores of this process notify; null means polling alone.
-  Worker(Dispatcher& dispatcher, Engine& engine, store::OutboxSignal* signal,
+  Worker(EventSource& dispatcher, Engine& engine, store::OutboxSignal* signal,
          WorkerOptions options = {});
 
   // Dispatches and runs, round after round, until no event is pending and no remediation
@@ -51,7 +51,7 @@ class Worker {
   void Stop();
 
  private:
-  Dispatcher& dispatcher_;
+  EventSource& dispatcher_;
   Engine& engine_;
   std::unique_ptr<store::OutboxSignal> own_signal_;  // when the caller gave none
   store::OutboxSignal* signal_;

@@ -1,0 +1,250 @@
+// Events routed through the real NATS JetStream stream plan the same remediations as the
+// in-process outbox dispatcher, once each, even when a message is delivered twice.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "bus/outbox_publisher.h"
+#include "bus/testing/nats_server.h"
+#include "ingest/reader.h"
+#include "pattern/pattern.h"
+#include "remediate/bus_route_handler.h"
+#include "remediate/dispatcher.h"
+#include "store/sqlite_finding_store.h"
+
+namespace rampart::remediate {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::filesystem::path kTrivyDir =
+    std::filesystem::path(RAMPART_SHARED_DATA) / "findings" / "trivy";
+
+// The Trivy reports of container images and language packages, with vulnerabilities.
+const std::vector<std::string> kTrivyReports = {
+    "alpine-310.json", "amazon-2.json",    "debian-buster.json",     "gomod.json",
+    "npm.json",        "ubuntu-1804.json", "spring4shell-jre11.json"};
+
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// An action that accepts any parameters, because the tests only plan.
+class PlanOnlyAction final : public Action {
+ public:
+  std::string_view Name() const override { return "test.plan-only"; }
+  Status Validate(const Json&) const override { return Status::Ok(); }
+  Result<ActionResult> Run(const ActionRequest&, const ActionContext&) override {
+    return ActionResult{};
+  }
+};
+
+// A finding store with the rules, engine and stores that plan remediations from its events.
+struct Hub {
+  explicit Hub(const std::string& db) {
+    findings = std::move(*store::SqliteFindingStore::Open(db));
+    remediations = std::move(*store::RemediationStore::Open(db));
+    audit = std::move(*store::AuditLog::Open(db));
+    EXPECT_TRUE(registry.Register(std::make_unique<PlanOnlyAction>()).ok());
+    AddRule("critical", R"({"detail": {"findings": {"Severity": {"Label": ["CRITICAL"]}}}})");
+    AddRule("vulnerable-package",
+            R"({"detail": {"findings": {"Vulnerabilities": {"Id": [{"exists": true}]}}}})");
+    engine = std::make_unique<Engine>(*remediations, *audit, registry, ActionContext{},
+                                      EngineHooks{}, 7);
+    std::vector<RemediationPolicy> policies;
+    for (const std::string name : {"critical", "vulnerable-package"}) {
+      auto policy = ParsePolicy(
+          Json{{"name", name}, {"targets", Json::array({Json{{"action", "test.plan-only"}}})}});
+      EXPECT_TRUE(policy.has_value()) << policy.status().ToString();
+      policies.push_back(*policy);
+    }
+    EXPECT_TRUE(engine->SetPolicies(policies).ok());
+    router = std::make_unique<EventRouter>(matcher, *engine);
+  }
+
+  void AddRule(const std::string& name, const std::string& pattern_text) {
+    auto pattern = pattern::ParsePatternText(pattern_text);
+    ASSERT_TRUE(pattern.has_value()) << pattern_text;
+    ASSERT_TRUE(matcher.AddRule(name, *pattern).ok());
+  }
+
+  // Returns the idempotency keys of every planned remediation of `rule`, or of all rules.
+  std::multiset<std::string> PlannedKeys(const std::string& rule = "") {
+    store::RemediationFilter filter;
+    filter.rule = rule;
+    filter.limit = 100000;
+    auto records = remediations->List(filter);
+    EXPECT_TRUE(records.has_value());
+    std::multiset<std::string> keys;
+    for (const store::Remediation& record : *records) {
+      keys.insert(record.idempotency_key);
+    }
+    return keys;
+  }
+
+  std::unique_ptr<store::SqliteFindingStore> findings;
+  std::unique_ptr<store::RemediationStore> remediations;
+  std::unique_ptr<store::AuditLog> audit;
+  ActionRegistry registry;
+  pattern::Matcher matcher;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<EventRouter> router;
+};
+
+class BusRouteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(kTrivyDir)) {
+      GTEST_SKIP() << "the shared data folder ../shared/data is absent, so there are no Trivy "
+                      "reports at "
+                   << kTrivyDir;
+    }
+    const Status started = server_.Start();
+    ASSERT_TRUE(started.ok()) << started.ToString();
+    auto connection = bus::Connection::Open(server_.url());
+    ASSERT_TRUE(connection.has_value()) << connection.status().ToString();
+    connection_ = std::move(*connection);
+    ASSERT_TRUE(bus::EnsureStream(*connection_, stream_).ok());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rampart_bus_route_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Reads every Trivy report into `hub`'s finding store and returns the number of findings.
+  int ImportTrivyReports(Hub& hub) {
+    int imported = 0;
+    for (const std::string& name : kTrivyReports) {
+      ingest::ReadOptions options;
+      options.source_name = name;
+      auto read = ingest::ReadReport(ReadText(kTrivyDir / name), options);
+      EXPECT_TRUE(read.has_value()) << name << ": " << read.status().ToString();
+      if (!read) {
+        continue;
+      }
+      imported += static_cast<int>(read->findings.size());
+      auto summary = hub.findings->Import(std::move(read->findings), {});
+      EXPECT_TRUE(summary.has_value());
+    }
+    return imported;
+  }
+
+  // Publishes every outbox event of `hub` to the stream.
+  void PublishAll(Hub& hub) {
+    bus::OutboxPublisher publisher(*hub.findings, *connection_, stream_);
+    while (true) {
+      auto report = publisher.PublishOnce();
+      ASSERT_TRUE(report.has_value()) << report.status().ToString();
+      if (report->claimed == 0) {
+        break;
+      }
+    }
+  }
+
+  // Runs `consumer` until it fetches nothing `idle_rounds` times in a row.
+  static void Drain(bus::EventConsumer& consumer, int idle_rounds = 3) {
+    for (int idle = 0; idle < idle_rounds;) {
+      auto report = consumer.ConsumeOnce();
+      ASSERT_TRUE(report.has_value()) << report.status().ToString();
+      idle = report->fetched == 0 ? idle + 1 : 0;
+    }
+  }
+
+  bus::testing::NatsServer server_;
+  std::unique_ptr<bus::Connection> connection_;
+  bus::StreamOptions stream_;
+  std::filesystem::path dir_;
+};
+
+// Returns the number of CRITICAL vulnerabilities in the Trivy reports, read from Trivy's own
+// Results[].Vulnerabilities[].Severity.
+int CountCriticalInReports() {
+  int critical = 0;
+  for (const std::string& name : kTrivyReports) {
+    const Json report = Json::parse(ReadText(kTrivyDir / name));
+    for (const Json& result : report.value("Results", Json::array())) {
+      for (const Json& vulnerability : result.value("Vulnerabilities", Json::array())) {
+        critical += vulnerability.value("Severity", "") == "CRITICAL" ? 1 : 0;
+      }
+    }
+  }
+  return critical;
+}
+
+TEST_F(BusRouteTest, TrivyEventsPlanAsInProcess) {
+  Hub reference((dir_ / "reference.db").string());
+  const int imported = ImportTrivyReports(reference);
+  ASSERT_GT(imported, 0);
+  Dispatcher dispatcher(*reference.findings, reference.matcher, *reference.engine, "reference");
+  auto dispatched = dispatcher.DispatchOnce(100000);
+  ASSERT_TRUE(dispatched.has_value()) << dispatched.status().ToString();
+
+  Hub worker((dir_ / "worker.db").string());
+  ASSERT_EQ(ImportTrivyReports(worker), imported);
+  PublishAll(worker);
+  DispatchReport report;
+  auto consumer = bus::EventConsumer::Create(*connection_, stream_, {},
+                                             MakeRouteHandler(*worker.router, report));
+  ASSERT_TRUE(consumer.has_value()) << consumer.status().ToString();
+  Drain(**consumer);
+
+  EXPECT_EQ(report.events, dispatched->events);
+  EXPECT_EQ(report.invalid_events, 0);
+  EXPECT_EQ(report.planned, dispatched->planned);
+  EXPECT_EQ(report.duplicates, 0);
+  EXPECT_EQ(worker.PlannedKeys(), reference.PlannedKeys());
+  EXPECT_EQ(worker.PlannedKeys("critical").size(),
+            static_cast<std::size_t>(CountCriticalInReports()));
+  EXPECT_EQ(worker.PlannedKeys("vulnerable-package").size(), static_cast<std::size_t>(imported));
+}
+
+TEST_F(BusRouteTest, SecondDeliveryPlansNothingNew) {
+  Hub worker((dir_ / "worker.db").string());
+  ASSERT_TRUE(
+      worker.findings
+          ->Import(
+              std::move(
+                  ingest::ReadReport(ReadText(kTrivyDir / "debian-buster.json"), {})->findings),
+              {})
+          .has_value());
+  PublishAll(worker);
+
+  // The first delivery writes its plans and then fails before the acknowledgement, as a
+  // worker that crashes at that point would.
+  DispatchReport report;
+  bus::MessageHandler route = MakeRouteHandler(*worker.router, report);
+  std::map<std::string, int> deliveries;
+  bus::ConsumerOptions options;
+  options.nak_delay = 100ms;
+  options.fetch_timeout = 300ms;
+  auto consumer = bus::EventConsumer::Create(
+      *connection_, stream_, options, [&](const bus::Message& message) -> Status {
+        RAMPART_RETURN_IF_ERROR(route(message));
+        if (++deliveries[message.msg_id] == 1) {
+          return Unavailable("lost before the acknowledgement");
+        }
+        return Status::Ok();
+      });
+  ASSERT_TRUE(consumer.has_value()) << consumer.status().ToString();
+  Drain(**consumer);
+
+  ASSERT_EQ(deliveries.size(), 2u);  // debian-buster.json holds two vulnerabilities
+  for (const auto& [id, count] : deliveries) {
+    EXPECT_EQ(count, 2) << "event " << id;
+  }
+  EXPECT_EQ(report.events, 4);
+  EXPECT_GT(report.planned, 0);
+  EXPECT_EQ(report.duplicates, report.planned);
+  EXPECT_EQ(worker.PlannedKeys().size(), static_cast<std::size_t>(report.planned));
+}
+
+}  // namespace
+}  // namespace rampart::remediate
