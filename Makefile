@@ -45,8 +45,8 @@ test-asan: asan
 # The tests of concurrent code (threads sharing stores, servers, pools and registries) under
 # ThreadSanitizer. Only their programs are built, with the test suites picked by name.
 TSAN_TARGETS = core_test store_test store_extras_test server_test api_test \
-	remediate_engine_test pattern_test
-TSAN_SUITES = ^(Metrics|Concurrency|AuditLogTest|TokenStoreTest|RemediationStoreTest|WorkerTest|WorkerPoolTest|HttpServerTest|RobustnessTest|LimitsApiTest|Matcher)\.
+	remediate_engine_test pattern_test bus_test
+TSAN_SUITES = ^(Metrics|EventConsumerTest|OutboxPublisherTest|ServerRestartTest|Concurrency|AuditLogTest|TokenStoreTest|RemediationStoreTest|WorkerTest|WorkerPoolTest|HttpServerTest|RobustnessTest|LimitsApiTest|Matcher)\.
 
 $(TSAN_BUILD)/build.ninja: | deps
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DRAMPART_TSAN=ON -DRAMPART_BENCH=OFF \
