@@ -6,6 +6,7 @@
 
 #include "core/file.h"
 #include "core/yaml.h"
+#include "server/rules_text.h"
 
 namespace rampart::server {
 namespace {
@@ -14,6 +15,7 @@ namespace {
 struct RulesDocument {
   Json document = Json::object({{"rules", Json::array()}});
   bool top_level_list = false;
+  std::string text;  // the file as read, empty when it does not exist
 
   Json& rules() { return top_level_list ? document : document["rules"]; }
 };
@@ -31,6 +33,7 @@ Result<RulesDocument> ReadDocument(const std::string& path) {
   if (!json) {
     return json.status();
   }
+  result.text = std::move(*text);
   if (json->is_array()) {
     result.document = std::move(*json);
     result.top_level_list = true;
@@ -162,12 +165,11 @@ class RulesApi {
     if (!document) {
       return StatusResponse(request, document.status());
     }
+    const Json before = document->rules();
     if (Status edited = edit(document->rules()); !edited.ok()) {
       return StatusResponse(request, edited);
     }
-    // NOTE: the file is written back as JSON (valid YAML), so comments and key order of a
-    // hand-written YAML file are not kept.
-    const std::string text = document->document.dump(2) + "\n";
+    const std::string text = RulesFileText(document->text, before, document->document);
     const pattern::RulesFile file = rules_.Parse(text);
     if (!file.errors.empty()) {
       return RuleErrorsResponse(file, rules_.path());

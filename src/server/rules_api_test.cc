@@ -63,10 +63,15 @@ TEST_F(RulesApiTest, ListsExampleRules) {
 
 TEST_F(RulesApiTest, CreateReplaceDeleteCycle) {
   const std::size_t before = RuleNames().size();
+  const std::string original = *ReadFile(rules_path_);
   auto created = Post("/v1/rules", kNewRule, "admin");
   ASSERT_TRUE(created);
   EXPECT_EQ(created->status, 201) << created->body;
   EXPECT_EQ(RuleNames().size(), before + 1);
+  // The hand-written file keeps its text: the new rule is appended after it.
+  const std::string with_new_rule = *ReadFile(rules_path_);
+  EXPECT_EQ(with_new_rule.substr(0, original.size()), original);
+  EXPECT_THAT(with_new_rule, HasSubstr("  - name: suppress-informational\n"));
   auto again = Post("/v1/rules", kNewRule, "admin");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 409);
@@ -87,6 +92,7 @@ TEST_F(RulesApiTest, CreateReplaceDeleteCycle) {
   ASSERT_TRUE(deleted);
   EXPECT_EQ(deleted->status, 200);
   EXPECT_EQ(RuleNames().size(), before);
+  EXPECT_EQ(*ReadFile(rules_path_), original);
 
   auto entries = audit_->Entries(0, 10);
   ASSERT_TRUE(entries.has_value());
