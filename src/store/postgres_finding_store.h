@@ -1,0 +1,129 @@
+// The FindingStore on a PostgreSQL database, shared by any number of Rampart processes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "core/clock.h"
+#include "store/finding_store.h"
+#include "store/outbox_signal.h"
+
+namespace rampart::store {
+
+struct PostgresStoreOptions {
+  const Clock* clock = &DefaultClock();  // for ProcessedAt, history times, events and leases
+  // Seeds the event id generator, for reproducible tests; empty seeds from std::random_device.
+  std::optional<std::uint64_t> random_seed;
+  // The largest stored document. 240 KiB is Security Hub's limit per finding.
+  std::size_t max_finding_bytes = 240 * 1024;
+  // Notified after every commit that wrote outbox events; not owned, may be null.
+  OutboxSignal* outbox_signal = nullptr;
+};
+
+// A FindingStore in a PostgreSQL database, on one connection. Each write is one transaction.
+// Writers in several processes serialize per finding: a write first takes a
+// transaction-scoped advisory lock on each finding of its batch, in key order, so two
+// batches never deadlock. It inserts its outbox events last, under one more advisory lock
+// held until commit, so outbox sequences grow in commit order. Not thread-safe: open one
+// store per thread.
+//
+// NOTE: PostgreSQL cannot store the character U+0000 in JSONB, so a finding that contains it
+// fails with InvalidInput, where the SQLite store accepts it.
+class PostgresFindingStore final : public FindingStore {
+ public:
+  // Connects to `url` (postgresql://user:password@host:port/database) and migrates the schema.
+  static Result<std::unique_ptr<PostgresFindingStore>> Open(
+      const std::string& url, const PostgresStoreOptions& options = {});
+
+  Result<ImportSummary> Import(std::vector<Json> findings, const ImportOptions& options) override;
+  Result<UpdateSummary> Update(const FindingUpdate& update, std::string_view actor) override;
+  Result<std::optional<Json>> Get(const FindingKey& key) override;
+  Result<FindingPage> List(const FindingQuery& query) override;
+  Result<std::int64_t> Count(const Filters& filters) override;
+  Result<std::vector<GroupCount>> GroupBy(const Filters& filters,
+                                          std::string_view attribute) override;
+  Result<std::vector<HistoryRecord>> History(const FindingKey& key) override;
+  Result<std::vector<OutboxEvent>> ReadEvents(std::int64_t after_sequence,
+                                              std::size_t limit) override;
+  Result<std::vector<OutboxEvent>> ClaimEvents(std::string_view consumer, std::size_t limit,
+                                               std::chrono::seconds lease) override;
+  Result<std::int64_t> PublishEvent(const Json& event) override;
+  Status MarkDelivered(std::span<const std::int64_t> sequences) override;
+  Result<std::int64_t> PruneDelivered(TimePoint before) override;
+
+ private:
+  // A finding as stored: its sequence number, UpdatedAt, customer-field bits and document.
+  struct StoredFinding {
+    std::int64_t seq = 0;
+    std::int64_t updated_at = 0;
+    std::uint32_t customer_fields = 0;
+    Json document;
+  };
+
+  // An outbox event waiting for the end of its write transaction.
+  struct PendingEvent {
+    std::string event_id;
+    std::string text;
+  };
+
+  PostgresFindingStore(std::unique_ptr<pqxx::connection> connection, std::string url,
+                       const PostgresStoreOptions& options);
+
+  // True when a string of the key contains U+0000, which PostgreSQL text cannot store, so no
+  // stored finding has this key.
+  static bool HasNul(const FindingKey& key);
+  // Takes the advisory lock of each finding key, in ascending order of the lock keys.
+  static void LockFindings(pqxx::work& work, const std::vector<FindingKey>& keys);
+  static std::optional<StoredFinding> Find(pqxx::work& work, const FindingKey& key);
+
+  ImportResult ImportOne(pqxx::work& work, Json& finding, const ImportOptions& options,
+                         TimePoint now);
+  ImportResult CreateFinding(pqxx::work& work, FindingKey key, Json& finding,
+                             const ImportOptions& options, TimePoint now);
+  ImportResult UpdateFinding(pqxx::work& work, FindingKey key, const StoredFinding& stored,
+                             Json& finding, const ImportOptions& options, TimePoint now);
+  std::optional<UnprocessedFinding> UpdateOne(pqxx::work& work, const FindingUpdate& update,
+                                              const FindingIdentifier& identifier,
+                                              std::string_view actor, TimePoint now);
+
+  // Serializes `finding` into document_text_ and returns the reason it cannot be stored:
+  // invalid UTF-8, U+0000 or a size over the limit. Returns nullopt when it can.
+  std::optional<std::pair<std::string, std::string>> CheckDocument(const Json& finding);
+
+  // Write the findings row and side-table rows of a new finding (serialized in
+  // document_text_) and return its seq; rewrite those of a changed one.
+  std::int64_t InsertFinding(pqxx::work& work, const Json& finding, std::uint32_t customer_fields);
+  void RewriteFinding(pqxx::work& work, std::int64_t seq, const Json& finding,
+                      std::uint32_t customer_fields);
+  static void WriteSideRows(pqxx::work& work, std::int64_t seq, const Json& finding);
+  static void WriteHistory(pqxx::work& work, std::int64_t seq, TimePoint now, UpdateSource source,
+                           std::string_view identity, bool created,
+                           const std::vector<FieldChange>& changes);
+
+  // Queues the "Findings - Imported" event of `finding`, serialized in document_text_.
+  void QueueFindingEvent(const Json& finding, TimePoint now);
+  // Inserts the queued events under the outbox lock; returns how many.
+  std::size_t InsertPendingEvents(pqxx::work& work, TimePoint now);
+
+  // Converts what libpqxx threw into a Status naming the store's URL and `action`.
+  Status Failure(const std::exception& error, std::string_view action) const;
+  void NotifyOutbox() const;
+
+  std::unique_ptr<pqxx::connection> connection_;
+  std::string url_;
+  const Clock* clock_;
+  OutboxSignal* outbox_signal_;
+  std::mt19937_64 random_;
+  std::size_t max_finding_bytes_;
+  std::vector<PendingEvent> pending_events_;
+  // Reused for every finding written, so large texts are not allocated per finding.
+  std::string document_text_;
+};
+
+}  // namespace rampart::store
