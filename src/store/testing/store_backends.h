@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "store/finding_store.h"
+#include "store/finding_store_factory.h"
 #include "store/outbox_signal.h"
 #include "store/test_support.h"
 
@@ -33,13 +34,7 @@ std::vector<TestBackend> StoreBackends();
 // Returns the test name suffix of a backend parameter.
 std::string BackendName(const ::testing::TestParamInfo<TestBackend>& info);
 
-// The options every backend takes.
-struct TestStoreOptions {
-  const Clock* clock = &DefaultClock();
-  std::optional<std::uint64_t> random_seed;
-  std::size_t max_finding_bytes = 240 * 1024;
-  OutboxSignal* outbox_signal = nullptr;
-};
+using TestStoreOptions = FindingStoreOptions;
 
 // A fresh empty database of one backend: a file in a temporary folder, or a new database on
 // the PostgreSQL server of this test process. Open connects any number of stores to it.
