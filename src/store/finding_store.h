@@ -20,6 +20,8 @@
 
 namespace rampart::store {
 
+class OutboxSignal;
+
 // Identity of a finding: ASFF's (ProductArn, Id).
 struct FindingKey {
   std::string product_arn;
@@ -128,6 +130,17 @@ struct OutboxEvent {
   std::string event_id;
   TimePoint created_at;
   std::string event;  // the EventBridge event as JSON text
+};
+
+// The options that every backend takes.
+struct FindingStoreOptions {
+  const Clock* clock = &DefaultClock();  // for ProcessedAt, history times, events and leases
+  // Seeds the event id generator, for reproducible tests; empty seeds from std::random_device.
+  std::optional<std::uint64_t> random_seed;
+  // The largest stored document. 240 KiB is Security Hub's limit per finding.
+  std::size_t max_finding_bytes = 240 * 1024;
+  // Notified after every commit that wrote outbox events; not owned, may be null.
+  OutboxSignal* outbox_signal = nullptr;
 };
 
 // The finding store. Every write is one transaction: its findings, history records and

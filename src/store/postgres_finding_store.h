@@ -16,15 +16,8 @@
 
 namespace rampart::store {
 
-struct PostgresStoreOptions {
-  const Clock* clock = &DefaultClock();  // for ProcessedAt, history times, events and leases
-  // Seeds the event id generator, for reproducible tests; empty seeds from std::random_device.
-  std::optional<std::uint64_t> random_seed;
-  // The largest stored document. 240 KiB is Security Hub's limit per finding.
-  std::size_t max_finding_bytes = 240 * 1024;
-  // Notified after every commit that wrote outbox events; not owned, may be null.
-  OutboxSignal* outbox_signal = nullptr;
-};
+// PostgreSQL takes only the options that every backend takes.
+using PostgresStoreOptions = FindingStoreOptions;
 
 // A FindingStore in a PostgreSQL database, on one connection. Each write is one transaction.
 // Writers in several processes serialize per finding: a write first takes a
