@@ -11,14 +11,11 @@ namespace rampart::store {
 namespace {
 
 // The columns that copy attributes of the document, in the order of parameters $1 to $11 of
-// kInsertFinding and kUpdateFinding.
+// kCreateFinding and kUpdateFinding.
 constexpr std::string_view kColumns =
     "product_arn, id, generator_id, aws_account_id, severity_label, severity_normalized, "
     "workflow_status, record_state, compliance_status, created_at, updated_at, "
     "customer_fields, document";
-constexpr std::string_view kInsertFinding =
-    "INSERT INTO findings ({}) VALUES ($1, $2, $3, $4, $5, $6::float8, $7, $8, $9, $10::bigint, "
-    "$11::bigint, $12::integer, $13::jsonb) RETURNING seq";
 constexpr std::string_view kUpdateFinding =
     "UPDATE findings SET ({}) = ($1, $2, $3, $4, $5, $6::float8, $7, $8, $9, $10::bigint, "
     "$11::bigint, $12::integer, $13::jsonb) WHERE seq = $14";
@@ -40,6 +37,30 @@ constexpr std::string_view kSelectHistory =
     "WHERE f.product_arn = $1 AND f.id = $2 ORDER BY h.seq";
 constexpr std::string_view kFindingExists =
     "SELECT 1 FROM findings WHERE product_arn = $1 AND id = $2";
+
+constexpr std::string_view kSelectFinding =
+    "SELECT seq, updated_at, customer_fields, document::text FROM findings "
+    "WHERE product_arn = $1 AND id = $2";
+// The keys come as one JSON array of {"a": ProductArn, "i": Id}.
+constexpr std::string_view kSelectFindings =
+    "SELECT f.seq, f.updated_at, f.customer_fields, f.document::text, f.product_arn, f.id "
+    "FROM jsonb_to_recordset($1::jsonb) AS k(a text, i text) "
+    "JOIN findings f ON f.product_arn = k.a AND f.id = k.i";
+// A new finding with its side-table rows and creation record. The foreign keys of the side
+// tables are checked at the end of the statement, when the findings row exists.
+constexpr std::string_view kCreateFinding =
+    "WITH f AS (INSERT INTO findings ({}) VALUES ($1, $2, $3, $4, $5, $6::float8, $7, $8, $9, "
+    "$10::bigint, $11::bigint, $12::integer, $13::jsonb) RETURNING seq), "
+    "r AS (INSERT INTO finding_resources (finding_seq, position, type, id) "
+    "SELECT f.seq, e.n - 1, e.r ->> 0, e.r ->> 1 FROM f, "
+    "jsonb_array_elements($14::jsonb) WITH ORDINALITY AS e(r, n)), "
+    "v AS (INSERT INTO finding_vulnerabilities (finding_seq, position, vulnerability_id) "
+    "SELECT f.seq, e.n - 1, e.v FROM f, "
+    "jsonb_array_elements_text($15::jsonb) WITH ORDINALITY AS e(v, n)), "
+    "h AS (INSERT INTO finding_history (finding_seq, update_time, source_type, identity, "
+    "finding_created, updates) SELECT f.seq, $16::bigint, 'BATCH_IMPORT_FINDINGS', $17, TRUE, "
+    "'[]'::jsonb FROM f) "
+    "SELECT seq FROM f";
 
 // Returns the string at `dotted` in `finding`, or "" when it is missing or not a string.
 std::string TextAt(const Json& finding, std::string_view dotted) {
@@ -85,61 +106,66 @@ Json VulnerabilityRows(const Json& finding) {
   return rows;
 }
 
-std::string JsonText(const Json& value) {
-  std::string text;
-  if (!WriteJson(value, text)) {
-    throw std::invalid_argument("a history record or side-table row is not valid UTF-8");
-  }
-  return text;
-}
-
 }  // namespace
 
+void PostgresFindingStore::PrepareStatements(pqxx::connection& connection) {
+  connection.prepare("find_finding", std::string(kSelectFinding));
+  connection.prepare("find_findings", std::string(kSelectFindings));
+  connection.prepare("create_finding", fmt::format(kCreateFinding, kColumns));
+  connection.prepare("update_finding", fmt::format(kUpdateFinding, kColumns));
+  connection.prepare("delete_resources", "DELETE FROM finding_resources WHERE finding_seq = $1");
+  connection.prepare("delete_vulnerabilities",
+                     "DELETE FROM finding_vulnerabilities WHERE finding_seq = $1");
+  connection.prepare("insert_resources", std::string(kInsertResources));
+  connection.prepare("insert_vulnerabilities", std::string(kInsertVulnerabilities));
+  connection.prepare("insert_history", std::string(kInsertHistory));
+}
+
 std::int64_t PostgresFindingStore::InsertFinding(pqxx::work& work, const Json& finding,
-                                                 std::uint32_t customer_fields) {
-  const pqxx::row row = work.exec_params1(
-      fmt::format(kInsertFinding, kColumns), TextAt(finding, "ProductArn"), TextAt(finding, "Id"),
-      TextAt(finding, "GeneratorId"), TextAt(finding, "AwsAccountId"),
-      TextAt(finding, "Severity.Label"), NormalizedSeverity(finding),
-      TextAt(finding, "Workflow.Status"), TextAt(finding, "RecordState"),
-      TextAt(finding, "Compliance.Status"), MicrosAt(finding, "CreatedAt"),
-      MicrosAt(finding, "UpdatedAt"), static_cast<std::int64_t>(customer_fields), document_text_);
-  const auto seq = row[0].as<std::int64_t>();
-  WriteSideRows(work, seq, finding);
-  return seq;
+                                                 std::string_view actor, TimePoint now) {
+  const pqxx::row row =
+      work.exec_prepared1("create_finding", TextAt(finding, "ProductArn"), TextAt(finding, "Id"),
+                          TextAt(finding, "GeneratorId"), TextAt(finding, "AwsAccountId"),
+                          TextAt(finding, "Severity.Label"), NormalizedSeverity(finding),
+                          TextAt(finding, "Workflow.Status"), TextAt(finding, "RecordState"),
+                          TextAt(finding, "Compliance.Status"), MicrosAt(finding, "CreatedAt"),
+                          MicrosAt(finding, "UpdatedAt"), std::int64_t{0}, document_text_,
+                          JsonText(ResourceRows(finding)), JsonText(VulnerabilityRows(finding)),
+                          ToUnixMicros(now), std::string(actor));
+  return row[0].as<std::int64_t>();
 }
 
 void PostgresFindingStore::RewriteFinding(pqxx::work& work, std::int64_t seq, const Json& finding,
                                           std::uint32_t customer_fields) {
-  work.exec_params0(fmt::format(kUpdateFinding, kColumns), TextAt(finding, "ProductArn"),
-                    TextAt(finding, "Id"), TextAt(finding, "GeneratorId"),
-                    TextAt(finding, "AwsAccountId"), TextAt(finding, "Severity.Label"),
-                    NormalizedSeverity(finding), TextAt(finding, "Workflow.Status"),
-                    TextAt(finding, "RecordState"), TextAt(finding, "Compliance.Status"),
-                    MicrosAt(finding, "CreatedAt"), MicrosAt(finding, "UpdatedAt"),
-                    static_cast<std::int64_t>(customer_fields), document_text_, seq);
-  work.exec_params0("DELETE FROM finding_resources WHERE finding_seq = $1", seq);
-  work.exec_params0("DELETE FROM finding_vulnerabilities WHERE finding_seq = $1", seq);
+  work.exec_prepared0("update_finding", TextAt(finding, "ProductArn"), TextAt(finding, "Id"),
+                      TextAt(finding, "GeneratorId"), TextAt(finding, "AwsAccountId"),
+                      TextAt(finding, "Severity.Label"), NormalizedSeverity(finding),
+                      TextAt(finding, "Workflow.Status"), TextAt(finding, "RecordState"),
+                      TextAt(finding, "Compliance.Status"), MicrosAt(finding, "CreatedAt"),
+                      MicrosAt(finding, "UpdatedAt"), static_cast<std::int64_t>(customer_fields),
+                      document_text_, seq);
+  work.exec_prepared0("delete_resources", seq);
+  work.exec_prepared0("delete_vulnerabilities", seq);
   WriteSideRows(work, seq, finding);
 }
 
 void PostgresFindingStore::WriteSideRows(pqxx::work& work, std::int64_t seq, const Json& finding) {
   const Json resources = ResourceRows(finding);
   if (!resources.empty()) {
-    work.exec_params0(std::string(kInsertResources), seq, JsonText(resources));
+    work.exec_prepared0("insert_resources", seq, JsonText(resources));
   }
   const Json vulnerabilities = VulnerabilityRows(finding);
   if (!vulnerabilities.empty()) {
-    work.exec_params0(std::string(kInsertVulnerabilities), seq, JsonText(vulnerabilities));
+    work.exec_prepared0("insert_vulnerabilities", seq, JsonText(vulnerabilities));
   }
 }
 
 void PostgresFindingStore::WriteHistory(pqxx::work& work, std::int64_t seq, TimePoint now,
                                         UpdateSource source, std::string_view identity,
                                         bool created, const std::vector<FieldChange>& changes) {
-  work.exec_params0(std::string(kInsertHistory), seq, ToUnixMicros(now),
-                    std::string(UpdateSourceName(source)), std::string(identity), created,
-                    JsonText(FieldChangesJson(changes)));
+  work.exec_prepared0("insert_history", seq, ToUnixMicros(now),
+                      std::string(UpdateSourceName(source)), std::string(identity), created,
+                      JsonText(FieldChangesJson(changes)));
 }
 
 Result<std::vector<HistoryRecord>> PostgresFindingStore::History(const FindingKey& key) {
@@ -147,7 +173,7 @@ Result<std::vector<HistoryRecord>> PostgresFindingStore::History(const FindingKe
   try {
     postgres::SnapshotTransaction work(*connection_);
     const bool exists =
-        !HasNul(key) &&
+        IsStorableKey(key) &&
         !work.exec_params(std::string(kFindingExists), key.product_arn, key.id).empty();
     if (!exists) {
       return NotFound(

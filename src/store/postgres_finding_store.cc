@@ -17,11 +17,28 @@
 namespace rampart::store {
 namespace {
 
-constexpr std::string_view kSelectFinding =
-    "SELECT seq, updated_at, customer_fields, document::text FROM findings "
-    "WHERE product_arn = $1 AND id = $2";
+// Returns the key of `key` in batch_findings_: ProductArn, U+0000, Id.
+std::string BatchKey(const FindingKey& key) {
+  std::string text = key.product_arn;
+  text.push_back('\0');
+  text += key.id;
+  return text;
+}
 
 }  // namespace
+
+std::string PostgresFindingStore::JsonText(const Json& value) {
+  std::string text;
+  if (!WriteJson(value, text)) {
+    throw std::invalid_argument("a value written to PostgreSQL is not valid UTF-8");
+  }
+  return text;
+}
+
+bool PostgresFindingStore::IsStorableKey(const FindingKey& key) {
+  std::string text;
+  return !HasNul(key) && WriteJson(Json(key.product_arn), text) && WriteJson(Json(key.id), text);
+}
 
 PostgresFindingStore::PostgresFindingStore(std::unique_ptr<pqxx::connection> connection,
                                            std::string url, const PostgresStoreOptions& options)
@@ -46,6 +63,7 @@ Result<std::unique_ptr<PostgresFindingStore>> PostgresFindingStore::Open(
   }
   RAMPART_RETURN_IF_ERROR(postgres::Migrate(**connection, url, postgres::kFindingsComponent,
                                             postgres::FindingMigrations()));
+  PrepareStatements(**connection);
   return std::unique_ptr<PostgresFindingStore>(
       new PostgresFindingStore(std::move(*connection), url, options));
 }
@@ -82,18 +100,59 @@ void PostgresFindingStore::LockFindings(pqxx::work& work, const std::vector<Find
                    fmt::format("{{{}}}", fmt::join(lock_keys, ",")));
 }
 
-std::optional<PostgresFindingStore::StoredFinding> PostgresFindingStore::Find(
+std::optional<PostgresFindingStore::StoredFinding> PostgresFindingStore::FindOne(
     pqxx::work& work, const FindingKey& key) {
-  if (HasNul(key)) {
+  if (!IsStorableKey(key)) {
     return std::nullopt;
   }
-  const pqxx::result rows = work.exec_params(std::string(kSelectFinding), key.product_arn, key.id);
+  const pqxx::result rows = work.exec_prepared("find_finding", key.product_arn, key.id);
   if (rows.empty()) {
     return std::nullopt;
   }
   const pqxx::row& row = rows[0];
   return StoredFinding{row[0].as<std::int64_t>(), row[1].as<std::int64_t>(),
                        row[2].as<std::uint32_t>(), Json::parse(row[3].c_str())};
+}
+
+void PostgresFindingStore::LoadBatch(pqxx::work& work, const std::vector<FindingKey>& keys) {
+  batch_findings_.clear();
+  repeated_keys_.clear();
+  std::unordered_set<std::string> seen;
+  Json lookups = Json::array();
+  for (const FindingKey& key : keys) {
+    const std::string text = BatchKey(key);
+    if (!seen.insert(text).second) {
+      repeated_keys_.insert(text);
+    } else if (IsStorableKey(key)) {
+      lookups.push_back({{"a", key.product_arn}, {"i", key.id}});
+    }
+  }
+  if (lookups.empty()) {
+    return;
+  }
+  const pqxx::result rows = work.exec_prepared("find_findings", JsonText(lookups));
+  for (const pqxx::row& row : rows) {
+    const FindingKey key{row[4].as<std::string>(), row[5].as<std::string>()};
+    batch_findings_[BatchKey(key)] =
+        StoredFinding{row[0].as<std::int64_t>(), row[1].as<std::int64_t>(),
+                      row[2].as<std::uint32_t>(), Json::parse(row[3].c_str())};
+  }
+}
+
+std::optional<PostgresFindingStore::StoredFinding> PostgresFindingStore::Find(
+    const FindingKey& key) const {
+  const auto found = batch_findings_.find(BatchKey(key));
+  if (found == batch_findings_.end()) {
+    return std::nullopt;
+  }
+  return found->second;
+}
+
+void PostgresFindingStore::KeepInBatch(const FindingKey& key, StoredFinding stored) {
+  const std::string text = BatchKey(key);
+  if (repeated_keys_.contains(text)) {
+    batch_findings_[text] = std::move(stored);
+  }
 }
 
 Result<ImportSummary> PostgresFindingStore::Import(std::vector<Json> findings,
@@ -111,6 +170,7 @@ Result<ImportSummary> PostgresFindingStore::Import(std::vector<Json> findings,
       }
     }
     LockFindings(work, keys);
+    LoadBatch(work, keys);
     for (Json& finding : findings) {
       ImportResult result = ImportOne(work, finding, options, now);
       finding = Json();
@@ -136,7 +196,7 @@ ImportResult PostgresFindingStore::ImportOne(pqxx::work& work, Json& finding,
   FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
   std::optional<StoredFinding> stored;
   if (!key.product_arn.empty() && !key.id.empty()) {
-    stored = Find(work, key);
+    stored = Find(key);
   }
   LayerProviderFields(finding, !stored.has_value());
   const auto problems = finding::ValidateFinding(finding);
@@ -179,9 +239,9 @@ ImportResult PostgresFindingStore::CreateFinding(pqxx::work& work, FindingKey ke
     return FailedImport(std::move(key), std::move(problem->first), std::move(problem->second));
   }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
-  const std::int64_t seq = InsertFinding(work, finding, 0);
-  WriteHistory(work, seq, now, UpdateSource::kBatchImportFindings, actor, true, {});
+  const std::int64_t seq = InsertFinding(work, finding, actor, now);
   QueueFindingEvent(finding, now);
+  KeepInBatch(key, {seq, UpdatedAtMicros(finding), 0, finding});
   return ImportResult{std::move(key), ImportOutcome::kCreated, "", ""};
 }
 
@@ -198,6 +258,7 @@ ImportResult PostgresFindingStore::UpdateFinding(pqxx::work& work, FindingKey ke
   WriteHistory(work, stored.seq, now, UpdateSource::kBatchImportFindings, actor, false,
                DiffFindings(stored.document, merged));
   QueueFindingEvent(merged, now);
+  KeepInBatch(key, {stored.seq, UpdatedAtMicros(merged), stored.customer_fields, merged});
   return ImportResult{std::move(key), ImportOutcome::kUpdated, "", ""};
 }
 
@@ -217,6 +278,7 @@ Result<UpdateSummary> PostgresFindingStore::Update(const FindingUpdate& update,
       keys.push_back({identifier.product_arn, identifier.id});
     }
     LockFindings(work, keys);
+    LoadBatch(work, keys);
     std::set<std::pair<std::string, std::string>> seen;
     for (const FindingIdentifier& identifier : update.finding_identifiers) {
       FindingKey key{identifier.product_arn, identifier.id};
@@ -249,7 +311,7 @@ std::optional<UnprocessedFinding> PostgresFindingStore::UpdateOne(
     pqxx::work& work, const FindingUpdate& update, const FindingIdentifier& identifier,
     std::string_view actor, TimePoint now) {
   FindingKey key{identifier.product_arn, identifier.id};
-  auto stored = Find(work, key);
+  auto stored = Find(key);
   if (!stored) {
     return FindingNotFound(std::move(key));
   }
@@ -272,7 +334,7 @@ std::optional<UnprocessedFinding> PostgresFindingStore::UpdateOne(
 Result<std::optional<Json>> PostgresFindingStore::Get(const FindingKey& key) {
   try {
     pqxx::work work(*connection_);
-    auto stored = Find(work, key);
+    auto stored = FindOne(work, key);
     work.commit();
     if (!stored) {
       return std::optional<Json>();

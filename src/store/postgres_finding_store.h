@@ -6,6 +6,8 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -22,9 +24,9 @@ using PostgresStoreOptions = FindingStoreOptions;
 // A FindingStore in a PostgreSQL database, on one connection. Each write is one transaction.
 // Writers in several processes serialize per finding: a write first takes a
 // transaction-scoped advisory lock on each finding of its batch, in key order, so two
-// batches never deadlock. It inserts its outbox events last, under one more advisory lock
-// held until commit, so outbox sequences grow in commit order. Not thread-safe: open one
-// store per thread.
+// batches that share findings wait for each other instead of deadlocking. It inserts its outbox
+// events last, under one more advisory lock held until commit, so outbox sequences grow in commit
+// order. Not thread-safe: open one store per thread.
 //
 // NOTE: PostgreSQL cannot store the character U+0000 in JSONB, so a finding that contains it
 // fails with InvalidInput, where the SQLite store accepts it.
@@ -68,12 +70,27 @@ class PostgresFindingStore final : public FindingStore {
   PostgresFindingStore(std::unique_ptr<pqxx::connection> connection, std::string url,
                        const PostgresStoreOptions& options);
 
+  // Prepares the statements of the write path on `connection`, which parses and plans each
+  // once per connection instead of once per finding.
+  static void PrepareStatements(pqxx::connection& connection);
   // True when a string of the key contains U+0000, which PostgreSQL text cannot store, so no
   // stored finding has this key.
   static bool HasNul(const FindingKey& key);
+  // True when PostgreSQL can store the key: valid UTF-8 without U+0000. No stored finding has
+  // another key, and PostgreSQL rejects such a parameter instead of finding nothing.
+  static bool IsStorableKey(const FindingKey& key);
   // Takes the advisory lock of each finding key, in ascending order of the lock keys.
   static void LockFindings(pqxx::work& work, const std::vector<FindingKey>& keys);
-  static std::optional<StoredFinding> Find(pqxx::work& work, const FindingKey& key);
+  // Reads the stored findings among `keys` into batch_findings_, in one statement, so the
+  // import or update of a batch looks each finding up without a round trip.
+  void LoadBatch(pqxx::work& work, const std::vector<FindingKey>& keys);
+  // Returns the finding `key` as loaded by LoadBatch and changed by the batch since.
+  std::optional<StoredFinding> Find(const FindingKey& key) const;
+  // Returns the stored finding `key`, read from the database.
+  static std::optional<StoredFinding> FindOne(pqxx::work& work, const FindingKey& key);
+  // Records the finding `key` as the rest of the batch must see it, when the batch names it
+  // again.
+  void KeepInBatch(const FindingKey& key, StoredFinding stored);
 
   ImportResult ImportOne(pqxx::work& work, Json& finding, const ImportOptions& options,
                          TimePoint now);
@@ -89,9 +106,11 @@ class PostgresFindingStore final : public FindingStore {
   // invalid UTF-8, U+0000 or a size over the limit. Returns nullopt when it can.
   std::optional<std::pair<std::string, std::string>> CheckDocument(const Json& finding);
 
-  // Write the findings row and side-table rows of a new finding (serialized in
-  // document_text_) and return its seq; rewrite those of a changed one.
-  std::int64_t InsertFinding(pqxx::work& work, const Json& finding, std::uint32_t customer_fields);
+  // Writes the findings row, side-table rows and creation record of a new finding
+  // (serialized in document_text_) in one statement, and returns its seq.
+  std::int64_t InsertFinding(pqxx::work& work, const Json& finding, std::string_view actor,
+                             TimePoint now);
+  // Rewrites the findings row and side-table rows of a changed finding.
   void RewriteFinding(pqxx::work& work, std::int64_t seq, const Json& finding,
                       std::uint32_t customer_fields);
   static void WriteSideRows(pqxx::work& work, std::int64_t seq, const Json& finding);
@@ -104,6 +123,9 @@ class PostgresFindingStore final : public FindingStore {
   // Inserts the queued events under the outbox lock; returns how many.
   std::size_t InsertPendingEvents(pqxx::work& work, TimePoint now);
 
+  // Returns `value` as JSON text; throws std::invalid_argument when a string is not valid
+  // UTF-8, which the callers have checked before.
+  static std::string JsonText(const Json& value);
   // Converts what libpqxx threw into a Status naming the store's URL and `action`.
   Status Failure(const std::exception& error, std::string_view action) const;
   void NotifyOutbox() const;
@@ -115,6 +137,10 @@ class PostgresFindingStore final : public FindingStore {
   std::mt19937_64 random_;
   std::size_t max_finding_bytes_;
   std::vector<PendingEvent> pending_events_;
+  // The stored findings of the batch being written, by ProductArn, U+0000 and Id, and the
+  // keys that the batch names more than once, whose changes must be kept for later entries.
+  std::unordered_map<std::string, StoredFinding> batch_findings_;
+  std::unordered_set<std::string> repeated_keys_;
   // Reused for every finding written, so large texts are not allocated per finding.
   std::string document_text_;
 };
