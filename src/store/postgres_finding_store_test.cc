@@ -120,6 +120,22 @@ TEST_F(PostgresStoreTest, NulCharacterKeyIsNotFound) {
   EXPECT_EQ(updated->unprocessed[0].error_code, "FindingNotFound");
 }
 
+// PostgreSQL rejects a parameter that is not valid UTF-8, so such an Id must fail its own
+// finding instead of the whole batch.
+TEST_F(PostgresStoreTest, InvalidUtf8IdFailsOnlyItsFinding) {
+  Json bad = testing::AsrFinding("cis-1.3.finding.json");
+  bad["Id"] = std::string("finding-\xff\xfe");
+  const Json good = testing::AsrFinding("cis-4.1.finding.json");
+  auto summary = store_->Import({bad, good}, {});
+  ASSERT_TRUE(summary.has_value()) << summary.status().ToString();
+  EXPECT_EQ(summary->created, 1u);
+  ASSERT_EQ(summary->failed, 1u);
+  EXPECT_EQ(summary->results[0].error_code, "InvalidInput");
+  auto stored = store_->Get({bad["ProductArn"], bad["Id"]});
+  ASSERT_TRUE(stored.has_value()) << stored.status().ToString();
+  EXPECT_FALSE(stored->has_value());
+}
+
 // A claim passes over an event that another transaction has locked instead of waiting.
 TEST_F(PostgresStoreTest, ClaimSkipsLockedEvents) {
   ASSERT_TRUE(store_->Import(testing::UniqueByKey(testing::TrivyAlpineFindings()), {}));
