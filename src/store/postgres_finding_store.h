@@ -28,6 +28,10 @@ using PostgresStoreOptions = FindingStoreOptions;
 // events last, under one more advisory lock held until commit, so outbox sequences grow in commit
 // order. Not thread-safe: open one store per thread.
 //
+// NOTE: when the connection breaks, the call in progress fails with kUnavailable, and
+// libpqxx 6 reconnects at the next transaction (see pqxx/connection_base.hxx). No test covers
+// a server restart yet.
+//
 // NOTE: PostgreSQL cannot store the character U+0000 in JSONB, so a finding that contains it
 // fails with InvalidInput, where the SQLite store accepts it.
 class PostgresFindingStore final : public FindingStore {
