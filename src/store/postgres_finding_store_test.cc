@@ -183,6 +183,33 @@ TEST_F(PostgresStoreTest, EventsWaitForOutboxLock) {
   EXPECT_EQ(events->size(), 1u);
 }
 
+// A worker keeps its store open while the database server restarts: the call that meets the
+// broken connection fails as unavailable, and a later call works again.
+TEST(PostgresStoreRestart, StoreReconnects) {
+  RAMPART_REQUIRE_SHARED_DATA();
+  // Durable, since the restart is a crash for the server and fast mode loses recent commits.
+  auto server = testing::PostgresServer::Start(testing::Durability::kDurable);
+  ASSERT_TRUE(server.has_value()) << server.status().ToString();
+  auto url = (*server)->CreateDatabase();
+  ASSERT_TRUE(url.has_value()) << url.status().ToString();
+  auto store = PostgresFindingStore::Open(*url);
+  ASSERT_TRUE(store.has_value()) << store.status().ToString();
+  ASSERT_TRUE((*store)->Import({testing::AsrFinding("cis-1.3.finding.json")}, {}).has_value());
+
+  const Status restarted = (*server)->Restart();
+  ASSERT_TRUE(restarted.ok()) << restarted.ToString();
+  auto first = (*store)->Count(Filters{});
+  if (!first) {
+    EXPECT_EQ(first.status().code(), StatusCode::kUnavailable) << first.status().ToString();
+  }
+  auto summary = (*store)->Import({testing::AsrFinding("cis-4.1.finding.json")}, {});
+  ASSERT_TRUE(summary.has_value()) << summary.status().ToString();
+  EXPECT_EQ(summary->created, 1u);
+  auto count = (*store)->Count(Filters{});
+  ASSERT_TRUE(count.has_value()) << count.status().ToString();
+  EXPECT_EQ(*count, 2);
+}
+
 TEST(PostgresStoreOpen, FailureNamesUrlWithoutPassword) {
   auto server = testing::SharedPostgresServer();
   ASSERT_TRUE(server.has_value()) << server.status().ToString();
