@@ -7,19 +7,23 @@
 
 #include "core/file.h"
 #include "core/hash.h"
+#include "store/testing/backends.h"
 
 namespace rampart::store {
 namespace {
 
-class TokenStoreTest : public ::testing::Test {
+using testing::Backend;
+
+class TokenStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     path_ = (std::filesystem::temp_directory_path() /
              ("rampart_tokens_" + std::to_string(::getpid()) + ".db"))
                 .string();
-    std::filesystem::remove(path_);
-    auto store = TokenStore::Open(path_);
-    ASSERT_TRUE(store.has_value());
+    auto location = testing::NewLocation(GetParam(), path_);
+    ASSERT_TRUE(location.has_value()) << location.status().ToString();
+    auto store = TokenStore::Open(*location);
+    ASSERT_TRUE(store.has_value()) << store.status().ToString();
     store_ = std::move(*store);
   }
   void TearDown() override {
@@ -33,7 +37,7 @@ class TokenStoreTest : public ::testing::Test {
   std::unique_ptr<TokenStore> store_;
 };
 
-TEST_F(TokenStoreTest, CreatedTokenAuthenticates) {
+TEST_P(TokenStoreTest, CreatedTokenAuthenticates) {
   auto token = store_->Create("ci", {"read", "import"});
   ASSERT_TRUE(token.has_value());
   EXPECT_EQ(token->rfind("rmp_", 0), 0u);
@@ -46,14 +50,17 @@ TEST_F(TokenStoreTest, CreatedTokenAuthenticates) {
   EXPECT_FALSE((*info)->HasScope("approve"));
 }
 
-TEST_F(TokenStoreTest, WrongTokenIsRejected) {
+TEST_P(TokenStoreTest, WrongTokenIsRejected) {
   ASSERT_TRUE(store_->Create("ci", {"read"}).has_value());
   auto info = store_->Authenticate("rmp_" + std::string(64, '0'));
   ASSERT_TRUE(info.has_value());
   EXPECT_FALSE(info->has_value());
 }
 
-TEST_F(TokenStoreTest, TokenTextIsNotStored) {
+TEST_P(TokenStoreTest, TokenTextIsNotStored) {
+  if (GetParam() != Backend::kSqlite) {
+    GTEST_SKIP() << "reads the bytes of the SQLite file";
+  }
   auto token = store_->Create("ci", {"read"});
   ASSERT_TRUE(token.has_value());
   store_.reset();
@@ -67,7 +74,7 @@ TEST_F(TokenStoreTest, TokenTextIsNotStored) {
   }
 }
 
-TEST_F(TokenStoreTest, RevokedTokenIsRejected) {
+TEST_P(TokenStoreTest, RevokedTokenIsRejected) {
   auto token = store_->Create("ci", {"admin"});
   ASSERT_TRUE(token.has_value());
   ASSERT_TRUE(store_->Revoke("ci").ok());
@@ -77,17 +84,20 @@ TEST_F(TokenStoreTest, RevokedTokenIsRejected) {
   EXPECT_EQ(store_->Revoke("ci").code(), StatusCode::kNotFound);
 }
 
-TEST_F(TokenStoreTest, DuplicateNameIsRejected) {
+TEST_P(TokenStoreTest, DuplicateNameIsRejected) {
   ASSERT_TRUE(store_->Create("ci", {"read"}).has_value());
   auto second = store_->Create("ci", {"read"});
   ASSERT_FALSE(second.has_value());
   EXPECT_EQ(second.status().code(), StatusCode::kAlreadyExists);
 }
 
-TEST_F(TokenStoreTest, AdminImpliesEveryScope) {
+TEST_P(TokenStoreTest, AdminImpliesEveryScope) {
   TokenInfo info{"root", {"admin"}, "", ""};
   EXPECT_TRUE(info.HasScope("approve"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, TokenStoreTest, ::testing::ValuesIn(testing::kBothBackends),
+                         testing::BackendName);
 
 TEST(ParseScopes, RejectsUnknownScope) {
   auto scopes = ParseScopes("read,delete");

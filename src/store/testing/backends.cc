@@ -1,0 +1,49 @@
+#include "store/testing/backends.h"
+
+#include <sqlite3.h>
+
+#include <pqxx/pqxx>
+
+#include "store/testing/postgres_server.h"
+
+namespace rampart::store::testing {
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+Result<std::string> NewLocation(Backend backend, const std::filesystem::path& sqlite_path) {
+  if (backend == Backend::kSqlite) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(sqlite_path.string() + suffix);
+    }
+    return sqlite_path.string();
+  }
+  auto server = SharedPostgresServer();
+  if (!server) {
+    return server.status();
+  }
+  return (*server)->CreateDatabase();
+}
+
+Status RunSql(const std::string& location, const std::string& sql) {
+  if (location.starts_with("postgresql://")) {
+    try {
+      pqxx::connection connection(location);
+      pqxx::work work(connection);
+      work.exec(sql);
+      work.commit();
+    } catch (const std::exception& error) {
+      return Internal(error.what());
+    }
+    return Status::Ok();
+  }
+  sqlite3* db = nullptr;
+  const bool ok = sqlite3_open(location.c_str(), &db) == SQLITE_OK &&
+                  sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  Status status = ok ? Status::Ok() : Internal(sqlite3_errmsg(db));
+  sqlite3_close(db);
+  return status;
+}
+
+}  // namespace rampart::store::testing
