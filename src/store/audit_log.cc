@@ -55,9 +55,12 @@ AuditLog::~AuditLog() = default;
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& location, const Clock& clock,
                                                  const sqlite::OpenOptions& options) {
-  const StoreLocation where = ParseStoreLocation(location);
-  auto backend = where.postgres ? OpenPostgresAudit(where.target, clock)
-                                : OpenSqliteAudit(where.target, clock, options);
+  auto where = ParseStoreLocation(location);
+  if (!where) {
+    return where.status();
+  }
+  auto backend = where->postgres ? OpenPostgresAudit(where->target, clock)
+                                 : OpenSqliteAudit(where->target, clock, options);
   if (!backend) {
     return backend.status();
   }

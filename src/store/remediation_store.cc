@@ -76,9 +76,12 @@ RemediationStore::~RemediationStore() = default;
 
 Result<std::unique_ptr<RemediationStore>> RemediationStore::Open(
     const std::string& location, const Clock& clock, const sqlite::OpenOptions& options) {
-  const StoreLocation where = ParseStoreLocation(location);
-  auto backend = where.postgres ? OpenPostgresRemediations(where.target, clock)
-                                : OpenSqliteRemediations(where.target, clock, options);
+  auto where = ParseStoreLocation(location);
+  if (!where) {
+    return where.status();
+  }
+  auto backend = where->postgres ? OpenPostgresRemediations(where->target, clock)
+                                 : OpenSqliteRemediations(where->target, clock, options);
   if (!backend) {
     return backend.status();
   }

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+
 namespace rampart::store {
 
 struct StoreLocation {
@@ -12,7 +14,8 @@ struct StoreLocation {
   std::string target;  // the SQLite path or the PostgreSQL URL
 };
 
-// Splits `text` into the backend and its target; "sqlite:" is removed from a SQLite path.
-StoreLocation ParseStoreLocation(std::string_view text);
+// Splits `text` into the backend and its target, removing "sqlite:" from a SQLite path.
+// Fails on an empty path and on a URL of another scheme, naming it without its password.
+Result<StoreLocation> ParseStoreLocation(std::string_view text);
 
 }  // namespace rampart::store

@@ -63,8 +63,12 @@ TokenStore::~TokenStore() = default;
 
 Result<std::unique_ptr<TokenStore>> TokenStore::Open(const std::string& location,
                                                      const Clock& clock) {
-  const StoreLocation where = ParseStoreLocation(location);
-  auto backend = where.postgres ? OpenPostgresTokens(where.target) : OpenSqliteTokens(where.target);
+  auto where = ParseStoreLocation(location);
+  if (!where) {
+    return where.status();
+  }
+  auto backend =
+      where->postgres ? OpenPostgresTokens(where->target) : OpenSqliteTokens(where->target);
   if (!backend) {
     return backend.status();
   }
