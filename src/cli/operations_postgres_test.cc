@@ -5,7 +5,8 @@
 
 #include "cli/testing/program.h"
 #include "store/remediation_store.h"
-#include "store/testing/backends.h"
+#include "store/testing/raw_sql.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::cli {
 namespace {
@@ -17,9 +18,10 @@ using testing::ProgramRun;
 class OperationsPostgresTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto url = store::testing::NewLocation(store::testing::Backend::kPostgres, "");
-    ASSERT_TRUE(url.has_value()) << url.status().ToString();
-    url_ = *url;
+    const store::testing::TestDatabase database(
+        {"Postgres", store::testing::BackendKind::kPostgres});
+    ASSERT_TRUE(database.status().ok()) << database.status().ToString();
+    url_ = database.location();
     folder_ = testing::MakeTestFolder("operations_postgres");
   }
 

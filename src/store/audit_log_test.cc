@@ -4,29 +4,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <sstream>
 
-#include "store/testing/backends.h"
+#include "store/testing/raw_sql.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::store {
 namespace {
 
-using testing::Backend;
+using testing::TestBackend;
 
-class AuditLogTest : public ::testing::TestWithParam<Backend> {
+class AuditLogTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rampart_audit_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto location = testing::NewLocation(GetParam(), dir_ / "audit.db");
-    ASSERT_TRUE(location.has_value()) << location.status().ToString();
-    location_ = *location;
+    database_ = std::make_unique<testing::TestDatabase>(GetParam());
+    ASSERT_TRUE(database_->status().ok()) << database_->status().ToString();
+    location_ = database_->location();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<AuditLog> OpenLog() {
     auto log = AuditLog::Open(location_);
@@ -47,7 +41,7 @@ class AuditLogTest : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(status.ok()) << status.ToString();
   }
 
-  std::filesystem::path dir_;
+  std::unique_ptr<testing::TestDatabase> database_;
   std::string location_;
 };
 
@@ -162,7 +156,7 @@ TEST_P(AuditLogTest, TwoProcessesBuildOneChain) {
   EXPECT_EQ(report->entries, 100);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, ::testing::ValuesIn(testing::kBothBackends),
+INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, ::testing::ValuesIn(testing::StoreBackends()),
                          testing::BackendName);
 
 }  // namespace

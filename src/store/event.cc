@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include <fmt/format.h>
+
 #include "store/import_rules.h"
 
 namespace rampart::store {
@@ -82,6 +84,25 @@ std::string RandomUuid(std::mt19937_64& random) {
     text += kHex[bytes[i] & 0x0f];
   }
   return text;
+}
+
+Status CheckPublishedEvent(const Json& event) {
+  if (!event.is_object()) {
+    return InvalidArgument("PublishEvent: the event must be a JSON object");
+  }
+  for (const char* field : {"id", "source", "detail-type"}) {
+    const auto value = event.find(field);
+    if (value == event.end() || !value->is_string() ||
+        value->get_ref<const std::string&>().empty()) {
+      return InvalidArgument(
+          fmt::format("PublishEvent: the event's \"{}\" must be a non-empty string", field));
+    }
+  }
+  const auto detail = event.find("detail");
+  if (detail == event.end() || !detail->is_object()) {
+    return InvalidArgument("PublishEvent: the event's \"detail\" must be a JSON object");
+  }
+  return Status::Ok();
 }
 
 }  // namespace rampart::store

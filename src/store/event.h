@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/status.h"
 
 namespace rampart::store {
 
@@ -45,5 +46,10 @@ void WriteImportedEvent(const EventSubject& subject, std::string_view finding_te
 
 // Returns a random (version 4) UUID in the canonical 8-4-4-4-12 form.
 std::string RandomUuid(std::mt19937_64& random);
+
+// Checks the EventBridge envelope fields of an event given to PublishEvent, which routing and
+// de-duplication rely on: a JSON object with non-empty strings id, source and detail-type and
+// an object detail. The error names the field.
+Status CheckPublishedEvent(const Json& event);
 
 }  // namespace rampart::store

@@ -225,4 +225,25 @@ bool IsMultiValued(const FieldSpec& field) {
   return field.path.find("[]") != std::string_view::npos;
 }
 
+SplitPath SplitAtArrays(std::string_view path) {
+  SplitPath split;
+  for (auto marker = path.find("[]"); marker != std::string_view::npos; marker = path.find("[]")) {
+    split.arrays.emplace_back(path.substr(0, marker));
+    path.remove_prefix(marker + 2);
+    if (!path.empty() && path.front() == '.') {
+      path.remove_prefix(1);
+    }
+  }
+  split.tail = std::string(path);
+  return split;
+}
+
+std::string FirstValuePath(std::string_view path, std::string_view first_element) {
+  std::string first(path);
+  for (auto marker = first.find("[]"); marker != std::string::npos; marker = first.find("[]")) {
+    first.replace(marker, 2, first_element);
+  }
+  return first;
+}
+
 }  // namespace rampart::store

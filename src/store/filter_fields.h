@@ -3,7 +3,9 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace rampart::store {
 
@@ -48,5 +50,18 @@ std::string_view FieldKindName(FieldKind kind);
 // Returns true when the attribute's path crosses an array, so a finding may hold several
 // values of it.
 bool IsMultiValued(const FieldSpec& field);
+
+// A document path split at its arrays: "Resources[].Details.Container.Name" becomes the
+// arrays {"Resources"} and the tail "Details.Container.Name".
+struct SplitPath {
+  std::vector<std::string> arrays;
+  std::string tail;
+};
+
+SplitPath SplitAtArrays(std::string_view path);
+
+// Returns the path of an attribute's first value, with each "[]" replaced by
+// `first_element`: "[0]" gives a SQLite JSON path, ".0" a PostgreSQL #> path.
+std::string FirstValuePath(std::string_view path, std::string_view first_element);
 
 }  // namespace rampart::store

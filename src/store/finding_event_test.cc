@@ -7,8 +7,8 @@
 
 #include "store/event.h"
 #include "store/json_writer.h"
-#include "store/sqlite_finding_store.h"
 #include "store/test_support.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::store {
 namespace {
@@ -17,14 +17,11 @@ using testing::AsrFinding;
 using testing::KeyOf;
 using testing::Later;
 
-class FindingEventTest : public ::testing::Test {
+class FindingEventTest : public ::testing::TestWithParam<testing::TestBackend> {
  protected:
   void SetUp() override {
     RAMPART_REQUIRE_SHARED_DATA();
-    SqliteStoreOptions options;
-    options.clock = &clock_;
-    options.random_seed = 5;
-    auto store = SqliteFindingStore::Open(dir_.File("findings.db"), options);
+    auto store = database_.Open({.clock = &clock_, .random_seed = 5});
     ASSERT_TRUE(store.has_value()) << store.status().ToString();
     store_ = std::move(*store);
   }
@@ -53,12 +50,12 @@ class FindingEventTest : public ::testing::Test {
     return BuildImportedEvent(document, text, event.event_id, event.created_at);
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   FakeClock clock_{FromUnixMicros(1'790'000'000'250'000)};
-  std::unique_ptr<SqliteFindingStore> store_;
+  std::unique_ptr<FindingStore> store_;
 };
 
-TEST_F(FindingEventTest, EventKeepsDocumentOfItsChange) {
+TEST_P(FindingEventTest, EventKeepsDocumentOfItsChange) {
   const Json finding = AsrFinding("cis-4.1.finding.json");
   Import({finding});
   const std::vector<OutboxEvent> created = Events();
@@ -91,7 +88,7 @@ TEST_F(FindingEventTest, EventKeepsDocumentOfItsChange) {
             "NOTIFIED");
 }
 
-TEST_F(FindingEventTest, ClaimedTextEqualsReadText) {
+TEST_P(FindingEventTest, ClaimedTextEqualsReadText) {
   const Json finding = AsrFinding("pci-kms.1.finding.json");
   Import({finding});
   Import({Later(finding, 60)});
@@ -107,7 +104,7 @@ TEST_F(FindingEventTest, ClaimedTextEqualsReadText) {
   }
 }
 
-TEST_F(FindingEventTest, CreateAndUpdateInOneBatch) {
+TEST_P(FindingEventTest, CreateAndUpdateInOneBatch) {
   const Json finding = AsrFinding("afsbp-rds.1.finding.json");
   Json newer = Later(finding, 60);
   newer["Title"] = "a newer title";
@@ -120,7 +117,7 @@ TEST_F(FindingEventTest, CreateAndUpdateInOneBatch) {
 
 // Region goes into the envelope from the stored document: escapes must come out as they
 // did when the event copied the finding.
-TEST_F(FindingEventTest, RegionWithEscapesInEnvelope) {
+TEST_P(FindingEventTest, RegionWithEscapesInEnvelope) {
   Json finding = AsrFinding("afsbp-s3.2.finding.json");
   finding["Region"] = "eu-west-1 \"quoted\" back\\slash tab\t \u00e9t\u00e9 \xe2\x82\xac";
   Import({finding});
@@ -130,7 +127,7 @@ TEST_F(FindingEventTest, RegionWithEscapesInEnvelope) {
   EXPECT_EQ(Json::parse(events[0].event)["region"], finding["Region"]);
 }
 
-TEST_F(FindingEventTest, RegionNotAStringIsEmpty) {
+TEST_P(FindingEventTest, RegionNotAStringIsEmpty) {
   Json finding = AsrFinding("afsbp-s3.2.finding.json");
   finding["Region"] = Json::object({{"name", "eu-west-1"}});
   Import({finding});
@@ -140,7 +137,7 @@ TEST_F(FindingEventTest, RegionNotAStringIsEmpty) {
   EXPECT_EQ(Json::parse(events[0].event)["region"], "");
 }
 
-TEST_F(FindingEventTest, PrunedEventIsNotWrittenOut) {
+TEST_P(FindingEventTest, PrunedEventIsNotWrittenOut) {
   const Json finding = AsrFinding("cis-1.3.finding.json");
   Import({finding});
   const std::vector<OutboxEvent> created = Events();
@@ -160,7 +157,7 @@ TEST_F(FindingEventTest, PrunedEventIsNotWrittenOut) {
 
 // 150 findings and three updates in one batch: the rows wait in batches of 64, and an update
 // of a finding whose rows are still waiting inserts them first.
-TEST_F(FindingEventTest, LargeBatchWithUpdates) {
+TEST_P(FindingEventTest, LargeBatchWithUpdates) {
   const std::vector<Json> templates = testing::TrivyAlpineFindings();
   std::vector<Json> originals;
   for (int i = 0; i < 150; ++i) {
@@ -220,6 +217,9 @@ TEST_F(FindingEventTest, LargeBatchWithUpdates) {
   ASSERT_TRUE(matched.has_value()) << matched.status().ToString();
   EXPECT_EQ(*matched, 15);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, FindingEventTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace rampart::store

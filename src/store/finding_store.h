@@ -1,6 +1,7 @@
 // FindingStore: the finding hub's storage, with the semantics of AWS Security Hub's
 // BatchImportFindings, BatchUpdateFindings, GetFindings, insights and finding history, and a
-// transactional outbox of EventBridge events. SQLite implements it now; PostgreSQL later.
+// transactional outbox of EventBridge events. SQLite (sqlite_finding_store.h) and PostgreSQL
+// (postgres_finding_store.h) implement it.
 #pragma once
 
 #include <chrono>
@@ -18,6 +19,8 @@
 #include "store/finding_update.h"
 
 namespace rampart::store {
+
+class OutboxSignal;
 
 // Identity of a finding: ASFF's (ProductArn, Id).
 struct FindingKey {
@@ -113,6 +116,10 @@ struct HistoryRecord {
   std::vector<FieldChange> updates;
 };
 
+// Returns `changes` as the Updates of a GetFindingHistory record:
+// [{"UpdatedField", "OldValue", "NewValue"}, ...].
+Json FieldChangesJson(const std::vector<FieldChange>& changes);
+
 // Returns `records` of the finding `key` as a GetFindingHistory response: {"Records": [...]}.
 Json HistoryJson(const FindingKey& key, const std::vector<HistoryRecord>& records);
 
@@ -123,6 +130,17 @@ struct OutboxEvent {
   std::string event_id;
   TimePoint created_at;
   std::string event;  // the EventBridge event as JSON text
+};
+
+// The options that every backend takes.
+struct FindingStoreOptions {
+  const Clock* clock = &DefaultClock();  // for ProcessedAt, history times, events and leases
+  // Seeds the event id generator, for reproducible tests; empty seeds from std::random_device.
+  std::optional<std::uint64_t> random_seed;
+  // The largest stored document. 240 KiB is Security Hub's limit per finding.
+  std::size_t max_finding_bytes = 240 * 1024;
+  // Notified after every commit that wrote outbox events; not owned, may be null.
+  OutboxSignal* outbox_signal = nullptr;
 };
 
 // The finding store. Every write is one transaction: its findings, history records and
@@ -178,8 +196,9 @@ class FindingStore {
   // skipped, so several consumers share the work. An event whose lease expired is claimed
   // again, so delivery is at least once. Events that `consumer` itself claimed before are
   // claimed again at once, so a consumer restarted after a crash takes over its own claims.
-  // Every concurrent consumer therefore needs its own name. NOTE: only the SQLite store
-  // exists; a PostgreSQL one would claim with FOR UPDATE SKIP LOCKED.
+  // Every concurrent consumer therefore needs its own name. The PostgreSQL store claims with
+  // FOR UPDATE SKIP LOCKED, so consumers in several processes do not wait for each other's
+  // claims. The SQLite store serializes claims in its write transaction.
   virtual Result<std::vector<OutboxEvent>> ClaimEvents(std::string_view consumer, std::size_t limit,
                                                        std::chrono::seconds lease) = 0;
 

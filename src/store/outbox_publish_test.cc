@@ -3,21 +3,18 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "store/sqlite_finding_store.h"
 #include "store/test_support.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::store {
 namespace {
 
 using ::testing::HasSubstr;
 
-class OutboxPublishTest : public ::testing::Test {
+class OutboxPublishTest : public ::testing::TestWithParam<testing::TestBackend> {
  protected:
   void SetUp() override {
-    SqliteStoreOptions options;
-    options.clock = &clock_;
-    options.random_seed = 11;
-    auto store = SqliteFindingStore::Open(dir_.File("findings.db"), options);
+    auto store = database_.Open({.clock = &clock_, .random_seed = 11});
     ASSERT_TRUE(store.has_value()) << store.status().ToString();
     store_ = std::move(*store);
   }
@@ -45,12 +42,12 @@ class OutboxPublishTest : public ::testing::Test {
                 {"Resources", {{{"Type", "Other"}, {"Id", "resource-1"}}}}};
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   FakeClock clock_{FromUnixMicros(1'790'000'000'000'000)};
-  std::unique_ptr<SqliteFindingStore> store_;
+  std::unique_ptr<FindingStore> store_;
 };
 
-TEST_F(OutboxPublishTest, PublishedEventIsClaimedInOrder) {
+TEST_P(OutboxPublishTest, PublishedEventIsClaimedInOrder) {
   ASSERT_TRUE(store_->Import({Finding("f-1")}, ImportOptions{}).has_value());
   auto published = store_->PublishEvent(FailureEvent("failure-1"));
   ASSERT_TRUE(published.has_value()) << published.status().ToString();
@@ -66,7 +63,7 @@ TEST_F(OutboxPublishTest, PublishedEventIsClaimedInOrder) {
   EXPECT_EQ(Json::parse((*claimed)[2].event)["detail"]["findings"][0]["Id"], "f-2");
 }
 
-TEST_F(OutboxPublishTest, DeliveredEventIsNotClaimedAgain) {
+TEST_P(OutboxPublishTest, DeliveredEventIsNotClaimedAgain) {
   auto published = store_->PublishEvent(FailureEvent("failure-1"));
   ASSERT_TRUE(published.has_value());
   const std::vector<std::int64_t> delivered = {*published};
@@ -76,7 +73,7 @@ TEST_F(OutboxPublishTest, DeliveredEventIsNotClaimedAgain) {
   EXPECT_TRUE(claimed->empty());
 }
 
-TEST_F(OutboxPublishTest, InvalidEnvelopeIsRejected) {
+TEST_P(OutboxPublishTest, InvalidEnvelopeIsRejected) {
   Json no_type = FailureEvent("failure-1");
   no_type.erase("detail-type");
   Json empty_id = FailureEvent("");
@@ -105,12 +102,12 @@ TEST_F(OutboxPublishTest, InvalidEnvelopeIsRejected) {
   EXPECT_TRUE(events->empty());
 }
 
-TEST_F(OutboxPublishTest, SignalCountsCommitsWithEvents) {
+TEST_P(OutboxPublishTest, SignalCountsCommitsWithEvents) {
   OutboxSignal signal;
-  SqliteStoreOptions options;
+  testing::TestStoreOptions options;
   options.clock = &clock_;
   options.outbox_signal = &signal;
-  auto store = SqliteFindingStore::Open(dir_.File("findings.db"), options);
+  auto store = database_.Open(options);
   ASSERT_TRUE(store.has_value());
 
   ASSERT_TRUE((*store)->Import({Finding("f-1"), Finding("f-2")}, ImportOptions{}).has_value());
@@ -131,6 +128,9 @@ TEST_F(OutboxPublishTest, SignalCountsCommitsWithEvents) {
   EXPECT_EQ(signal.WaitFor(2, std::chrono::hours(1)), 3u);
   EXPECT_EQ(signal.WaitFor(3, std::chrono::milliseconds(1)), 3u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, OutboxPublishTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace rampart::store

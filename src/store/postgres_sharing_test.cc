@@ -9,15 +9,15 @@
 #include "store/audit_log.h"
 #include "store/postgres_session.h"
 #include "store/remediation_store.h"
-#include "store/testing/backends.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::store {
 namespace {
 
 std::string NewDatabase() {
-  auto url = testing::NewLocation(testing::Backend::kPostgres, "");
-  EXPECT_TRUE(url.has_value()) << url.status().ToString();
-  return url ? *url : "";
+  const testing::TestDatabase database({"Postgres", testing::BackendKind::kPostgres});
+  EXPECT_TRUE(database.status().ok()) << database.status().ToString();
+  return database.location();
 }
 
 Remediation Due(const std::string& key, const Clock& clock) {

@@ -1,39 +1,25 @@
 #include "store/remediation_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "store/testing/backends.h"
+#include "store/testing/raw_sql.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::store {
 namespace {
 
 using std::chrono::seconds;
-using testing::Backend;
+using testing::TestBackend;
 
-class RemediationStoreTest : public ::testing::TestWithParam<Backend> {
+class RemediationStoreTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("rampart_remediations_" + std::to_string(::getpid()) + ".db"))
-                .string();
-    auto location = testing::NewLocation(GetParam(), path_);
-    ASSERT_TRUE(location.has_value()) << location.status().ToString();
-    location_ = *location;
+    database_ = std::make_unique<testing::TestDatabase>(GetParam());
+    ASSERT_TRUE(database_->status().ok()) << database_->status().ToString();
+    location_ = database_->location();
     auto store = RemediationStore::Open(location_, clock_);
     ASSERT_TRUE(store.has_value()) << store.status().ToString();
     store_ = std::move(*store);
-  }
-  void TearDown() override {
-    store_.reset();
-    Remove();
-  }
-  void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_ + suffix);
-    }
   }
 
   Remediation Record(const std::string& key, RemediationState state = RemediationState::kPlanned) {
@@ -51,7 +37,7 @@ class RemediationStoreTest : public ::testing::TestWithParam<Backend> {
   }
 
   FakeClock clock_{FromUnixMicros(1'800'000'000'000'000)};
-  std::string path_;
+  std::unique_ptr<testing::TestDatabase> database_;
   std::string location_;
   std::unique_ptr<RemediationStore> store_;
 };
@@ -236,7 +222,7 @@ TEST_P(RemediationStoreTest, BinaryOutputIsStored) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RemediationStoreTest,
-                         ::testing::ValuesIn(testing::kBothBackends), testing::BackendName);
+                         ::testing::ValuesIn(testing::StoreBackends()), testing::BackendName);
 
 }  // namespace
 }  // namespace rampart::store

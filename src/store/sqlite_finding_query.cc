@@ -1,6 +1,7 @@
 // Queries of the SQLite finding store: GetFindings pages, counts and group-by counts.
 #include <fmt/format.h>
 
+#include "store/import_outcome.h"
 #include "store/page_token.h"
 #include "store/sqlite_finding_store.h"
 #include "store/sqlite_query.h"
@@ -162,15 +163,11 @@ Result<std::int64_t> SqliteFindingStore::Count(const Filters& filters) {
 
 Result<std::vector<GroupCount>> SqliteFindingStore::GroupBy(const Filters& filters,
                                                             std::string_view attribute) {
-  const FieldSpec* field = FindField(attribute);
-  if (field == nullptr) {
-    const std::string_view suggestion = SuggestField(attribute);
-    return InvalidArgument(fmt::format(
-        "unknown group-by attribute \"{}\"{}", attribute,
-        suggestion.empty() ? "; use a filter field name such as ResourceType or SeverityLabel"
-                           : fmt::format("; did you mean {}?", suggestion)));
+  auto field = FindGroupByField(attribute);
+  if (!field) {
+    return field.status();
   }
-  auto source = sqlite::CompileGroupBy(*field);
+  auto source = sqlite::CompileGroupBy(**field);
   if (!source) {
     return source.status();
   }

@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "finding/validate.h"
+#include "store/import_outcome.h"
 #include "store/import_rules.h"
 #include "store/json_writer.h"
 #include "store/sqlite_query.h"
@@ -22,27 +23,6 @@ using sqlite::TransactionMode;
 constexpr std::string_view kSelectFinding =
     "SELECT seq, updated_at, customer_fields, document, event_sequence FROM findings "
     "WHERE id_hash = ?1 AND id = ?2 AND product_arn = ?3";
-std::int64_t MicrosAt(const Json& finding, std::string_view key) {
-  auto time = ParseTimestamp(StringOr(finding, key, ""));
-  return time ? ToUnixMicros(*time) : 0;
-}
-
-ImportResult Failed(FindingKey key, std::string code, std::string message) {
-  return {std::move(key), ImportOutcome::kFailed, std::move(code), std::move(message)};
-}
-
-std::string Utf8Message(const Json& finding) {
-  return fmt::format(
-      "finding \"{}\" holds text that is not valid UTF-8; fix the encoding of "
-      "the report",
-      StringOr(finding, "Id", ""));
-}
-
-std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit) {
-  return fmt::format("finding \"{}\" is {} bytes as stored; the maximum is {}",
-                     StringOr(finding, "Id", ""), size, limit);
-}
-
 }  // namespace
 
 std::string_view ImportOutcomeName(ImportOutcome outcome) {
@@ -175,21 +155,7 @@ Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
     if (!result) {
       return result.status();
     }
-    switch (result->outcome) {
-      case ImportOutcome::kCreated:
-        ++summary.created;
-        break;
-      case ImportOutcome::kUpdated:
-        ++summary.updated;
-        break;
-      case ImportOutcome::kUnchanged:
-        ++summary.unchanged;
-        break;
-      case ImportOutcome::kFailed:
-        ++summary.failed;
-        break;
-    }
-    summary.results.push_back(std::move(*result));
+    AddResult(summary, std::move(*result));
   }
   RAMPART_RETURN_IF_ERROR(FlushPendingRows());
   RAMPART_RETURN_IF_ERROR((*transaction)->Commit());
@@ -202,8 +168,7 @@ Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
 Result<ImportResult> SqliteFindingStore::ImportOne(Json& finding, const ImportOptions& options,
                                                    TimePoint now) {
   if (!finding.is_object()) {
-    return Failed({}, "InvalidInput",
-                  fmt::format("a finding must be a JSON object, not {}", finding.type_name()));
+    return NotAnObject(finding);
   }
   FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
   std::optional<StoredFinding> stored;
@@ -217,18 +182,14 @@ Result<ImportResult> SqliteFindingStore::ImportOne(Json& finding, const ImportOp
   LayerProviderFields(finding, !stored.has_value());
   const auto problems = finding::ValidateFinding(finding);
   if (!problems.empty()) {
-    return Failed(std::move(key), "InvalidInput", finding::DescribeProblems(finding, problems));
+    return FailedImport(std::move(key), "InvalidInput",
+                        finding::DescribeProblems(finding, problems));
   }
   if (!stored) {
     return CreateFinding(std::move(key), finding, options, now);
   }
-  const std::int64_t updated_at = MicrosAt(finding, "UpdatedAt");
-  if (updated_at <= stored->updated_at) {
-    return ImportResult{
-        std::move(key), ImportOutcome::kUnchanged, "",
-        fmt::format("UpdatedAt {} is not newer than the stored {}; the update is ignored",
-                    StringOr(finding, "UpdatedAt", ""),
-                    FormatTimestamp(FromUnixMicros(stored->updated_at)))};
+  if (UpdatedAtMicros(finding) <= stored->updated_at) {
+    return NotNewer(std::move(key), finding, stored->updated_at);
   }
   return UpdateFinding(std::move(key), *stored, finding, options, now);
 }
@@ -238,11 +199,11 @@ Result<ImportResult> SqliteFindingStore::CreateFinding(FindingKey key, Json& fin
                                                        TimePoint now) {
   CompleteNewFinding(finding, now);
   if (!WriteJson(finding, document_text_)) {
-    return Failed(std::move(key), "InvalidInput", Utf8Message(finding));
+    return FailedImport(std::move(key), "InvalidInput", Utf8Message(finding));
   }
   if (document_text_.size() > max_finding_bytes_) {
-    return Failed(std::move(key), "FindingSizeExceeded",
-                  SizeMessage(finding, document_text_.size(), max_finding_bytes_));
+    return FailedImport(std::move(key), "FindingSizeExceeded",
+                        SizeMessage(finding, document_text_.size(), max_finding_bytes_));
   }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
   RAMPART_RETURN_IF_ERROR(QueueNewFinding(finding, actor, now));
@@ -258,11 +219,11 @@ Result<ImportResult> SqliteFindingStore::UpdateFinding(FindingKey key, const Sto
   }
   Json merged = MergeProviderUpdate(*previous, std::move(finding), stored.customer_fields, now);
   if (!WriteJson(merged, document_text_)) {
-    return Failed(std::move(key), "InvalidInput", Utf8Message(merged));
+    return FailedImport(std::move(key), "InvalidInput", Utf8Message(merged));
   }
   if (document_text_.size() > max_finding_bytes_) {
-    return Failed(std::move(key), "FindingSizeExceeded",
-                  SizeMessage(merged, document_text_.size(), max_finding_bytes_));
+    return FailedImport(std::move(key), "FindingSizeExceeded",
+                        SizeMessage(merged, document_text_.size(), max_finding_bytes_));
   }
   RAMPART_RETURN_IF_ERROR(RewriteFinding(stored, *previous, merged, stored.customer_fields, now));
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
@@ -326,11 +287,7 @@ Result<std::optional<UnprocessedFinding>> SqliteFindingStore::UpdateOne(
     return stored.status();
   }
   if (!*stored) {
-    return UnprocessedFinding{
-        std::move(key), "FindingNotFound",
-        fmt::format("no finding with ProductArn \"{}\" and Id \"{}\"; check both with "
-                    "`rampart findings list`",
-                    identifier.product_arn, identifier.id)};
+    return FindingNotFound(std::move(key));
   }
   auto previous = ParseStored((*stored)->document);
   if (!previous) {

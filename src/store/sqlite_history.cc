@@ -19,16 +19,6 @@ constexpr std::string_view kSelectHistory =
 constexpr std::string_view kSelectCreation =
     "SELECT created_time, coalesce(created_by, product_arn) FROM findings WHERE seq = ?1";
 
-Json ChangesJson(const std::vector<FieldChange>& changes) {
-  Json list = Json::array();
-  for (const FieldChange& change : changes) {
-    list.push_back({{"UpdatedField", change.field},
-                    {"OldValue", change.old_value},
-                    {"NewValue", change.new_value}});
-  }
-  return list;
-}
-
 }  // namespace
 
 Status SqliteFindingStore::WriteHistory(std::int64_t seq, TimePoint now, UpdateSource source,
@@ -45,7 +35,7 @@ Status SqliteFindingStore::WriteHistory(std::int64_t seq, TimePoint now, UpdateS
   insert.BindText(4, identity);
   insert.BindInt64(5, 0);
   std::string updates;
-  if (!WriteJson(ChangesJson(changes), updates)) {
+  if (!WriteJson(FieldChangesJson(changes), updates)) {
     return Internal("a finding change holds text that is not valid UTF-8");
   }
   insert.BindText(6, updates);

@@ -67,30 +67,10 @@ Result<std::vector<OutboxEvent>> ReadRows(Statement& statement,
   return events;
 }
 
-// Checks the EventBridge envelope fields that routing and de-duplication rely on.
-Status CheckEnvelope(const Json& event) {
-  if (!event.is_object()) {
-    return InvalidArgument("PublishEvent: the event must be a JSON object");
-  }
-  for (const char* field : {"id", "source", "detail-type"}) {
-    const auto value = event.find(field);
-    if (value == event.end() || !value->is_string() ||
-        value->get_ref<const std::string&>().empty()) {
-      return InvalidArgument(
-          fmt::format("PublishEvent: the event's \"{}\" must be a non-empty string", field));
-    }
-  }
-  const auto detail = event.find("detail");
-  if (detail == event.end() || !detail->is_object()) {
-    return InvalidArgument("PublishEvent: the event's \"detail\" must be a JSON object");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<std::int64_t> SqliteFindingStore::PublishEvent(const Json& event) {
-  RAMPART_RETURN_IF_ERROR(CheckEnvelope(event));
+  RAMPART_RETURN_IF_ERROR(CheckPublishedEvent(event));
   std::string text;
   if (!WriteJson(event, text)) {
     return InvalidArgument(fmt::format("PublishEvent: event {} holds text that is not valid UTF-8",

@@ -7,26 +7,6 @@
 namespace rampart::store::sqlite {
 namespace {
 
-// A document path split at its arrays: "Resources[].Details.Container.Name" becomes the
-// arrays {"Resources"} and the tail "Details.Container.Name".
-struct SplitPath {
-  std::vector<std::string> arrays;
-  std::string tail;
-};
-
-SplitPath Split(std::string_view path) {
-  SplitPath split;
-  for (auto marker = path.find("[]"); marker != std::string_view::npos; marker = path.find("[]")) {
-    split.arrays.emplace_back(path.substr(0, marker));
-    path.remove_prefix(marker + 2);
-    if (!path.empty() && path.front() == '.') {
-      path.remove_prefix(1);
-    }
-  }
-  split.tail = std::string(path);
-  return split;
-}
-
 std::string JsonPath(std::string_view relative) { return fmt::format("'$.{}'", relative); }
 
 // Returns `element`'s member at `tail`, or NULL when the element is not an object, so
@@ -76,7 +56,7 @@ ValueSource SourceOf(const FieldSpec& field) {
     case FieldStorage::kDocument:
       break;
   }
-  const SplitPath split = Split(field.path);
+  const SplitPath split = SplitAtArrays(field.path);
   if (split.arrays.empty()) {
     return {"", fmt::format("json_extract(f.document, {})", JsonPath(split.tail)), ""};
   }
@@ -87,7 +67,7 @@ ValueSource SourceOf(const FieldSpec& field) {
 
 // The map object of a map attribute as a json_each over its members, aliased `m`.
 std::string MapChain(const FieldSpec& field) {
-  const SplitPath split = Split(field.path);
+  const SplitPath split = SplitAtArrays(field.path);
   if (split.arrays.empty()) {
     return fmt::format("json_each(f.document, {}) AS m", JsonPath(split.tail));
   }
@@ -310,14 +290,6 @@ class Compiler {
   std::vector<SqlValue> parameters_;
 };
 
-std::string FirstValuePath(std::string_view path) {
-  std::string first(path);
-  for (auto marker = first.find("[]"); marker != std::string::npos; marker = first.find("[]")) {
-    first.replace(marker, 2, "[0]");
-  }
-  return first;
-}
-
 }  // namespace
 
 SqlFragment CompileFilters(const Filters& filters, TimePoint now,
@@ -338,7 +310,7 @@ std::string SortExpression(const FieldSpec& field) {
     return fmt::format("f.{}", field.column);
   }
   const std::string value =
-      fmt::format("json_extract(f.document, {})", JsonPath(FirstValuePath(field.path)));
+      fmt::format("json_extract(f.document, {})", JsonPath(FirstValuePath(field.path, "[0]")));
   switch (field.kind) {
     case FieldKind::kNumber:
       return fmt::format("ifnull({}, -9223372036854775808)", value);

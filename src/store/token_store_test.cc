@@ -1,39 +1,29 @@
 #include "store/token_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "core/file.h"
 #include "core/hash.h"
-#include "store/testing/backends.h"
+#include "store/testing/raw_sql.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::store {
 namespace {
 
-using testing::Backend;
+using testing::TestBackend;
 
-class TokenStoreTest : public ::testing::TestWithParam<Backend> {
+class TokenStoreTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("rampart_tokens_" + std::to_string(::getpid()) + ".db"))
-                .string();
-    auto location = testing::NewLocation(GetParam(), path_);
-    ASSERT_TRUE(location.has_value()) << location.status().ToString();
-    auto store = TokenStore::Open(*location);
+    database_ = std::make_unique<testing::TestDatabase>(GetParam());
+    ASSERT_TRUE(database_->status().ok()) << database_->status().ToString();
+    location_ = database_->location();
+    auto store = TokenStore::Open(location_);
     ASSERT_TRUE(store.has_value()) << store.status().ToString();
     store_ = std::move(*store);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove(path_);
-    std::filesystem::remove(path_ + "-wal");
-    std::filesystem::remove(path_ + "-shm");
-  }
-
-  std::string path_;
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::string location_;
   std::unique_ptr<TokenStore> store_;
 };
 
@@ -58,14 +48,14 @@ TEST_P(TokenStoreTest, WrongTokenIsRejected) {
 }
 
 TEST_P(TokenStoreTest, TokenTextIsNotStored) {
-  if (GetParam() != Backend::kSqlite) {
+  if (GetParam().kind != testing::BackendKind::kSqlite) {
     GTEST_SKIP() << "reads the bytes of the SQLite file";
   }
   auto token = store_->Create("ci", {"read"});
   ASSERT_TRUE(token.has_value());
   store_.reset();
-  auto bytes = ReadFile(path_);
-  auto wal = ReadFile(path_ + "-wal");
+  auto bytes = ReadFile(location_);
+  auto wal = ReadFile(location_ + "-wal");
   ASSERT_TRUE(bytes.has_value());
   const std::string secret_part = token->substr(4);
   EXPECT_EQ(bytes->find(secret_part), std::string::npos);
@@ -96,7 +86,7 @@ TEST_P(TokenStoreTest, AdminImpliesEveryScope) {
   EXPECT_TRUE(info.HasScope("approve"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, TokenStoreTest, ::testing::ValuesIn(testing::kBothBackends),
+INSTANTIATE_TEST_SUITE_P(Backends, TokenStoreTest, ::testing::ValuesIn(testing::StoreBackends()),
                          testing::BackendName);
 
 TEST(ParseScopes, RejectsUnknownScope) {

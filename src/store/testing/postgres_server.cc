@@ -137,11 +137,12 @@ Status CheckBinaries() {
   return Status::Ok();
 }
 
-Status StartOnPort(const fs::path& folder, int port) {
-  const std::string options = fmt::format(
-      "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c full_page_writes=off "
-      "-c synchronous_commit=off",
-      port, folder.string());
+Status StartOnPort(const fs::path& folder, int port, Durability durability) {
+  std::string options =
+      fmt::format("-c listen_addresses=127.0.0.1 -p {} -k {}", port, folder.string());
+  if (durability == Durability::kFast) {
+    options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off";
+  }
   return Run(kBinaryFolder / "pg_ctl",
              {"-D", (folder / "data").string(), "-l", (folder / "server.log").string(), "-w", "-t",
               "60", "-o", options, "start"},
@@ -150,7 +151,7 @@ Status StartOnPort(const fs::path& folder, int port) {
 
 }  // namespace
 
-Result<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
+Result<std::unique_ptr<PostgresServer>> PostgresServer::Start(Durability durability) {
   RAMPART_RETURN_IF_ERROR(CheckBinaries());
   auto folder = MakeFolder();
   if (!folder) {
@@ -168,7 +169,7 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
     if (!port) {
       return port.status();
     }
-    started = StartOnPort(*folder, *port);
+    started = StartOnPort(*folder, *port, durability);
     if (started.ok()) {
       server->port_ = *port;
       return server;

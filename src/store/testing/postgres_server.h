@@ -11,12 +11,16 @@
 
 namespace rampart::store::testing {
 
+// kFast turns fsync, full-page writes and synchronous commit off, which tests need no more
+// than a killed server needs its data. kDurable keeps PostgreSQL's defaults, for benchmarks.
+enum class Durability { kFast, kDurable };
+
 class PostgresServer {
  public:
   // Runs initdb and starts the server. As root, the server binaries run as the `postgres`
   // user through runuser, since initdb and postgres reject root. Fails with a message naming
   // scripts/install-deps when the binaries are missing, and with the server log otherwise.
-  static Result<std::unique_ptr<PostgresServer>> Start();
+  static Result<std::unique_ptr<PostgresServer>> Start(Durability durability = Durability::kFast);
 
   // Stops the server at once (pg_ctl stop -m immediate) and removes its folder.
   ~PostgresServer();

@@ -1,30 +1,10 @@
-#include "store/testing/backends.h"
+#include "store/testing/raw_sql.h"
 
 #include <sqlite3.h>
 
 #include <pqxx/pqxx>
 
-#include "store/testing/postgres_server.h"
-
 namespace rampart::store::testing {
-
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
-}
-
-Result<std::string> NewLocation(Backend backend, const std::filesystem::path& sqlite_path) {
-  if (backend == Backend::kSqlite) {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(sqlite_path.string() + suffix);
-    }
-    return sqlite_path.string();
-  }
-  auto server = SharedPostgresServer();
-  if (!server) {
-    return server.status();
-  }
-  return (*server)->CreateDatabase();
-}
 
 Status RunSql(const std::string& location, const std::string& sql) {
   if (location.starts_with("postgresql://")) {

@@ -1,0 +1,78 @@
+#include "store/import_outcome.h"
+
+#include <fmt/format.h>
+
+namespace rampart::store {
+
+ImportResult FailedImport(FindingKey key, std::string code, std::string message) {
+  return {std::move(key), ImportOutcome::kFailed, std::move(code), std::move(message)};
+}
+
+ImportResult NotAnObject(const Json& finding) {
+  return FailedImport({}, "InvalidInput",
+                      fmt::format("a finding must be a JSON object, not {}", finding.type_name()));
+}
+
+ImportResult NotNewer(FindingKey key, const Json& finding, std::int64_t stored_updated_at) {
+  return ImportResult{
+      std::move(key), ImportOutcome::kUnchanged, "",
+      fmt::format("UpdatedAt {} is not newer than the stored {}; the update is ignored",
+                  StringOr(finding, "UpdatedAt", ""),
+                  FormatTimestamp(FromUnixMicros(stored_updated_at)))};
+}
+
+void AddResult(ImportSummary& summary, ImportResult result) {
+  switch (result.outcome) {
+    case ImportOutcome::kCreated:
+      ++summary.created;
+      break;
+    case ImportOutcome::kUpdated:
+      ++summary.updated;
+      break;
+    case ImportOutcome::kUnchanged:
+      ++summary.unchanged;
+      break;
+    case ImportOutcome::kFailed:
+      ++summary.failed;
+      break;
+  }
+  summary.results.push_back(std::move(result));
+}
+
+std::int64_t UpdatedAtMicros(const Json& finding) {
+  auto time = ParseTimestamp(StringOr(finding, "UpdatedAt", ""));
+  return time ? ToUnixMicros(*time) : 0;
+}
+
+std::string Utf8Message(const Json& finding) {
+  return fmt::format(
+      "finding \"{}\" holds text that is not valid UTF-8; fix the encoding of "
+      "the report",
+      StringOr(finding, "Id", ""));
+}
+
+std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit) {
+  return fmt::format("finding \"{}\" is {} bytes as stored; the maximum is {}",
+                     StringOr(finding, "Id", ""), size, limit);
+}
+
+UnprocessedFinding FindingNotFound(FindingKey key) {
+  std::string message = fmt::format(
+      "no finding with ProductArn \"{}\" and Id \"{}\"; check both with `rampart findings list`",
+      key.product_arn, key.id);
+  return UnprocessedFinding{std::move(key), "FindingNotFound", std::move(message)};
+}
+
+Result<const FieldSpec*> FindGroupByField(std::string_view attribute) {
+  const FieldSpec* field = FindField(attribute);
+  if (field != nullptr) {
+    return field;
+  }
+  const std::string_view suggestion = SuggestField(attribute);
+  return InvalidArgument(fmt::format(
+      "unknown group-by attribute \"{}\"{}", attribute,
+      suggestion.empty() ? "; use a filter field name such as ResourceType or SeverityLabel"
+                         : fmt::format("; did you mean {}?", suggestion)));
+}
+
+}  // namespace rampart::store

@@ -1,0 +1,43 @@
+// The outcomes and messages of imports and updates, which every store backend reports alike.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/json.h"
+#include "core/status.h"
+#include "store/filter_fields.h"
+#include "store/finding_store.h"
+
+namespace rampart::store {
+
+// Returns a failed result with Security Hub's error code ("InvalidInput" or
+// "FindingSizeExceeded").
+ImportResult FailedImport(FindingKey key, std::string code, std::string message);
+
+// Returns the failed result of an import entry that is not a JSON object.
+ImportResult NotAnObject(const Json& finding);
+
+// Returns the unchanged result of a finding whose UpdatedAt is not newer than the stored one
+// (microseconds since the Unix epoch).
+ImportResult NotNewer(FindingKey key, const Json& finding, std::int64_t stored_updated_at);
+
+// Adds `result` to the summary and to its count.
+void AddResult(ImportSummary& summary, ImportResult result);
+
+// Returns the finding's UpdatedAt in microseconds since the Unix epoch, 0 when it is invalid.
+std::int64_t UpdatedAtMicros(const Json& finding);
+
+// The message for a finding whose text is not valid UTF-8.
+std::string Utf8Message(const Json& finding);
+
+// The message for a finding of `size` bytes as stored, over `limit`.
+std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit);
+
+// Returns the FindingNotFound entry of an update naming a finding that does not exist.
+UnprocessedFinding FindingNotFound(FindingKey key);
+
+// Returns the attribute that GroupBy names, or an error naming the closest known one.
+Result<const FieldSpec*> FindGroupByField(std::string_view attribute);
+
+}  // namespace rampart::store
