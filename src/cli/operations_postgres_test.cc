@@ -3,8 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "cli/testing/program.h"
+#include "store/finding_store_factory.h"
 #include "store/remediation_store.h"
+#include "store/test_support.h"
 #include "store/testing/raw_sql.h"
 #include "store/testing/store_backends.h"
 
@@ -102,6 +106,24 @@ TEST_F(OperationsPostgresTest, UnreachableDatabaseHidesPassword) {
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.errors, HasSubstr("127.0.0.1:1/hub"));
   EXPECT_THAT(run.errors, Not(HasSubstr("s3cret")));
+}
+
+TEST_F(OperationsPostgresTest, FindingsSummaryReadsPostgres) {
+  RAMPART_REQUIRE_SHARED_DATA();
+  const std::vector<Json> findings = store::testing::TrivyAlpineFindings();
+  const std::size_t unique = store::testing::UniqueByKey(findings).size();
+  {
+    auto store = store::OpenFindingStore(url_);
+    ASSERT_TRUE(store.has_value()) << store.status().ToString();
+    ASSERT_TRUE((*store)->Import(findings, store::ImportOptions{"trivy"}).has_value());
+  }
+  const ProgramRun summary = Rampart({"findings", "summary", "--db", url_});
+  ASSERT_EQ(summary.exit_code, 0) << summary.errors;
+  EXPECT_THAT(summary.output, HasSubstr(fmt::format("{} findings in {}", unique, url_)));
+
+  const ProgramRun listed = Rampart({"findings", "list", "--db", url_, "--output", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.errors;
+  EXPECT_THAT(listed.output, HasSubstr("CVE-"));
 }
 
 TEST_F(OperationsPostgresTest, HelpNamesBothBackends) {
