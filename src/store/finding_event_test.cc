@@ -1,6 +1,6 @@
-// The events of finding changes, which the outbox stores as references to the finding's row:
-// their texts must stay what they were when the change was made, whatever happens to the
-// finding later.
+// The events of finding changes, on every backend: their texts must stay what they were when
+// the change was made, whatever happens to the finding later. The SQLite outbox stores them
+// as references to the finding's row, the PostgreSQL outbox as whole texts.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -155,8 +155,9 @@ TEST_P(FindingEventTest, PrunedEventIsNotWrittenOut) {
   EXPECT_EQ(events[0].event, ExpectedEvent(finding, events[0]));
 }
 
-// 150 findings and three updates in one batch: the rows wait in batches of 64, and an update
-// of a finding whose rows are still waiting inserts them first.
+// 150 findings and three updates in one batch. On SQLite the rows wait in batches of 64, and
+// an update of a finding whose rows are still waiting inserts them first. On PostgreSQL the
+// updates find the findings that the same batch created.
 TEST_P(FindingEventTest, LargeBatchWithUpdates) {
   const std::vector<Json> templates = testing::TrivyAlpineFindings();
   std::vector<Json> originals;

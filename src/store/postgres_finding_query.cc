@@ -134,6 +134,7 @@ Result<FindingPage> PostgresFindingStore::List(const FindingQuery& query) {
       fmt::join(selected, ", "), where.sql, after, fmt::join(order, ", "), parameters.size());
 
   FindingPage page;
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::nontransaction work(*connection_);
     const pqxx::result rows = work.exec_params(sql, pqxx::prepare::make_dynamic_params(parameters));
@@ -158,6 +159,7 @@ Result<FindingPage> PostgresFindingStore::List(const FindingQuery& query) {
 
 Result<std::int64_t> PostgresFindingStore::Count(const Filters& filters) {
   const SqlFragment where = postgres::CompileFilters(filters, clock_->Now());
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::nontransaction work(*connection_);
     const pqxx::row row =
@@ -186,6 +188,7 @@ Result<std::vector<GroupCount>> PostgresFindingStore::GroupBy(const Filters& fil
       source->multi_valued ? "count(DISTINCT seq)" : "count(*)", source->value, source->joins,
       where.sql);
   std::vector<GroupCount> groups;
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::nontransaction work(*connection_);
     const pqxx::result rows =

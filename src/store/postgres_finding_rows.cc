@@ -170,6 +170,7 @@ void PostgresFindingStore::WriteHistory(pqxx::work& work, std::int64_t seq, Time
 
 Result<std::vector<HistoryRecord>> PostgresFindingStore::History(const FindingKey& key) {
   std::vector<HistoryRecord> records;
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     postgres::SnapshotTransaction work(*connection_);
     const bool exists =

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/log.h"
 #include "finding/validate.h"
 #include "store/import_outcome.h"
 #include "store/import_rules.h"
@@ -74,6 +75,25 @@ bool PostgresFindingStore::HasNul(const FindingKey& key) {
 
 Status PostgresFindingStore::Failure(const std::exception& error, std::string_view action) const {
   return postgres::ErrorStatus(error, url_, action);
+}
+
+Status PostgresFindingStore::Reconnect() {
+  if (connection_->is_open()) {
+    return Status::Ok();
+  }
+  Logger("store")->warn("the connection to {} was lost; reconnecting", postgres::RedactUrl(url_));
+  auto connection = postgres::Connect(url_);
+  if (!connection) {
+    Logger("store")->warn("reconnecting failed: {}", connection.status().message());
+    return connection.status();
+  }
+  try {
+    PrepareStatements(**connection);
+  } catch (const std::exception& error) {
+    return Failure(error, "preparing statements");
+  }
+  connection_ = std::move(*connection);
+  return Status::Ok();
 }
 
 void PostgresFindingStore::NotifyOutbox() const {
@@ -161,6 +181,7 @@ Result<ImportSummary> PostgresFindingStore::Import(std::vector<Json> findings,
   ImportSummary summary;
   summary.results.reserve(findings.size());
   pending_events_.clear();
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::work work(*connection_);
     std::vector<FindingKey> keys;
@@ -271,6 +292,7 @@ Result<UpdateSummary> PostgresFindingStore::Update(const FindingUpdate& update,
   const TimePoint now = clock_->Now();
   UpdateSummary summary;
   pending_events_.clear();
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::work work(*connection_);
     std::vector<FindingKey> keys;
@@ -332,6 +354,7 @@ std::optional<UnprocessedFinding> PostgresFindingStore::UpdateOne(
 }
 
 Result<std::optional<Json>> PostgresFindingStore::Get(const FindingKey& key) {
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::work work(*connection_);
     auto stored = FindOne(work, key);

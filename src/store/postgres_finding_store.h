@@ -28,6 +28,9 @@ using PostgresStoreOptions = FindingStoreOptions;
 // events last, under one more advisory lock held until commit, so outbox sequences grow in commit
 // order. Not thread-safe: open one store per thread.
 //
+// When the connection breaks, the call in progress fails with kUnavailable, and the next
+// call connects again.
+//
 // NOTE: PostgreSQL cannot store the character U+0000 in JSONB, so a finding that contains it
 // fails with InvalidInput, where the SQLite store accepts it.
 class PostgresFindingStore final : public FindingStore {
@@ -126,6 +129,9 @@ class PostgresFindingStore final : public FindingStore {
   // Returns `value` as JSON text; throws std::invalid_argument when a string is not valid
   // UTF-8, which the callers have checked before.
   static std::string JsonText(const Json& value);
+  // Opens a new connection when the current one was lost, so a store outlives a restart of
+  // the server: the call that meets the broken connection fails, and the next one works.
+  Status Reconnect();
   // Converts what libpqxx threw into a Status naming the store's URL and `action`.
   Status Failure(const std::exception& error, std::string_view action) const;
   void NotifyOutbox() const;

@@ -120,6 +120,22 @@ TEST_F(PostgresStoreTest, NulCharacterKeyIsNotFound) {
   EXPECT_EQ(updated->unprocessed[0].error_code, "FindingNotFound");
 }
 
+// PostgreSQL rejects a parameter that is not valid UTF-8, so such an Id must fail its own
+// finding instead of the whole batch.
+TEST_F(PostgresStoreTest, InvalidUtf8IdFailsOnlyItsFinding) {
+  Json bad = testing::AsrFinding("cis-1.3.finding.json");
+  bad["Id"] = std::string("finding-\xff\xfe");
+  const Json good = testing::AsrFinding("cis-4.1.finding.json");
+  auto summary = store_->Import({bad, good}, {});
+  ASSERT_TRUE(summary.has_value()) << summary.status().ToString();
+  EXPECT_EQ(summary->created, 1u);
+  ASSERT_EQ(summary->failed, 1u);
+  EXPECT_EQ(summary->results[0].error_code, "InvalidInput");
+  auto stored = store_->Get({bad["ProductArn"], bad["Id"]});
+  ASSERT_TRUE(stored.has_value()) << stored.status().ToString();
+  EXPECT_FALSE(stored->has_value());
+}
+
 // A claim passes over an event that another transaction has locked instead of waiting.
 TEST_F(PostgresStoreTest, ClaimSkipsLockedEvents) {
   ASSERT_TRUE(store_->Import(testing::UniqueByKey(testing::TrivyAlpineFindings()), {}));
@@ -165,6 +181,33 @@ TEST_F(PostgresStoreTest, EventsWaitForOutboxLock) {
   auto events = store_->ReadEvents(0, 10);
   ASSERT_TRUE(events.has_value()) << events.status().ToString();
   EXPECT_EQ(events->size(), 1u);
+}
+
+// A worker keeps its store open while the database server restarts: the call that meets the
+// broken connection fails as unavailable, and a later call works again.
+TEST(PostgresStoreRestart, StoreReconnects) {
+  RAMPART_REQUIRE_SHARED_DATA();
+  // Durable, since the restart is a crash for the server and fast mode loses recent commits.
+  auto server = testing::PostgresServer::Start(testing::Durability::kDurable);
+  ASSERT_TRUE(server.has_value()) << server.status().ToString();
+  auto url = (*server)->CreateDatabase();
+  ASSERT_TRUE(url.has_value()) << url.status().ToString();
+  auto store = PostgresFindingStore::Open(*url);
+  ASSERT_TRUE(store.has_value()) << store.status().ToString();
+  ASSERT_TRUE((*store)->Import({testing::AsrFinding("cis-1.3.finding.json")}, {}).has_value());
+
+  const Status restarted = (*server)->Restart();
+  ASSERT_TRUE(restarted.ok()) << restarted.ToString();
+  auto first = (*store)->Count(Filters{});
+  if (!first) {
+    EXPECT_EQ(first.status().code(), StatusCode::kUnavailable) << first.status().ToString();
+  }
+  auto summary = (*store)->Import({testing::AsrFinding("cis-4.1.finding.json")}, {});
+  ASSERT_TRUE(summary.has_value()) << summary.status().ToString();
+  EXPECT_EQ(summary->created, 1u);
+  auto count = (*store)->Count(Filters{});
+  ASSERT_TRUE(count.has_value()) << count.status().ToString();
+  EXPECT_EQ(*count, 2);
 }
 
 TEST(PostgresStoreOpen, FailureNamesUrlWithoutPassword) {

@@ -92,6 +92,7 @@ Result<std::int64_t> PostgresFindingStore::PublishEvent(const Json& event) {
         event["id"].get<std::string>()));
   }
   std::int64_t sequence = 0;
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::work work(*connection_);
     LockOutbox(work);
@@ -109,6 +110,7 @@ Result<std::int64_t> PostgresFindingStore::PublishEvent(const Json& event) {
 
 Result<std::vector<OutboxEvent>> PostgresFindingStore::ReadEvents(std::int64_t after_sequence,
                                                                   std::size_t limit) {
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::nontransaction work(*connection_);
     return EventsOf(work.exec_params(std::string(kReadEvents), after_sequence,
@@ -126,6 +128,7 @@ Result<std::vector<OutboxEvent>> PostgresFindingStore::ClaimEvents(std::string_v
   }
   const TimePoint now = clock_->Now();
   std::vector<OutboxEvent> events;
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::work work(*connection_);
     events = EventsOf(work.exec_params(std::string(kClaimEvents), std::string(consumer),
@@ -145,6 +148,7 @@ Status PostgresFindingStore::MarkDelivered(std::span<const std::int64_t> sequenc
   if (sequences.empty()) {
     return Status::Ok();
   }
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::work work(*connection_);
     work.exec_params0(std::string(kMarkDelivered), fmt::format("{{{}}}", fmt::join(sequences, ",")),
@@ -157,6 +161,7 @@ Status PostgresFindingStore::MarkDelivered(std::span<const std::int64_t> sequenc
 }
 
 Result<std::int64_t> PostgresFindingStore::PruneDelivered(TimePoint before) {
+  RAMPART_RETURN_IF_ERROR(Reconnect());
   try {
     pqxx::work work(*connection_);
     const pqxx::result result =

@@ -193,6 +193,12 @@ PostgresServer::~PostgresServer() {
   fs::remove_all(folder_, error);
 }
 
+Status PostgresServer::Restart() {
+  return Run(kBinaryFolder / "pg_ctl",
+             {"-D", (folder_ / "data").string(), "-m", "immediate", "-w", "-t", "60", "restart"},
+             folder_ / "pg_ctl.log");
+}
+
 Result<std::string> PostgresServer::CreateDatabase() {
   const std::string name = fmt::format("rampart_test_{}", ++databases_);
   try {

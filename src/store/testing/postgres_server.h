@@ -31,6 +31,10 @@ class PostgresServer {
   // "postgresql://postgres@127.0.0.1:40123/rampart_test_3".
   Result<std::string> CreateDatabase();
 
+  // Stops the server at once and starts it again on the same port, which breaks every open
+  // connection.
+  Status Restart();
+
   int port() const { return port_; }
 
  private:
