@@ -10,7 +10,10 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "core/file.h"
+#include "store/finding_store_factory.h"
+#include "store/postgres_support.h"
 #include "store/sqlite_finding_store.h"
+#include "store/store_location.h"
 
 namespace rampart::cli {
 namespace {
@@ -41,10 +44,23 @@ bool Report(const Status& status, int& exit_code) {
   return false;
 }
 
-Result<std::unique_ptr<store::SqliteFindingStore>> OpenExisting(const std::string& path) {
+// Opens the store at `location`: an existing SQLite file (a path or sqlite:PATH), never
+// creating one, or a postgresql:// URL.
+Result<std::unique_ptr<store::FindingStore>> OpenExisting(const std::string& location) {
+  auto where = store::ParseStoreLocation(location);
+  if (!where) {
+    return where.status();
+  }
+  if (where->postgres) {
+    return store::OpenFindingStore(where->target);
+  }
   store::SqliteStoreOptions options;
   options.database.create_if_missing = false;
-  return store::SqliteFindingStore::Open(path, options);
+  auto sqlite = store::SqliteFindingStore::Open(where->target, options);
+  if (!sqlite) {
+    return sqlite.status();
+  }
+  return std::unique_ptr<store::FindingStore>(std::move(*sqlite));
 }
 
 // Reads --filter: JSON text, or @FILE for a file holding it.
@@ -440,7 +456,7 @@ void RunSummary(const SummaryOptions& options, int& exit_code) {
     return;
   }
 
-  std::cout << fmt::format("{} findings in {}{}\n", *total, options.db,
+  std::cout << fmt::format("{} findings in {}{}\n", *total, store::postgres::RedactUrl(options.db),
                            options.filter.empty() ? " (RecordState ACTIVE)" : " (filtered)");
   PrintSection("By severity:", sections["SeverityLabel"]);
   PrintSection("By resource type:", sections["ResourceType"]);
@@ -449,7 +465,10 @@ void RunSummary(const SummaryOptions& options, int& exit_code) {
 }
 
 CLI::Option* AddDb(CLI::App* command, std::string& db) {
-  return command->add_option("--db", db, "SQLite database file to read and write")
+  return command
+      ->add_option("--db", db,
+                   "Finding store to read and write: an existing SQLite file (a path or "
+                   "sqlite:PATH) or a postgresql:// URL")
       ->capture_default_str();
 }
 

@@ -14,6 +14,8 @@
 #include "detect/model_folder.h"
 #include "pattern/rules_enrichment.h"
 #include "remediate/verifier.h"
+#include "store/finding_store_factory.h"
+#include "store/store_location.h"
 
 namespace rampart::cli {
 namespace {
@@ -58,6 +60,12 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Config& config, std::shared_ptr<Mod
   if (hub->models_ == nullptr && !config.models.empty()) {
     hub->models_ = std::make_shared<detect::ModelFolder>(config.Resolve(config.models));
   }
+  if (store::ParseStoreLocation(config.store).value_or(store::StoreLocation{}).postgres) {
+    RAMPART_RETURN_IF_ERROR(hub->OpenPostgresStores(config.store));
+    RAMPART_RETURN_IF_ERROR(hub->LoadRules());
+    RAMPART_RETURN_IF_ERROR(hub->BuildEngine());
+    return hub;
+  }
   auto db = config.SqlitePath();
   if (!db) {
     return db.status();
@@ -98,6 +106,27 @@ Result<std::unique_ptr<Hub>> Hub::Open(const Config& config, std::shared_ptr<Mod
   RAMPART_RETURN_IF_ERROR(hub->LoadRules());
   RAMPART_RETURN_IF_ERROR(hub->BuildEngine());
   return hub;
+}
+
+Status Hub::OpenPostgresStores(const std::string& url) {
+  auto findings = store::OpenFindingStore(url);
+  if (!findings) {
+    return findings.status();
+  }
+  findings_ = std::move(*findings);
+  // Other workers may be running records of this database right now, so unlike SQLite nothing
+  // RUNNING is recovered here: the engine returns records whose lease expired to PLANNED.
+  auto remediations = store::RemediationStore::Open(url);
+  if (!remediations) {
+    return remediations.status();
+  }
+  remediations_ = std::move(*remediations);
+  auto audit = store::AuditLog::Open(url);
+  if (!audit) {
+    return audit.status();
+  }
+  audit_ = std::move(*audit);
+  return Status::Ok();
 }
 
 Status Hub::LoadRules() {

@@ -45,12 +45,14 @@ class Hub {
 
  private:
   Hub() = default;
+  // Opens the stores in the PostgreSQL database at `url`, which several workers may share.
+  Status OpenPostgresStores(const std::string& url);
   Status LoadRules();
   Status BuildEngine();
   Status OpenBus();
 
   Config config_;
-  std::unique_ptr<store::SqliteFindingStore> findings_;
+  std::unique_ptr<store::FindingStore> findings_;
   std::unique_ptr<store::RemediationStore> remediations_;
   std::unique_ptr<store::AuditLog> audit_;
   pattern::RulesFile rules_;

@@ -14,6 +14,11 @@
 namespace rampart::cli {
 namespace {
 
+// libpq also reads the password from PGPASSWORD or ~/.pgpass, which keep it out of `ps`.
+constexpr const char* kDbHelp =
+    "Database: a SQLite file path (also written sqlite:PATH) or a postgresql:// URL, whose "
+    "password is best given in PGPASSWORD or ~/.pgpass";
+
 template <typename T>
 bool Check(const Result<T>& result, int& exit_code) {
   if (!result) {
@@ -78,7 +83,7 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
   };
   auto options = std::make_shared<Options>();
   auto add_common = [&](CLI::App* command) {
-    command->add_option("--db", options->db, "SQLite database file")->capture_default_str();
+    command->add_option("--db", options->db, kDbHelp)->capture_default_str();
     command->add_option("--output", options->output, "Output format: table or json")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
@@ -170,7 +175,7 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
 
   auto* verify = group->add_subcommand(
       "verify", "Recompute the chain; exit 1 when an entry was edited, removed or reordered");
-  verify->add_option("--db", *db, "SQLite database file")->capture_default_str();
+  verify->add_option("--db", *db, kDbHelp)->capture_default_str();
   verify->callback([db, &exit_code] {
     auto audit = store::AuditLog::Open(*db);
     if (!Check(audit, exit_code)) {
@@ -191,7 +196,7 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
 
   auto* export_command =
       group->add_subcommand("export", "Write every entry as one JSON object per line");
-  export_command->add_option("--db", *db, "SQLite database file")->capture_default_str();
+  export_command->add_option("--db", *db, kDbHelp)->capture_default_str();
   export_command->add_option("--out", *out_path, "Output file; standard output when omitted");
   export_command->callback([db, out_path, &exit_code] {
     auto audit = store::AuditLog::Open(*db);
@@ -226,7 +231,7 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<Options>();
 
   auto* create = group->add_subcommand("create", "Create a token and print it once");
-  create->add_option("--db", options->db, "SQLite database file")->capture_default_str();
+  create->add_option("--db", options->db, kDbHelp)->capture_default_str();
   create->add_option("--name", options->name, "Name recorded with every change the token makes")
       ->required();
   create
@@ -247,7 +252,7 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
   });
 
   auto* list = group->add_subcommand("list", "List tokens with their scopes (never the tokens)");
-  list->add_option("--db", options->db, "SQLite database file")->capture_default_str();
+  list->add_option("--db", options->db, kDbHelp)->capture_default_str();
   list->callback([options, &exit_code] {
     auto tokens = store::TokenStore::Open(options->db);
     if (!Check(tokens, exit_code)) {
@@ -266,7 +271,7 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
   });
 
   auto* revoke = group->add_subcommand("revoke", "Revoke the valid token with this name");
-  revoke->add_option("--db", options->db, "SQLite database file")->capture_default_str();
+  revoke->add_option("--db", options->db, kDbHelp)->capture_default_str();
   revoke->add_option("--name", options->name, "Token name")->required();
   revoke->callback([options, &exit_code] {
     auto tokens = store::TokenStore::Open(options->db);

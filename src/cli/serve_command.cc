@@ -1,4 +1,4 @@
-// rampart serve --listen ADDR --db PATH [--config rampart.yaml] [--rules FILE] [--models DIR]:
+// rampart serve --listen ADDR --db PATH|URL [--config rampart.yaml] [--rules FILE] [--models DIR]:
 // serves the HTTP API. With --config it also runs the hub loop, so imported findings are routed
 // through the rules and remediated. SIGHUP or a change of the rules file reloads the rules; an
 // invalid file is logged and reported by /readyz while the running rules stay.
@@ -64,7 +64,9 @@ Result<Config> BuildConfig(const ServeOptions& options) {
     config.server.listen = options.listen;
   }
   if (!options.db.empty()) {
-    config.store = "sqlite:" + Absolute(options.db);
+    const bool postgres =
+        options.db.starts_with("postgresql://") || options.db.starts_with("postgres://");
+    config.store = postgres ? options.db : "sqlite:" + Absolute(options.db);
   }
   if (!options.rules.empty()) {
     config.rules = Absolute(options.rules);
@@ -165,7 +167,8 @@ int Serve(const ServeOptions& options) {
     return 2;
   }
   SetLogLevel(config->log_level);
-  auto db = config->SqlitePath();
+  auto db = config->store.starts_with("sqlite:") ? config->SqlitePath()
+                                                 : Result<std::string>(config->store);
   if (!db) {
     std::cerr << "error: " << db.status().message() << '\n';
     return 2;
@@ -233,8 +236,9 @@ void AddServeCommands(CLI::App& app, int& exit_code) {
                       "Address to listen on, HOST:PORT (default 127.0.0.1:8080, or server.listen "
                       "of the configuration); port 0 picks a free port");
   command->add_option("--db", options->db,
-                      "SQLite database file of findings, tokens, remediations and the audit log "
-                      "(default rampart.db, or store: of the configuration)");
+                      "Database of findings, tokens, remediations and the audit log: a SQLite "
+                      "file or a postgresql:// URL that several workers share (default "
+                      "rampart.db, or store: of the configuration)");
   command->add_option("--config", options->config,
                       "Configuration file (YAML); also runs the hub loop");
   command->add_option("--rules", options->rules,

@@ -19,6 +19,8 @@
 
 #include "core/file.h"
 #include "core/json.h"
+#include "store/audit_log.h"
+#include "store/testing/store_backends.h"
 #include "store/token_store.h"
 
 namespace rampart::cli {
@@ -175,6 +177,18 @@ class ServeCommandTest : public ::testing::Test {
     return findings;
   }
 
+  // Imports the ASR findings through `client` and returns how many fail compliance.
+  std::size_t ImportAsrFindings(httplib::Client& client) {
+    const std::vector<Json> findings = AsrFindings();
+    const Json imported = PostJson(client, "/v1/findings/import", {{"Findings", findings}});
+    EXPECT_EQ(imported["SuccessCount"], findings.size()) << imported.dump();
+    std::size_t failed_compliance = 0;
+    for (const Json& finding : findings) {
+      failed_compliance += finding["Compliance"]["Status"] == "FAILED" ? 1 : 0;
+    }
+    return failed_compliance;
+  }
+
   std::filesystem::path folder_;
   std::string db_;
   std::string rules_;
@@ -247,14 +261,7 @@ TEST_F(ServeCommandTest, HubLoopRoutesImportedFindings) {
             "store: sqlite:rampart.db\nrules: rules.yaml\nremediation:\n  work_dir: work\n");
   ServeProcess serve({"serve", "--listen", "127.0.0.1:0", "--config", config, "--interval", "1s"});
   auto client = Connect(serve);
-  const std::vector<Json> findings = AsrFindings();
-  const Json imported = PostJson(*client, "/v1/findings/import", {{"Findings", findings}});
-  ASSERT_EQ(imported["SuccessCount"], findings.size()) << imported.dump();
-
-  std::size_t failed_compliance = 0;
-  for (const Json& finding : findings) {
-    failed_compliance += finding["Compliance"]["Status"] == "FAILED" ? 1 : 0;
-  }
+  const std::size_t failed_compliance = ImportAsrFindings(*client);
   ASSERT_GT(failed_compliance, 0u);
   Json listed;
   ASSERT_TRUE(Eventually([&] {
@@ -287,6 +294,56 @@ TEST_F(ServeCommandTest, HubLoopRoutesImportedFindings) {
   }
   EXPECT_EQ(records, static_cast<double>(failed_compliance));
   EXPECT_THAT(metrics, HasSubstr("rampart_hub_cycle_duration_seconds_count"));
+}
+
+// Two workers share one PostgreSQL database: findings imported through one are planned once and
+// run once, whichever worker's hub loop gets them, and the audit log stays one chain.
+TEST_F(ServeCommandTest, TwoWorkersShareOnePostgresDatabase) {
+  if (!std::filesystem::exists(kFindings)) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  const store::testing::TestDatabase database({"Postgres", store::testing::BackendKind::kPostgres});
+  ASSERT_TRUE(database.status().ok()) << database.status().ToString();
+  const std::string url = database.location();
+  {
+    auto tokens = store::TokenStore::Open(url);
+    ASSERT_TRUE(tokens.has_value()) << tokens.status().ToString();
+    auto token = (*tokens)->Create("ci", {"admin"});
+    ASSERT_TRUE(token.has_value());
+    headers_ = {{"Authorization", "Bearer " + *token}};
+  }
+  const std::string config = (folder_ / "rampart.yaml").string();
+  WriteText(config,
+            fmt::format("store: {}\nrules: rules.yaml\nremediation:\n  work_dir: work\n", url));
+  ServeProcess first({"serve", "--listen", "127.0.0.1:0", "--config", config, "--interval", "1s"});
+  ServeProcess second({"serve", "--listen", "127.0.0.1:0", "--config", config, "--interval", "1s"});
+  auto importer = Connect(first);
+  auto reader = Connect(second);
+  const std::size_t failed_compliance = ImportAsrFindings(*importer);
+  ASSERT_GT(failed_compliance, 0u);
+  Json listed;
+  const auto finished = [&] {
+    auto response = reader->Get("/v1/remediations", headers_);
+    listed = response ? Json::parse(response->body) : Json();
+    const Json records = listed.value("Remediations", Json::array());
+    std::size_t done = 0;
+    for (const Json& record : records) {
+      done += record["State"] != "PLANNED" && record["State"] != "RUNNING" ? 1 : 0;
+    }
+    return records.size() == failed_compliance && done == failed_compliance;
+  };
+  ASSERT_TRUE(Eventually(finished)) << listed.dump() << first.output() << second.output();
+  for (const Json& record : listed["Remediations"]) {
+    EXPECT_EQ(record["Rule"], "notify-cis");
+    EXPECT_EQ(record["Attempts"], 1) << record.dump();
+  }
+
+  auto audit = store::AuditLog::Open(url);
+  ASSERT_TRUE(audit.has_value()) << audit.status().ToString();
+  auto report = (*audit)->Verify();
+  ASSERT_TRUE(report.has_value()) << report.status().ToString();
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_GT(report->entries, 0);
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include "server/models_api.h"
 #include "server/remediations_api.h"
 #include "server/rules_api.h"
+#include "store/finding_store_factory.h"
+#include "store/store_location.h"
 
 namespace rampart::server {
 namespace {
@@ -43,6 +45,14 @@ void AddRemediationGauges(MetricsRegistry& metrics, store::RemediationStore& rem
   });
 }
 
+Result<std::unique_ptr<store::FindingStore>> OpenSqliteFindings(const std::string& path) {
+  auto findings = store::SqliteFindingStore::Open(path);
+  if (!findings) {
+    return findings.status();
+  }
+  return std::unique_ptr<store::FindingStore>(std::move(*findings));
+}
+
 }  // namespace
 
 ApiService::~ApiService() {
@@ -58,7 +68,12 @@ Result<std::unique_ptr<ApiService>> ApiService::Open(const ServiceOptions& optio
     return tokens.status();
   }
   service->tokens_ = std::move(*tokens);
-  auto findings = store::SqliteFindingStore::Open(options.db);
+  auto location = store::ParseStoreLocation(options.db);
+  if (!location) {
+    return location.status();
+  }
+  auto findings = location->postgres ? store::OpenFindingStore(location->target)
+                                     : OpenSqliteFindings(location->target);
   if (!findings) {
     return findings.status();
   }

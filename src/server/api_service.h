@@ -19,7 +19,7 @@ namespace rampart::server {
 
 struct ServiceOptions {
   ServerConfig server;  // listen address, TLS and limits
-  std::string db;       // the SQLite database file; created when missing
+  std::string db;       // a SQLite file (created when missing) or a postgresql:// URL
   std::string rules;    // the rules file; empty serves no rules endpoints
   std::string models;   // the folder of model files; empty serves no model endpoints and
                         // leaves the models of enrich blocks unchecked
@@ -49,7 +49,7 @@ class ApiService {
   ApiService() = default;
 
   std::unique_ptr<store::TokenStore> tokens_;
-  std::unique_ptr<store::SqliteFindingStore> findings_;
+  std::unique_ptr<store::FindingStore> findings_;
   std::unique_ptr<store::AuditLog> audit_;
   std::unique_ptr<store::RemediationStore> remediations_;
   std::shared_ptr<detect::ModelFolder> models_;

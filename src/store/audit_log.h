@@ -41,14 +41,16 @@ struct VerifyReport {
 // details exactly as stored.
 std::string ComputeEntryHash(const Entry& entry, std::string_view details_text);
 
-// An audit log kept in a SQLite database file (its own table, beside the finding store).
-// Thread-safe: Append serializes writers through a SQLite write transaction, so several
-// processes sharing the file still build one chain.
+// An audit log kept in a SQLite database file or a PostgreSQL database (its own table, beside
+// the finding store). Thread-safe: Append serializes writers through a SQLite write
+// transaction or a PostgreSQL advisory lock, so several processes sharing the database still
+// build one chain.
 class AuditLog {
  public:
-  // Opens the log in the database at `path`. Of `options`, only the synchronous mode and
-  // wal_autocheckpoint_pages apply.
-  static Result<std::unique_ptr<AuditLog>> Open(const std::string& path,
+  // Opens the log at `location`: a SQLite path (also written "sqlite:PATH") or a
+  // postgresql:// URL. Of `options`, only the synchronous mode and wal_autocheckpoint_pages
+  // apply, and only to SQLite.
+  static Result<std::unique_ptr<AuditLog>> Open(const std::string& location,
                                                 const Clock& clock = DefaultClock(),
                                                 const sqlite::OpenOptions& options = {});
   ~AuditLog();

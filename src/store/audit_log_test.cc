@@ -1,31 +1,30 @@
 #include "store/audit_log.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <sstream>
+
+#include "store/testing/raw_sql.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::store {
 namespace {
 
-class AuditLogTest : public ::testing::Test {
+using testing::TestBackend;
+
+class AuditLogTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rampart_audit_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "audit.db").string();
+    database_ = std::make_unique<testing::TestDatabase>(GetParam());
+    ASSERT_TRUE(database_->status().ok()) << database_->status().ToString();
+    location_ = database_->location();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<AuditLog> OpenLog() {
-    auto log = AuditLog::Open(path_);
-    EXPECT_TRUE(log.has_value());
+    auto log = AuditLog::Open(location_);
+    EXPECT_TRUE(log.has_value()) << log.status().ToString();
     return std::move(*log);
   }
 
@@ -38,17 +37,15 @@ class AuditLogTest : public ::testing::Test {
   }
 
   void RawSql(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
+    const Status status = testing::RunSql(location_, sql);
+    ASSERT_TRUE(status.ok()) << status.ToString();
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::string location_;
 };
 
-TEST_F(AuditLogTest, ChainVerifies) {
+TEST_P(AuditLogTest, ChainVerifies) {
   auto log = OpenLog();
   AppendThree(*log);
   auto report = log->Verify();
@@ -57,7 +54,7 @@ TEST_F(AuditLogTest, ChainVerifies) {
   EXPECT_EQ(report->entries, 3);
 }
 
-TEST_F(AuditLogTest, EachEntryLinksToPrevious) {
+TEST_P(AuditLogTest, EachEntryLinksToPrevious) {
   auto log = OpenLog();
   AppendThree(*log);
   auto entries = log->Entries(0, 10);
@@ -68,7 +65,7 @@ TEST_F(AuditLogTest, EachEntryLinksToPrevious) {
   EXPECT_EQ((*entries)[2].previous_hash, (*entries)[1].hash);
 }
 
-TEST_F(AuditLogTest, DetectsEditedEntry) {
+TEST_P(AuditLogTest, DetectsEditedEntry) {
   {
     auto log = OpenLog();
     AppendThree(*log);
@@ -81,7 +78,7 @@ TEST_F(AuditLogTest, DetectsEditedEntry) {
   EXPECT_NE(report->problem.find("edited"), std::string::npos);
 }
 
-TEST_F(AuditLogTest, DetectsEditedDetails) {
+TEST_P(AuditLogTest, DetectsEditedDetails) {
   {
     auto log = OpenLog();
     AppendThree(*log);
@@ -93,7 +90,7 @@ TEST_F(AuditLogTest, DetectsEditedDetails) {
   EXPECT_EQ(report->first_bad_sequence, 3);
 }
 
-TEST_F(AuditLogTest, DetectsRemovedEntry) {
+TEST_P(AuditLogTest, DetectsRemovedEntry) {
   {
     auto log = OpenLog();
     AppendThree(*log);
@@ -105,7 +102,7 @@ TEST_F(AuditLogTest, DetectsRemovedEntry) {
   EXPECT_EQ(report->first_bad_sequence, 3);
 }
 
-TEST_F(AuditLogTest, DetectsReorderedEntries) {
+TEST_P(AuditLogTest, DetectsReorderedEntries) {
   {
     auto log = OpenLog();
     AppendThree(*log);
@@ -120,7 +117,7 @@ TEST_F(AuditLogTest, DetectsReorderedEntries) {
   EXPECT_EQ(report->first_bad_sequence, 1);
 }
 
-TEST_F(AuditLogTest, ExportWritesOneLinePerEntry) {
+TEST_P(AuditLogTest, ExportWritesOneLinePerEntry) {
   auto log = OpenLog();
   AppendThree(*log);
   std::ostringstream out;
@@ -136,12 +133,12 @@ TEST_F(AuditLogTest, ExportWritesOneLinePerEntry) {
   EXPECT_EQ(count, 3);
 }
 
-TEST_F(AuditLogTest, TwoProcessesBuildOneChain) {
+TEST_P(AuditLogTest, TwoProcessesBuildOneChain) {
   OpenLog();
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    auto log = AuditLog::Open(path_);
+    auto log = AuditLog::Open(location_);
     for (int i = 0; i < 50 && log; ++i) {
       (void)(*log)->Append("child", "test", "x", Json::object());
     }
@@ -158,6 +155,9 @@ TEST_F(AuditLogTest, TwoProcessesBuildOneChain) {
   EXPECT_TRUE(report->ok) << report->problem;
   EXPECT_EQ(report->entries, 100);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace rampart::store

@@ -6,12 +6,7 @@
 #include <cstring>
 
 namespace rampart::store {
-namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-// Returns the length of the valid UTF-8 sequence starting at `p` (before `end`), or 0. Rejects
-// overlong forms, surrogates and code points above U+10FFFF, as RFC 3629 does.
 std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
   const unsigned char lead = p[0];
   std::size_t length = 0;
@@ -40,6 +35,10 @@ std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end)
   }
   return length;
 }
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
 
 void AppendEscape(unsigned char c, std::string& out) {
   switch (c) {

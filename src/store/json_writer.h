@@ -15,4 +15,9 @@ namespace rampart::store {
 // false, leaving `out` undefined, when a string is not valid UTF-8.
 bool WriteJson(const Json& value, std::string& out);
 
+// Returns the length of the valid multi-byte UTF-8 sequence starting at `p` (before `end`), or
+// 0. Rejects ASCII bytes, overlong forms, surrogates and code points above U+10FFFF, as RFC
+// 3629 does.
+std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end);
+
 }  // namespace rampart::store

@@ -74,13 +74,15 @@ struct RemediationFilter {
 inline constexpr std::array<std::string_view, 7> kRemediationStates = {
     "PLANNED", "AWAITING_APPROVAL", "RUNNING", "SUCCEEDED", "FAILED", "VERIFIED", "ROLLED_BACK"};
 
-// Remediation records in a SQLite database file. Safe to share between threads and
-// between processes on one file: state changes are compare-and-set in one transaction.
+// Remediation records in a SQLite database file or a PostgreSQL database. Safe to share
+// between threads and between processes on one database: state changes are compare-and-set
+// in one transaction.
 class RemediationStore {
  public:
-  // Opens the store in the database at `path`. Of `options`, only the synchronous mode and
-  // wal_autocheckpoint_pages apply.
-  static Result<std::unique_ptr<RemediationStore>> Open(const std::string& path,
+  // Opens the store at `location`: a SQLite path (also written "sqlite:PATH") or a
+  // postgresql:// URL. Of `options`, only the synchronous mode and wal_autocheckpoint_pages
+  // apply, and only to SQLite.
+  static Result<std::unique_ptr<RemediationStore>> Open(const std::string& location,
                                                         const Clock& clock = DefaultClock(),
                                                         const sqlite::OpenOptions& options = {});
   ~RemediationStore();

@@ -1,34 +1,25 @@
 #include "store/remediation_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
+#include "store/testing/raw_sql.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::store {
 namespace {
 
 using std::chrono::seconds;
+using testing::TestBackend;
 
-class RemediationStoreTest : public ::testing::Test {
+class RemediationStoreTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("rampart_remediations_" + std::to_string(::getpid()) + ".db"))
-                .string();
-    Remove();
-    auto store = RemediationStore::Open(path_, clock_);
-    ASSERT_TRUE(store.has_value());
+    database_ = std::make_unique<testing::TestDatabase>(GetParam());
+    ASSERT_TRUE(database_->status().ok()) << database_->status().ToString();
+    location_ = database_->location();
+    auto store = RemediationStore::Open(location_, clock_);
+    ASSERT_TRUE(store.has_value()) << store.status().ToString();
     store_ = std::move(*store);
-  }
-  void TearDown() override {
-    store_.reset();
-    Remove();
-  }
-  void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_ + suffix);
-    }
   }
 
   Remediation Record(const std::string& key, RemediationState state = RemediationState::kPlanned) {
@@ -46,11 +37,12 @@ class RemediationStoreTest : public ::testing::Test {
   }
 
   FakeClock clock_{FromUnixMicros(1'800'000'000'000'000)};
-  std::string path_;
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::string location_;
   std::unique_ptr<RemediationStore> store_;
 };
 
-TEST_F(RemediationStoreTest, PlanIsIdempotent) {
+TEST_P(RemediationStoreTest, PlanIsIdempotent) {
   auto first = store_->Plan(Record("k1"));
   ASSERT_TRUE(first.has_value());
   EXPECT_TRUE(first->second);
@@ -60,7 +52,7 @@ TEST_F(RemediationStoreTest, PlanIsIdempotent) {
   EXPECT_EQ(first->first.id, second->first.id);
 }
 
-TEST_F(RemediationStoreTest, ClaimMovesDueRecordsToRunning) {
+TEST_P(RemediationStoreTest, ClaimMovesDueRecordsToRunning) {
   ASSERT_TRUE(store_->Plan(Record("k1")).has_value());
   Remediation later = Record("k2");
   later.next_attempt_at_us += 60'000'000;
@@ -76,11 +68,11 @@ TEST_F(RemediationStoreTest, ClaimMovesDueRecordsToRunning) {
   EXPECT_TRUE(again->empty());
 }
 
-TEST_F(RemediationStoreTest, TwoHandlesNeverClaimTheSameRecord) {
+TEST_P(RemediationStoreTest, TwoHandlesNeverClaimTheSameRecord) {
   for (int i = 0; i < 20; ++i) {
     ASSERT_TRUE(store_->Plan(Record("k" + std::to_string(i))).has_value());
   }
-  auto other = RemediationStore::Open(path_, clock_);
+  auto other = RemediationStore::Open(location_, clock_);
   ASSERT_TRUE(other.has_value());
   auto first = store_->ClaimDue(15, 1'000'000);
   auto second = (*other)->ClaimDue(15, 1'000'000);
@@ -89,7 +81,7 @@ TEST_F(RemediationStoreTest, TwoHandlesNeverClaimTheSameRecord) {
   EXPECT_EQ(first->size() + second->size(), 20u);
 }
 
-TEST_F(RemediationStoreTest, UpdateChecksExpectedState) {
+TEST_P(RemediationStoreTest, UpdateChecksExpectedState) {
   ASSERT_TRUE(store_->Plan(Record("k1")).has_value());
   auto claimed = store_->ClaimDue(1, 1'000'000);
   ASSERT_TRUE(claimed.has_value());
@@ -106,7 +98,7 @@ TEST_F(RemediationStoreTest, UpdateChecksExpectedState) {
   EXPECT_EQ((*stored)->output, "done");
 }
 
-TEST_F(RemediationStoreTest, ApprovalMakesRecordDue) {
+TEST_P(RemediationStoreTest, ApprovalMakesRecordDue) {
   auto planned = store_->Plan(Record("k1", RemediationState::kAwaitingApproval));
   ASSERT_TRUE(planned.has_value());
   auto decided = store_->Decide(planned->first.id, true, "alice");
@@ -118,7 +110,7 @@ TEST_F(RemediationStoreTest, ApprovalMakesRecordDue) {
   EXPECT_EQ(claimed->size(), 1u);
 }
 
-TEST_F(RemediationStoreTest, RejectionFailsRecord) {
+TEST_P(RemediationStoreTest, RejectionFailsRecord) {
   auto planned = store_->Plan(Record("k1", RemediationState::kAwaitingApproval));
   ASSERT_TRUE(planned.has_value());
   auto decided = store_->Decide(planned->first.id, false, "bob");
@@ -130,7 +122,7 @@ TEST_F(RemediationStoreTest, RejectionFailsRecord) {
   EXPECT_EQ(twice.status().code(), StatusCode::kFailedPrecondition);
 }
 
-TEST_F(RemediationStoreTest, CountsStartedForRateLimit) {
+TEST_P(RemediationStoreTest, CountsStartedForRateLimit) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(store_->Plan(Record("k" + std::to_string(i))).has_value());
   }
@@ -140,7 +132,7 @@ TEST_F(RemediationStoreTest, CountsStartedForRateLimit) {
   EXPECT_EQ(*count, 2);
 }
 
-TEST_F(RemediationStoreTest, CoolDownSeesOtherRecordsOnResource) {
+TEST_P(RemediationStoreTest, CoolDownSeesOtherRecordsOnResource) {
   Remediation first = Record("k1");
   first.resource_id = "deployment/payments";
   ASSERT_TRUE(store_->Plan(first).has_value());
@@ -153,7 +145,7 @@ TEST_F(RemediationStoreTest, CoolDownSeesOtherRecordsOnResource) {
   EXPECT_FALSE(*itself);
 }
 
-TEST_F(RemediationStoreTest, ExpiredLeaseReturnsToPlanned) {
+TEST_P(RemediationStoreTest, ExpiredLeaseReturnsToPlanned) {
   ASSERT_TRUE(store_->Plan(Record("k1")).has_value());
   ASSERT_TRUE(store_->ClaimDue(1, 5'000'000).has_value());
   auto none = store_->RecoverExpiredLeases();
@@ -168,6 +160,69 @@ TEST_F(RemediationStoreTest, ExpiredLeaseReturnsToPlanned) {
   ASSERT_EQ(claimed->size(), 1u);
   EXPECT_EQ(claimed->front().attempts, 2);
 }
+
+TEST_P(RemediationStoreTest, EveryFieldSurvivesAWrite) {
+  Remediation planned = Record("k1");
+  planned.target_index = 2;
+  planned.dry_run = false;
+  planned.max_attempts = 5;
+  planned.finding = Json{{"Id", "finding-k1"}, {"Title", "caf\u00e9 \"quoted\""}};
+  planned.event = Json{{"type", "finding.created"}};
+  ASSERT_TRUE(store_->Plan(planned).has_value());
+  auto claimed = store_->ClaimDue(1, 1'000'000);
+  ASSERT_TRUE(claimed.has_value());
+  ASSERT_EQ(claimed->size(), 1u);
+  Remediation record = claimed->front();
+  EXPECT_EQ(record.started_at, FormatTimestamp(clock_.Now()));
+  EXPECT_EQ(record.lease_until_us, ToUnixMicros(clock_.Now()) + 1'000'000);
+  record.state = RemediationState::kSucceeded;
+  record.summary = "bumped nginx";
+  record.diff = "-image: nginx:1.25\n+image: nginx:1.27\n";
+  record.output = "line 1\nline 2";
+  record.rollback = Json{{"commit", "abc123"}};
+  record.finished_at = FormatTimestamp(clock_.Now());
+  ASSERT_TRUE(store_->Update(record, RemediationState::kRunning).ok());
+  auto stored = store_->GetByKey("k1");
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_TRUE(stored->has_value());
+  const Remediation& got = **stored;
+  EXPECT_EQ(RemediationToJson(got), RemediationToJson(record));
+  EXPECT_EQ(got.finding, planned.finding);
+  EXPECT_EQ(got.event, planned.event);
+  EXPECT_EQ(got.rollback, record.rollback);
+  EXPECT_EQ(got.attempts, 1);
+  EXPECT_EQ(got.created_at, FormatTimestamp(clock_.Now()));
+  auto counts = store_->CountByState();
+  ASSERT_TRUE(counts.has_value());
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ(counts->front(), std::make_pair(std::string("SUCCEEDED"), std::int64_t{1}));
+  RemediationFilter filter;
+  filter.state = RemediationState::kSucceeded;
+  auto listed = store_->List(filter);
+  ASSERT_TRUE(listed.has_value());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, got.id);
+}
+
+TEST_P(RemediationStoreTest, BinaryOutputIsStored) {
+  ASSERT_TRUE(store_->Plan(Record("k1")).has_value());
+  auto claimed = store_->ClaimDue(1, 1'000'000);
+  ASSERT_TRUE(claimed.has_value());
+  ASSERT_EQ(claimed->size(), 1u);
+  Remediation record = claimed->front();
+  record.state = RemediationState::kSucceeded;
+  // Invalid UTF-8 (0xFF, a cut-off 3-byte sequence) as a failing command may print it.
+  record.output = "exit 0: \xFF caf\xC3";
+  ASSERT_TRUE(store_->Update(record, RemediationState::kRunning).ok());
+  auto stored = store_->Get(record.id);
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->state, RemediationState::kSucceeded);
+  EXPECT_EQ((*stored)->output.rfind("exit 0: ", 0), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RemediationStoreTest,
+                         ::testing::ValuesIn(testing::StoreBackends()), testing::BackendName);
 
 }  // namespace
 }  // namespace rampart::store

@@ -1,33 +1,17 @@
 #include "store/token_store.h"
 
 #include <openssl/rand.h>
-#include <sqlite3.h>
 
 #include <algorithm>
-#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "core/hash.h"
+#include "store/store_location.h"
+#include "store/token_backend.h"
 
 namespace rampart::store {
-namespace {
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS api_tokens (
-  token_hash TEXT PRIMARY KEY,
-  name       TEXT NOT NULL,
-  scopes     TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  revoked_at TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS api_tokens_name ON api_tokens(name);)sql";
-
-std::string ColumnText(sqlite3_stmt* statement, int column) {
-  const auto* text = sqlite3_column_text(statement, column);
-  return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
-}
 
 std::vector<std::string> SplitScopes(const std::string& text) {
   std::vector<std::string> scopes;
@@ -43,16 +27,10 @@ std::vector<std::string> SplitScopes(const std::string& text) {
   return scopes;
 }
 
-TokenInfo ReadInfo(sqlite3_stmt* statement) {
-  TokenInfo info;
-  info.name = ColumnText(statement, 0);
-  info.scopes = SplitScopes(ColumnText(statement, 1));
-  info.created_at = ColumnText(statement, 2);
-  info.revoked_at = ColumnText(statement, 3);
-  return info;
+Status TokenNameTaken(const std::string& name) {
+  return Status(StatusCode::kAlreadyExists,
+                fmt::format("a valid token named \"{}\" exists; revoke it first", name));
 }
-
-}  // namespace
 
 bool TokenInfo::HasScope(const std::string& scope) const {
   return std::find(scopes.begin(), scopes.end(), scope) != scopes.end() ||
@@ -76,30 +54,27 @@ Result<std::vector<std::string>> ParseScopes(const std::string& text) {
 }
 
 struct TokenStore::Impl {
-  sqlite3* db = nullptr;
+  std::unique_ptr<TokenBackend> backend;
   const Clock* clock = nullptr;
-  std::mutex mutex;
-  ~Impl() { sqlite3_close(db); }
-
-  Status Error(const char* what) {
-    return IoError(fmt::format("token store: {}: {}", what, sqlite3_errmsg(db)));
-  }
 };
 
 TokenStore::TokenStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TokenStore::~TokenStore() = default;
 
-Result<std::unique_ptr<TokenStore>> TokenStore::Open(const std::string& path, const Clock& clock) {
+Result<std::unique_ptr<TokenStore>> TokenStore::Open(const std::string& location,
+                                                     const Clock& clock) {
+  auto where = ParseStoreLocation(location);
+  if (!where) {
+    return where.status();
+  }
+  auto backend =
+      where->postgres ? OpenPostgresTokens(where->target) : OpenSqliteTokens(where->target);
+  if (!backend) {
+    return backend.status();
+  }
   auto impl = std::make_unique<Impl>();
+  impl->backend = std::move(*backend);
   impl->clock = &clock;
-  if (sqlite3_open(path.c_str(), &impl->db) != SQLITE_OK) {
-    return IoError(fmt::format("{}: cannot open token store: {}", path, sqlite3_errmsg(impl->db)));
-  }
-  sqlite3_busy_timeout(impl->db, 10000);
-  if (sqlite3_exec(impl->db, "PRAGMA journal_mode=WAL;", nullptr, nullptr, nullptr) != SQLITE_OK ||
-      sqlite3_exec(impl->db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return impl->Error("schema setup failed");
-  }
   return std::unique_ptr<TokenStore>(new TokenStore(std::move(impl)));
 }
 
@@ -114,8 +89,7 @@ Result<std::string> TokenStore::Create(const std::string& name,
   }
   for (const auto& info : *existing) {
     if (info.name == name && info.revoked_at.empty()) {
-      return Status(StatusCode::kAlreadyExists,
-                    fmt::format("a valid token named \"{}\" exists; revoke it first", name));
+      return TokenNameTaken(name);
     }
   }
   unsigned char secret[32];
@@ -130,82 +104,23 @@ Result<std::string> TokenStore::Create(const std::string& name,
   for (const auto& scope : scopes) {
     joined += (joined.empty() ? "" : ",") + scope;
   }
-
-  std::lock_guard lock(impl_->mutex);
-  sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(impl_->db,
-                     "INSERT INTO api_tokens (token_hash, name, scopes, created_at) "
-                     "VALUES (?, ?, ?, ?)",
-                     -1, &insert, nullptr);
-  const std::string hash = Sha256Hex(token);
-  const std::string now = FormatTimestamp(impl_->clock->Now());
-  sqlite3_bind_text(insert, 1, hash.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(insert, 2, name.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(insert, 3, joined.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(insert, 4, now.c_str(), -1, SQLITE_TRANSIENT);
-  const int code = sqlite3_step(insert);
-  sqlite3_finalize(insert);
-  if (code != SQLITE_DONE) {
-    return impl_->Error("insert failed");
-  }
+  RAMPART_RETURN_IF_ERROR(
+      impl_->backend->Insert(Sha256Hex(token), name, joined, FormatTimestamp(impl_->clock->Now())));
   return token;
 }
 
 Result<std::optional<TokenInfo>> TokenStore::Authenticate(const std::string& token) {
-  const std::string hash = Sha256Hex(token);
-  std::lock_guard lock(impl_->mutex);
-  sqlite3_stmt* select = nullptr;
-  sqlite3_prepare_v2(impl_->db,
-                     "SELECT name, scopes, created_at, revoked_at FROM api_tokens "
-                     "WHERE token_hash = ? AND revoked_at = ''",
-                     -1, &select, nullptr);
-  sqlite3_bind_text(select, 1, hash.c_str(), -1, SQLITE_TRANSIENT);
-  std::optional<TokenInfo> info;
-  const int code = sqlite3_step(select);
-  if (code == SQLITE_ROW) {
-    info = ReadInfo(select);
-  }
-  sqlite3_finalize(select);
-  if (code != SQLITE_ROW && code != SQLITE_DONE) {
-    return impl_->Error("lookup failed");
-  }
-  return info;
+  return impl_->backend->Find(Sha256Hex(token));
 }
 
-Result<std::vector<TokenInfo>> TokenStore::List() {
-  std::lock_guard lock(impl_->mutex);
-  sqlite3_stmt* select = nullptr;
-  sqlite3_prepare_v2(impl_->db,
-                     "SELECT name, scopes, created_at, revoked_at FROM api_tokens "
-                     "ORDER BY created_at, name",
-                     -1, &select, nullptr);
-  std::vector<TokenInfo> tokens;
-  int code = SQLITE_ROW;
-  while ((code = sqlite3_step(select)) == SQLITE_ROW) {
-    tokens.push_back(ReadInfo(select));
-  }
-  sqlite3_finalize(select);
-  if (code != SQLITE_DONE) {
-    return impl_->Error("list failed");
-  }
-  return tokens;
-}
+Result<std::vector<TokenInfo>> TokenStore::List() { return impl_->backend->List(); }
 
 Status TokenStore::Revoke(const std::string& name) {
-  const std::string now = FormatTimestamp(impl_->clock->Now());
-  std::lock_guard lock(impl_->mutex);
-  sqlite3_stmt* update = nullptr;
-  sqlite3_prepare_v2(impl_->db,
-                     "UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at = ''", -1,
-                     &update, nullptr);
-  sqlite3_bind_text(update, 1, now.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(update, 2, name.c_str(), -1, SQLITE_TRANSIENT);
-  const int code = sqlite3_step(update);
-  sqlite3_finalize(update);
-  if (code != SQLITE_DONE) {
-    return impl_->Error("revoke failed");
+  auto revoked = impl_->backend->Revoke(name, FormatTimestamp(impl_->clock->Now()));
+  if (!revoked) {
+    return revoked.status();
   }
-  if (sqlite3_changes(impl_->db) == 0) {
+  if (*revoked == 0) {
     return NotFound(fmt::format("no valid token named \"{}\"; see rampart token list", name));
   }
   return Status::Ok();

@@ -24,11 +24,13 @@ struct TokenInfo {
   bool HasScope(const std::string& scope) const;
 };
 
-// Tokens kept in a SQLite database file. The token text itself is returned once by Create
-// and never stored. Thread-safe.
+// Tokens kept in a SQLite database file or a PostgreSQL database. The token text itself is
+// returned once by Create and never stored. Thread-safe.
 class TokenStore {
  public:
-  static Result<std::unique_ptr<TokenStore>> Open(const std::string& path,
+  // Opens the store at `location`: a SQLite path (also written "sqlite:PATH") or a
+  // postgresql:// URL.
+  static Result<std::unique_ptr<TokenStore>> Open(const std::string& location,
                                                   const Clock& clock = DefaultClock());
   ~TokenStore();
   TokenStore(const TokenStore&) = delete;

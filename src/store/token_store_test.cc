@@ -1,39 +1,33 @@
 #include "store/token_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "core/file.h"
 #include "core/hash.h"
+#include "store/testing/raw_sql.h"
+#include "store/testing/store_backends.h"
 
 namespace rampart::store {
 namespace {
 
-class TokenStoreTest : public ::testing::Test {
+using testing::TestBackend;
+
+class TokenStoreTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("rampart_tokens_" + std::to_string(::getpid()) + ".db"))
-                .string();
-    std::filesystem::remove(path_);
-    auto store = TokenStore::Open(path_);
-    ASSERT_TRUE(store.has_value());
+    database_ = std::make_unique<testing::TestDatabase>(GetParam());
+    ASSERT_TRUE(database_->status().ok()) << database_->status().ToString();
+    location_ = database_->location();
+    auto store = TokenStore::Open(location_);
+    ASSERT_TRUE(store.has_value()) << store.status().ToString();
     store_ = std::move(*store);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove(path_);
-    std::filesystem::remove(path_ + "-wal");
-    std::filesystem::remove(path_ + "-shm");
-  }
-
-  std::string path_;
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::string location_;
   std::unique_ptr<TokenStore> store_;
 };
 
-TEST_F(TokenStoreTest, CreatedTokenAuthenticates) {
+TEST_P(TokenStoreTest, CreatedTokenAuthenticates) {
   auto token = store_->Create("ci", {"read", "import"});
   ASSERT_TRUE(token.has_value());
   EXPECT_EQ(token->rfind("rmp_", 0), 0u);
@@ -46,19 +40,22 @@ TEST_F(TokenStoreTest, CreatedTokenAuthenticates) {
   EXPECT_FALSE((*info)->HasScope("approve"));
 }
 
-TEST_F(TokenStoreTest, WrongTokenIsRejected) {
+TEST_P(TokenStoreTest, WrongTokenIsRejected) {
   ASSERT_TRUE(store_->Create("ci", {"read"}).has_value());
   auto info = store_->Authenticate("rmp_" + std::string(64, '0'));
   ASSERT_TRUE(info.has_value());
   EXPECT_FALSE(info->has_value());
 }
 
-TEST_F(TokenStoreTest, TokenTextIsNotStored) {
+TEST_P(TokenStoreTest, TokenTextIsNotStored) {
+  if (GetParam().kind != testing::BackendKind::kSqlite) {
+    GTEST_SKIP() << "reads the bytes of the SQLite file";
+  }
   auto token = store_->Create("ci", {"read"});
   ASSERT_TRUE(token.has_value());
   store_.reset();
-  auto bytes = ReadFile(path_);
-  auto wal = ReadFile(path_ + "-wal");
+  auto bytes = ReadFile(location_);
+  auto wal = ReadFile(location_ + "-wal");
   ASSERT_TRUE(bytes.has_value());
   const std::string secret_part = token->substr(4);
   EXPECT_EQ(bytes->find(secret_part), std::string::npos);
@@ -67,7 +64,7 @@ TEST_F(TokenStoreTest, TokenTextIsNotStored) {
   }
 }
 
-TEST_F(TokenStoreTest, RevokedTokenIsRejected) {
+TEST_P(TokenStoreTest, RevokedTokenIsRejected) {
   auto token = store_->Create("ci", {"admin"});
   ASSERT_TRUE(token.has_value());
   ASSERT_TRUE(store_->Revoke("ci").ok());
@@ -77,17 +74,20 @@ TEST_F(TokenStoreTest, RevokedTokenIsRejected) {
   EXPECT_EQ(store_->Revoke("ci").code(), StatusCode::kNotFound);
 }
 
-TEST_F(TokenStoreTest, DuplicateNameIsRejected) {
+TEST_P(TokenStoreTest, DuplicateNameIsRejected) {
   ASSERT_TRUE(store_->Create("ci", {"read"}).has_value());
   auto second = store_->Create("ci", {"read"});
   ASSERT_FALSE(second.has_value());
   EXPECT_EQ(second.status().code(), StatusCode::kAlreadyExists);
 }
 
-TEST_F(TokenStoreTest, AdminImpliesEveryScope) {
+TEST_P(TokenStoreTest, AdminImpliesEveryScope) {
   TokenInfo info{"root", {"admin"}, "", ""};
   EXPECT_TRUE(info.HasScope("approve"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, TokenStoreTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         testing::BackendName);
 
 TEST(ParseScopes, RejectsUnknownScope) {
   auto scopes = ParseScopes("read,delete");
