@@ -51,6 +51,13 @@ Status UpdateFinding(store::FindingStore& findings, const Json& finding,
   return Status::Ok();
 }
 
+// Returns PREFIX-HOST-PID, a name no other running process has.
+std::string ProcessName(std::string_view prefix) {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return fmt::format("{}-{}-{}", prefix, host, ::getpid());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Hub>> Hub::Open(const Config& config, std::shared_ptr<ModelCatalog> models) {
@@ -200,7 +207,12 @@ Status Hub::BuildEngine() {
   if (models_ != nullptr) {
     enricher_ = std::make_unique<remediate::EventEnricher>(rules_, *models_);
   }
-  dispatcher_ = std::make_unique<remediate::Dispatcher>(*findings_, matcher_, *engine_, "run",
+  // A SQLite database has one executor, which takes its own claims back at once after a
+  // crash. Workers sharing a PostgreSQL database each need their own outbox consumer name.
+  const bool shared =
+      store::ParseStoreLocation(config_.store).value_or(store::StoreLocation{}).postgres;
+  const std::string consumer = shared ? ProcessName("run") : "run";
+  dispatcher_ = std::make_unique<remediate::Dispatcher>(*findings_, matcher_, *engine_, consumer,
                                                         std::chrono::seconds(60), enricher_.get());
   remediate::EventSource* source = dispatcher_.get();
   if (config_.bus != kInProcessBus) {
@@ -215,10 +227,8 @@ Status Hub::OpenBus() {
   // Each process claims outbox events under its own name, as ClaimEvents requires. A
   // restarted process gets a new name, so its old claims pass to others after the lease, and
   // the stream drops the events they publish again.
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
   remediate::BusDispatcherOptions options;
-  options.publisher.consumer = fmt::format("nats-publisher-{}-{}", host, ::getpid());
+  options.publisher.consumer = ProcessName("nats-publisher");
   auto bus = remediate::BusDispatcher::Open(config_.bus, *findings_, matcher_, *engine_,
                                             enricher_.get(), options);
   if (!bus) {
