@@ -79,14 +79,16 @@ format-check:
 bench: build
 	scripts/bench $(BUILD)
 
-# Builds the libFuzzer targets with clang and runs each for FUZZ_SECONDS on its corpus.
+# Builds the libFuzzer targets with clang and runs each for FUZZ_SECONDS on its corpus,
+# FUZZ_JOBS targets at a time (scripts/fuzz --help lists more options).
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
 fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DRAMPART_FUZZ=ON \
 	  -DRAMPART_TESTS=OFF -DRAMPART_BENCH=OFF $(LAUNCHER)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	scripts/fuzz --jobs $(FUZZ_JOBS) $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

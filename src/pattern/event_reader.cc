@@ -22,6 +22,11 @@ static_assert(EventReader::kPadding >= simdjson::SIMDJSON_PADDING);
 // Nodes with more named children than this never stop early (the seen-set is one word).
 constexpr std::size_t kMaxTrackedChildren = 64;
 
+// Arrays nested deeper than this make the event invalid. The walk recurses once per level and
+// the On Demand parser does not bound the nesting itself, so without a limit a long run of
+// '[' overflows the stack. 1,024 is simdjson's default maximum depth for its DOM parser.
+constexpr std::uint32_t kMaxArrayNesting = 1024;
+
 // Reads an out-of-range number token (such as 1e400) as an infinity or zero, as strtod does.
 double ReadOutOfRangeNumber(std::string_view token) {
   double value = 0;
@@ -59,6 +64,7 @@ class Walker {
   std::vector<ChainNode>& chains_;
   const char* end_;
   std::uint32_t next_array_ = 0;
+  std::uint32_t array_depth_ = 0;
 };
 
 // Looks up a member name, unescaping it only when it contains a backslash.
@@ -130,6 +136,10 @@ error_code Walker::WalkValue(ondemand::value value, std::uint32_t node, std::uin
 }
 
 error_code Walker::WalkArray(ondemand::array array, std::uint32_t node, std::uint32_t chain) {
+  // An error ends the whole walk, so the early returns below need not restore the depth.
+  if (++array_depth_ > kMaxArrayNesting) {
+    return simdjson::DEPTH_ERROR;
+  }
   const std::uint32_t array_number = next_array_++;
   std::uint32_t index = 0;
   const bool has_children = !paths_.node(node).children.empty();
@@ -148,6 +158,7 @@ error_code Walker::WalkArray(ondemand::array array, std::uint32_t node, std::uin
     }
     ++index;
   }
+  --array_depth_;
   return simdjson::SUCCESS;
 }
 
@@ -192,6 +203,11 @@ error_code Walker::EmitScalar(ondemand::value& value, ondemand::json_type type, 
 }
 
 Status ReadError(error_code error) {
+  if (error == simdjson::DEPTH_ERROR) {
+    return InvalidArgument(fmt::format(
+        "invalid event JSON: arrays are nested more than {} deep; nest them less deeply",
+        kMaxArrayNesting));
+  }
   return InvalidArgument(fmt::format("invalid event JSON: {}; the event must be one JSON object",
                                      simdjson::error_message(error)));
 }

@@ -195,6 +195,24 @@ TEST(Matcher, DeeplyNestedEvents) {
   EXPECT_EQ(MatchNames(matcher, event), (Names{"a"}));
 }
 
+TEST(Matcher, TooDeeplyNestedArraysAreInvalid) {
+  Matcher matcher;
+  ASSERT_TRUE(matcher.AddRule("a", Parse(R"({"a": [1]})")).ok());
+  MatchState state;
+  std::vector<RuleId> ids;
+  const std::string deep =
+      R"({"a": )" + std::string(100000, '[') + "1" + std::string(100000, ']') + "}";
+  const Status status = matcher.Match(deep, state, ids);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("nested more than 1024 deep"), std::string::npos)
+      << status.message();
+  EXPECT_TRUE(ids.empty());
+
+  const std::string at_limit =
+      R"({"a": )" + std::string(1024, '[') + "1" + std::string(1024, ']') + "}";
+  EXPECT_EQ(MatchNames(matcher, at_limit), (Names{"a"}));
+}
+
 TEST(Matcher, MemoryUsageGrowsWithRules) {
   Matcher matcher;
   const std::size_t empty = matcher.MemoryUsage();

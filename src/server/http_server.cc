@@ -149,7 +149,6 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
     : config_(config),
       tokens_(tokens),
       metrics_(metrics),
-      clock_(clock),
       limiter_(config.requests_per_second, config.burst, clock) {
   if (!config_.tls.cert.empty()) {
     server_ = std::make_unique<WideBacklog<httplib::SSLServer>>(

@@ -95,7 +95,6 @@ class HttpServer {
   ServerConfig config_;
   store::TokenStore& tokens_;
   MetricsRegistry& metrics_;
-  const Clock& clock_;
   RateLimiter limiter_;
   std::unique_ptr<httplib::Server> server_;
   std::vector<RouteEntry> routes_;
