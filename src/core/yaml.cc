@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
+
 namespace rampart {
 namespace {
 
@@ -108,6 +110,20 @@ Json PlainScalar(const std::string& text) {
   return text;
 }
 
+// Checks that a scalar (a value or a mapping key) is valid UTF-8, which yaml-cpp does not do,
+// so that the JSON built from it can be written out again.
+Status CheckScalarText(const YAML::Node& node, std::string_view source) {
+  const std::string& text = node.Scalar();
+  const std::size_t invalid = FindInvalidUtf8(text);
+  if (invalid == std::string::npos) {
+    return Status::Ok();
+  }
+  return InvalidArgument(fmt::format(
+      "{}: line {}: invalid UTF-8 byte 0x{:02X} at offset {} of a scalar; YAML text must be "
+      "UTF-8, so convert the file (for example with iconv -t UTF-8)",
+      source, node.Mark().line + 1, static_cast<unsigned char>(text[invalid]), invalid));
+}
+
 Result<Json> Convert(const YAML::Node& node, std::string_view source, int depth,
                      std::size_t& nodes) {
   if (++nodes > kMaxNodes) {
@@ -123,9 +139,11 @@ Result<Json> Convert(const YAML::Node& node, std::string_view source, int depth,
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
       return Json(nullptr);
-    case YAML::NodeType::Scalar:
+    case YAML::NodeType::Scalar: {
+      RAMPART_RETURN_IF_ERROR(CheckScalarText(node, source));
       // A quoted scalar has the non-specific tag "!"; only plain scalars are typed.
       return node.Tag() == "!" ? Json(node.Scalar()) : PlainScalar(node.Scalar());
+    }
     case YAML::NodeType::Sequence: {
       Json array = Json::array();
       for (const auto& item : node) {
@@ -144,6 +162,7 @@ Result<Json> Convert(const YAML::Node& node, std::string_view source, int depth,
           return InvalidArgument(fmt::format("{}: line {}: a mapping key must be a scalar", source,
                                              pair.first.Mark().line + 1));
         }
+        RAMPART_RETURN_IF_ERROR(CheckScalarText(pair.first, source));
         auto value = Convert(pair.second, source, depth + 1, nodes);
         if (!value) {
           return value;

@@ -32,6 +32,23 @@ TEST(Yaml, ErrorNamesLine) {
   EXPECT_NE(parsed.status().message().find("line"), std::string::npos);
 }
 
+TEST(Yaml, RejectsInvalidUtf8) {
+  auto value = ParseYaml("a: 1\nb: caf\xE9\n", "rules.yaml");
+  ASSERT_FALSE(value.has_value());
+  EXPECT_EQ(value.status().message(),
+            "rules.yaml: line 2: invalid UTF-8 byte 0xE9 at offset 3 of a scalar; YAML text "
+            "must be UTF-8, so convert the file (for example with iconv -t UTF-8)");
+
+  auto key = ParseYaml("ok: 1\n\x8Dkey: 2\n", "rules.yaml");
+  ASSERT_FALSE(key.has_value());
+  EXPECT_NE(key.status().message().find("line 2: invalid UTF-8 byte 0x8D"), std::string::npos)
+      << key.status().message();
+
+  auto valid = ParseYaml("name: caf\xC3\xA9\n", "rules.yaml");
+  ASSERT_TRUE(valid.has_value());
+  EXPECT_EQ((*valid)["name"].dump(), "\"caf\xC3\xA9\"");
+}
+
 TEST(Yaml, JsonTextIsParsedAsJson) {
   auto parsed = ParseJsonOrYaml("  {\"a\": [1]}", "x.json");
   ASSERT_TRUE(parsed.has_value());

@@ -178,6 +178,23 @@ TEST(SyslogReader, RejectsOtherLines) {
   EXPECT_NE(result->problems[0].message.find("line 1"), std::string::npos);
 }
 
+TEST(SyslogReader, ExpandsAndCapsRepeatedMessages) {
+  LogReadOptions options;
+  options.syslog_year = 2024;
+  const std::string failure = "Failed password for root from 5.36.59.76 port 42393 ssh2]\n";
+  auto result = ReadSyslogAuth(
+      "Dec 10 07:13:56 LabSZ sshd[24227]: message repeated 5 times: [ " + failure +
+          "Dec 10 07:13:57 LabSZ sshd[24227]: message repeated 1526072953 times: [ " + failure,
+      options);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->events.size(), 5u + 10'000u);
+  ASSERT_EQ(result->problems.size(), 1u);
+  EXPECT_EQ(result->problems[0].line, 2u);
+  EXPECT_NE(result->problems[0].message.find("outside 1..10000"), std::string::npos)
+      << result->problems[0].message;
+  EXPECT_EQ(result->events.back().source_ip, "5.36.59.76");
+}
+
 LogEvent Event(const std::string& principal, int second, const std::string& action,
                bool failure = false) {
   LogEvent event;

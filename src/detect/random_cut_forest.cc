@@ -16,6 +16,9 @@ constexpr std::size_t kMaxSamples = 2048;
 constexpr std::size_t kMaxFeatureDim = 10000;
 constexpr std::size_t kMaxShingleSize = 1000;
 constexpr std::size_t kMaxDimensions = 10000;
+// Trees keep about 12 bytes per sample and dimension (points and bounding boxes in single
+// precision), so this caps a forest at about 400 MB, also one decoded from a model file.
+constexpr std::size_t kMaxForestValues = std::size_t{1} << 25;
 
 bool HeavierFirst(const auto& a, const auto& b) { return a.weight < b.weight; }
 
@@ -73,6 +76,15 @@ Status ValidateOptions(const RandomCutForestOptions& options) {
     return InvalidArgument(
         fmt::format("random cut forest: feature_dim {} times shingle_size {} exceeds {} dimensions",
                     options.feature_dim, options.shingle_size, kMaxDimensions));
+  }
+  const std::size_t values =
+      options.num_trees * options.num_samples_per_tree * options.feature_dim * options.shingle_size;
+  if (values > kMaxForestValues) {
+    return InvalidArgument(fmt::format(
+        "random cut forest: num_trees {} x num_samples_per_tree {} x {} dimensions is {} values, "
+        "more than {}; use fewer trees, smaller samples or fewer dimensions",
+        options.num_trees, options.num_samples_per_tree, options.feature_dim * options.shingle_size,
+        values, kMaxForestValues));
   }
   if (!(options.time_decay >= 0.0 && options.time_decay <= 1.0)) {
     return InvalidArgument(fmt::format(

@@ -159,6 +159,34 @@ TEST(RandomCutForest, RejectsBadOptions) {
   EXPECT_FALSE(RandomCutForest::Create(options, RandomEngine(1)).has_value());
 }
 
+TEST(RandomCutForest, RejectsForestsTooLargeForMemory) {
+  RandomCutForestOptions options;
+  options.num_trees = 1000;
+  options.num_samples_per_tree = 2048;
+  options.feature_dim = 100;
+  options.shingle_size = 1;
+  auto forest = RandomCutForest::Create(options, RandomEngine(1));
+  ASSERT_FALSE(forest.has_value());
+  EXPECT_NE(forest.status().message().find("is 204800000 values, more than 33554432"),
+            std::string::npos)
+      << forest.status().message();
+
+  // A model payload with the options of such a forest fails before anything is allocated.
+  auto small = RandomCutForest::Create(RandomCutForestOptions{}, RandomEngine(1));
+  ASSERT_TRUE(small.has_value());
+  std::string payload = small->Encode();
+  const std::uint64_t header[4] = {1000, 2048, 100, 1};
+  for (int field = 0; field < 4; ++field) {
+    for (int byte = 0; byte < 8; ++byte) {
+      payload[field * 8 + byte] = static_cast<char>((header[field] >> (8 * byte)) & 0xff);
+    }
+  }
+  auto decoded = RandomCutForest::Decode(payload);
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_NE(decoded.status().message().find("more than 33554432"), std::string::npos)
+      << decoded.status().message();
+}
+
 TEST(Shingle, KeepsOldestFirst) {
   Shingle shingle(2, 3);
   const double records[4][2] = {{1, 10}, {2, 20}, {3, 30}, {4, 40}};

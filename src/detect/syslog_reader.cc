@@ -19,6 +19,10 @@ struct SyslogLine {
   std::string_view message;
 };
 
+// syslog daemons fold identical lines into "message repeated N times: [ ... ]". Each fold
+// becomes N events, so a larger N is capped to keep a small file from expanding without bound.
+constexpr int kMaxRepeats = 10'000;
+
 bool ReadNumber(std::string_view text, int& value) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   return error == std::errc() && end == text.data() + text.size();
@@ -144,6 +148,15 @@ Result<LogReadResult> ReadSyslogAuth(std::string_view text, const LogReadOptions
       if (times != std::string_view::npos && ReadNumber(message.substr(17, times - 17), repeats)) {
         message = message.substr(times + 10);
       }
+    }
+    if (repeats < 1 || repeats > kMaxRepeats) {
+      result.problems.push_back(
+          {line_number,
+           fmt::format("{}: line {}: \"message repeated {} times\" is outside 1..{}, so the "
+                       "message counts {} times",
+                       options.source_name, line_number, repeats, kMaxRepeats,
+                       repeats < 1 ? 1 : kMaxRepeats)});
+      repeats = repeats < 1 ? 1 : kMaxRepeats;
     }
     if (parsed.program == "sshd" && ParseSshdOutcome(message, event)) {
       for (int i = 0; i < repeats; ++i) {

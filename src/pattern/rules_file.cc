@@ -1,5 +1,6 @@
 #include "pattern/rules_file.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/utf8.h"
 #include "pattern/rules_enrichment.h"
 
 namespace rampart::pattern {
@@ -336,6 +338,23 @@ std::string RuleError::ToString(std::string_view source) const {
 
 RulesFile ParseRulesFile(std::string_view text) {
   RulesFile file;
+  // yaml-cpp passes invalid bytes through into names and enrich blocks, which must be valid
+  // JSON strings later, so such a file is rejected as a whole.
+  const std::size_t invalid = FindInvalidUtf8(text);
+  if (invalid != std::string_view::npos) {
+    const std::string_view before = text.substr(0, invalid);
+    const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
+    const std::size_t line_start = before.rfind('\n');
+    const std::size_t column =
+        line_start == std::string_view::npos ? invalid + 1 : invalid - line_start;
+    file.errors.push_back(
+        {"", "$", "invalid_utf8",
+         fmt::format("byte 0x{:02X} at line {}, column {} is not UTF-8; a rules file must be "
+                     "UTF-8, so convert it (for example with iconv -t UTF-8)",
+                     static_cast<unsigned char>(text[invalid]), line, column),
+         line});
+    return file;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

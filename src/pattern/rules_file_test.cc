@@ -134,6 +134,18 @@ TEST(RulesFile, ReportsFileLevelProblems) {
   EXPECT_TRUE(empty.rules.empty());
 }
 
+TEST(RulesFile, RejectsTextThatIsNotUtf8) {
+  // A Latin-1 byte inside an enrich block, which is written out as JSON later.
+  const RulesFile file = ParseRulesFile(
+      "rules:\n  - name: a\n    event_pattern: {source: [x]}\n"
+      "    enrich: {model: caf\xE9}\n");
+  ASSERT_EQ(file.errors.size(), 1u);
+  EXPECT_TRUE(file.rules.empty());
+  EXPECT_EQ(file.errors[0].ToString("r.yaml"),
+            "r.yaml:4: $: byte 0xE9 at line 4, column 24 is not UTF-8; a rules file must be "
+            "UTF-8, so convert it (for example with iconv -t UTF-8) [invalid_utf8]");
+}
+
 TEST(RulesFile, ExpansionOfAliasesIsBounded) {
   // Each level doubles the nodes: 2^20 leaves from a file of a few hundred bytes.
   std::string text = "a0: &a0 [x, x]\n";

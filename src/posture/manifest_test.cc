@@ -79,6 +79,23 @@ TEST(LoadManifestText, ReportsBrokenDocumentAndKeepsOthers) {
   EXPECT_LE(set.errors[0].line, 9u);
 }
 
+TEST(LoadManifestText, ReportsInvalidUtf8AndKeepsOthers) {
+  ManifestSet set;
+  LoadManifestText(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n"
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: \"b\x8D\"\n---\n"
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n",
+      "latin1.yaml", set);
+  ASSERT_EQ(set.objects.size(), 2u);
+  EXPECT_EQ(set.objects[0].kind, "ConfigMap");
+  EXPECT_EQ(set.objects[1].kind, "Secret");
+  ASSERT_EQ(set.errors.size(), 1u);
+  EXPECT_EQ(set.errors[0].file, "latin1.yaml");
+  EXPECT_EQ(set.errors[0].line, 9u);
+  EXPECT_NE(set.errors[0].message.find("invalid UTF-8 byte 0x8D"), std::string::npos)
+      << set.errors[0].message;
+}
+
 TEST(LoadManifestText, ReportsDuplicateKeyAsBrokenDocument) {
   ManifestSet set;
   LoadManifestText("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n", "dup.yaml", set);

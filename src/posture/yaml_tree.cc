@@ -14,6 +14,8 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "core/utf8.h"
+
 namespace rampart::posture {
 namespace {
 
@@ -74,6 +76,15 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    // yaml-cpp passes invalid bytes through, and findings and patches made from this text
+    // must be valid JSON strings.
+    const std::size_t invalid = FindInvalidUtf8(value);
+    if (invalid != std::string::npos) {
+      throw BuildError{mark, fmt::format("invalid UTF-8 byte 0x{:02X} at offset {} of a scalar; "
+                                         "YAML text must be UTF-8, so convert the file "
+                                         "(for example with iconv -t UTF-8)",
+                                         static_cast<unsigned char>(value[invalid]), invalid)};
+    }
     YamlNode node = Open(mark, YamlNode::Kind::kScalar);
     // yaml-cpp reports "?" for a plain scalar and "!" for a quoted or block one.
     node.quoted = tag == "!" || tag == "tag:yaml.org,2002:str";

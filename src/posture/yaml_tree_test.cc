@@ -95,6 +95,18 @@ TEST(YamlTree, RejectsDeepNesting) {
   EXPECT_NE(node.status().message().find("nesting deeper"), std::string::npos);
 }
 
+TEST(YamlTree, RejectsInvalidUtf8WithLine) {
+  std::uint32_t line = 0;
+  auto node = ParseYamlDocument("a: 1\nb: caf\xE9 latte\n", 3, {}, &line);
+  ASSERT_FALSE(node.has_value());
+  EXPECT_EQ(line, 4u);
+  EXPECT_NE(node.status().message().find("invalid UTF-8 byte 0xE9 at offset 3"), std::string::npos)
+      << node.status().message();
+
+  EXPECT_FALSE(ParseYamlDocument("k\xC0\xAF: x\n", 1).has_value());  // in a key
+  EXPECT_EQ(Parse("name: caf\xC3\xA9\n").Find("name")->value, "caf\xC3\xA9");
+}
+
 TEST(YamlTree, EmptyTextGivesNull) { EXPECT_TRUE(Parse("# only a comment\n\n").IsNull()); }
 
 TEST(YamlSplit, SplitsAtMarkersWithLines) {

@@ -7,35 +7,6 @@
 
 namespace rampart::store {
 
-std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
-  const unsigned char lead = p[0];
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xbf;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    length = 2;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-    low = lead == 0xe0 ? 0xa0 : 0x80;
-    high = lead == 0xed ? 0x9f : 0xbf;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-    low = lead == 0xf0 ? 0x90 : 0x80;
-    high = lead == 0xf4 ? 0x8f : 0xbf;
-  } else {
-    return 0;
-  }
-  if (static_cast<std::size_t>(end - p) < length || p[1] < low || p[1] > high) {
-    return 0;
-  }
-  for (std::size_t i = 2; i < length; ++i) {
-    if (p[i] < 0x80 || p[i] > 0xbf) {
-      return 0;
-    }
-  }
-  return length;
-}
-
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/json.h"
+#include "core/utf8.h"
 
 namespace rampart::store {
 
@@ -14,10 +15,5 @@ namespace rampart::store {
 // for 0.0001). NaN and infinite numbers, which JSON cannot represent, become null. Returns
 // false, leaving `out` undefined, when a string is not valid UTF-8.
 bool WriteJson(const Json& value, std::string& out);
-
-// Returns the length of the valid multi-byte UTF-8 sequence starting at `p` (before `end`), or
-// 0. Rejects ASCII bytes, overlong forms, surrogates and code points above U+10FFFF, as RFC
-// 3629 does.
-std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end);
 
 }  // namespace rampart::store

@@ -1,0 +1,18 @@
+// UTF-8 validation, as RFC 3629 defines the encoding.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace rampart {
+
+// Returns the length of the valid multi-byte UTF-8 sequence starting at `p` (before `end`), or
+// 0. Rejects ASCII bytes, overlong forms, surrogates and code points above U+10FFFF, as RFC
+// 3629 does.
+std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end);
+
+// Returns the offset of the first byte of `text` that does not start a valid UTF-8 sequence,
+// or std::string_view::npos when all of `text` is valid UTF-8.
+std::size_t FindInvalidUtf8(std::string_view text);
+
+}  // namespace rampart
