@@ -338,20 +338,24 @@ std::string RuleError::ToString(std::string_view source) const {
 
 RulesFile ParseRulesFile(std::string_view text) {
   RulesFile file;
-  // yaml-cpp passes invalid bytes through into names and enrich blocks, which must be valid
-  // JSON strings later, so such a file is rejected as a whole.
-  const std::size_t invalid = FindInvalidUtf8(text);
+  // yaml-cpp passes bytes that are not UTF-8 through, and turns a NUL byte followed by certain
+  // letters into one (a NUL and "_" become 0xA0). Names and enrich blocks must be valid JSON
+  // strings later, so such a file is rejected as a whole. YAML forbids NUL in any case.
+  const std::size_t invalid = std::min(FindInvalidUtf8(text), text.find('\0'));
   if (invalid != std::string_view::npos) {
     const std::string_view before = text.substr(0, invalid);
     const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
     const std::size_t line_start = before.rfind('\n');
     const std::size_t column =
         line_start == std::string_view::npos ? invalid + 1 : invalid - line_start;
+    const bool nul = text[invalid] == '\0';
     file.errors.push_back(
-        {"", "$", "invalid_utf8",
-         fmt::format("byte 0x{:02X} at line {}, column {} is not UTF-8; a rules file must be "
-                     "UTF-8, so convert it (for example with iconv -t UTF-8)",
-                     static_cast<unsigned char>(text[invalid]), line, column),
+        {"", "$", nul ? "invalid_yaml" : "invalid_utf8",
+         nul ? fmt::format("a NUL byte at line {}, column {}; YAML text cannot contain NUL bytes",
+                           line, column)
+             : fmt::format("byte 0x{:02X} at line {}, column {} is not UTF-8; a rules file must "
+                           "be UTF-8, so convert it (for example with iconv -t UTF-8)",
+                           static_cast<unsigned char>(text[invalid]), line, column),
          line});
     return file;
   }

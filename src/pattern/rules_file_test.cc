@@ -144,6 +144,17 @@ TEST(RulesFile, RejectsTextThatIsNotUtf8) {
   EXPECT_EQ(file.errors[0].ToString("r.yaml"),
             "r.yaml:4: $: byte 0xE9 at line 4, column 24 is not UTF-8; a rules file must be "
             "UTF-8, so convert it (for example with iconv -t UTF-8) [invalid_utf8]");
+
+  // yaml-cpp reads a NUL byte and "_" as the single byte 0xA0, which is not UTF-8.
+  const RulesFile nul =
+      ParseRulesFile(std::string("rules:\n  - name: a\n    event_pattern: {source: [x]}\n"
+                                 "    enrich: {model: m, features: [a], as: log\0_score}\n",
+                                 106));
+  ASSERT_EQ(nul.errors.size(), 1u);
+  EXPECT_TRUE(nul.rules.empty());
+  EXPECT_EQ(nul.errors[0].code, "invalid_yaml");
+  EXPECT_EQ(nul.errors[0].message,
+            "a NUL byte at line 4, column 46; YAML text cannot contain NUL bytes");
 }
 
 TEST(RulesFile, ExpansionOfAliasesIsBounded) {
