@@ -32,7 +32,7 @@ std::string RedactUrl(std::string_view url);
 class Connection {
  public:
   // Connects to `url` (nats://HOST:PORT, optionally with user:password@). Fails with
-  // kUnavailable when no server answers.
+  // kUnavailable when no server accepts the connection.
   static Result<std::unique_ptr<Connection>> Open(const std::string& url,
                                                   const ConnectOptions& options = {});
 

@@ -236,7 +236,7 @@ TEST_F(BusRouteTest, SecondDeliveryPlansNothingNew) {
   ASSERT_TRUE(consumer.has_value()) << consumer.status().ToString();
   Drain(**consumer);
 
-  ASSERT_EQ(deliveries.size(), 2u);  // debian-buster.json holds two vulnerabilities
+  ASSERT_EQ(deliveries.size(), 2u);  // debian-buster.json contains two vulnerabilities
   for (const auto& [id, count] : deliveries) {
     EXPECT_EQ(count, 2) << "event " << id;
   }

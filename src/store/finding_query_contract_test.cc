@@ -135,17 +135,17 @@ TEST_P(QueryTest, EqualsOnIndexedColumn) {
 }
 
 TEST_P(QueryTest, IdUsesItsHashIndex) {
-  const Json& wanted = findings_[trivy_count_ + 3];
+  const Json& expected = findings_[trivy_count_ + 3];
   const std::string filter =
-      fmt::format(R"({{"Id": [{{"Value": {}, "Comparison": "EQUALS"}}]}})", wanted["Id"].dump());
+      fmt::format(R"({{"Id": [{{"Value": {}, "Comparison": "EQUALS"}}]}})", expected["Id"].dump());
   FindingQuery query;
   query.filters = ParsedFilters(filter);
   auto page = store_->List(query);
   ASSERT_TRUE(page.has_value());
   ASSERT_EQ(page->findings.size(), 1u);
-  EXPECT_EQ(KeyOf(page->findings[0]), KeyOf(wanted));
+  EXPECT_EQ(KeyOf(page->findings[0]), KeyOf(expected));
   EXPECT_EQ(Count(fmt::format(R"({{"Id": [{{"Value": {}, "Comparison": "NOT_EQUALS"}}]}})",
-                              wanted["Id"].dump())),
+                              expected["Id"].dump())),
             static_cast<std::int64_t>(findings_.size()) - 1);
   EXPECT_EQ(
       Count(
