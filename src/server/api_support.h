@@ -8,6 +8,7 @@
 #include "core/metrics.h"
 #include "core/status.h"
 #include "server/http_server.h"
+#include "server/import_queue.h"
 #include "store/audit_log.h"
 #include "store/finding_store.h"
 
@@ -20,6 +21,8 @@ struct ApiStores {
   store::FindingStore* findings = nullptr;
   store::AuditLog* audit = nullptr;
   MetricsRegistry* metrics = nullptr;  // counts imported findings when set
+  // Imports of concurrent requests share a transaction, up to this many findings.
+  ImportQueue imports{2000};
 };
 
 // Parses the request body as a JSON object. The error names the line and column of a syntax

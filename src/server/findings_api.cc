@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+#include <numeric>
+
 #include "store/filter.h"
 #include "store/finding_update.h"
 
@@ -42,7 +46,12 @@ ApiResponse Import(ApiStores& stores, const ApiRequest& request) {
                         fmt::format("$.Findings: contains {} findings; send 1 to {} per call",
                                     findings->size(), kMaxImportFindings));
   }
-  std::vector<Json> batch(findings->begin(), findings->end());
+  // Moved, not copied: the store takes each finding over.
+  std::vector<Json> batch;
+  batch.reserve(findings->size());
+  for (Json& finding : (*body)["Findings"]) {
+    batch.push_back(std::move(finding));
+  }
   auto response = ImportFindings(stores, std::move(batch), request.token_name);
   if (!response) {
     return StatusResponse(request, response.status());
@@ -177,36 +186,101 @@ ApiResponse GroupBy(ApiStores& stores, const ApiRequest& request) {
   return ApiResponse::Json(200, Json{{"GroupByAttribute", attribute}, {"ResultValues", values}});
 }
 
-}  // namespace
-
-Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings,
-                            const std::string& actor) {
-  std::lock_guard lock(stores.mutex);
-  auto summary = stores.findings->Import(std::move(findings), store::ImportOptions{actor});
-  if (!summary) {
-    return summary.status();
+// One request's part of a round: its results, counted, and its BatchImportFindings response.
+store::ImportSummary RequestSummary(std::vector<store::ImportResult>::iterator begin,
+                                    std::size_t count) {
+  store::ImportSummary summary;
+  summary.results.assign(std::make_move_iterator(begin), std::make_move_iterator(begin + count));
+  for (const auto& result : summary.results) {
+    switch (result.outcome) {
+      case store::ImportOutcome::kCreated:
+        ++summary.created;
+        break;
+      case store::ImportOutcome::kUpdated:
+        ++summary.updated;
+        break;
+      case store::ImportOutcome::kUnchanged:
+        ++summary.unchanged;
+        break;
+      case store::ImportOutcome::kFailed:
+        ++summary.failed;
+        break;
+    }
   }
-  CountImport(stores.metrics, *summary);
+  return summary;
+}
 
+Json ImportResponse(const store::ImportSummary& summary) {
   Json failed = Json::array();
-  for (const auto& result : summary->results) {
+  for (const auto& result : summary.results) {
     if (result.outcome == store::ImportOutcome::kFailed) {
       failed.push_back({{"Id", result.key.id},
                         {"ErrorCode", result.error_code},
                         {"ErrorMessage", result.message}});
     }
   }
-  const std::size_t success = summary->results.size() - summary->failed;
-  auto entry = stores.audit->Append(actor, "finding.import", "",
-                                    Json{{"created", summary->created},
-                                         {"updated", summary->updated},
-                                         {"unchanged", summary->unchanged},
-                                         {"failed", summary->failed}});
-  if (!entry) {
-    return entry.status();
+  return Json{{"SuccessCount", summary.results.size() - summary.failed},
+              {"FailedCount", summary.failed},
+              {"FailedFindings", failed}};
+}
+
+store::EntryDraft ImportEntry(const std::string& actor, const store::ImportSummary& summary) {
+  return store::EntryDraft{actor, "finding.import", "",
+                           Json{{"created", summary.created},
+                                {"updated", summary.updated},
+                                {"unchanged", summary.unchanged},
+                                {"failed", summary.failed}}};
+}
+
+// Stores the findings of a round's requests in one transaction, appends one audit entry per
+// request, and responds to each request with its own counts.
+std::vector<Result<Json>> StoreImportRound(ApiStores& stores,
+                                           std::vector<ImportQueue::Request>& round) {
+  std::vector<std::size_t> sizes;
+  std::vector<Json> findings;
+  for (const auto& request : round) {
+    sizes.push_back(request.findings.size());
   }
-  return Json{
-      {"SuccessCount", success}, {"FailedCount", summary->failed}, {"FailedFindings", failed}};
+  findings.reserve(std::accumulate(sizes.begin(), sizes.end(), std::size_t{0}));
+  for (auto& request : round) {
+    std::move(request.findings.begin(), request.findings.end(), std::back_inserter(findings));
+  }
+  const std::size_t total = findings.size();
+  std::lock_guard lock(stores.mutex);
+  auto stored = stores.findings->Import(std::move(findings), store::ImportOptions{round[0].actor});
+  if (stored && stored->results.size() != total) {
+    stored = Internal(fmt::format("the store answered {} results for {} findings",
+                                  stored->results.size(), total));
+  }
+  if (!stored) {
+    return std::vector<Result<Json>>(round.size(), stored.status());
+  }
+  CountImport(stores.metrics, *stored);
+
+  std::vector<Result<Json>> answers;
+  std::vector<store::EntryDraft> entries;
+  auto next = stored->results.begin();
+  for (std::size_t i = 0; i < round.size(); ++i) {
+    const store::ImportSummary summary = RequestSummary(next, sizes[i]);
+    next += static_cast<std::ptrdiff_t>(sizes[i]);
+    answers.emplace_back(ImportResponse(summary));
+    entries.push_back(ImportEntry(round[i].actor, summary));
+  }
+  auto appended = stores.audit->AppendAll(entries);
+  if (!appended) {
+    return std::vector<Result<Json>>(round.size(), appended.status());
+  }
+  return answers;
+}
+
+}  // namespace
+
+Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings,
+                            const std::string& actor) {
+  return stores.imports.Submit({std::move(findings), actor},
+                               [&stores](std::vector<ImportQueue::Request>& round) {
+                                 return StoreImportRound(stores, round);
+                               });
 }
 
 void AddFindingRoutes(HttpServer& server, ApiStores& stores) {

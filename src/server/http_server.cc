@@ -161,6 +161,10 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
   server_->set_read_timeout(config_.read_timeout.count(), 0);
   server_->set_write_timeout(config_.write_timeout.count(), 0);
   server_->set_keep_alive_timeout(5);
+  // Without it, a response written in two parts waits for the client's delayed ACK (40 ms
+  // on Linux) before its second part leaves: 40 ms added to every request on a kept-alive
+  // connection.
+  server_->set_tcp_nodelay(true);
   server_->set_keep_alive_max_count(kKeepAliveRequests);
   server_->set_payload_max_length(config_.max_body_bytes);
   server_->set_error_handler([](const httplib::Request&, httplib::Response& response) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "core/file.h"
@@ -112,6 +113,85 @@ TEST_F(LimitsApiTest, BadBodiesRejectedDuringImports) {
   const Json page = BodyJson(Post("/v1/findings/query", query.dump(), "read"));
   ASSERT_EQ(page["Findings"].size(), 1u) << page.dump();
   EXPECT_EQ(page["Findings"][0]["GeneratorId"], real["GeneratorId"]);
+}
+
+// A minimal valid ASFF finding; without a title when `valid` is false.
+Json SmallFinding(const std::string& id, bool valid) {
+  Json finding{
+      {"SchemaVersion", "2018-10-08"},
+      {"Id", id},
+      {"ProductArn", "arn:aws:securityhub:eu-west-1:111111111111:product/111111111111/default"},
+      {"GeneratorId", "concurrent-import"},
+      {"AwsAccountId", "111111111111"},
+      {"Types", {"Software and Configuration Checks/Vulnerabilities/CVE"}},
+      {"CreatedAt", "2026-12-01T10:00:00Z"},
+      {"UpdatedAt", "2026-12-01T10:00:00Z"},
+      {"Severity", {{"Label", "HIGH"}}},
+      {"Title", "finding " + id},
+      {"Description", "sent by one of several clients at once"},
+      {"Resources", {{{"Type", "Container"}, {"Id", "registry.example/app:1"}}}}};
+  if (!valid) {
+    finding.erase("Title");
+  }
+  return finding;
+}
+
+// Requests stored in one transaction together still get their own counts and failed findings,
+// and one audit entry each.
+TEST_F(LimitsApiTest, ConcurrentImportsGetOwnResponses) {
+  constexpr int kClients = 8;
+  constexpr int kRequests = 12;
+  std::mutex mutex;
+  std::vector<std::string> problems;
+  std::atomic<int> stored = 0;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      httplib::Client client("127.0.0.1", server_->port());
+      for (int r = 0; r < kRequests; ++r) {
+        const int valid = 1 + (c * kRequests + r) % 20;
+        const std::string prefix = std::to_string(c) + "-" + std::to_string(r);
+        Json findings = Json::array();
+        for (int i = 0; i < valid; ++i) {
+          findings.push_back(SmallFinding(prefix + "-" + std::to_string(i), true));
+        }
+        findings.push_back(SmallFinding("bad-" + prefix, false));
+        auto response = client.Post("/v1/findings/import", Bearer("import"),
+                                    Json{{"Findings", findings}}.dump(), "application/json");
+        const Json answer = response && response->status == 200
+                                ? Json::parse(response->body, nullptr, false)
+                                : Json();
+        const bool right = answer.is_object() && answer["SuccessCount"] == valid &&
+                           answer["FailedCount"] == 1 &&
+                           answer["FailedFindings"][0]["Id"] == "bad-" + prefix;
+        std::lock_guard lock(mutex);
+        if (!right) {
+          problems.push_back(prefix + ": " + (response ? response->body : "no response"));
+        }
+        stored += valid;
+      }
+    });
+  }
+  for (auto& client : clients) {
+    client.join();
+  }
+  EXPECT_THAT(problems, ::testing::IsEmpty());
+
+  const Json groups =
+      BodyJson(Post("/v1/findings/group-by", R"({"GroupByAttribute": "AwsAccountId"})", "read"));
+  ASSERT_EQ(groups["ResultValues"].size(), 1u) << groups.dump();
+  EXPECT_EQ(groups["ResultValues"][0]["Count"], stored.load());
+  auto entries = audit_->Entries(0, 1000);
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), static_cast<std::size_t>(kClients * kRequests));
+  for (const auto& entry : *entries) {
+    EXPECT_EQ(entry.actor, "import-token");
+    EXPECT_EQ(entry.details["failed"], 1);
+  }
+  auto report = audit_->Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(stores_.imports.requests(), static_cast<std::size_t>(kClients * kRequests));
 }
 
 }  // namespace

@@ -14,10 +14,9 @@ class AuditBackend {
  public:
   virtual ~AuditBackend() = default;
 
-  // Appends an entry after the newest one, as one step that no other writer of the database
-  // can interleave with, and returns it.
-  virtual Result<Entry> Append(const std::string& actor, const std::string& action,
-                               const std::string& subject, const Json& details) = 0;
+  // Appends entries after the newest one, in order, as one step that no other writer of the
+  // database can interleave with, and returns them. `drafts` is not empty.
+  virtual Result<std::vector<Entry>> AppendAll(const std::vector<EntryDraft>& drafts) = 0;
 
   // Returns up to `limit` entries after `after_sequence`, in order, with each entry's details
   // exactly as stored in `details_texts` when it is not null.
@@ -32,7 +31,6 @@ Result<std::unique_ptr<AuditBackend>> OpenPostgresAudit(const std::string& url, 
 // Returns the entry that follows the one with `last_sequence` and `last_hash` (0 and empty for
 // the first entry), with its hash over `details_text`.
 Entry NextEntry(std::int64_t last_sequence, const std::string& last_hash, std::string time,
-                const std::string& actor, const std::string& action, const std::string& subject,
-                const Json& details, const std::string& details_text);
+                const EntryDraft& draft, const std::string& details_text);
 
 }  // namespace rampart::store

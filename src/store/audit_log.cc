@@ -36,16 +36,15 @@ Json EntryToJson(const Entry& entry) {
 }
 
 Entry NextEntry(std::int64_t last_sequence, const std::string& last_hash, std::string time,
-                const std::string& actor, const std::string& action, const std::string& subject,
-                const Json& details, const std::string& details_text) {
+                const EntryDraft& draft, const std::string& details_text) {
   Entry entry;
   entry.sequence = last_sequence + 1;
   entry.previous_hash = last_hash.empty() ? kZeroHash : last_hash;
   entry.time = std::move(time);
-  entry.actor = actor;
-  entry.action = action;
-  entry.subject = subject;
-  entry.details = details;
+  entry.actor = draft.actor;
+  entry.action = draft.action;
+  entry.subject = draft.subject;
+  entry.details = draft.details;
   entry.hash = ComputeEntryHash(entry, details_text);
   return entry;
 }
@@ -71,7 +70,18 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& location, co
 
 Result<Entry> AuditLog::Append(const std::string& actor, const std::string& action,
                                const std::string& subject, const Json& details) {
-  return impl_->backend->Append(actor, action, subject, details);
+  auto entries = AppendAll({EntryDraft{actor, action, subject, details}});
+  if (!entries) {
+    return entries.status();
+  }
+  return std::move(entries->front());
+}
+
+Result<std::vector<Entry>> AuditLog::AppendAll(const std::vector<EntryDraft>& drafts) {
+  if (drafts.empty()) {
+    return std::vector<Entry>();
+  }
+  return impl_->backend->AppendAll(drafts);
 }
 
 Result<std::vector<Entry>> AuditLog::Entries(std::int64_t after_sequence, std::size_t limit) {

@@ -29,6 +29,15 @@ struct Entry {
   std::string hash;
 };
 
+// An entry to append: the fields the caller chooses. The log adds the sequence, the time and
+// the hashes.
+struct EntryDraft {
+  std::string actor;
+  std::string action;
+  std::string subject;
+  Json details;
+};
+
 // Where the chain broke, when it did.
 struct VerifyReport {
   bool ok = true;
@@ -60,6 +69,8 @@ class AuditLog {
   // Appends an entry and returns it with its sequence and hash.
   Result<Entry> Append(const std::string& actor, const std::string& action,
                        const std::string& subject, const Json& details);
+  // Appends the drafts in order, as one step: all of them or, on an error, none.
+  Result<std::vector<Entry>> AppendAll(const std::vector<EntryDraft>& drafts);
 
   // Recomputes the chain from the first entry.
   Result<VerifyReport> Verify();

@@ -65,6 +65,32 @@ TEST_P(AuditLogTest, EachEntryLinksToPrevious) {
   EXPECT_EQ((*entries)[2].previous_hash, (*entries)[1].hash);
 }
 
+TEST_P(AuditLogTest, AppendAllChainsItsEntriesAfterTheNewest) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log->Append("rampart", "finding.import", "", Json{{"created", 1}}).has_value());
+  auto appended = log->AppendAll({EntryDraft{"ci", "finding.import", "", Json{{"created", 2}}},
+                                  EntryDraft{"ops", "finding.import", "", Json{{"created", 3}}}});
+  ASSERT_TRUE(appended.has_value()) << appended.status().ToString();
+  ASSERT_EQ(appended->size(), 2u);
+  EXPECT_EQ((*appended)[0].sequence, 2);
+  EXPECT_EQ((*appended)[1].sequence, 3);
+  EXPECT_EQ((*appended)[1].previous_hash, (*appended)[0].hash);
+
+  auto entries = log->Entries(0, 10);
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[1].previous_hash, (*entries)[0].hash);
+  EXPECT_EQ((*entries)[2].actor, "ops");
+  EXPECT_EQ((*entries)[2].details, Json({{"created", 3}}));
+  auto report = log->Verify();
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->entries, 3);
+  auto none = log->AppendAll({});
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(AuditLogTest, DetectsEditedEntry) {
   {
     auto log = OpenLog();

@@ -28,11 +28,10 @@ class PostgresAudit final : public AuditBackend {
   PostgresAudit(std::unique_ptr<Session> session, const Clock& clock)
       : session_(std::move(session)), clock_(clock) {}
 
-  Result<Entry> Append(const std::string& actor, const std::string& action,
-                       const std::string& subject, const Json& details) override {
-    const std::string details_text = details.dump();
+  Result<std::vector<Entry>> AppendAll(const std::vector<EntryDraft>& drafts) override {
     return session_->Run(
-        "appending to the audit log", [&](pqxx::connection& connection) -> Result<Entry> {
+        "appending to the audit log",
+        [&](pqxx::connection& connection) -> Result<std::vector<Entry>> {
           pqxx::work work(connection);
           // Appends queue on this lock, held until the commit, so each one
           // reads the hash its predecessor committed.
@@ -41,18 +40,28 @@ class PostgresAudit final : public AuditBackend {
           const pqxx::result last = work.exec(
               "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC "
               "LIMIT 1");
-          const Entry entry = NextEntry(
-              last.empty() ? 0 : last[0][0].as<std::int64_t>(),
-              last.empty() ? "" : last[0][1].as<std::string>(), FormatTimestamp(clock_.Now()),
-              postgres::StorableText(actor), postgres::StorableText(action),
-              postgres::StorableText(subject), details, details_text);
-          work.exec_params0(
-              "INSERT INTO audit_log (sequence, time, actor, action, subject, "
-              "details, previous_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-              entry.sequence, entry.time, entry.actor, entry.action, entry.subject, details_text,
-              entry.previous_hash, entry.hash);
+          std::int64_t last_sequence = last.empty() ? 0 : last[0][0].as<std::int64_t>();
+          std::string last_hash = last.empty() ? "" : last[0][1].as<std::string>();
+          const std::string time = FormatTimestamp(clock_.Now());
+          std::vector<Entry> entries;
+          entries.reserve(drafts.size());
+          for (const EntryDraft& draft : drafts) {
+            const EntryDraft storable{postgres::StorableText(draft.actor),
+                                      postgres::StorableText(draft.action),
+                                      postgres::StorableText(draft.subject), draft.details};
+            const std::string details_text = draft.details.dump();
+            Entry entry = NextEntry(last_sequence, last_hash, time, storable, details_text);
+            work.exec_params0(
+                "INSERT INTO audit_log (sequence, time, actor, action, subject, "
+                "details, previous_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                entry.sequence, entry.time, entry.actor, entry.action, entry.subject, details_text,
+                entry.previous_hash, entry.hash);
+            last_sequence = entry.sequence;
+            last_hash = entry.hash;
+            entries.push_back(std::move(entry));
+          }
           work.commit();
-          return entry;
+          return entries;
         });
   }
 

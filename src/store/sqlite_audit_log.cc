@@ -45,8 +45,7 @@ class SqliteAudit final : public AuditBackend {
     return IoError(fmt::format("audit log: {}: {}", what, sqlite3_errmsg(db)));
   }
 
-  Result<Entry> Append(const std::string& actor, const std::string& action,
-                       const std::string& subject, const Json& details) override;
+  Result<std::vector<Entry>> AppendAll(const std::vector<EntryDraft>& drafts) override;
   Result<std::vector<Entry>> ReadEntries(std::int64_t after_sequence, std::size_t limit,
                                          std::vector<std::string>* details_texts) override;
 };
@@ -66,8 +65,7 @@ Result<std::unique_ptr<AuditBackend>> OpenSqliteAudit(const std::string& path, c
   return std::unique_ptr<AuditBackend>(std::move(impl));
 }
 
-Result<Entry> SqliteAudit::Append(const std::string& actor, const std::string& action,
-                                  const std::string& subject, const Json& details) {
+Result<std::vector<Entry>> SqliteAudit::AppendAll(const std::vector<EntryDraft>& drafts) {
   std::lock_guard lock(mutex);
   // BEGIN IMMEDIATE takes the write lock before reading the last hash, so two processes
   // appending at once cannot both extend the same predecessor.
@@ -81,28 +79,35 @@ Result<Entry> SqliteAudit::Append(const std::string& actor, const std::string& a
       last_hash = ColumnText(last.get(), 1);
     }
   }
-  const std::string details_text = details.dump();
-  const Entry entry = NextEntry(last_sequence, last_hash, FormatTimestamp(clock->Now()), actor,
-                                action, subject, details, details_text);
-
   SqliteStatement insert(db,
                          "INSERT INTO audit_log (sequence, time, actor, action, subject, details, "
                          "previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  sqlite3_bind_int64(insert.get(), 1, entry.sequence);
-  BindText(insert.get(), 2, entry.time);
-  BindText(insert.get(), 3, entry.actor);
-  BindText(insert.get(), 4, entry.action);
-  BindText(insert.get(), 5, entry.subject);
-  BindText(insert.get(), 6, details_text);
-  BindText(insert.get(), 7, entry.previous_hash);
-  BindText(insert.get(), 8, entry.hash);
-  if (sqlite3_step(insert.get()) != SQLITE_DONE) {
-    Status status = Error("append failed");
-    (void)Exec("ROLLBACK");
-    return status;
+  const std::string time = FormatTimestamp(clock->Now());
+  std::vector<Entry> entries;
+  entries.reserve(drafts.size());
+  for (const EntryDraft& draft : drafts) {
+    const std::string details_text = draft.details.dump();
+    Entry entry = NextEntry(last_sequence, last_hash, time, draft, details_text);
+    sqlite3_reset(insert.get());
+    sqlite3_bind_int64(insert.get(), 1, entry.sequence);
+    BindText(insert.get(), 2, entry.time);
+    BindText(insert.get(), 3, entry.actor);
+    BindText(insert.get(), 4, entry.action);
+    BindText(insert.get(), 5, entry.subject);
+    BindText(insert.get(), 6, details_text);
+    BindText(insert.get(), 7, entry.previous_hash);
+    BindText(insert.get(), 8, entry.hash);
+    if (sqlite3_step(insert.get()) != SQLITE_DONE) {
+      Status status = Error("append failed");
+      (void)Exec("ROLLBACK");
+      return status;
+    }
+    last_sequence = entry.sequence;
+    last_hash = entry.hash;
+    entries.push_back(std::move(entry));
   }
   RAMPART_RETURN_IF_ERROR(Exec("COMMIT"));
-  return entry;
+  return entries;
 }
 
 Result<std::vector<Entry>> SqliteAudit::ReadEntries(std::int64_t after_sequence, std::size_t limit,

@@ -1,0 +1,92 @@
+#include "server/import_queue.h"
+
+#include <exception>
+
+namespace rampart::server {
+namespace {
+
+// Runs `store`, turning an exception into an error response: a round that never ends would
+// leave every later import waiting.
+std::vector<Result<Json>> StoreSafely(const ImportQueue::StoreRound& store,
+                                      std::vector<ImportQueue::Request>& requests) {
+  try {
+    return store(requests);
+  } catch (const std::exception& error) {
+    return std::vector<Result<Json>>(requests.size(),
+                                     Internal(std::string("import failed: ") + error.what()));
+  }
+}
+
+}  // namespace
+
+Result<Json> ImportQueue::Submit(Request request, const StoreRound& store) {
+  Slot slot{std::move(request), std::nullopt};
+  std::unique_lock lock(mutex_);
+  queue_.push_back(&slot);
+  while (!slot.response) {
+    if (storing_) {
+      responded_.wait(lock);
+      continue;
+    }
+    storing_ = true;
+    std::vector<Slot*> round = TakeRound();
+    lock.unlock();
+
+    std::vector<Request> requests;
+    requests.reserve(round.size());
+    for (Slot* taken : round) {
+      requests.push_back(std::move(taken->request));
+    }
+    std::vector<Result<Json>> responses = StoreSafely(store, requests);
+
+    lock.lock();
+    for (std::size_t i = 0; i < round.size(); ++i) {
+      round[i]->response = i < responses.size()
+                               ? std::move(responses[i])
+                               : Result<Json>(Internal("the import round lost a response"));
+    }
+    ++rounds_;
+    requests_ += round.size();
+    storing_ = false;
+    responded_.notify_all();
+  }
+  return std::move(*slot.response);
+}
+
+std::vector<ImportQueue::Slot*> ImportQueue::TakeRound() {
+  std::vector<Slot*> round;
+  const std::string actor = queue_.front()->request.actor;
+  std::size_t findings = 0;
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    Slot* slot = *it;
+    const std::size_t size = slot->request.findings.size();
+    if (slot->request.actor != actor) {
+      ++it;
+      continue;
+    }
+    if (!round.empty() && findings + size > max_round_findings_) {
+      break;
+    }
+    findings += size;
+    round.push_back(slot);
+    it = queue_.erase(it);
+  }
+  return round;
+}
+
+std::size_t ImportQueue::rounds() const {
+  std::lock_guard lock(mutex_);
+  return rounds_;
+}
+
+std::size_t ImportQueue::requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+std::size_t ImportQueue::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+}  // namespace rampart::server
