@@ -73,6 +73,28 @@ Result<std::size_t> ParseMaxResults(const Json& body) {
   return value.get<std::size_t>();
 }
 
+// The GetFindings response, written from the stored texts: parsing each finding only to
+// write it out again took most of a query's time.
+ApiResponse PageResponse(const store::FindingPage& page) {
+  std::size_t size = 64 + page.next_token.size();
+  for (const std::string& text : page.texts) {
+    size += text.size() + 1;
+  }
+  ApiResponse response;
+  response.body.reserve(size);
+  response.body += "{\"Findings\":[";
+  for (std::size_t i = 0; i < page.texts.size(); ++i) {
+    response.body += i == 0 ? "" : ",";
+    response.body += page.texts[i];
+  }
+  response.body += "]";
+  if (!page.next_token.empty()) {
+    response.body += ",\"NextToken\":" + Json(page.next_token).dump();
+  }
+  response.body += "}";
+  return response;
+}
+
 Result<store::FindingQuery> ParseQuery(const Json& body) {
   store::FindingQuery query;
   auto filters = store::ParseFilters(body.value("Filters", Json::object()));
@@ -109,16 +131,13 @@ ApiResponse Query(ApiStores& stores, const ApiRequest& request) {
   if (!query) {
     return StatusResponse(request, query.status());
   }
+  query->as_text = true;
   std::lock_guard lock(stores.mutex);
   auto page = stores.findings->List(*query);
   if (!page) {
     return StatusResponse(request, page.status());
   }
-  Json answer{{"Findings", std::move(page->findings)}};
-  if (!page->next_token.empty()) {
-    answer["NextToken"] = page->next_token;
-  }
-  return ApiResponse::Json(200, answer);
+  return PageResponse(*page);
 }
 
 Json UpdateResponse(const store::UpdateSummary& summary) {

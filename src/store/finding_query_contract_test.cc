@@ -134,6 +134,35 @@ TEST_P(QueryTest, EqualsOnIndexedColumn) {
   }
 }
 
+TEST_P(QueryTest, TextPagesMatchParsedPages) {
+  FindingQuery query;
+  query.filters =
+      ParsedFilters(R"({"RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}]})");
+  query.max_results = 3;
+  FindingQuery as_text = query;
+  as_text.as_text = true;
+  std::size_t pages = 0;
+  while (true) {
+    auto parsed = store_->List(query);
+    auto texts = store_->List(as_text);
+    ASSERT_TRUE(parsed.has_value()) << parsed.status().ToString();
+    ASSERT_TRUE(texts.has_value()) << texts.status().ToString();
+    EXPECT_TRUE(texts->findings.empty());
+    ASSERT_EQ(texts->texts.size(), parsed->findings.size());
+    for (std::size_t i = 0; i < texts->texts.size(); ++i) {
+      EXPECT_EQ(Json::parse(texts->texts[i]), parsed->findings[i]);
+    }
+    EXPECT_EQ(texts->next_token, parsed->next_token);
+    ++pages;
+    if (parsed->next_token.empty()) {
+      break;
+    }
+    query.next_token = parsed->next_token;
+    as_text.next_token = texts->next_token;
+  }
+  EXPECT_EQ(pages, (findings_.size() + 2) / 3);
+}
+
 TEST_P(QueryTest, IdUsesItsHashIndex) {
   const Json& expected = findings_[trivy_count_ + 3];
   const std::string filter =

@@ -78,6 +78,9 @@ struct FindingQuery {
   std::vector<SortCriterion> sort;  // empty sorts by UpdatedAt, newest first
   std::size_t max_results = 100;    // 1 to kMaxPageSize
   std::string next_token;           // from the previous page of the same query, or empty
+  // Fills FindingPage::texts with each finding's JSON text as stored, instead of parsing it
+  // into FindingPage::findings: cheaper for a caller that only sends the findings on.
+  bool as_text = false;
 };
 
 inline constexpr std::size_t kMaxPageSize = 10000;
@@ -85,6 +88,7 @@ inline constexpr std::size_t kMaxPageSize = 10000;
 // One page of findings and the token of the next page (empty on the last page).
 struct FindingPage {
   std::vector<Json> findings;
+  std::vector<std::string> texts;  // instead of `findings` when the query set as_text
   std::string next_token;
 };
 

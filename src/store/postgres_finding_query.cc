@@ -140,11 +140,15 @@ Result<FindingPage> PostgresFindingStore::List(const FindingQuery& query) {
     const pqxx::result rows = work.exec_params(sql, pqxx::prepare::make_dynamic_params(parameters));
     PageToken last;
     for (const pqxx::row& row : rows) {
-      if (page.findings.size() == query.max_results) {
+      if (page.findings.size() + page.texts.size() == query.max_results) {
         page.next_token = EncodePageToken(last, fingerprint);
         break;
       }
-      page.findings.push_back(Json::parse(row[0].c_str()));
+      if (query.as_text) {
+        page.texts.emplace_back(row[0].c_str());
+      } else {
+        page.findings.push_back(Json::parse(row[0].c_str()));
+      }
       last.sort_values.clear();
       for (std::size_t i = 0; i < sort.size(); ++i) {
         last.sort_values.push_back(ValueOf(row[static_cast<int>(i) + 1], keys[i].type));

@@ -125,15 +125,19 @@ Result<FindingPage> SqliteFindingStore::List(const FindingQuery& query) {
     if (!*row) {
       break;
     }
-    if (page.findings.size() == query.max_results) {
+    if (page.findings.size() + page.texts.size() == query.max_results) {
       page.next_token = EncodePageToken(last, fingerprint);
       break;
     }
-    auto document = ParseStored(select.ColumnText(1));
-    if (!document) {
-      return document.status();
+    if (query.as_text) {
+      page.texts.emplace_back(select.ColumnText(1));
+    } else {
+      auto document = ParseStored(select.ColumnText(1));
+      if (!document) {
+        return document.status();
+      }
+      page.findings.push_back(std::move(*document));
     }
-    page.findings.push_back(std::move(*document));
     last.sequence = select.ColumnInt64(0);
     last.sort_values.clear();
     for (std::size_t i = 0; i < sort.size(); ++i) {
