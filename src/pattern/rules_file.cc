@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/json.h"
 #include "core/utf8.h"
 #include "pattern/rules_enrichment.h"
 
@@ -345,17 +346,14 @@ RulesFile ParseRulesFile(std::string_view text) {
   if (invalid != std::string_view::npos) {
     const std::string_view before = text.substr(0, invalid);
     const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
-    const std::size_t line_start = before.rfind('\n');
-    const std::size_t column =
-        line_start == std::string_view::npos ? invalid + 1 : invalid - line_start;
+    const std::string where = DescribeOffset(text, invalid);
     const bool nul = text[invalid] == '\0';
     file.errors.push_back(
         {"", "$", nul ? "invalid_yaml" : "invalid_utf8",
-         nul ? fmt::format("a NUL byte at line {}, column {}; YAML text cannot contain NUL bytes",
-                           line, column)
-             : fmt::format("byte 0x{:02X} at line {}, column {} is not UTF-8; a rules file must "
-                           "be UTF-8, so convert it (for example with iconv -t UTF-8)",
-                           static_cast<unsigned char>(text[invalid]), line, column),
+         nul ? fmt::format("a NUL byte at {}; YAML text cannot contain NUL bytes", where)
+             : fmt::format("byte 0x{:02X} at {} is not UTF-8; a rules file must be UTF-8, so "
+                           "convert it (for example with iconv -t UTF-8)",
+                           static_cast<unsigned char>(text[invalid]), where),
          line});
     return file;
   }
