@@ -54,6 +54,13 @@ std::string DescribeOffset(std::string_view text, std::size_t offset) {
 }
 
 Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimits limits) {
+  // nlohmann's parser stops at a NUL byte and accepts what came before it.
+  const std::size_t nul = text.find('\0');
+  if (nul != std::string_view::npos) {
+    return InvalidArgument(
+        fmt::format("{}: invalid JSON at {}: a NUL byte; JSON text cannot contain NUL bytes",
+                    source, DescribeOffset(text, nul)));
+  }
   std::size_t deep_offset = 0;
   if (JsonNestingDepth(text, limits.max_depth, &deep_offset) > limits.max_depth) {
     return InvalidArgument(

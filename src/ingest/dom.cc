@@ -106,7 +106,8 @@ Json ElementToJson(simdjson::dom::element element) {
       simdjson::dom::object members;
       if (AsObject(element, members)) {
         for (const auto field : members) {
-          object.emplace(std::string(field.key), ElementToJson(field.value));
+          // The last of duplicate keys wins, as in nlohmann's parser.
+          object[std::string(field.key)] = ElementToJson(field.value);
         }
       }
       return object;
@@ -149,31 +150,50 @@ thread_local std::unique_ptr<simdjson::dom::parser> spare_parser;
 
 }  // namespace
 
-DomDocument::DomDocument() : parser_(std::move(spare_parser)) {
+DomDocument::DomDocument(std::size_t max_retained_capacity)
+    : parser_(std::move(spare_parser)), max_retained_capacity_(max_retained_capacity) {
   if (parser_ == nullptr) {
     parser_ = std::make_unique<simdjson::dom::parser>();
   }
 }
 
 DomDocument::~DomDocument() {
-  if (spare_parser == nullptr && parser_->capacity() <= kMaxRetainedCapacity) {
+  if (spare_parser == nullptr && parser_->capacity() <= max_retained_capacity_) {
     spare_parser = std::move(parser_);
   }
 }
 
-Status DomDocument::Parse(std::string_view text, std::string_view source) {
+std::size_t DomDocument::SpareCapacity() {
+  return spare_parser == nullptr ? 0 : spare_parser->capacity();
+}
+
+bool DomDocument::TryParse(std::string_view text) {
+  // JSON text has no raw NUL byte, but simdjson stops reading at one and accepts what came
+  // before it, so such a text is left to ParseJson, which rejects it.
+  if (text.find('\0') != std::string_view::npos) {
+    error_ = simdjson::UNESCAPED_CHARS;
+    return false;
+  }
   // A new parser gets the depth limit here; parse() then grows its capacity as needed and
   // keeps that limit.
   if (parser_->capacity() == 0 || parser_->max_depth() != kMaxDomDepth) {
     const std::size_t capacity = std::max<std::size_t>(text.size(), 64);
-    if (parser_->allocate(capacity, kMaxDomDepth) != simdjson::SUCCESS) {
-      return ResourceExhausted(
-          fmt::format("{}: cannot allocate a parser for {} bytes of JSON", source, text.size()));
+    error_ = parser_->allocate(capacity, kMaxDomDepth);
+    if (error_ != simdjson::SUCCESS) {
+      return false;
     }
   }
-  const auto error = parser_->parse(text.data(), text.size(), true).get(root_);
-  if (error == simdjson::SUCCESS) {
+  error_ = parser_->parse(text.data(), text.size(), true).get(root_);
+  return error_ == simdjson::SUCCESS;
+}
+
+Status DomDocument::Parse(std::string_view text, std::string_view source) {
+  if (TryParse(text)) {
     return Status::Ok();
+  }
+  if (error_ == simdjson::MEMALLOC) {
+    return ResourceExhausted(
+        fmt::format("{}: cannot allocate a parser for {} bytes of JSON", source, text.size()));
   }
   // simdjson reports no position; nlohmann's parser does, so it explains the error.
   auto checked = ParseJson(text, source);
@@ -181,7 +201,7 @@ Status DomDocument::Parse(std::string_view text, std::string_view source) {
     return checked.status();
   }
   return InvalidArgument(
-      fmt::format("{}: the JSON cannot be read: {}", source, simdjson::error_message(error)));
+      fmt::format("{}: the JSON cannot be read: {}", source, simdjson::error_message(error_)));
 }
 
 Result<Node> ResolveDom(const Input& input, std::string_view source, DomDocument& storage) {

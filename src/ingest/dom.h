@@ -71,7 +71,11 @@ class DomDocument {
  public:
   static constexpr std::size_t kMaxRetainedCapacity = std::size_t{64} << 20;
 
-  DomDocument();
+  // Keeps the parser for the next document of this thread only while its capacity is at most
+  // `max_retained_capacity` bytes of JSON. A parser takes more than ten bytes of memory per
+  // byte of capacity (about 15 for a body of dense numbers), so a server with many threads
+  // passes a small limit.
+  explicit DomDocument(std::size_t max_retained_capacity = kMaxRetainedCapacity);
   ~DomDocument();
   DomDocument(const DomDocument&) = delete;
   DomDocument& operator=(const DomDocument&) = delete;
@@ -79,12 +83,20 @@ class DomDocument {
   // Parses `text`; on failure the error names `source` and, through ParseJson, the line and
   // column and what was wrong.
   Status Parse(std::string_view text, std::string_view source);
+  // Parses `text` with simdjson alone: false, with no explanation, where Parse would fail,
+  // and also for a NUL byte or integers beyond 64 bits, which ParseJson reads its own way.
+  bool TryParse(std::string_view text);
 
   Node root() const { return Node(root_); }
+
+  // The capacity of the parser this thread keeps for its next document, 0 when it keeps none.
+  static std::size_t SpareCapacity();
   const simdjson::dom::element* root_element() const { return &root_; }
 
  private:
   std::unique_ptr<simdjson::dom::parser> parser_;
+  std::size_t max_retained_capacity_;
+  simdjson::error_code error_ = simdjson::SUCCESS;  // of the last TryParse
   simdjson::dom::element root_;
 };
 

@@ -6,13 +6,17 @@
 namespace rampart::server {
 namespace {
 
+// Bodies up to this size leave their simdjson parser to the thread's next request. A parser
+// takes more than ten times its capacity in memory, and the server runs many threads.
+constexpr std::size_t kMaxRetainedBodyBytes = std::size_t{256} << 10;
+
 // simdjson reads a body of findings several times faster than nlohmann's parser, which took a
 // third of the server's time in imports (docs/performance-api.md). A body simdjson rejects
 // goes to ParseJson, so errors keep their line and column, and the few documents only
 // nlohmann reads (integers beyond 64 bits, read as doubles) keep their meaning.
 Result<Json> ParseBody(std::string_view body) {
-  ingest::DomDocument document;
-  if (document.Parse(body, "request body").ok()) {
+  ingest::DomDocument document(kMaxRetainedBodyBytes);
+  if (document.TryParse(body)) {
     return document.root().ToJson();
   }
   return ParseJson(body, "request body");

@@ -49,6 +49,24 @@ TEST(ParseRequestObjectTest, InvalidUtf8IsRejected) {
   EXPECT_THAT(body.status().message(), HasSubstr("request body"));
 }
 
+TEST(ParseRequestObjectTest, NulByteAfterDocumentIsRejected) {
+  auto body = Parse(std::string("{\"MaxResults\": 1}\0garbage", 25));
+  ASSERT_FALSE(body.has_value());
+  EXPECT_THAT(body.status().message(),
+              HasSubstr("request body: invalid JSON at line 1, column 18: a NUL byte"));
+}
+
+// The last of duplicate keys wins whichever parser reads the body; the huge number sends the
+// second body to nlohmann's parser.
+TEST(ParseRequestObjectTest, LastDuplicateKeyWinsOnEitherParser) {
+  auto fast = Parse(R"({"Id": "first", "Id": "last"})");
+  ASSERT_TRUE(fast.has_value());
+  EXPECT_EQ((*fast)["Id"], "last");
+  auto slow = Parse(R"({"Id": "first", "Id": "last", "Size": 123456789012345678901234567890})");
+  ASSERT_TRUE(slow.has_value());
+  EXPECT_EQ((*slow)["Id"], "last");
+}
+
 TEST(ParseRequestObjectTest, NonObjectAndEmptyBodiesAreRejected) {
   auto array = Parse("[1, 2]");
   ASSERT_FALSE(array.has_value());

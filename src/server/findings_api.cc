@@ -38,8 +38,13 @@ ApiResponse Import(ApiStores& stores, const ApiRequest& request) {
     return StatusResponse(request, body.status());
   }
   const Json* findings = FindPath(*body, "Findings");
-  if (findings == nullptr || !findings->is_array()) {
+  if (findings == nullptr) {
     return InvalidInput(request, "$.Findings: missing; send {\"Findings\": [ASFF finding, ...]}");
+  }
+  if (!findings->is_array()) {
+    return InvalidInput(request, fmt::format("$.Findings: is a JSON {}; send an array of ASFF "
+                                             "findings, {{\"Findings\": [finding, ...]}}",
+                                             findings->type_name()));
   }
   if (findings->empty() || findings->size() > kMaxImportFindings) {
     return InvalidInput(request,

@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -256,7 +258,14 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope,
                                   std::string& token_name) {
   const std::string header = request.get_header_value("Authorization");
   constexpr std::string_view kBearer = "Bearer ";
-  if (header.rfind(kBearer, 0) != 0) {
+  // The scheme name is case-insensitive (RFC 7235, section 2.1).
+  const bool bearer =
+      header.size() >= kBearer.size() &&
+      std::equal(kBearer.begin(), kBearer.end(), header.begin(), [](char expected, char got) {
+        return std::tolower(static_cast<unsigned char>(expected)) ==
+               std::tolower(static_cast<unsigned char>(got));
+      });
+  if (!bearer) {
     ApiResponse response = ApiResponse::Error(
         401, "Unauthorized", "missing bearer token: send Authorization: Bearer TOKEN");
     response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"rampart\"");

@@ -79,6 +79,18 @@ TEST_F(HttpServerTest, UnknownTokenIs401) {
   EXPECT_EQ(response->status, 401);
 }
 
+TEST_F(HttpServerTest, BearerSchemeIsCaseInsensitive) {
+  StartServer();
+  for (const char* scheme : {"bearer ", "BEARER ", "BeArEr "}) {
+    auto response = client_->Get("/metrics", {{"Authorization", scheme + read_token_}});
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200) << scheme;
+  }
+  auto other = client_->Get("/metrics", {{"Authorization", "Basic " + read_token_}});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 401);
+}
+
 TEST_F(HttpServerTest, MissingScopeIs403) {
   StartServer();
   auto response = client_->Post("/v1/echo/x", Bearer(read_token_), "{}", "application/json");

@@ -329,6 +329,11 @@ Result<FieldFilter> ParseFieldFilter(const FieldSpec& field, const Json& list,
     return InvalidArgument(fmt::format("{}: must be a non-empty array of {} filters", path,
                                        FieldKindName(field.kind)));
   }
+  if (list.size() > kMaxFilterValues) {
+    return InvalidArgument(
+        fmt::format("{}: {} filter values; send at most {} per attribute (Security Hub allows 20)",
+                    path, list.size(), kMaxFilterValues));
+  }
   FieldFilter filter{&field, {}};
   switch (field.kind) {
     case FieldKind::kString: {

@@ -3,6 +3,7 @@
 // filters into its query language.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -87,13 +88,17 @@ struct SortCriterion {
   SortOrder order = SortOrder::kDescending;
 };
 
+// Filter values allowed for one attribute. Security Hub allows 20; more are accepted here, but
+// not so many that the SQL of the OR'd values passes SQLite's expression depth of 1,000.
+inline constexpr std::size_t kMaxFilterValues = 200;
+
 // Parses an AwsSecurityFindingFilters object such as
 // {"SeverityLabel": [{"Value": "CRITICAL", "Comparison": "EQUALS"}]}. Errors name the JSON
 // path and the fix. They cover an unknown attribute (with the closest known name), an
 // unknown comparison, a missing or empty value, and an invalid date or CIDR. They also cover
 // the combinations that Security Hub rejects on one attribute: CONTAINS with NOT_CONTAINS,
 // EQUALS with NOT_EQUALS or PREFIX_NOT_EQUALS, and CONTAINS or NOT_CONTAINS with any other
-// comparison.
+// comparison. An attribute with more than kMaxFilterValues values is rejected.
 Result<Filters> ParseFilters(const Json& filters);
 
 // Parses SortCriteria: [{"Field": "SeverityNormalized", "SortOrder": "desc"}, ...]. The

@@ -51,6 +51,17 @@ TEST(ParseFilters, UnknownFieldSuggestsName) {
   EXPECT_THAT(status.message(), HasSubstr("did you mean SeverityLabel?"));
 }
 
+TEST(ParseFilters, TooManyValuesForOneAttribute) {
+  Json values = Json::array();
+  for (std::size_t i = 0; i <= kMaxFilterValues; ++i) {
+    values.push_back({{"Value", "x" + std::to_string(i)}, {"Comparison", "EQUALS"}});
+  }
+  const Status status = ParseError(Json{{"Title", values}}.dump());
+  EXPECT_THAT(status.message(), HasSubstr("$.Title: 201 filter values; send at most 200"));
+  values.erase(values.end() - 1);
+  EXPECT_TRUE(ParseFilters(Json{{"Title", values}}).has_value());
+}
+
 TEST(ParseFilters, UnknownComparisonNamesIt) {
   const Status status =
       ParseError(R"({"SeverityLabel": [{"Value": "LOW", "Comparison": "EQUAL"}]})");
