@@ -8,6 +8,7 @@
 
 #include "store/filter.h"
 #include "store/finding_update.h"
+#include "store/import_outcome.h"
 
 namespace rampart::server {
 namespace {
@@ -214,22 +215,9 @@ ApiResponse GroupBy(ApiStores& stores, const ApiRequest& request) {
 store::ImportSummary RequestSummary(std::vector<store::ImportResult>::iterator begin,
                                     std::size_t count) {
   store::ImportSummary summary;
-  summary.results.assign(std::make_move_iterator(begin), std::make_move_iterator(begin + count));
-  for (const auto& result : summary.results) {
-    switch (result.outcome) {
-      case store::ImportOutcome::kCreated:
-        ++summary.created;
-        break;
-      case store::ImportOutcome::kUpdated:
-        ++summary.updated;
-        break;
-      case store::ImportOutcome::kUnchanged:
-        ++summary.unchanged;
-        break;
-      case store::ImportOutcome::kFailed:
-        ++summary.failed;
-        break;
-    }
+  summary.results.reserve(count);
+  for (auto result = begin; result != begin + static_cast<std::ptrdiff_t>(count); ++result) {
+    store::AddResult(summary, std::move(*result));
   }
   return summary;
 }
@@ -281,20 +269,20 @@ std::vector<Result<Json>> StoreImportRound(ApiStores& stores,
   }
   CountImport(stores.metrics, *stored);
 
-  std::vector<Result<Json>> answers;
+  std::vector<Result<Json>> responses;
   std::vector<store::EntryDraft> entries;
   auto next = stored->results.begin();
   for (std::size_t i = 0; i < round.size(); ++i) {
     const store::ImportSummary summary = RequestSummary(next, sizes[i]);
     next += static_cast<std::ptrdiff_t>(sizes[i]);
-    answers.emplace_back(ImportResponse(summary));
+    responses.emplace_back(ImportResponse(summary));
     entries.push_back(ImportEntry(round[i].actor, summary));
   }
   auto appended = stores.audit->AppendAll(entries);
   if (!appended) {
     return std::vector<Result<Json>>(round.size(), appended.status());
   }
-  return answers;
+  return responses;
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ class ImportQueue {
   // request, in the same order.
   using StoreRound = std::function<std::vector<Result<Json>>(std::vector<Request>& round)>;
 
-  // A round takes queued requests of the first one's actor until it contains `max_round_findings`
-  // findings; the first request always goes in, however many findings it has.
+  // A round takes the queued requests of the first request's actor, up to
+  // `max_round_findings` findings. The first request always goes in, even a larger one.
   explicit ImportQueue(std::size_t max_round_findings) : max_round_findings_(max_round_findings) {}
 
   // Queues `request` and returns its response once a round has stored it. The calling thread

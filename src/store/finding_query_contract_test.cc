@@ -163,8 +163,8 @@ TEST_P(QueryTest, TextPagesMatchParsedPages) {
   EXPECT_EQ(pages, (findings_.size() + 2) / 3);
 }
 
-// The most values one attribute may have, on an indexed and an unindexed field at once, and
-// negated: the SQL stays within the database's expression depth.
+// The maximum number of values per attribute, on an indexed field and on a negated unindexed
+// field at once, keeps the SQL within the database's expression depth.
 TEST_P(QueryTest, MostValuesPerAttributeStillQuery) {
   Json titles = Json::array();
   Json ids = Json::array();
