@@ -101,7 +101,7 @@ int QueueInOrderAndRelease(BlockedQueue& blocked, std::vector<Request> requests)
   return failed;
 }
 
-TEST(ImportQueueTest, StoresALoneRequestInItsOwnRound) {
+TEST(ImportQueueTest, LoneRequestGetsOwnRound) {
   ImportQueue queue(100);
   Recorder recorder;
   auto response = queue.Submit(MakeRequest("ci", 1, 3), [&recorder](std::vector<Request>& round) {
@@ -113,7 +113,7 @@ TEST(ImportQueueTest, StoresALoneRequestInItsOwnRound) {
   EXPECT_EQ(queue.requests(), 1u);
 }
 
-TEST(ImportQueueTest, RequestsThatArriveDuringARoundShareTheNext) {
+TEST(ImportQueueTest, LateRequestsShareNextRound) {
   BlockedQueue blocked(1000);
   auto first = blocked.Submit(MakeRequest("ci", 0, 1));
   blocked.WaitUntilStoring();
@@ -135,7 +135,7 @@ TEST(ImportQueueTest, RequestsThatArriveDuringARoundShareTheNext) {
   EXPECT_EQ(blocked.queue().requests(), 6u);
 }
 
-TEST(ImportQueueTest, RequestsOfDifferentActorsNeverShareARound) {
+TEST(ImportQueueTest, ActorsNeverShareARound) {
   BlockedQueue blocked(1000);
   std::vector<Request> requests;
   for (const char* actor : {"a", "b", "a", "b"}) {
@@ -157,8 +157,8 @@ TEST(ImportQueueTest, RoundStopsBeforeTheFindingLimit) {
   }
   ASSERT_EQ(QueueInOrderAndRelease(blocked, std::move(requests)), 0);
 
-  // 2 + 3 fill the first round; 1 + 9 would pass the limit, so 9 goes alone, as a request
-  // larger than the limit still must.
+  // 2 + 3 fill the first round. The 9 goes alone because 1 + 9 would pass the limit, and a
+  // request larger than the limit still gets a round.
   const auto& rounds = blocked.recorder().rounds;
   ASSERT_EQ(rounds.size(), 4u);
   EXPECT_EQ(rounds[1].second, 2u);
