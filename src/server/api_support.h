@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "core/metrics.h"
 #include "core/status.h"
@@ -20,7 +21,8 @@ struct ApiStores {
   std::mutex mutex;
   store::FindingStore* findings = nullptr;
   store::AuditLog* audit = nullptr;
-  MetricsRegistry* metrics = nullptr;  // counts imported findings when set
+  MetricsRegistry* metrics = nullptr;    // counts imported findings when set
+  const Clock* clock = &DefaultClock();  // ProcessedAt of the findings prepared for import
   // Imports of concurrent requests share a transaction, up to this many findings.
   ImportQueue imports{2000};
 };

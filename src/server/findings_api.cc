@@ -247,19 +247,21 @@ store::EntryDraft ImportEntry(const std::string& actor, const store::ImportSumma
 // Stores the findings of a round's requests in one transaction, appends one audit entry per
 // request, and responds to each request with its own counts.
 std::vector<Result<Json>> StoreImportRound(ApiStores& stores,
-                                           std::vector<ImportQueue::Request>& round) {
+                                           std::vector<ImportQueue::Request*>& round) {
   std::vector<std::size_t> sizes;
-  std::vector<Json> findings;
-  for (const auto& request : round) {
-    sizes.push_back(request.findings.size());
+  std::vector<store::PreparedFinding*> findings;
+  for (const auto* request : round) {
+    sizes.push_back(request->findings.size());
   }
   findings.reserve(std::accumulate(sizes.begin(), sizes.end(), std::size_t{0}));
-  for (auto& request : round) {
-    std::move(request.findings.begin(), request.findings.end(), std::back_inserter(findings));
+  for (auto* request : round) {
+    for (store::PreparedFinding& finding : request->findings) {
+      findings.push_back(&finding);
+    }
   }
   const std::size_t total = findings.size();
   std::lock_guard lock(stores.mutex);
-  auto stored = stores.findings->Import(std::move(findings), store::ImportOptions{round[0].actor});
+  auto stored = stores.findings->ImportPrepared(findings, store::ImportOptions{round[0]->actor});
   if (stored && stored->results.size() != total) {
     stored = Internal(fmt::format("the store answered {} results for {} findings",
                                   stored->results.size(), total));
@@ -276,7 +278,7 @@ std::vector<Result<Json>> StoreImportRound(ApiStores& stores,
     const store::ImportSummary summary = RequestSummary(next, sizes[i]);
     next += static_cast<std::ptrdiff_t>(sizes[i]);
     responses.emplace_back(ImportResponse(summary));
-    entries.push_back(ImportEntry(round[i].actor, summary));
+    entries.push_back(ImportEntry(round[i]->actor, summary));
   }
   auto appended = stores.audit->AppendAll(entries);
   if (!appended) {
@@ -289,8 +291,17 @@ std::vector<Result<Json>> StoreImportRound(ApiStores& stores,
 
 Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings,
                             const std::string& actor) {
-  return stores.imports.Submit({std::move(findings), actor},
-                               [&stores](std::vector<ImportQueue::Request>& round) {
+  // Checked and written out here, on the request's thread, so the round that stores them
+  // has less to do: rounds run one at a time.
+  ImportQueue::Request request{{}, actor};
+  request.findings.reserve(findings.size());
+  const TimePoint now = stores.clock->Now();
+  for (Json& finding : findings) {
+    request.findings.push_back(store::PrepareFinding(std::move(finding), now));
+  }
+  findings.clear();
+  return stores.imports.Submit(std::move(request),
+                               [&stores](std::vector<ImportQueue::Request*>& round) {
                                  return StoreImportRound(stores, round);
                                });
 }

@@ -8,7 +8,7 @@ namespace {
 // Runs `store`, turning an exception into an error response: a round that never ends would
 // leave every later import waiting.
 std::vector<Result<Json>> StoreSafely(const ImportQueue::StoreRound& store,
-                                      std::vector<ImportQueue::Request>& requests) {
+                                      std::vector<ImportQueue::Request*>& requests) {
   try {
     return store(requests);
   } catch (const std::exception& error) {
@@ -32,10 +32,10 @@ Result<Json> ImportQueue::Submit(Request request, const StoreRound& store) {
     std::vector<Slot*> round = TakeRound();
     lock.unlock();
 
-    std::vector<Request> requests;
+    std::vector<Request*> requests;
     requests.reserve(round.size());
     for (Slot* taken : round) {
-      requests.push_back(std::move(taken->request));
+      requests.push_back(&taken->request);
     }
     std::vector<Result<Json>> responses = StoreSafely(store, requests);
 

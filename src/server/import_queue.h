@@ -14,19 +14,21 @@
 
 #include "core/json.h"
 #include "core/status.h"
+#include "store/finding_store.h"
 
 namespace rampart::server {
 
 class ImportQueue {
  public:
-  // One request's findings and the token that sent them.
+  // One request's findings, prepared on its own thread, and the token that sent them.
   struct Request {
-    std::vector<Json> findings;
+    std::vector<store::PreparedFinding> findings;
     std::string actor;
   };
   // Stores a round: requests of one actor, in the order they arrived. Returns one response per
-  // request, in the same order.
-  using StoreRound = std::function<std::vector<Result<Json>>(std::vector<Request>& round)>;
+  // request, in the same order. Each request stays with the thread that submitted it, which
+  // frees its findings after the round, so the next round need not wait for that.
+  using StoreRound = std::function<std::vector<Result<Json>>(std::vector<Request*>& round)>;
 
   // A round takes the queued requests of the first request's actor, up to
   // `max_round_findings` findings. The first request always goes in, even a larger one.

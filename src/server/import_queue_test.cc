@@ -15,7 +15,9 @@ Request MakeRequest(const std::string& actor, int first, int count) {
   Request request;
   request.actor = actor;
   for (int i = 0; i < count; ++i) {
-    request.findings.push_back(Json{{"n", first + i}});
+    store::PreparedFinding finding;
+    finding.received = Json{{"n", first + i}};
+    request.findings.push_back(std::move(finding));
   }
   return request;
 }
@@ -26,15 +28,15 @@ struct Recorder {
   std::mutex mutex;
   std::vector<std::pair<std::string, std::size_t>> rounds;
 
-  std::vector<Result<Json>> Store(std::vector<Request>& round) {
+  std::vector<Result<Json>> Store(std::vector<Request*>& round) {
     std::lock_guard lock(mutex);
-    rounds.emplace_back(round.front().actor, round.size());
+    rounds.emplace_back(round.front()->actor, round.size());
     std::vector<Result<Json>> responses;
-    for (const Request& request : round) {
+    for (const Request* request : round) {
       Json numbers = Json::array();
-      for (const Json& finding : request.findings) {
-        EXPECT_EQ(request.actor, round.front().actor);
-        numbers.push_back(finding["n"]);
+      for (const store::PreparedFinding& finding : request->findings) {
+        EXPECT_EQ(request->actor, round.front()->actor);
+        numbers.push_back(finding.received["n"]);
       }
       responses.emplace_back(Json{{"numbers", numbers}, {"round", round.size()}});
     }
@@ -46,7 +48,7 @@ struct Recorder {
 class BlockedQueue {
  public:
   explicit BlockedQueue(std::size_t max_findings) : queue_(max_findings) {
-    store_ = [this](std::vector<Request>& round) {
+    store_ = [this](std::vector<Request*>& round) {
       if (!first_done_) {
         first_done_ = true;
         entered_.set_value();
@@ -104,7 +106,7 @@ int QueueInOrderAndRelease(BlockedQueue& blocked, std::vector<Request> requests)
 TEST(ImportQueueTest, LoneRequestGetsOwnRound) {
   ImportQueue queue(100);
   Recorder recorder;
-  auto response = queue.Submit(MakeRequest("ci", 1, 3), [&recorder](std::vector<Request>& round) {
+  auto response = queue.Submit(MakeRequest("ci", 1, 3), [&recorder](std::vector<Request*>& round) {
     return recorder.Store(round);
   });
   ASSERT_TRUE(response.has_value()) << response.status().ToString();
@@ -168,15 +170,15 @@ TEST(ImportQueueTest, RoundStopsBeforeTheFindingLimit) {
 
 TEST(ImportQueueTest, StoreExceptionBecomesErrorResponse) {
   ImportQueue queue(100);
-  auto failed =
-      queue.Submit(MakeRequest("ci", 0, 1), [](std::vector<Request>&) -> std::vector<Result<Json>> {
-        throw std::runtime_error("disk gone");
-      });
+  auto failed = queue.Submit(MakeRequest("ci", 0, 1),
+                             [](std::vector<Request*>&) -> std::vector<Result<Json>> {
+                               throw std::runtime_error("disk gone");
+                             });
   ASSERT_FALSE(failed.has_value());
   EXPECT_NE(failed.status().message().find("disk gone"), std::string::npos);
 
   Recorder recorder;
-  auto response = queue.Submit(MakeRequest("ci", 7, 1), [&recorder](std::vector<Request>& round) {
+  auto response = queue.Submit(MakeRequest("ci", 7, 1), [&recorder](std::vector<Request*>& round) {
     return recorder.Store(round);
   });
   ASSERT_TRUE(response.has_value()) << response.status().ToString();

@@ -147,6 +147,20 @@ struct FindingStoreOptions {
   OutboxSignal* outbox_signal = nullptr;
 };
 
+// A finding readied for ImportPrepared on the caller's thread, before the store's write
+// transaction: checked, completed and written out as it would be stored if it is new. Import
+// servers prepare on their request threads, so the one thread that writes does less per
+// finding.
+struct PreparedFinding {
+  Json received;       // as received; imported the usual way when the finding exists
+  bool ready = false;  // false: a check failed, and the store imports `received` itself
+  Json completed;      // when ready: layered and completed as a new finding
+  std::string text;    // when ready: `completed` as JSON text
+};
+
+// Prepares `finding` for ImportPrepared; `now` becomes its ProcessedAt if it is new.
+PreparedFinding PrepareFinding(Json finding, TimePoint now);
+
 // The finding store. Every write is one transaction: its findings, history records and
 // outbox events are committed together or not at all. Implementations are not thread-safe;
 // open one store per thread. Several stores (in one or several processes) may share a
@@ -165,6 +179,12 @@ class FindingStore {
   // failure, and then nothing of the batch is stored.
   virtual Result<ImportSummary> Import(std::vector<Json> findings,
                                        const ImportOptions& options = {}) = 0;
+
+  // Imports prepared findings with Import's semantics. A finding that is new gets the
+  // document prepared for it; the others import `received`. The caller frees the findings
+  // after the call, outside the transaction. The default moves each `received` into Import.
+  virtual Result<ImportSummary> ImportPrepared(std::span<PreparedFinding* const> findings,
+                                               const ImportOptions& options = {});
 
   // Applies a customer update (BatchUpdateFindings) on behalf of `actor`, who is recorded in
   // the history. UpdatedAt is left alone. The error is an invalid request or a database

@@ -191,8 +191,8 @@ Status SqliteFindingStore::CheckLastRowId(std::string_view table, std::int64_t e
   return Status::Ok();
 }
 
-Status SqliteFindingStore::QueueNewFinding(const Json& finding, std::string_view actor,
-                                           TimePoint now) {
+Status SqliteFindingStore::QueueNewFinding(const Json& finding, std::string_view text,
+                                           std::string_view actor, TimePoint now) {
   const std::int64_t seq = next_finding_seq_++;
   const FindingColumns columns = ColumnsOf(finding);
   const std::int64_t event_sequence = QueueFindingEvent(seq, columns.id_hash, now);
@@ -212,7 +212,7 @@ Status SqliteFindingStore::QueueNewFinding(const Json& finding, std::string_view
   row.AddInt64(columns.created_at);
   row.AddInt64(columns.updated_at);
   row.AddInt64(0);  // customer_fields
-  row.AddText(document_text_);
+  row.AddText(text);
   row.AddInt64(event_sequence);
   row.AddInt64(ToUnixMicros(now));  // created_time
   if (actor == columns.product_arn) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -45,6 +46,8 @@ class SqliteFindingStore final : public FindingStore {
                                                           const SqliteStoreOptions& options = {});
 
   Result<ImportSummary> Import(std::vector<Json> findings, const ImportOptions& options) override;
+  Result<ImportSummary> ImportPrepared(std::span<PreparedFinding* const> findings,
+                                       const ImportOptions& options) override;
   Result<UpdateSummary> Update(const FindingUpdate& update, std::string_view actor) override;
   Result<std::optional<Json>> Get(const FindingKey& key) override;
   Result<FindingPage> List(const FindingQuery& query) override;
@@ -81,10 +84,22 @@ class SqliteFindingStore final : public FindingStore {
                     std::span<const sqlite::SqlValue> parameters);
 
   Result<std::optional<StoredFinding>> Find(std::string_view product_arn, std::string_view id);
+  // Imports `count` findings in one write transaction, the i-th with `import_one(i, now)`.
+  Result<ImportSummary> ImportBatch(
+      std::size_t count,
+      const std::function<Result<ImportResult>(std::size_t, TimePoint)>& import_one);
   Result<ImportResult> ImportOne(Json& finding, const ImportOptions& options, TimePoint now);
+  Result<ImportResult> ImportPreparedOne(PreparedFinding& prepared, const ImportOptions& options,
+                                         TimePoint now);
+  // Imports `finding`, whose ProductArn and Id are `key`, as found in the store.
+  Result<ImportResult> ImportFound(FindingKey key, std::optional<StoredFinding> stored,
+                                   Json& finding, const ImportOptions& options, TimePoint now);
   // Create and update a finding whose ProductArn and Id are `key`.
   Result<ImportResult> CreateFinding(FindingKey key, Json& finding, const ImportOptions& options,
                                      TimePoint now);
+  // Stores a completed new finding and its JSON text.
+  Result<ImportResult> StoreNewFinding(FindingKey key, const Json& finding, std::string_view text,
+                                       const ImportOptions& options, TimePoint now);
   Result<ImportResult> UpdateFinding(FindingKey key, const StoredFinding& stored, Json& finding,
                                      const ImportOptions& options, TimePoint now);
   Result<std::optional<UnprocessedFinding>> UpdateOne(const FindingUpdate& update,
@@ -94,9 +109,10 @@ class SqliteFindingStore final : public FindingStore {
   // Prepares the write transaction just begun. Reads the seq that SQLite will give the next
   // finding and the sequence of the next event, so that queued rows can refer to each other.
   Status StartWrite();
-  // Queues a new finding, serialized in document_text_, with its side-table rows and its
-  // event. Its creation time and `actor` go into the row, where History finds them.
-  Status QueueNewFinding(const Json& finding, std::string_view actor, TimePoint now);
+  // Queues a new finding, serialized in `text`, with its side-table rows and its event. Its
+  // creation time and `actor` go into the row, where History finds them.
+  Status QueueNewFinding(const Json& finding, std::string_view text, std::string_view actor,
+                         TimePoint now);
   // Replaces the document of `stored` with `finding`, serialized in document_text_, and
   // queues its event and new side-table rows. `previous` is the stored document, parsed.
   Status RewriteFinding(const StoredFinding& stored, const Json& previous, const Json& finding,
