@@ -167,9 +167,10 @@ class ConfigReader {
     if (it == document.end() || it->is_null()) {
       return Status::Ok();
     }
-    RAMPART_RETURN_IF_ERROR(CheckKeys(*it, "server",
-                                      {"listen", "tls", "max_body_bytes", "requests_per_second",
-                                       "burst", "read_timeout", "write_timeout", "threads"}));
+    RAMPART_RETURN_IF_ERROR(
+        CheckKeys(*it, "server",
+                  {"listen", "tls", "max_body_bytes", "requests_per_second", "burst",
+                   "read_timeout", "write_timeout", "threads", "worker_nice"}));
     ServerConfig& s = config.server;
     RAMPART_RETURN_IF_ERROR(String(*it, "listen", "server.", s.listen));
     double max_body = static_cast<double>(s.max_body_bytes);
@@ -185,6 +186,12 @@ class ConfigReader {
       return Error("server.threads", "must be between 1 and 16384");
     }
     s.threads = static_cast<std::size_t>(threads);
+    double worker_nice = s.worker_nice;
+    RAMPART_RETURN_IF_ERROR(Number(*it, "worker_nice", "server.", worker_nice));
+    if (worker_nice < 0 || worker_nice > 19 || worker_nice != static_cast<int>(worker_nice)) {
+      return Error("server.worker_nice", "must be a whole number between 0 and 19");
+    }
+    s.worker_nice = static_cast<int>(worker_nice);
     if (const auto tls = it->find("tls"); tls != it->end() && !tls->is_null()) {
       RAMPART_RETURN_IF_ERROR(CheckKeys(*tls, "server.tls", {"cert", "key", "client_ca"}));
       RAMPART_RETURN_IF_ERROR(String(*tls, "cert", "server.tls.", s.tls.cert));

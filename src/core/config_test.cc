@@ -58,6 +58,18 @@ TEST(Config, NestedUnknownKeyNamesPath) {
   EXPECT_NE(config.status().message().find("server.tls.certificate"), std::string::npos);
 }
 
+TEST(Config, WorkerNiceInRange) {
+  auto config = Parse("server:\n  worker_nice: 3\n");
+  ASSERT_TRUE(config.has_value()) << config.status().ToString();
+  EXPECT_EQ(config->server.worker_nice, 3);
+  EXPECT_EQ(Parse("")->server.worker_nice, 10);
+  for (const char* value : {"20", "-1", "2.5"}) {
+    auto invalid = Parse(std::string("server:\n  worker_nice: ") + value + "\n");
+    ASSERT_FALSE(invalid.has_value()) << value;
+    EXPECT_NE(invalid.status().message().find("server.worker_nice"), std::string::npos);
+  }
+}
+
 TEST(Config, TlsNeedsCertAndKey) {
   auto config = Parse("server:\n  tls:\n    cert: a.pem\n");
   ASSERT_FALSE(config.has_value());

@@ -26,7 +26,8 @@ constexpr std::size_t kKeepAliveRequests = 1000;
 // The library's task queue over a WorkerPool.
 class PoolQueue : public httplib::TaskQueue {
  public:
-  explicit PoolQueue(std::size_t max_threads) : pool_(kMinThreads, max_threads) {}
+  PoolQueue(std::size_t max_threads, int nice)
+      : pool_(kMinThreads, max_threads, std::chrono::seconds(30), nice) {}
   void enqueue(std::function<void()> task) override { pool_.Enqueue(std::move(task)); }
   void shutdown() override { pool_.Shutdown(); }
 
@@ -159,7 +160,9 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
   } else {
     server_ = std::make_unique<WideBacklog<httplib::Server>>();
   }
-  server_->new_task_queue = [threads = config_.threads] { return new PoolQueue(threads); };
+  server_->new_task_queue = [threads = config_.threads, nice = config_.worker_nice] {
+    return new PoolQueue(threads, nice);
+  };
   server_->set_read_timeout(config_.read_timeout.count(), 0);
   server_->set_write_timeout(config_.write_timeout.count(), 0);
   server_->set_keep_alive_timeout(5);

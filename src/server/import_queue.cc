@@ -19,16 +19,37 @@ std::vector<Result<Json>> StoreSafely(const ImportQueue::StoreRound& store,
 
 }  // namespace
 
+ImportQueue::ImportQueue(std::size_t max_round_findings)
+    : max_round_findings_(max_round_findings), writer_([this] { StoreRounds(); }) {}
+
+ImportQueue::~ImportQueue() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  queued_.notify_all();
+  writer_.join();
+}
+
 Result<Json> ImportQueue::Submit(Request request, const StoreRound& store) {
-  Slot slot{std::move(request), std::nullopt};
+  Slot slot{std::move(request), &store, std::nullopt};
   std::unique_lock lock(mutex_);
+  if (stopping_) {
+    return Unavailable("the server is stopping; import the findings again later");
+  }
   queue_.push_back(&slot);
-  while (!slot.response) {
-    if (storing_) {
-      responded_.wait(lock);
-      continue;
+  queued_.notify_one();
+  responded_.wait(lock, [&slot] { return slot.response.has_value(); });
+  return std::move(*slot.response);
+}
+
+void ImportQueue::StoreRounds() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    queued_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+    if (queue_.empty()) {
+      return;
     }
-    storing_ = true;
     std::vector<Slot*> round = TakeRound();
     lock.unlock();
 
@@ -37,7 +58,7 @@ Result<Json> ImportQueue::Submit(Request request, const StoreRound& store) {
     for (Slot* taken : round) {
       requests.push_back(&taken->request);
     }
-    std::vector<Result<Json>> responses = StoreSafely(store, requests);
+    std::vector<Result<Json>> responses = StoreSafely(*round.front()->store, requests);
 
     lock.lock();
     for (std::size_t i = 0; i < round.size(); ++i) {
@@ -47,10 +68,8 @@ Result<Json> ImportQueue::Submit(Request request, const StoreRound& store) {
     }
     ++rounds_;
     requests_ += round.size();
-    storing_ = false;
     responded_.notify_all();
   }
-  return std::move(*slot.response);
 }
 
 std::vector<ImportQueue::Slot*> ImportQueue::TakeRound() {

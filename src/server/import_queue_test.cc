@@ -16,7 +16,7 @@ Request MakeRequest(const std::string& actor, int first, int count) {
   request.actor = actor;
   for (int i = 0; i < count; ++i) {
     store::PreparedFinding finding;
-    finding.received = Json{{"n", first + i}};
+    finding.finding = Json{{"n", first + i}};
     request.findings.push_back(std::move(finding));
   }
   return request;
@@ -36,7 +36,7 @@ struct Recorder {
       Json numbers = Json::array();
       for (const store::PreparedFinding& finding : request->findings) {
         EXPECT_EQ(request->actor, round.front()->actor);
-        numbers.push_back(finding.received["n"]);
+        numbers.push_back(finding.finding["n"]);
       }
       responses.emplace_back(Json{{"numbers", numbers}, {"round", round.size()}});
     }
@@ -166,6 +166,18 @@ TEST(ImportQueueTest, RoundStopsBeforeTheFindingLimit) {
   EXPECT_EQ(rounds[1].second, 2u);
   EXPECT_EQ(rounds[2].second, 1u);
   EXPECT_EQ(rounds[3].second, 1u);
+}
+
+TEST(ImportQueueTest, RoundsRunOnQueueThread) {
+  ImportQueue queue(100);
+  std::thread::id storing;
+  auto response = queue.Submit(MakeRequest("ci", 1, 1), [&storing](std::vector<Request*>& round) {
+    storing = std::this_thread::get_id();
+    return std::vector<Result<Json>>(round.size(), Json::object());
+  });
+  ASSERT_TRUE(response.has_value()) << response.status().ToString();
+  EXPECT_NE(storing, std::thread::id());
+  EXPECT_NE(storing, std::this_thread::get_id());
 }
 
 TEST(ImportQueueTest, StoreExceptionBecomesErrorResponse) {

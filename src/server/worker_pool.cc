@@ -1,14 +1,34 @@
 #include "server/worker_pool.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "core/log.h"
 
 namespace rampart::server {
+namespace {
+
+// Adds `increment` to the nice value of the calling thread: on Linux the nice value belongs
+// to each thread, not to the process. A failure leaves the priority as it was.
+void LowerPriority(int increment) {
+  errno = 0;
+  if (::nice(increment) == -1 && errno != 0) {
+    Logger("server")->warn("could not lower the priority of a request thread by {}: {}", increment,
+                           std::strerror(errno));
+  }
+}
+
+}  // namespace
 
 WorkerPool::WorkerPool(std::size_t min_threads, std::size_t max_threads,
-                       std::chrono::milliseconds idle_exit)
+                       std::chrono::milliseconds idle_exit, int nice)
     : min_threads_(std::max<std::size_t>(1, std::min(min_threads, max_threads))),
       max_threads_(std::max<std::size_t>(1, max_threads)),
-      idle_exit_(idle_exit) {
+      idle_exit_(idle_exit),
+      nice_(nice) {
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < min_threads_; ++i) {
     Spawn();
@@ -45,6 +65,9 @@ void WorkerPool::Enqueue(std::function<void()> task) {
 }
 
 void WorkerPool::Work() {
+  if (nice_ > 0) {
+    LowerPriority(nice_);
+  }
   std::unique_lock lock(mutex_);
   for (;;) {
     const bool woke =

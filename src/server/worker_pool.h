@@ -17,9 +17,10 @@ namespace rampart::server {
 
 class WorkerPool {
  public:
-  // Keeps `min_threads` threads always, and runs at most `max_threads` tasks at once.
+  // Keeps `min_threads` threads always, and runs at most `max_threads` tasks at once. Each
+  // thread lowers its own priority by `nice` (a Linux nice increment) when it starts.
   WorkerPool(std::size_t min_threads, std::size_t max_threads,
-             std::chrono::milliseconds idle_exit = std::chrono::seconds(30));
+             std::chrono::milliseconds idle_exit = std::chrono::seconds(30), int nice = 0);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -39,6 +40,7 @@ class WorkerPool {
   const std::size_t min_threads_;
   const std::size_t max_threads_;
   const std::chrono::milliseconds idle_exit_;
+  const int nice_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable exited_;

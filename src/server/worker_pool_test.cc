@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <future>
 
@@ -18,6 +21,19 @@ TEST(WorkerPoolTest, RunsEveryTask) {
     pool.Shutdown();
   }
   EXPECT_EQ(sum.load(), 5050);
+}
+
+TEST(WorkerPoolTest, ThreadsLowerTheirPriority) {
+  // On Linux, PRIO_PROCESS with id 0 reads the nice value of the calling thread.
+  const int base = getpriority(PRIO_PROCESS, 0);
+  std::promise<int> seen;
+  {
+    WorkerPool pool(1, 1, std::chrono::seconds(30), 3);
+    pool.Enqueue([&seen] { seen.set_value(getpriority(PRIO_PROCESS, 0)); });
+    pool.Shutdown();
+  }
+  EXPECT_EQ(seen.get_future().get(), std::min(base + 3, 19));
+  EXPECT_EQ(getpriority(PRIO_PROCESS, 0), base);
 }
 
 TEST(WorkerPoolTest, GrowsToCapWhileTasksBlock) {

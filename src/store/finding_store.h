@@ -150,12 +150,11 @@ struct FindingStoreOptions {
 // A finding readied for ImportPrepared on the caller's thread, before the store's write
 // transaction: checked, completed and written out as it would be stored if it is new. Import
 // servers prepare on their request threads, so the one thread that writes does less per
-// finding.
+// finding. A completed finding imports as an update exactly as the received one would.
 struct PreparedFinding {
-  Json received;       // as received; imported the usual way when the finding exists
-  bool ready = false;  // false: a check failed, and the store imports `received` itself
-  Json completed;      // when ready: layered and completed as a new finding
-  std::string text;    // when ready: `completed` as JSON text
+  Json finding;        // completed when ready, otherwise as received
+  bool ready = false;  // false: not prepared, and the store does all the work
+  std::string text;    // when ready: `finding` as JSON text
 };
 
 // Prepares `finding` for ImportPrepared; `now` becomes its ProcessedAt if it is new.
@@ -180,9 +179,9 @@ class FindingStore {
   virtual Result<ImportSummary> Import(std::vector<Json> findings,
                                        const ImportOptions& options = {}) = 0;
 
-  // Imports prepared findings with Import's semantics. A finding that is new gets the
-  // document prepared for it; the others import `received`. The caller frees the findings
-  // after the call, outside the transaction. The default moves each `received` into Import.
+  // Imports prepared findings with Import's semantics. A new finding that is ready gets the
+  // text prepared for it. The caller frees the findings after the call, outside the
+  // transaction. The default moves each finding into Import.
   virtual Result<ImportSummary> ImportPrepared(std::span<PreparedFinding* const> findings,
                                                const ImportOptions& options = {});
 

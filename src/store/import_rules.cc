@@ -255,6 +255,20 @@ void LayerProviderFields(Json& finding, bool is_new) {
   }
 }
 
+bool LayeringDependsOnNewness(const Json& finding) {
+  const auto provider = finding.find("FindingProviderFields");
+  if (provider == finding.end() || !provider->is_object()) {
+    return false;
+  }
+  for (const auto& field : kLayeredFields) {
+    if (Has(*provider, field.name) && Has(finding, field.name) &&
+        (*provider)[field.name] != finding[field.name]) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void CompleteNewFinding(Json& finding, TimePoint now) {
   finding::Normalize(finding);
   ReconcileBothSeverities(finding);

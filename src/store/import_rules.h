@@ -32,6 +32,12 @@ enum CustomerField : std::uint32_t {
 // come from FindingProviderFields.
 void LayerProviderFields(Json& finding, bool is_new);
 
+// Returns true when LayerProviderFields gives a new finding another result than an update:
+// some layered field is given both at the top level and in FindingProviderFields, with
+// different values. Otherwise layering either way gives the same finding, and layering it
+// again changes nothing.
+bool LayeringDependsOnNewness(const Json& finding);
+
 // Completes a finding that is about to be created: Severity Label and Normalized agree,
 // RecordState ACTIVE and Workflow.Status NEW when absent, ProductName, CompanyName and
 // Region filled in when absent (from ProductFields, then from the ProductArn), and

@@ -40,6 +40,18 @@ TEST(LayerProviderFields, CopiesTopLevelIntoProviderFields) {
   EXPECT_FALSE(finding["FindingProviderFields"].contains("Confidence"));
 }
 
+TEST(LayerProviderFields, NewnessMattersOnlyForDifferentValues) {
+  RAMPART_REQUIRE_SHARED_DATA();
+  Json finding = TrivyAlpineFindings().at(0);
+  EXPECT_FALSE(LayeringDependsOnNewness(finding));
+  finding["FindingProviderFields"]["Severity"] = finding["Severity"];
+  EXPECT_FALSE(LayeringDependsOnNewness(finding));
+  finding["FindingProviderFields"]["Severity"]["Label"] = "LOW";
+  EXPECT_TRUE(LayeringDependsOnNewness(finding));
+  finding.erase("Severity");
+  EXPECT_FALSE(LayeringDependsOnNewness(finding));
+}
+
 TEST(LayerProviderFields, FillsTopLevelFromProviderFields) {
   RAMPART_REQUIRE_SHARED_DATA();
   Json finding = AsrFinding("cis-1.3.finding.json");

@@ -1,4 +1,4 @@
-// PrepareFinding, and the default ImportPrepared, which imports the received findings.
+// PrepareFinding, and the default ImportPrepared, which imports the findings the usual way.
 #include <utility>
 
 #include "finding/validate.h"
@@ -8,35 +8,38 @@
 
 namespace rampart::store {
 
+// A completed finding differs from the received one only in what an update sets again:
+// Workflow, which the stored finding overrides, RecordState, which defaults to ACTIVE, the
+// reconciled severities, the product attributes, and ProcessedAt. So the store may import it
+// as an update when it turns out to exist.
 PreparedFinding PrepareFinding(Json finding, TimePoint now) {
   PreparedFinding prepared;
-  prepared.received = std::move(finding);
-  if (!prepared.received.is_object()) {
+  prepared.finding = std::move(finding);
+  Json& document = prepared.finding;
+  if (!document.is_object() || LayeringDependsOnNewness(document)) {
     return prepared;
   }
-  Json completed = prepared.received;
-  LayerProviderFields(completed, /*is_new=*/true);
-  if (!finding::ValidateFinding(completed).empty()) {
-    return prepared;  // the store reports the problems after layering as it decides
+  LayerProviderFields(document, /*is_new=*/true);
+  if (!finding::ValidateFinding(document).empty()) {
+    return prepared;  // the store reports the problems
   }
-  CompleteNewFinding(completed, now);
-  if (!WriteJson(completed, prepared.text)) {
+  CompleteNewFinding(document, now);
+  if (!WriteJson(document, prepared.text)) {
     prepared.text.clear();
     return prepared;  // invalid UTF-8, which the store reports
   }
-  prepared.completed = std::move(completed);
   prepared.ready = true;
   return prepared;
 }
 
 Result<ImportSummary> FindingStore::ImportPrepared(std::span<PreparedFinding* const> findings,
                                                    const ImportOptions& options) {
-  std::vector<Json> received;
-  received.reserve(findings.size());
+  std::vector<Json> documents;
+  documents.reserve(findings.size());
   for (PreparedFinding* finding : findings) {
-    received.push_back(std::move(finding->received));
+    documents.push_back(std::move(finding->finding));
   }
-  return Import(std::move(received), options);
+  return Import(std::move(documents), options);
 }
 
 }  // namespace rampart::store

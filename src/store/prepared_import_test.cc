@@ -14,7 +14,7 @@ using testing::Later;
 using testing::TrivyAlpineFindings;
 
 // The batches of the comparison: real findings, with duplicates, invalid and oversized ones,
-// then newer, equal and older versions, and a provider Severity that differs from the top one.
+// then newer, equal and older versions, and provider Severities that differ from the top one.
 std::vector<std::vector<Json>> Batches() {
   std::vector<Json> first = TrivyAlpineFindings();  // two of its findings share an Id
   for (const Json& finding : testing::AllAsrFindings()) {
@@ -41,6 +41,9 @@ std::vector<std::vector<Json>> Batches() {
   second.push_back(newer);
   second.push_back(Later(AsrFinding("pci-kms.1.finding.json"), -3600));  // older
   second.push_back(TrivyAlpineFindings().at(1));                         // the same
+  Json rescanned = Later(TrivyAlpineFindings().at(2), 60);               // prepared, then found
+  rescanned["Title"] = "a rescanned title";
+  second.push_back(rescanned);
   Json layered = Later(TrivyAlpineFindings().at(0), 60);
   layered["Id"] = "new-with-provider-severity";
   layered["FindingProviderFields"]["Severity"] = {{"Label", "LOW"}, {"Original", "2.0"}};
@@ -137,9 +140,9 @@ TEST_P(PreparedImportTest, MatchesPlainImport) {
     }
     clock_.Advance(std::chrono::minutes(5));
   }
-  // The comparison covers every path: creations, an update, failures and unchanged findings.
+  // The comparison covers every path: creations, updates, failures and unchanged findings.
   EXPECT_GE(created, 5u);
-  EXPECT_EQ(updated, 1u);
+  EXPECT_EQ(updated, 2u);
   for (const FindingKey& key : keys) {
     ExpectSameStored(key);
   }
@@ -150,20 +153,31 @@ TEST_P(PreparedImportTest, MatchesPlainImport) {
   EXPECT_EQ((**layered)["Severity"]["Label"], "LOW");  // the provider's, for a new finding
 }
 
-TEST(PrepareFindingTest, KeepsReceivedFinding) {
+TEST(PrepareFindingTest, CompletesNewFinding) {
   RAMPART_REQUIRE_SHARED_DATA();
-  const Json finding = TrivyAlpineFindings().at(0);
-  const PreparedFinding prepared = PrepareFinding(finding, FromUnixMicros(1'790'000'000'000'000));
+  const PreparedFinding prepared =
+      PrepareFinding(TrivyAlpineFindings().at(0), FromUnixMicros(1'790'000'000'000'000));
   ASSERT_TRUE(prepared.ready);
-  EXPECT_EQ(prepared.received, finding);
-  EXPECT_EQ(prepared.completed["Workflow"]["Status"], "NEW");
-  EXPECT_EQ(prepared.completed["ProcessedAt"], "2026-09-21T14:13:20.000Z");
-  EXPECT_EQ(Json::parse(prepared.text), prepared.completed);
+  EXPECT_EQ(prepared.finding["Workflow"]["Status"], "NEW");
+  EXPECT_EQ(prepared.finding["ProcessedAt"], "2026-09-21T14:13:20.000Z");
+  EXPECT_EQ(Json::parse(prepared.text), prepared.finding);
+}
 
+TEST(PrepareFindingTest, LeavesUnpreparedAlone) {
+  RAMPART_REQUIRE_SHARED_DATA();
   EXPECT_FALSE(PrepareFinding(Json::array(), {}).ready);
-  Json invalid = finding;
+
+  Json invalid = TrivyAlpineFindings().at(0);
   invalid.erase("Resources");
   EXPECT_FALSE(PrepareFinding(invalid, {}).ready);
+
+  // A new finding takes the provider's Severity and an update keeps the top-level one, so
+  // the finding stays as received until the store has looked it up.
+  Json both = TrivyAlpineFindings().at(0);
+  both["FindingProviderFields"]["Severity"] = {{"Label", "LOW"}, {"Original", "2.0"}};
+  const PreparedFinding prepared = PrepareFinding(both, {});
+  EXPECT_FALSE(prepared.ready);
+  EXPECT_EQ(prepared.finding, both);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PreparedImportTest,

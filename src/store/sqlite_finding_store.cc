@@ -202,18 +202,18 @@ Result<ImportResult> SqliteFindingStore::ImportPreparedOne(PreparedFinding& prep
                                                            const ImportOptions& options,
                                                            TimePoint now) {
   if (!prepared.ready) {
-    return ImportOne(prepared.received, options, now);
+    return ImportOne(prepared.finding, options, now);
   }
-  FindingKey key{StringOr(prepared.received, "ProductArn", ""),
-                 StringOr(prepared.received, "Id", "")};
+  FindingKey key{StringOr(prepared.finding, "ProductArn", ""),
+                 StringOr(prepared.finding, "Id", "")};
   auto found = Find(key.product_arn, key.id);
   if (!found) {
     return found.status();
   }
   if (*found) {
-    return ImportFound(std::move(key), std::move(*found), prepared.received, options, now);
+    return ImportFound(std::move(key), std::move(*found), prepared.finding, options, now);
   }
-  return StoreNewFinding(std::move(key), prepared.completed, prepared.text, options, now);
+  return StoreNewFinding(std::move(key), prepared.finding, prepared.text, options, now);
 }
 
 Result<ImportResult> SqliteFindingStore::ImportFound(FindingKey key,
