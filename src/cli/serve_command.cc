@@ -174,6 +174,9 @@ int Serve(const ServeOptions& options) {
     return 2;
   }
   server::ServiceOptions service_options{config->server, *db, config->rules, config->models};
+  if (config->store_sync == "normal") {
+    service_options.synchronous = store::sqlite::Synchronous::kNormal;
+  }
   auto service = server::ApiService::Open(service_options);
   if (!service) {
     std::cerr << "error: " << service.status().message() << '\n';

@@ -257,8 +257,10 @@ TEST_F(ServeCommandTest, HubLoopRoutesImportedFindings) {
     GTEST_SKIP() << "../shared/data is absent";
   }
   const std::string config = (folder_ / "rampart.yaml").string();
+  // store_sync applies to the API's stores and the hub loop's alike.
   WriteText(config,
-            "store: sqlite:rampart.db\nrules: rules.yaml\nremediation:\n  work_dir: work\n");
+            "store: sqlite:rampart.db\nstore_sync: normal\nrules: rules.yaml\n"
+            "remediation:\n  work_dir: work\n");
   ServeProcess serve({"serve", "--listen", "127.0.0.1:0", "--config", config, "--interval", "1s"});
   auto client = Connect(serve);
   const std::size_t failed_compliance = ImportAsrFindings(*client);

@@ -45,8 +45,11 @@ void AddRemediationGauges(MetricsRegistry& metrics, store::RemediationStore& rem
   });
 }
 
-Result<std::unique_ptr<store::FindingStore>> OpenSqliteFindings(const std::string& path) {
-  auto findings = store::SqliteFindingStore::Open(path);
+Result<std::unique_ptr<store::FindingStore>> OpenSqliteFindings(
+    const std::string& path, const store::sqlite::OpenOptions& sqlite) {
+  store::SqliteStoreOptions options;
+  options.database = sqlite;
+  auto findings = store::SqliteFindingStore::Open(path, options);
   if (!findings) {
     return findings.status();
   }
@@ -68,22 +71,24 @@ Result<std::unique_ptr<ApiService>> ApiService::Open(const ServiceOptions& optio
     return tokens.status();
   }
   service->tokens_ = std::move(*tokens);
+  store::sqlite::OpenOptions sqlite;
+  sqlite.synchronous = options.synchronous;
   auto location = store::ParseStoreLocation(options.db);
   if (!location) {
     return location.status();
   }
   auto findings = location->postgres ? store::OpenFindingStore(location->target)
-                                     : OpenSqliteFindings(location->target);
+                                     : OpenSqliteFindings(location->target, sqlite);
   if (!findings) {
     return findings.status();
   }
   service->findings_ = std::move(*findings);
-  auto audit = store::AuditLog::Open(options.db);
+  auto audit = store::AuditLog::Open(options.db, DefaultClock(), sqlite);
   if (!audit) {
     return audit.status();
   }
   service->audit_ = std::move(*audit);
-  auto remediations = store::RemediationStore::Open(options.db);
+  auto remediations = store::RemediationStore::Open(options.db, DefaultClock(), sqlite);
   if (!remediations) {
     return remediations.status();
   }

@@ -23,6 +23,8 @@ struct ServiceOptions {
   std::string rules;    // the rules file; empty serves no rules endpoints
   std::string models;   // the folder of model files; empty serves no model endpoints and
                         // leaves the models of enrich blocks unchecked
+  // The SQLite synchronous mode of every store, the configuration's store_sync.
+  store::sqlite::Synchronous synchronous = store::sqlite::Synchronous::kFull;
 };
 
 class ApiService {
