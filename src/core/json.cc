@@ -2,7 +2,47 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <utility>
+
 namespace rampart {
+namespace {
+
+// Returns the offset and text of the first number outside strings that is too large for a
+// double, such as 1e400, or nullopt when there is none.
+std::optional<std::pair<std::size_t, std::string>> FindNumberOutOfRange(std::string_view text) {
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) {
+      continue;
+    }
+    const std::size_t end = text.find_first_not_of("0123456789+-.eE", i);
+    std::string number(text.substr(i, end == std::string_view::npos ? end : end - i));
+    if (std::isinf(std::strtod(number.c_str(), nullptr))) {
+      return std::make_pair(i, std::move(number));
+    }
+    i += number.size() - 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::size_t JsonNestingDepth(std::string_view text, std::size_t stop_at, std::size_t* offset) {
   std::size_t depth = 0;
@@ -92,8 +132,17 @@ Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimit
     return InvalidArgument(
         fmt::format("{}: invalid JSON at {}: {}", source, DescribeOffset(text, at), what));
   } catch (const Json::out_of_range&) {
-    // A number too large for a double, such as 1e400, is out_of_range (406), not parse_error.
-    return InvalidArgument(fmt::format("{}: invalid JSON: a number is out of range", source));
+    // A number too large for a double, such as 1e400, is out_of_range (406), not parse_error,
+    // and carries no position.
+    const auto number = FindNumberOutOfRange(text);
+    if (!number) {
+      return InvalidArgument(fmt::format("{}: invalid JSON: a number is out of range", source));
+    }
+    std::string shown = number->second.substr(0, 40);
+    return InvalidArgument(fmt::format(
+        "{}: invalid JSON at {}: the number {} is out of range for a double (at most about "
+        "1.8e308); send it as a string or scale it down",
+        source, DescribeOffset(text, number->first), shown));
   }
 }
 

@@ -65,5 +65,13 @@ TEST(ParseJson, NumberOutOfRangeIsError) {
   EXPECT_NE(parsed.status().message().find("out of range"), std::string::npos);
 }
 
+TEST(ParseJson, NumberOutOfRangeNamesPosition) {
+  auto parsed = ParseJson("{\"note\": \"1e400\",\n \"sizes\": [1, -2e999]}", "big.json");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_NE(parsed.status().message().find("line 2, column 15"), std::string::npos)
+      << parsed.status().message();
+  EXPECT_NE(parsed.status().message().find("-2e999"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rampart

@@ -43,6 +43,13 @@ TEST(ParseRequestObjectTest, SyntaxErrorNamesLineAndColumn) {
   EXPECT_THAT(body.status().message(), HasSubstr("request body: invalid JSON at line 2, column"));
 }
 
+TEST(ParseRequestObjectTest, HugeNumberNamesLineAndColumn) {
+  auto body = Parse("{\"Findings\": [\n  {\"Count\": 1e400}]}");
+  ASSERT_FALSE(body.has_value());
+  EXPECT_THAT(body.status().message(),
+              HasSubstr("request body: invalid JSON at line 2, column 13: the number 1e400"));
+}
+
 TEST(ParseRequestObjectTest, InvalidUtf8IsRejected) {
   auto body = Parse("{\"Id\": \"\xff\"}");
   ASSERT_FALSE(body.has_value());
