@@ -11,9 +11,12 @@
 namespace rampart {
 namespace {
 
-// Returns the offset and text of the first number outside strings that is too large for a
-// double, such as 1e400, or nullopt when there is none.
-std::optional<std::pair<std::size_t, std::string>> FindNumberOutOfRange(std::string_view text) {
+constexpr std::string_view kNumberCharacters = "0123456789+-.eE";
+
+// Calls `visit(i)` for each offset i of `text` outside JSON strings, the quotes excluded,
+// until `visit` returns false.
+template <typename Visit>
+void VisitOutsideStrings(std::string_view text, Visit visit) {
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -23,23 +26,33 @@ std::optional<std::pair<std::size_t, std::string>> FindNumberOutOfRange(std::str
       } else if (c == '"') {
         in_string = false;
       }
-      continue;
-    }
-    if (c == '"') {
+    } else if (c == '"') {
       in_string = true;
-      continue;
+    } else if (!visit(i)) {
+      return;
     }
-    if (c != '-' && (c < '0' || c > '9')) {
-      continue;
+  }
+}
+
+// Returns the offset and text of the first number outside strings that is too large for a
+// double, such as 1e400, or nullopt when there is none.
+std::optional<std::pair<std::size_t, std::string>> FindNumberOutOfRange(std::string_view text) {
+  std::optional<std::pair<std::size_t, std::string>> found;
+  VisitOutsideStrings(text, [&](std::size_t i) {
+    const char c = text[i];
+    const bool starts_number = c == '-' || (c >= '0' && c <= '9');
+    if (!starts_number || (i > 0 && kNumberCharacters.find(text[i - 1]) != std::string::npos)) {
+      return true;
     }
-    const std::size_t end = text.find_first_not_of("0123456789+-.eE", i);
+    const std::size_t end = text.find_first_not_of(kNumberCharacters, i);
     std::string number(text.substr(i, end == std::string_view::npos ? end : end - i));
     if (std::isinf(std::strtod(number.c_str(), nullptr))) {
-      return std::make_pair(i, std::move(number));
+      found.emplace(i, std::move(number));
+      return false;
     }
-    i += number.size() - 1;
-  }
-  return std::nullopt;
+    return true;
+  });
+  return found;
 }
 
 }  // namespace
@@ -47,34 +60,21 @@ std::optional<std::pair<std::size_t, std::string>> FindNumberOutOfRange(std::str
 std::size_t JsonNestingDepth(std::string_view text, std::size_t stop_at, std::size_t* offset) {
   std::size_t depth = 0;
   std::size_t deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  VisitOutsideStrings(text, [&](std::size_t i) {
     const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
+    if (c == '[' || c == '{') {
       ++depth;
       if (depth > deepest) {
         deepest = depth;
         if (offset != nullptr) {
           *offset = i;
         }
-        if (deepest > stop_at) {
-          return deepest;
-        }
       }
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
-  }
+    return deepest <= stop_at;
+  });
   return deepest;
 }
 
