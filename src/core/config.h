@@ -52,7 +52,8 @@ struct ServerConfig {
   // Maximum connections served at once. Each one occupies a thread while its request is handled.
   std::size_t threads = 512;
   // How much lower the priority of those threads is than the thread that stores imports (a
-  // Linux nice increment, 0 to 19), so that under load the one writer keeps a whole CPU.
+  // Linux nice increment, 0 to 19), so that under load the storing thread runs whenever it
+  // has work.
   int worker_nice = 10;
 };
 

@@ -291,8 +291,8 @@ std::vector<Result<Json>> StoreImportRound(ApiStores& stores,
 
 Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings,
                             const std::string& actor) {
-  // Checked and written out here, on the request's thread, so the round that stores them
-  // has less to do: rounds run one at a time.
+  // Checked and written out here, on the request's thread, so that the round that stores
+  // them has less to do, because rounds run one at a time.
   ImportQueue::Request request{{}, actor};
   request.findings.reserve(findings.size());
   const TimePoint now = stores.clock->Now();
