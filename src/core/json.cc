@@ -41,7 +41,8 @@ std::optional<std::pair<std::size_t, std::string>> FindNumberOutOfRange(std::str
   VisitOutsideStrings(text, [&](std::size_t i) {
     const char c = text[i];
     const bool starts_number = c == '-' || (c >= '0' && c <= '9');
-    if (!starts_number || (i > 0 && kNumberCharacters.find(text[i - 1]) != std::string::npos)) {
+    if (!starts_number ||
+        (i > 0 && kNumberCharacters.find(text[i - 1]) != std::string_view::npos)) {
       return true;
     }
     const std::size_t end = text.find_first_not_of(kNumberCharacters, i);
@@ -138,11 +139,11 @@ Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimit
     if (!number) {
       return InvalidArgument(fmt::format("{}: invalid JSON: a number is out of range", source));
     }
-    std::string shown = number->second.substr(0, 40);
+    const std::string excerpt = number->second.substr(0, 40);
     return InvalidArgument(fmt::format(
         "{}: invalid JSON at {}: the number {} is out of range for a double (at most about "
         "1.8e308); send it as a string or scale it down",
-        source, DescribeOffset(text, number->first), shown));
+        source, DescribeOffset(text, number->first), excerpt));
   }
 }
 

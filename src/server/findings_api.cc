@@ -299,7 +299,6 @@ Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings,
   for (Json& finding : findings) {
     request.findings.push_back(store::PrepareFinding(std::move(finding), now));
   }
-  findings.clear();
   return stores.imports.Submit(std::move(request),
                                [&stores](std::vector<ImportQueue::Request*>& round) {
                                  return StoreImportRound(stores, round);

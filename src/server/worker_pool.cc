@@ -16,8 +16,10 @@ namespace {
 void LowerPriority(int increment) {
   errno = 0;
   if (::nice(increment) == -1 && errno != 0) {
-    Logger("server")->warn("could not lower the priority of a request thread by {}: {}", increment,
-                           std::strerror(errno));
+    Logger("server")->warn(
+        "failed to lower the priority of a request thread by {}: {}; it keeps the priority of "
+        "the process",
+        increment, std::strerror(errno));
   }
 }
 
