@@ -32,13 +32,13 @@ Json Finding(int index) {
 TEST(ConnectionPragmasTest, OptionsBecomePragmas) {
   sqlite::OpenOptions options;
   EXPECT_EQ(sqlite::ConnectionPragmas(options),
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = "
-            "1000;");
+            "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+            "PRAGMA wal_autocheckpoint = 1000;");
   options.synchronous = sqlite::Synchronous::kNormal;
   options.wal_autocheckpoint_pages = 0;
   EXPECT_EQ(sqlite::ConnectionPragmas(options),
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = "
-            "0;");
+            "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+            "PRAGMA wal_autocheckpoint = 0;");
 }
 
 TEST(CheckpointerTest, CopiesLogIntoDatabase) {

@@ -12,8 +12,6 @@
 namespace rampart::store::sqlite {
 namespace {
 
-constexpr int kPageSize = 16384;
-
 Status ErrorStatus(int code, std::string message) {
   switch (code & 0xff) {
     case SQLITE_BUSY:
@@ -132,23 +130,22 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   }
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, options.busy_timeout_ms);
-  // The page size applies only to a new database, so it comes before anything is written.
-  // A 16 KiB page fits several 2-4 KB findings, where a 4 KiB page (SQLite's default) fits
-  // one. docs/performance-store.md has the measured difference.
   // journal_mode returns a row, so it goes through Execute's sqlite3_exec, which ignores rows.
-  RAMPART_RETURN_IF_ERROR(db->Execute(fmt::format(
-      "PRAGMA page_size = {}; {} "
-      "PRAGMA cache_size = -{}; PRAGMA mmap_size = {}; PRAGMA foreign_keys = OFF; "
-      "PRAGMA temp_store = MEMORY;",
-      kPageSize, ConnectionPragmas(options), options.cache_size_kib, options.mmap_size_bytes)));
+  RAMPART_RETURN_IF_ERROR(db->Execute(
+      fmt::format("{} PRAGMA cache_size = -{}; PRAGMA mmap_size = {}; PRAGMA foreign_keys = OFF; "
+                  "PRAGMA temp_store = MEMORY;",
+                  ConnectionPragmas(options), options.cache_size_kib, options.mmap_size_bytes)));
   RAMPART_RETURN_IF_ERROR(RegisterFunctions(handle));
   return db;
 }
 
 std::string ConnectionPragmas(const OpenOptions& options) {
+  // The page size applies only to a new database, so it comes before anything is written.
   return fmt::format(
-      "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA wal_autocheckpoint = {};",
-      SynchronousName(options.synchronous), std::max(0, options.wal_autocheckpoint_pages));
+      "PRAGMA page_size = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; "
+      "PRAGMA wal_autocheckpoint = {};",
+      kNewDatabasePageSize, SynchronousName(options.synchronous),
+      std::max(0, options.wal_autocheckpoint_pages));
 }
 
 Database::~Database() {

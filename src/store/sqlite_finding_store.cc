@@ -98,12 +98,38 @@ bool SqliteFindingStore::ManySideRows(std::string_view table, std::string_view c
   return many;
 }
 
+namespace {
+
+// Warns when the database at `path` has pages smaller than the 16 KiB that new databases
+// get: findings of 2 KB or more take a page each, which makes imports slower and the file
+// larger.
+void WarnAboutSmallPages(sqlite::Database& db, const std::string& path) {
+  auto statement = db.Prepare("PRAGMA page_size");
+  if (!statement) {
+    return;
+  }
+  auto row = (*statement)->Step();
+  const std::int64_t page_size = row && *row ? (*statement)->ColumnInt64(0) : 0;
+  (*statement)->Reset();
+  if (page_size > 0 && page_size < sqlite::kNewDatabasePageSize) {
+    Logger("store")->warn(
+        "{}: the database has {}-byte pages, where findings of 2 KB or more take a page each; "
+        "new databases get {}-byte pages, which make imports faster. To convert it, stop every "
+        "Rampart process that uses it and run: sqlite3 {} 'PRAGMA journal_mode=DELETE; "
+        "PRAGMA page_size={}; VACUUM; PRAGMA journal_mode=WAL'",
+        path, page_size, sqlite::kNewDatabasePageSize, path, sqlite::kNewDatabasePageSize);
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SqliteFindingStore>> SqliteFindingStore::Open(
     const std::string& path, const SqliteStoreOptions& options) {
   auto db = sqlite::Database::Open(path, options.database);
   if (!db) {
     return db.status();
   }
+  WarnAboutSmallPages(**db, path);
   RAMPART_RETURN_IF_ERROR(sqlite::Migrate(**db));
   return std::unique_ptr<SqliteFindingStore>(new SqliteFindingStore(std::move(*db), options));
 }

@@ -40,7 +40,8 @@ class SqliteTokens final : public TokenBackend {
       return IoError(fmt::format("{}: cannot open token store: {}", path, sqlite3_errmsg(db)));
     }
     sqlite3_busy_timeout(db, 10000);
-    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL;", nullptr, nullptr, nullptr) != SQLITE_OK ||
+    const std::string pragmas = sqlite::ConnectionPragmas({});
+    if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK ||
         sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return Error("schema setup failed");
     }
