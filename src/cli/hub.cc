@@ -13,20 +13,13 @@
 #include "core/log.h"
 #include "detect/model_folder.h"
 #include "pattern/rules_enrichment.h"
+#include "remediate/rule_targets.h"
 #include "remediate/verifier.h"
 #include "store/finding_store_factory.h"
 #include "store/store_location.h"
 
 namespace rampart::cli {
 namespace {
-
-// Returns the rule as the remediation engine reads it: name, targets and the other keys.
-Json PolicyDocument(const pattern::Rule& rule) {
-  Json document = rule.extra.is_object() ? rule.extra : Json::object();
-  document["name"] = rule.name;
-  document["targets"] = rule.targets;
-  return document;
-}
 
 Status UpdateFinding(store::FindingStore& findings, const Json& finding,
                      const remediate::FindingUpdate& update) {
@@ -197,7 +190,7 @@ Status Hub::BuildEngine() {
                                                 std::random_device{}());
   std::vector<remediate::RemediationPolicy> policies;
   for (const auto& rule : rules_.rules) {
-    auto policy = remediate::ParsePolicy(PolicyDocument(rule));
+    auto policy = remediate::ParsePolicy(remediate::PolicyDocument(rule));
     if (!policy) {
       return policy.status();
     }

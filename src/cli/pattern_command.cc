@@ -14,6 +14,7 @@
 #include "pattern/matcher.h"
 #include "pattern/rules_enrichment.h"
 #include "pattern/rules_file.h"
+#include "remediate/rule_targets.h"
 
 namespace rampart::cli {
 namespace {
@@ -30,6 +31,7 @@ int CheckRules(const std::string& path, const std::string& models) {
     return kBadInput;
   }
   pattern::RulesFile file = pattern::ParseRulesFile(*text);
+  remediate::CheckRuleTargets(file, *remediate::MakeBuiltinRegistry());
   if (!models.empty()) {
     detect::ModelFolder folder(models);
     pattern::CheckEnrichmentModels(file, folder);

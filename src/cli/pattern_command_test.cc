@@ -175,6 +175,34 @@ TEST_F(PatternCommandTest, RulesCheckListsEveryError) {
   EXPECT_EQ(out_, expected);
 }
 
+TEST_F(PatternCommandTest, RulesCheckChecksRemediationTargets) {
+  const std::string rules = Write("rules.yaml", R"(rules:
+  - name: good
+    event_pattern: {source: [aws.securityhub]}
+    targets: [{action: finding.update, params: {workflow_status: NOTIFIED}}]
+  - name: unknown-action
+    event_pattern: {source: [aws.securityhub]}
+    targets: [{action: rm.rf}]
+  - name: bad-guardrail
+    guardrails: {max_actions: many}
+    event_pattern: {source: [aws.securityhub]}
+)");
+  EXPECT_EQ(Run({"rules", "check", rules}), 1);
+  EXPECT_NE(out_.find(rules + ":8: rule \"bad-guardrail\": $.rules[2].guardrails.max_actions: "
+                              "must be a whole number from 0 to 1000000, not \"many\" "
+                              "[invalid_remediation]\n"),
+            std::string::npos)
+      << out_;
+  EXPECT_NE(out_.find(rules + ":5: rule \"unknown-action\": $.rules[1].targets[0]: unknown "
+                              "action \"rm.rf\"; known actions: "),
+            std::string::npos)
+      << out_;
+  EXPECT_NE(out_.find("[invalid_remediation]\n"), std::string::npos) << out_;
+  EXPECT_NE(out_.find(rules + ": 1 valid rules (1 enabled, 0 disabled), 2 errors\n"),
+            std::string::npos)
+      << out_;
+}
+
 TEST_F(PatternCommandTest, RulesCheckWithModelsChecksEnrichment) {
   const std::filesystem::path models = dir_ / "models";
   std::filesystem::create_directories(models);

@@ -119,10 +119,10 @@ class HubLoop {
       RecordCycle(*cycle);
       Logger("serve")->info(
           "hub cycle: {} findings ingested, {} events routed, {} model scores ({} skipped), {} "
-          "planned, {} succeeded, {} failed",
+          "planned, {} awaiting approval, {} succeeded, {} failed",
           cycle->ingest.read, cycle->dispatch.events, cycle->dispatch.scores,
-          cycle->dispatch.scores_skipped, cycle->dispatch.planned, cycle->run.succeeded,
-          cycle->run.failed);
+          cycle->dispatch.scores_skipped, cycle->dispatch.planned,
+          cycle->dispatch.awaiting_approval, cycle->run.succeeded, cycle->run.failed);
     }
     next_cycle_ = std::chrono::steady_clock::now() + interval_;
   }
@@ -138,9 +138,13 @@ class HubLoop {
           .Increment(count);
     }
     const std::pair<const char*, int> outcomes[] = {
-        {"planned", cycle.dispatch.planned}, {"succeeded", cycle.run.succeeded},
-        {"verified", cycle.run.verified},    {"failed", cycle.run.failed},
-        {"retried", cycle.run.retried},      {"rolled_back", cycle.run.rolled_back},
+        {"planned", cycle.dispatch.planned},
+        {"awaiting_approval", cycle.dispatch.awaiting_approval},
+        {"succeeded", cycle.run.succeeded},
+        {"verified", cycle.run.verified},
+        {"failed", cycle.run.failed},
+        {"retried", cycle.run.retried},
+        {"rolled_back", cycle.run.rolled_back},
         {"deferred", cycle.run.deferred}};
     for (const auto& [outcome, count] : outcomes) {
       metrics_

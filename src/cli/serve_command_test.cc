@@ -295,6 +295,16 @@ TEST_F(ServeCommandTest, HubLoopRoutesImportedFindings) {
     records += std::stod(metrics.substr(at + series.size()));
   }
   EXPECT_EQ(records, static_cast<double>(failed_compliance));
+  // Each planned record counts once, as planned or as awaiting approval.
+  double planned = 0;
+  for (std::string_view outcome : {"planned", "awaiting_approval"}) {
+    const std::string series =
+        fmt::format("rampart_remediation_outcomes_total{{outcome=\"{}\"}} ", outcome);
+    const std::size_t at = metrics.find(series);
+    ASSERT_NE(at, std::string::npos) << series << " missing from\n" << metrics;
+    planned += std::stod(metrics.substr(at + series.size()));
+  }
+  EXPECT_EQ(planned, static_cast<double>(failed_compliance));
   EXPECT_THAT(metrics, HasSubstr("rampart_hub_cycle_duration_seconds_count"));
 }
 

@@ -253,6 +253,7 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
 
   Rule rule;
   rule.line = line;
+  rule.path = path;
   const YAML::Node name = node["name"];
   if (!name || !name.IsScalar() || name.Scalar().empty()) {
     Fail("", path + ".name", "missing_field", "every rule needs a non-empty name", line);

@@ -36,6 +36,7 @@ struct Rule {
   std::optional<Enrichment> enrichment;  // the model score added before matching
   Json extra = Json::object();           // every other key of the rule, such as mode and guardrails
   int line = 0;                          // 1-based line of the rule in its file; 0 when unknown
+  std::string path;                      // JSON path of the rule in its file, such as "$.rules[2]"
 };
 
 // One problem in a rules file. Errors in one rule never drop the other rules.

@@ -7,6 +7,7 @@
 
 #include "core/hash.h"
 #include "core/log.h"
+#include "remediate/rule_targets.h"
 
 namespace rampart::remediate {
 namespace {
@@ -118,18 +119,7 @@ Engine::Engine(store::RemediationStore& remediations, store::AuditLog& audit,
 Status Engine::SetPolicies(std::vector<RemediationPolicy> policies) {
   std::map<std::string, RemediationPolicy> by_name;
   for (auto& policy : policies) {
-    for (std::size_t i = 0; i < policy.targets.size(); ++i) {
-      const Target& target = policy.targets[i];
-      const Action* action = actions_.Find(target.action);
-      if (action == nullptr) {
-        return InvalidArgument(
-            fmt::format("rule \"{}\": targets[{}]: unknown action \"{}\"; known actions: {}",
-                        policy.rule, i, target.action, fmt::join(actions_.Names(), ", ")));
-      }
-      RAMPART_RETURN_IF_ERROR(
-          action->Validate(target.params)
-              .WithContext(fmt::format("rule \"{}\": targets[{}]", policy.rule, i)));
-    }
+    RAMPART_RETURN_IF_ERROR(CheckPolicyTargets(policy, actions_));
     std::string name = policy.rule;
     by_name.emplace(std::move(name), std::move(policy));
   }

@@ -1,7 +1,7 @@
 # The remediation engine: policies, planning, guarded execution, verification.
 rampart_module(remediate
   SOURCES policy.cc engine.cc engine_finish.cc verifier.cc event_router.cc dispatcher.cc
-    worker.cc event_enricher.cc
+    worker.cc event_enricher.cc rule_targets.cc
   DEPS rampart_remediate_actions rampart_store rampart_pattern)
 
 # Remediation workers fed from the NATS JetStream stream instead of the local outbox.

@@ -9,10 +9,12 @@ namespace {
 
 class PolicyReader {
  public:
-  explicit PolicyReader(std::string rule) : rule_(std::move(rule)) {}
+  // `prefix` comes before each key in errors, such as "guardrails." for the keys inside it.
+  explicit PolicyReader(std::string rule, std::string prefix = "")
+      : rule_(std::move(rule)), prefix_(std::move(prefix)) {}
 
   Status Error(std::string_view key, std::string_view message) const {
-    return InvalidArgument(fmt::format("rule \"{}\": {}: {}", rule_, key, message));
+    return InvalidArgument(fmt::format("rule \"{}\": {}{}: {}", rule_, prefix_, key, message));
   }
 
   Status ReadDuration(const Json& object, std::string_view key,
@@ -97,22 +99,24 @@ class PolicyReader {
       return Error("guardrails", "must be a mapping");
     }
     const Json& g = *it;
-    RAMPART_RETURN_IF_ERROR(ReadBool(g, "approval", guardrails.approval_required));
-    RAMPART_RETURN_IF_ERROR(ReadInt(g, "max_actions", 0, guardrails.max_actions));
-    RAMPART_RETURN_IF_ERROR(ReadDuration(g, "window", guardrails.window));
-    RAMPART_RETURN_IF_ERROR(ReadDuration(g, "cooldown", guardrails.cooldown));
-    RAMPART_RETURN_IF_ERROR(ReadInt(g, "max_attempts", 1, guardrails.max_attempts));
-    RAMPART_RETURN_IF_ERROR(ReadDuration(g, "timeout", guardrails.timeout));
-    RAMPART_RETURN_IF_ERROR(ReadDuration(g, "backoff_initial", guardrails.backoff_initial));
-    RAMPART_RETURN_IF_ERROR(ReadDuration(g, "backoff_max", guardrails.backoff_max));
+    const PolicyReader fields(rule_, "guardrails.");
+    RAMPART_RETURN_IF_ERROR(fields.ReadBool(g, "approval", guardrails.approval_required));
+    RAMPART_RETURN_IF_ERROR(fields.ReadInt(g, "max_actions", 0, guardrails.max_actions));
+    RAMPART_RETURN_IF_ERROR(fields.ReadDuration(g, "window", guardrails.window));
+    RAMPART_RETURN_IF_ERROR(fields.ReadDuration(g, "cooldown", guardrails.cooldown));
+    RAMPART_RETURN_IF_ERROR(fields.ReadInt(g, "max_attempts", 1, guardrails.max_attempts));
+    RAMPART_RETURN_IF_ERROR(fields.ReadDuration(g, "timeout", guardrails.timeout));
+    RAMPART_RETURN_IF_ERROR(fields.ReadDuration(g, "backoff_initial", guardrails.backoff_initial));
+    RAMPART_RETURN_IF_ERROR(fields.ReadDuration(g, "backoff_max", guardrails.backoff_max));
     if (const auto allow = g.find("allow"); allow != g.end()) {
       if (!allow->is_object()) {
         return Error("guardrails.allow", "must be a mapping of lists");
       }
-      RAMPART_RETURN_IF_ERROR(ReadStrings(*allow, "namespaces", guardrails.namespaces));
-      RAMPART_RETURN_IF_ERROR(ReadStrings(*allow, "repositories", guardrails.repositories));
-      RAMPART_RETURN_IF_ERROR(ReadStrings(*allow, "accounts", guardrails.accounts));
-      RAMPART_RETURN_IF_ERROR(ReadStrings(*allow, "hosts", guardrails.hosts));
+      const PolicyReader allowed(rule_, "guardrails.allow.");
+      RAMPART_RETURN_IF_ERROR(allowed.ReadStrings(*allow, "namespaces", guardrails.namespaces));
+      RAMPART_RETURN_IF_ERROR(allowed.ReadStrings(*allow, "repositories", guardrails.repositories));
+      RAMPART_RETURN_IF_ERROR(allowed.ReadStrings(*allow, "accounts", guardrails.accounts));
+      RAMPART_RETURN_IF_ERROR(allowed.ReadStrings(*allow, "hosts", guardrails.hosts));
     }
     if (guardrails.window.count() <= 0) {
       return Error("guardrails.window", "must be longer than zero");
@@ -128,10 +132,11 @@ class PolicyReader {
     if (!it->is_object()) {
       return Error("verify", "must be a mapping with command or report");
     }
-    RAMPART_RETURN_IF_ERROR(ReadStrings(*it, "command", verify.command));
+    const PolicyReader fields(rule_, "verify.");
+    RAMPART_RETURN_IF_ERROR(fields.ReadStrings(*it, "command", verify.command));
     verify.report = StringOr(*it, "report");
-    RAMPART_RETURN_IF_ERROR(ReadDuration(*it, "timeout", verify.timeout));
-    RAMPART_RETURN_IF_ERROR(ReadBool(*it, "rollback", verify.rollback_on_failure));
+    RAMPART_RETURN_IF_ERROR(fields.ReadDuration(*it, "timeout", verify.timeout));
+    RAMPART_RETURN_IF_ERROR(fields.ReadBool(*it, "rollback", verify.rollback_on_failure));
     if (!verify.enabled()) {
       return Error("verify", "needs command (an argv list) or report (a file path)");
     }
@@ -176,6 +181,7 @@ class PolicyReader {
 
  private:
   std::string rule_;
+  std::string prefix_;
 };
 
 }  // namespace

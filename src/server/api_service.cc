@@ -111,7 +111,10 @@ Result<std::unique_ptr<ApiService>> ApiService::Open(const ServiceOptions& optio
     AddModelRoutes(server, service->models_);
   }
   if (!options.rules.empty()) {
-    service->rules_ = std::make_unique<RulesState>(options.rules, service->models_.get());
+    // The rules file is also the hub loop's, so a rule the engine cannot run is rejected
+    // here, not when the hub reloads it.
+    service->rules_ =
+        std::make_unique<RulesState>(options.rules, service->models_.get(), RemediationCheck());
     RAMPART_RETURN_IF_ERROR(service->rules_->Reload());
     AddRuleRoutes(server, *service->rules_, service->stores_);
     RulesState* rules = service->rules_.get();

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -170,6 +171,13 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
   // on Linux) before its second part leaves: 40 ms added to every request on a kept-alive
   // connection.
   server_->set_tcp_nodelay(true);
+  // cpp-httplib sets SO_REUSEPORT by default, which lets a second server bind a port that is
+  // in use and take part of its connections. SO_REUSEADDR only allows a restart while old
+  // connections are in TIME_WAIT.
+  server_->set_socket_options([](socket_t socket) {
+    const int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server_->set_keep_alive_max_count(kKeepAliveRequests);
   server_->set_payload_max_length(config_.max_body_bytes);
   server_->set_error_handler([](const httplib::Request&, httplib::Response& response) {
@@ -190,7 +198,7 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
   auto dispatch_with_body = [this](const httplib::Request& request, httplib::Response& response,
                                    const httplib::ContentReader& reader) {
     std::string body;
-    if (ReadBody(reader, response, body)) {
+    if (ReadBody(request, reader, response, body)) {
       Dispatch(request, body, response);
     }
   };
@@ -301,10 +309,17 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope,
   return ApiResponse{0, "", "", {}};
 }
 
-bool HttpServer::ReadBody(const httplib::ContentReader& reader, httplib::Response& response,
-                          std::string& body) {
-  bool too_large = false;
-  const bool read = reader([&](const char* data, std::size_t length) {
+bool HttpServer::ReadBody(const httplib::Request& request, const httplib::ContentReader& reader,
+                          httplib::Response& response, std::string& body) {
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112,
+  // section 6.3). The library would read until the client closes the connection.
+  if (!request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) {
+    return true;
+  }
+  // A declared length over the limit is rejected before the client sends the body.
+  bool too_large = std::strtoull(request.get_header_value("Content-Length").c_str(), nullptr, 10) >
+                   config_.max_body_bytes;
+  const bool read = !too_large && reader([&](const char* data, std::size_t length) {
     if (body.size() + length > config_.max_body_bytes) {
       too_large = true;
       return false;

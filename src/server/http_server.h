@@ -85,8 +85,8 @@ class HttpServer {
   void Dispatch(const httplib::Request& request, const std::string& body,
                 httplib::Response& response);
   // Reads the body up to server.max_body_bytes; on failure sets the 413 or 400 response.
-  bool ReadBody(const httplib::ContentReader& reader, httplib::Response& response,
-                std::string& body);
+  bool ReadBody(const httplib::Request& request, const httplib::ContentReader& reader,
+                httplib::Response& response, std::string& body);
   ApiResponse Authorize(const httplib::Request& request, Scope scope, std::string& token_name);
   const RouteEntry* Match(const std::string& method, const std::vector<std::string>& segments,
                           std::map<std::string, std::string>& params, bool& path_known) const;

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include "server/testing/raw_http.h"
+
 namespace rampart::server {
 namespace {
 
@@ -142,6 +144,37 @@ TEST_F(HttpServerTest, OversizedBodyIs413) {
   EXPECT_EQ(health->status, 200);
 }
 
+// A request with neither Content-Length nor Transfer-Encoding has an empty body: the server
+// responds at once instead of waiting for a body until its read timeout.
+TEST_F(HttpServerTest, PostWithoutLengthHasEmptyBody) {
+  ServerConfig config;
+  config.read_timeout = std::chrono::seconds(60);
+  StartServer(config);
+  testing::RawConnection connection(server_->port());
+  ASSERT_TRUE(
+      connection.Send("POST /v1/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                      "Authorization: Bearer " +
+                      admin_token_ + "\r\n\r\n"));
+  const std::string response = connection.ReadUntilClosed(std::chrono::seconds(20));
+  EXPECT_EQ(testing::StatusOf(response), 200) << response;
+  EXPECT_EQ(Json::parse(testing::BodyOf(response))["bytes"], 0) << response;
+}
+
+// A declared Content-Length over the limit gets 413 before the client sends any of the body.
+TEST_F(HttpServerTest, DeclaredLengthOverLimitIs413AtOnce) {
+  ServerConfig config;
+  config.max_body_bytes = 1024;
+  config.read_timeout = std::chrono::seconds(60);
+  StartServer(config);
+  testing::RawConnection connection(server_->port());
+  ASSERT_TRUE(
+      connection.Send("POST /v1/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 200000\r\n"
+                      "Authorization: Bearer " +
+                      admin_token_ + "\r\n\r\n"));
+  const std::string response = connection.ReadUntilClosed(std::chrono::seconds(20));
+  EXPECT_EQ(testing::StatusOf(response), 413) << response;
+}
+
 TEST_F(HttpServerTest, RateLimitIs429) {
   ServerConfig config;
   config.requests_per_second = 0.001;
@@ -177,6 +210,17 @@ TEST_F(HttpServerTest, ReadinessReportsReason) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 503);
   EXPECT_NE(response->body.find("rules file invalid"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, PortInUseFailsToStart) {
+  StartServer();
+  ServerConfig config;
+  config.listen = "127.0.0.1:" + std::to_string(server_->port());
+  HttpServer second(config, *tokens_, metrics_);
+  const Status started = second.Start();
+  EXPECT_FALSE(started.ok());
+  EXPECT_NE(started.message().find("the address is in use"), std::string::npos)
+      << started.message();
 }
 
 TEST(ListenAddress, Parses) {

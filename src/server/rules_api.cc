@@ -6,6 +6,7 @@
 
 #include "core/file.h"
 #include "core/yaml.h"
+#include "remediate/rule_targets.h"
 #include "server/rules_text.h"
 
 namespace rampart::server {
@@ -213,6 +214,11 @@ Json RuleJson(const pattern::Rule& rule) {
     json["enrich"] = rule.enrichment->source;
   }
   return json;
+}
+
+RulesState::RuleCheck RemediationCheck() {
+  std::shared_ptr<const remediate::ActionRegistry> actions = remediate::MakeBuiltinRegistry();
+  return [actions](pattern::RulesFile& file) { remediate::CheckRuleTargets(file, *actions); };
 }
 
 void AddRuleRoutes(HttpServer& server, RulesState& rules, ApiStores& stores) {

@@ -19,6 +19,10 @@ namespace rampart::server {
 // (when the rule has it) and the rule's other keys.
 Json RuleJson(const pattern::Rule& rule);
 
+// Returns the check of each rule's remediation side (mode, guardrails, targets) as the
+// engine of `rampart run` reads it, against the built-in actions.
+RulesState::RuleCheck RemediationCheck();
+
 // Adds the rule routes; `rules` and `stores` (for the audit log) outlive the server.
 void AddRuleRoutes(HttpServer& server, RulesState& rules, ApiStores& stores);
 

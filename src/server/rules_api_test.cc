@@ -27,7 +27,7 @@ class RulesApiTest : public ApiTest {
   void AddRoutes(HttpServer& server) override {
     rules_path_ = (folder_ / "rules.yaml").string();
     std::filesystem::copy_file(kExampleRules, rules_path_);
-    rules_ = std::make_unique<RulesState>(rules_path_);
+    rules_ = std::make_unique<RulesState>(rules_path_, nullptr, RemediationCheck());
     ASSERT_TRUE(rules_->Reload().ok());
     AddRuleRoutes(server, *rules_, stores_);
   }
@@ -116,6 +116,33 @@ TEST_F(RulesApiTest, InvalidRuleIsRejectedAndFileKept) {
   EXPECT_EQ(body["Errors"][0]["Code"], "leaf_not_array");
   EXPECT_EQ(body["Errors"][0]["Rule"], "suppress-informational");
   EXPECT_THAT(body["Errors"][0]["Path"].get<std::string>(), HasSubstr("Label"));
+  EXPECT_EQ(*ReadFile(rules_path_), before);
+}
+
+// A rule that the engine cannot run is rejected like a syntax error: an unknown action or
+// invalid action parameters.
+TEST_F(RulesApiTest, UnrunnableRemediationIsRejected) {
+  const std::string before = *ReadFile(rules_path_);
+  const std::pair<const char*, const char*> cases[] = {
+      {R"([{"action": "rm.rf"}])", "unknown action \"rm.rf\""},
+      {R"([{"action": "finding.update", "params": {"workflow_status": "BOGUS"}}])", "BOGUS"},
+  };
+  for (const auto& [targets, message] : cases) {
+    Json rule = Json::parse(kNewRule);
+    rule["targets"] = Json::parse(targets);
+    auto response = Post("/v1/rules", rule.dump(), "admin");
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 400) << targets;
+    const Json body = BodyJson(response);
+    ASSERT_EQ(body["Errors"].size(), 1u) << body.dump();
+    EXPECT_EQ(body["Errors"][0]["Code"], "invalid_remediation");
+    EXPECT_THAT(body["Errors"][0]["Path"].get<std::string>(),
+                ::testing::MatchesRegex(R"(\$\.rules\[[0-9]+\]\.targets\[0\])"));
+    EXPECT_THAT(body["Errors"][0]["Message"].get<std::string>(), HasSubstr(message));
+
+    const Json validated = BodyJson(Post("/v1/rules/validate", rule.dump(), "read"));
+    EXPECT_EQ(validated["Valid"], false) << targets;
+  }
   EXPECT_EQ(*ReadFile(rules_path_), before);
 }
 

@@ -10,11 +10,17 @@
 
 namespace rampart::server {
 
-RulesState::RulesState(std::string path, ModelCatalog* models)
-    : path_(std::move(path)), models_(models), current_(std::make_shared<pattern::RulesFile>()) {}
+RulesState::RulesState(std::string path, ModelCatalog* models, RuleCheck check)
+    : path_(std::move(path)),
+      models_(models),
+      check_(std::move(check)),
+      current_(std::make_shared<pattern::RulesFile>()) {}
 
 pattern::RulesFile RulesState::Parse(std::string_view text) const {
   pattern::RulesFile file = pattern::ParseRulesFile(text);
+  if (check_) {
+    check_(file);
+  }
   if (models_ != nullptr) {
     pattern::CheckEnrichmentModels(file, *models_);
   }

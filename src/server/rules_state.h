@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,11 +18,16 @@ namespace rampart::server {
 // Thread-safe. A missing rules file reads as an empty list of rules.
 class RulesState {
  public:
-  // `models`, when not null, is the models folder, and every enrich block must name one of
-  // its models. It must outlive the state.
-  explicit RulesState(std::string path, ModelCatalog* models = nullptr);
+  // Moves the rules that fail a check beyond the rules file's own syntax, such as the
+  // remediation targets, from file.rules to file.errors.
+  using RuleCheck = std::function<void(pattern::RulesFile& file)>;
 
-  // Parses a rules file and, with a models folder, checks the models its rules name.
+  // `models`, when not null, is the models folder, and every enrich block must name one of
+  // its models. It must outlive the state. `check`, when set, runs on every parsed file.
+  explicit RulesState(std::string path, ModelCatalog* models = nullptr, RuleCheck check = {});
+
+  // Parses a rules file, checks it with `check` and, with a models folder, checks the models
+  // its rules name.
   pattern::RulesFile Parse(std::string_view text) const;
 
   // Reads and validates the file. When it is valid the new rules replace the running ones;
@@ -45,6 +51,7 @@ class RulesState {
  private:
   const std::string path_;
   ModelCatalog* models_;
+  RuleCheck check_;
   mutable std::mutex mutex_;
   std::mutex write_mutex_;
   std::shared_ptr<const pattern::RulesFile> current_;
