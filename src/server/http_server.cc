@@ -88,24 +88,39 @@ const char* ScopeName(Scope scope) {
 std::string ErrorCodeFor(int status) {
   switch (status) {
     case 400:
-      return "InvalidInput";
+      return "InvalidInputException";
     case 401:
       return "Unauthorized";
     case 403:
       return "AccessDenied";
     case 404:
-      return "NotFound";
+      return "ResourceNotFoundException";
     case 405:
       return "MethodNotAllowed";
     case 408:
       return "RequestTimeout";
     case 413:
       return "PayloadTooLarge";
+    case 414:
+      return "UriTooLong";
     case 429:
       return "TooManyRequests";
     default:
       return status >= 500 ? "InternalError" : "Error";
   }
+}
+
+// Returns a hint for a path under a route family that exists only with an option of
+// `rampart serve`, or "".
+std::string MissingRouteHint(std::string_view path) {
+  if (path.starts_with("/v1/models")) {
+    return "; the model routes exist when rampart serve runs with --models FOLDER";
+  }
+  if (path.starts_with("/v1/rules")) {
+    return "; the rule routes exist when rampart serve runs with --rules FILE or a rules file in "
+           "its configuration";
+  }
+  return "";
 }
 
 }  // namespace
@@ -175,8 +190,8 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
   // in use and take part of its connections. SO_REUSEADDR only allows a restart while old
   // connections are in TIME_WAIT.
   server_->set_socket_options([](socket_t socket) {
-    const int yes = 1;
-    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    const int enable = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &enable, sizeof(enable));
   });
   server_->set_keep_alive_max_count(kKeepAliveRequests);
   server_->set_payload_max_length(config_.max_body_bytes);
@@ -309,12 +324,37 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope,
   return ApiResponse{0, "", "", {}};
 }
 
+namespace {
+
+// Returns why the request's body framing is ambiguous, or "": RFC 9112 (section 6.3) makes
+// differing Content-Length values an error, and both headers together are how a request is
+// smuggled past a proxy that reads the other one.
+std::string FramingProblem(const httplib::Request& request) {
+  const std::size_t lengths = request.get_header_value_count("Content-Length");
+  for (std::size_t i = 1; i < lengths; ++i) {
+    if (request.get_header_value("Content-Length", i) !=
+        request.get_header_value("Content-Length", 0)) {
+      return "the request has Content-Length headers with different values; send one";
+    }
+  }
+  if (lengths > 0 && request.has_header("Transfer-Encoding")) {
+    return "the request has both Content-Length and Transfer-Encoding; send one of them";
+  }
+  return "";
+}
+
+}  // namespace
+
 bool HttpServer::ReadBody(const httplib::Request& request, const httplib::ContentReader& reader,
                           httplib::Response& response, std::string& body) {
   // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112,
   // section 6.3). The library would read until the client closes the connection.
   if (!request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) {
     return true;
+  }
+  if (const std::string problem = FramingProblem(request); !problem.empty()) {
+    RespondUnread(ApiResponse::Error(400, "InvalidInputException", problem), response);
+    return false;
   }
   // A declared length over the limit is rejected before the client sends the body.
   bool too_large = std::strtoull(request.get_header_value("Content-Length").c_str(), nullptr, 10) >
@@ -331,21 +371,25 @@ bool HttpServer::ReadBody(const httplib::Request& request, const httplib::Conten
     return true;
   }
   // The library sets 413 itself when Content-Length is over the limit.
-  const ApiResponse error =
+  RespondUnread(
       too_large || response.status == 413
           ? ApiResponse::Error(413, "PayloadTooLarge",
                                fmt::format("the request body is larger than the server's limit "
                                            "of {} bytes (server.max_body_bytes)",
                                            config_.max_body_bytes))
           : ApiResponse::Error(
-                400, "InvalidInput",
+                400, "InvalidInputException",
                 "the request body could not be read: the connection failed or timed out before "
-                "the body was complete; send the request again");
+                "the body was complete; send the request again"),
+      response);
+  return false;
+}
+
+void HttpServer::RespondUnread(const ApiResponse& error, httplib::Response& response) {
   response.status = error.status;
   response.set_header("Connection", "close");
   response.set_content(error.body, error.content_type);
   Record("unread", error.status, 0);
-  return false;
 }
 
 void HttpServer::Dispatch(const httplib::Request& request, const std::string& body,
@@ -363,8 +407,9 @@ void HttpServer::Dispatch(const httplib::Request& request, const std::string& bo
     result = path_known ? ApiResponse::Error(
                               405, "MethodNotAllowed",
                               fmt::format("{} is not allowed on {}", request.method, request.path))
-                        : ApiResponse::Error(404, "NotFound",
-                                             fmt::format("no such resource: {}", request.path));
+                        : ApiResponse::Error(404, "ResourceNotFoundException",
+                                             fmt::format("no such resource: {}{}", request.path,
+                                                         MissingRouteHint(request.path)));
   } else {
     for (const auto& segment : route->segments) {
       route_label += "/" + segment;

@@ -87,6 +87,9 @@ class HttpServer {
   // Reads the body up to server.max_body_bytes; on failure sets the 413 or 400 response.
   bool ReadBody(const httplib::Request& request, const httplib::ContentReader& reader,
                 httplib::Response& response, std::string& body);
+  // Sets `error` as the response to a request whose body was not read, and closes the
+  // connection after it.
+  void RespondUnread(const ApiResponse& error, httplib::Response& response);
   ApiResponse Authorize(const httplib::Request& request, Scope scope, std::string& token_name);
   const RouteEntry* Match(const std::string& method, const std::vector<std::string>& segments,
                           std::map<std::string, std::string>& params, bool& path_known) const;

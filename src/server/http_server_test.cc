@@ -126,6 +126,11 @@ TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethod405) {
   auto missing = client_->Get("/v1/nothing", Bearer(admin_token_));
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(Json::parse(missing->body)["Code"], "ResourceNotFoundException");
+  auto models = client_->Post("/v1/models/m/invocations", Bearer(admin_token_), "1,2", "text/csv");
+  ASSERT_TRUE(models);
+  EXPECT_EQ(models->status, 404);
+  EXPECT_NE(models->body.find("with --models FOLDER"), std::string::npos) << models->body;
   auto wrong = client_->Get("/v1/echo/x", Bearer(admin_token_));
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 405);
@@ -173,6 +178,23 @@ TEST_F(HttpServerTest, DeclaredLengthOverLimitIs413AtOnce) {
                       admin_token_ + "\r\n\r\n"));
   const std::string response = connection.ReadUntilClosed(std::chrono::seconds(20));
   EXPECT_EQ(testing::StatusOf(response), 413) << response;
+}
+
+TEST_F(HttpServerTest, AmbiguousBodyLengthIs400) {
+  StartServer();
+  const std::string start =
+      "POST /v1/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+      "Authorization: Bearer " +
+      admin_token_ + "\r\n";
+  for (const std::string& headers :
+       {std::string("Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}"),
+        std::string(
+            "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")}) {
+    testing::RawConnection connection(server_->port());
+    ASSERT_TRUE(connection.Send(start + headers));
+    const std::string response = connection.ReadUntilClosed(std::chrono::seconds(20));
+    EXPECT_EQ(testing::StatusOf(response), 400) << headers;
+  }
 }
 
 TEST_F(HttpServerTest, RateLimitIs429) {
