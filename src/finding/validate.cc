@@ -16,6 +16,12 @@ constexpr std::size_t kMaxDescription = 1024;
 constexpr std::size_t kMaxId = 512;
 constexpr std::size_t kMaxResources = 32;
 constexpr std::size_t kMaxTypes = 50;
+// UserDefinedFields and Note, as the ASFF reference bounds them.
+constexpr std::size_t kMaxMapEntries = 50;
+constexpr std::size_t kMaxMapKey = 128;
+constexpr std::size_t kMaxMapValue = 1024;
+constexpr std::size_t kMaxNoteText = 512;
+constexpr std::size_t kMaxNoteUpdatedBy = 512;
 
 class Checker {
  public:
@@ -165,6 +171,55 @@ class Checker {
           fmt::format("{} is not one of {}", value->dump(), fmt::join(allowed, ", ")));
   }
 
+  // Checks an optional map of string values, such as UserDefinedFields: at most 50 entries,
+  // keys of 1 to 128 characters, values of at most 1024.
+  void CheckStringMap(std::string_view key) {
+    const auto it = finding_.find(key);
+    if (it == finding_.end()) {
+      return;
+    }
+    if (!it->is_object()) {
+      Add(key, fmt::format("must be an object of string values, not {}", it->type_name()));
+      return;
+    }
+    if (it->size() > kMaxMapEntries) {
+      Add(key, fmt::format("has {} entries; the maximum is {}", it->size(), kMaxMapEntries));
+    }
+    const std::string map_path = JsonPathMember(path_, key);
+    for (const auto& [name, value] : it->items()) {
+      if (name.empty() || name.size() > kMaxMapKey) {
+        AddAt(JsonPathMember(map_path, name),
+              fmt::format("keys must be 1 to {} characters long", kMaxMapKey));
+      } else if (!value.is_string()) {
+        AddAt(JsonPathMember(map_path, name),
+              fmt::format("must be a string, not {}", value.type_name()));
+      } else if (value.get_ref<const std::string&>().size() > kMaxMapValue) {
+        AddAt(JsonPathMember(map_path, name),
+              fmt::format("is longer than the maximum of {} characters", kMaxMapValue));
+      }
+    }
+  }
+
+  // Checks an optional Note: Text (at most 512 characters), UpdatedBy and UpdatedAt.
+  void CheckNote() {
+    const auto it = finding_.find("Note");
+    if (it == finding_.end()) {
+      return;
+    }
+    if (!it->is_object()) {
+      Add("Note", "must be an object with Text, UpdatedBy and UpdatedAt");
+      return;
+    }
+    const std::string note_path = JsonPathMember(path_, "Note");
+    Checker note(*it, note_path);
+    note.RequiredString("Text", kMaxNoteText);
+    note.RequiredString("UpdatedBy", kMaxNoteUpdatedBy);
+    note.RequiredTimestamp("UpdatedAt");
+    for (Problem& problem : note.Take()) {
+      problems_.push_back(std::move(problem));
+    }
+  }
+
   void CheckOptionalRange(std::string_view key, int low, int high) {
     const auto it = finding_.find(key);
     if (it != finding_.end()) {
@@ -215,6 +270,8 @@ std::vector<Problem> ValidateFinding(const Json& finding, const std::string& pat
                     {"UNKNOWN", "TRUE_POSITIVE", "FALSE_POSITIVE", "BENIGN_POSITIVE"});
   checker.CheckOptionalRange("Confidence", 0, 100);
   checker.CheckOptionalRange("Criticality", 0, 100);
+  checker.CheckStringMap("UserDefinedFields");
+  checker.CheckNote();
   return checker.Take();
 }
 

@@ -62,6 +62,35 @@ TEST(Validate, RejectsBadTimestamp) {
   EXPECT_TRUE(HasProblemAt(ValidateFinding(finding), "$.UpdatedAt"));
 }
 
+TEST(Validate, UserDefinedFieldsAreStrings) {
+  Json finding = ValidFinding();
+  finding["UserDefinedFields"] = {{"team", "payments"}, {"tier", 1}};
+  const std::vector<Problem> problems = ValidateFinding(finding);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].path, "$.UserDefinedFields.tier");
+  EXPECT_EQ(problems[0].message, "must be a string, not number");
+
+  finding["UserDefinedFields"] = Json::object();
+  for (int i = 0; i < 51; ++i) {
+    finding["UserDefinedFields"]["k" + std::to_string(i)] = "v";
+  }
+  EXPECT_TRUE(HasProblemAt(ValidateFinding(finding), "$.UserDefinedFields"));
+}
+
+TEST(Validate, NoteNeedsTextAuthorAndTime) {
+  Json finding = ValidFinding();
+  finding["Note"] = {
+      {"Text", "checked"}, {"UpdatedBy", "analyst"}, {"UpdatedAt", "2026-12-01T00:00:00Z"}};
+  EXPECT_TRUE(ValidateFinding(finding).empty());
+
+  finding["Note"].erase("UpdatedBy");
+  finding["Note"]["Text"] = std::string(513, 'x');
+  const std::vector<Problem> problems = ValidateFinding(finding);
+  EXPECT_TRUE(HasProblemAt(problems, "$.Note.UpdatedBy"));
+  EXPECT_TRUE(HasProblemAt(problems, "$.Note.Text"));
+  EXPECT_EQ(problems.size(), 2u);
+}
+
 TEST(Validate, RejectsUnknownWorkflowStatus) {
   Json finding = ValidFinding();
   finding["Workflow"] = {{"Status", "DONE"}};
