@@ -223,7 +223,8 @@ TEST_P(StoreTest, ProviderUpdateKeepsCustomerFields) {
 
   Json newer = Later(finding, 60);
   newer["Workflow"] = {{"Status", "NEW"}};
-  newer["Note"] = {{"Text", "from the provider"}, {"UpdatedBy", "scanner"}};
+  newer["Note"] = {
+      {"Text", "from the provider"}, {"UpdatedBy", "scanner"}, {"UpdatedAt", newer["UpdatedAt"]}};
   newer["UserDefinedFields"] = {{"ticket", "none"}};
   newer["VerificationState"] = "FALSE_POSITIVE";
   EXPECT_EQ(Import({newer}).updated, 1u);
