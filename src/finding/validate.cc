@@ -16,7 +16,7 @@ constexpr std::size_t kMaxDescription = 1024;
 constexpr std::size_t kMaxId = 512;
 constexpr std::size_t kMaxResources = 32;
 constexpr std::size_t kMaxTypes = 50;
-// UserDefinedFields and Note, as the ASFF reference bounds them.
+// Bounds of UserDefinedFields and Note, from the ASFF reference.
 constexpr std::size_t kMaxMapEntries = 50;
 constexpr std::size_t kMaxMapKey = 128;
 constexpr std::size_t kMaxMapValue = 1024;

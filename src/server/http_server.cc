@@ -326,9 +326,9 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope,
 
 namespace {
 
-// Returns why the request's body framing is ambiguous, or "": RFC 9112 (section 6.3) makes
-// differing Content-Length values an error, and both headers together are how a request is
-// smuggled past a proxy that reads the other one.
+// Returns why the request's body framing is ambiguous, or "". RFC 9112 (section 6.3) makes
+// differing Content-Length values an error. Both headers together let a request be smuggled
+// past a proxy that reads the other one.
 std::string FramingProblem(const httplib::Request& request) {
   const std::size_t lengths = request.get_header_value_count("Content-Length");
   for (std::size_t i = 1; i < lengths; ++i) {

@@ -45,6 +45,15 @@ class HttpServerTest : public ::testing::Test {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
   }
 
+  // Sends a POST to /v1/echo/x with the admin token, `headers` (each ending in \r\n) and then
+  // `rest` on a plain socket, and returns the raw response.
+  std::string PostRaw(const std::string& headers, const std::string& rest = "") {
+    testing::RawConnection connection(server_->port());
+    EXPECT_TRUE(connection.Send("POST /v1/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers +
+                                "Authorization: Bearer " + admin_token_ + "\r\n\r\n" + rest));
+    return connection.ReadUntilClosed(std::chrono::seconds(20));
+  }
+
   httplib::Headers Bearer(const std::string& token) {
     return {{"Authorization", "Bearer " + token}};
   }
@@ -155,12 +164,7 @@ TEST_F(HttpServerTest, PostWithoutLengthHasEmptyBody) {
   ServerConfig config;
   config.read_timeout = std::chrono::seconds(60);
   StartServer(config);
-  testing::RawConnection connection(server_->port());
-  ASSERT_TRUE(
-      connection.Send("POST /v1/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                      "Authorization: Bearer " +
-                      admin_token_ + "\r\n\r\n"));
-  const std::string response = connection.ReadUntilClosed(std::chrono::seconds(20));
+  const std::string response = PostRaw("Connection: close\r\n");
   EXPECT_EQ(testing::StatusOf(response), 200) << response;
   EXPECT_EQ(Json::parse(testing::BodyOf(response))["bytes"], 0) << response;
 }
@@ -171,30 +175,19 @@ TEST_F(HttpServerTest, DeclaredLengthOverLimitIs413AtOnce) {
   config.max_body_bytes = 1024;
   config.read_timeout = std::chrono::seconds(60);
   StartServer(config);
-  testing::RawConnection connection(server_->port());
-  ASSERT_TRUE(
-      connection.Send("POST /v1/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 200000\r\n"
-                      "Authorization: Bearer " +
-                      admin_token_ + "\r\n\r\n"));
-  const std::string response = connection.ReadUntilClosed(std::chrono::seconds(20));
+  const std::string response = PostRaw("Content-Length: 200000\r\n");
   EXPECT_EQ(testing::StatusOf(response), 413) << response;
 }
 
 TEST_F(HttpServerTest, AmbiguousBodyLengthIs400) {
   StartServer();
-  const std::string start =
-      "POST /v1/echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-      "Authorization: Bearer " +
-      admin_token_ + "\r\n";
-  for (const std::string& headers :
-       {std::string("Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}"),
-        std::string(
-            "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")}) {
-    testing::RawConnection connection(server_->port());
-    ASSERT_TRUE(connection.Send(start + headers));
-    const std::string response = connection.ReadUntilClosed(std::chrono::seconds(20));
-    EXPECT_EQ(testing::StatusOf(response), 400) << headers;
-  }
+  const std::string different =
+      PostRaw("Connection: close\r\nContent-Length: 2\r\nContent-Length: 40\r\n", "{}");
+  EXPECT_EQ(testing::StatusOf(different), 400) << different;
+  const std::string both =
+      PostRaw("Connection: close\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n",
+              "2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_EQ(testing::StatusOf(both), 400) << both;
 }
 
 TEST_F(HttpServerTest, RateLimitIs429) {

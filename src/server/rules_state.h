@@ -18,8 +18,8 @@ namespace rampart::server {
 // Thread-safe. A missing rules file reads as an empty list of rules.
 class RulesState {
  public:
-  // Moves the rules that fail a check beyond the rules file's own syntax, such as the
-  // remediation targets, from file.rules to file.errors.
+  // A check beyond the rules file's own syntax, such as of remediation targets, that moves
+  // the rules failing it from file.rules to file.errors.
   using RuleCheck = std::function<void(pattern::RulesFile& file)>;
 
   // `models`, when not null, is the models folder, and every enrich block must name one of

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "core/log.h"
-
 #include "store/audit_log.h"
 #include "store/remediation_store.h"
 #include "store/sqlite_finding_store.h"
@@ -21,6 +20,7 @@
 namespace rampart::store {
 namespace {
 
+// Returns the page size of the database at `path`, or -1 when it cannot be read.
 int PageSize(const std::string& path) {
   sqlite3* db = nullptr;
   int size = -1;
