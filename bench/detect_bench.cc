@@ -30,27 +30,50 @@ std::vector<double> FourSeries(std::size_t steps) {
 }
 
 // 100 trees of 256 samples over 4 features shingled 8 deep (32 dimensions), time decay
-// 1e-5. The forest first streams 50,000 records so that every sample is full and the
+// 1e-5. Each benchmark first streams 50,000 records so that every sample is full and the
 // measurement covers steady state: one score and one sampler update per record.
-void BM_RcfScoreAndUpdate(benchmark::State& state) {
+RandomCutForest BenchForest() {
   RandomCutForestOptions options;
   options.feature_dim = 4;
   options.shingle_size = 8;
-  auto forest = RandomCutForest::Create(options, RandomEngine(1));
+  return *RandomCutForest::Create(options, RandomEngine(1));
+}
+
+// One record per call.
+void BM_RcfScoreAndUpdate(benchmark::State& state) {
+  auto forest = BenchForest();
   const std::size_t warmup = 50000;
   const std::size_t steps = 200000;
   const std::vector<double> values = FourSeries(warmup + steps);
   for (std::size_t t = 0; t < warmup; ++t) {
-    forest->ScoreAndUpdate(&values[t * 4]);
+    forest.ScoreAndUpdate(&values[t * 4]);
   }
   std::size_t t = warmup;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(forest->ScoreAndUpdate(&values[t * 4]));
+    benchmark::DoNotOptimize(forest.ScoreAndUpdate(&values[t * 4]));
     t = t + 1 < warmup + steps ? t + 1 : warmup;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_RcfScoreAndUpdate)->Unit(benchmark::kMicrosecond)->MinTime(3.0);
+
+// The same stream given to ScoreAndUpdateAll in blocks of `range(0)` records, which runs
+// tree by tree over each block and returns the scores ScoreAndUpdate would.
+void BM_RcfScoreAndUpdateAll(benchmark::State& state) {
+  auto forest = BenchForest();
+  const std::size_t warmup = 50000;
+  const std::size_t steps = 200000;
+  const auto block = static_cast<std::size_t>(state.range(0));
+  const std::vector<double> values = FourSeries(warmup + steps);
+  forest.ScoreAndUpdateAll(values.data(), warmup);
+  std::size_t t = warmup;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(forest.ScoreAndUpdateAll(&values[t * 4], block));
+    t = t + 2 * block < warmup + steps ? t + block : warmup;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_RcfScoreAndUpdateAll)->Arg(64)->Arg(1024)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 }  // namespace
 

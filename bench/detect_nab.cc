@@ -2,7 +2,11 @@
 // detector run on every NAB file and scored with the same code.
 //
 //   detect_nab NAB_DIR [shingle_size] [num_trees] [time_decay] [history] [recent]
+//              [suppress_rows] [suppress_level] [suppress_factor] [seed]
+//
+// File i's forest is seeded with seed + i (seed 0 by default).
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -30,7 +34,8 @@ void PrintRow(const std::string& name, const std::vector<NabSeries>& series, std
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: detect_nab NAB_DIR [shingle] [trees] [decay] [history] [recent]\n");
+                 "usage: detect_nab NAB_DIR [shingle] [trees] [decay] [history] [recent] "
+                 "[suppress_rows] [suppress_level] [suppress_factor] [seed]\n");
     return 2;
   }
   const std::string nab_dir = argv[1];
@@ -43,6 +48,7 @@ int main(int argc, char** argv) {
   options.suppress_rows = argc > 7 ? std::strtoul(argv[7], nullptr, 10) : 350;
   options.suppress_level = argc > 8 ? std::strtod(argv[8], nullptr) : 0.45;
   options.suppress_factor = argc > 9 ? std::strtod(argv[9], nullptr) : 0.5;
+  const std::uint64_t seed = argc > 10 ? std::strtoull(argv[10], nullptr, 10) : 0;
 
   auto aws = ReadNabCorpus(nab_dir, "randomCutForest");
   auto corpus = ReadNabCorpus(nab_dir, "");
@@ -53,15 +59,13 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   std::size_t points = 0;
   for (std::size_t file = 0; file < corpus->series.size(); ++file) {
-    auto detector = SeriesDetector::Create(options, RandomEngine(file));
+    auto detector = SeriesDetector::Create(options, RandomEngine(seed + file));
     if (!detector) {
       std::fprintf(stderr, "%s\n", detector.status().ToString().c_str());
       return 2;
     }
     std::vector<double>& scores = corpus->series[file].scores;
-    for (std::size_t row = 0; row < scores.size(); ++row) {
-      scores[row] = detector->Update(corpus->values[file][row]);
-    }
+    scores = detector->UpdateAll(corpus->values[file]);
     points += scores.size();
   }
   const double seconds =

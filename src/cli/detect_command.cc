@@ -132,9 +132,7 @@ Result<ModelFile> TrainOnCsv(const TrainOptions& options) {
     if (!forest) {
       return forest.status();
     }
-    for (std::size_t row = 0; row < matrix->rows; ++row) {
-      forest->Update(matrix->Row(row));
-    }
+    forest->UpdateAll(*matrix);
     scores = forest->ScoreAll(*matrix);
     file.kind = ModelKind::kRandomCutForest;
     file.payload = forest->Encode();
@@ -309,10 +307,14 @@ Status DetectInCsv(const DetectOptions& options, FindingSet& findings) {
     if (!detector) {
       return detector.status();
     }
+    std::vector<double> column(matrix->rows);
     for (std::size_t row = 0; row < matrix->rows; ++row) {
-      const double score = detector->Update(matrix->At(row, col));
-      if (score > options.threshold) {
-        report(names[col], row, score, options.threshold);
+      column[row] = matrix->At(row, col);
+    }
+    const std::vector<double> scores = detector->UpdateAll(column);
+    for (std::size_t row = 0; row < scores.size(); ++row) {
+      if (scores[row] > options.threshold) {
+        report(names[col], row, scores[row], options.threshold);
       }
     }
   }

@@ -87,13 +87,13 @@ Result<BehaviourModel> BehaviourModel::Train(const std::vector<LogEvent>& events
   if (!forest) {
     return forest.status();
   }
-  for (const WindowFeatures& window : windows) {
-    forest->Update(BehaviourFeatures(window).data());
+  Matrix features(windows.size(), forest_options.feature_dim);
+  for (std::size_t row = 0; row < windows.size(); ++row) {
+    const std::vector<double> values = BehaviourFeatures(windows[row]);
+    std::copy(values.begin(), values.end(), features.Row(row));
   }
-  std::vector<double> scores;
-  for (const WindowFeatures& window : windows) {
-    scores.push_back(forest->Score(BehaviourFeatures(window).data()));
-  }
+  forest->UpdateAll(features);
+  const std::vector<double> scores = forest->ScoreAll(features);
   return BehaviourModel(std::move(*forest), Quantile(scores, options.quantile), options.windows);
 }
 

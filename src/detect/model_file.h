@@ -22,9 +22,10 @@
 namespace rampart::detect {
 
 inline constexpr std::string_view kModelFileMagic = "RAMPARTM";
-// Version 2 keeps a Random Cut Forest's points and cuts in single precision. Version 1 kept
-// doubles, and its files are rejected with a message to retrain the model.
-inline constexpr std::uint32_t kModelFileVersion = 2;
+// Version 3 gives each tree of a Random Cut Forest its own random engine. Version 2 shared one
+// engine, and version 1 kept points and cuts in doubles; files of either are rejected with a
+// message to retrain the model.
+inline constexpr std::uint32_t kModelFileVersion = 3;
 
 enum class ModelKind : std::uint32_t {
   kIsolationForest = 1,

@@ -19,12 +19,41 @@ constexpr std::size_t kMaxDimensions = 10000;
 // Trees keep about 12 bytes per sample and dimension (points and bounding boxes in single
 // precision), so this caps a forest at about 400 MB, also one decoded from a model file.
 constexpr std::size_t kMaxForestValues = std::size_t{1} << 25;
+// A text-encoded std::mt19937_64 state is 313 numbers of at most 20 digits.
+constexpr std::size_t kMaxEngineText = 8192;
 
 bool HeavierFirst(const auto& a, const auto& b) { return a.weight < b.weight; }
 
-// Trees scored together: all of a group descend before any climbs, so the fetches of the
-// boxes that the climbs read overlap across trees.
-constexpr std::size_t kTreeGroup = 8;
+// Points a tree scores together, level by level (RandomCutTree::DescendAll and ClimbAll).
+constexpr std::size_t kGroup = RandomCutTree::kMaxGroup;
+
+// Points per batch of tree-by-tree work: enough to use each tree many times while it is in
+// cache, few enough that the batch's points (at most 128 KB) stay there too.
+std::size_t BatchPoints(std::size_t dimensions) {
+  constexpr std::size_t kBatchValues = 32768;
+  return std::clamp<std::size_t>(kBatchValues / dimensions, 1, 1024);
+}
+
+// Adds each tree's score of `count` points (tree.dimensions() values each) to scores[i].
+void ScoreRange(const RandomCutTree& tree, const float* points, std::size_t count, double* scores) {
+  const std::size_t dims = tree.dimensions();
+  RandomCutTree::Descent descents[kGroup];
+  for (std::size_t first = 0; first < count; first += kGroup) {
+    const std::size_t group = std::min(kGroup, count - first);
+    tree.DescendAll(points + first * dims, group, descents);
+    tree.ClimbAll(points + first * dims, group, descents, scores + first);
+  }
+}
+
+// A point's weight in the Java Random Cut Forest library's sampler: log(-log u) - lambda t.
+// A tree keeps the points of smallest weight, so newer points win against older ones.
+double WeightOf(double u, double time_decay, std::uint64_t sequence) {
+  return std::log(-std::log(u)) - time_decay * static_cast<double>(sequence);
+}
+
+double DrawWeight(RandomEngine& engine, double time_decay, std::uint64_t sequence) {
+  return WeightOf(UniformOpenUnit(engine), time_decay, sequence);
+}
 
 // A point converted to the single precision that the trees keep. Up to 128 dimensions it
 // lives on the stack.
@@ -53,6 +82,18 @@ class FloatPoint {
 };
 
 }  // namespace
+
+void RandomCutForest::AddToSample(TreeState& state, const float* point, double weight,
+                                  std::size_t capacity) {
+  if (state.heap.size() >= capacity) {
+    std::pop_heap(state.heap.begin(), state.heap.end(), HeavierFirst<Sampled, Sampled>);
+    state.tree.Delete(state.heap.back().leaf);
+    state.heap.pop_back();
+  }
+  const std::int32_t leaf = state.tree.Insert(point, state.engine);
+  state.heap.push_back({weight, leaf});
+  std::push_heap(state.heap.begin(), state.heap.end(), HeavierFirst<Sampled, Sampled>);
+}
 
 Status ValidateOptions(const RandomCutForestOptions& options) {
   auto out_of_range = [](std::string_view name, double value, std::size_t high) {
@@ -93,13 +134,12 @@ Status ValidateOptions(const RandomCutForestOptions& options) {
   return Status::Ok();
 }
 
-RandomCutForest::RandomCutForest(const RandomCutForestOptions& options, RandomEngine engine)
-    : options_(options),
-      engine_(std::move(engine)),
-      shingle_(options.feature_dim, options.shingle_size) {
+RandomCutForest::RandomCutForest(const RandomCutForestOptions& options, RandomEngine& engine)
+    : options_(options), shingle_(options.feature_dim, options.shingle_size) {
   trees_.reserve(options.num_trees);
   for (std::size_t i = 0; i < options.num_trees; ++i) {
-    trees_.push_back({RandomCutTree(dimensions(), options.num_samples_per_tree), {}});
+    trees_.push_back(
+        {RandomCutTree(dimensions(), options.num_samples_per_tree), {}, RandomEngine(engine())});
     trees_.back().heap.reserve(options.num_samples_per_tree);
   }
 }
@@ -107,44 +147,87 @@ RandomCutForest::RandomCutForest(const RandomCutForestOptions& options, RandomEn
 Result<RandomCutForest> RandomCutForest::Create(const RandomCutForestOptions& options,
                                                 RandomEngine engine) {
   RAMPART_RETURN_IF_ERROR(ValidateOptions(options));
-  return RandomCutForest(options, std::move(engine));
+  return RandomCutForest(options, engine);
+}
+
+void RandomCutForest::Run(const float* points, std::size_t count, double* scores) {
+  for (TreeState& state : trees_) {
+    RunTree(state, points, count, scores);
+  }
+  sequence_ += count;
+}
+
+void RandomCutForest::RunTree(TreeState& state, const float* points, std::size_t count,
+                              double* scores) const {
+  const std::size_t dims = dimensions();
+  const std::size_t capacity = options_.num_samples_per_tree;
+  std::size_t next = 0;
+  while (next < count) {
+    // Weights come first: until the sample takes a point, the tree does not change, so the
+    // points before it are scored together.
+    double weight = 0.0;
+    const std::size_t taken = FindTaken(state, next, count, weight);
+    const std::size_t end = std::min(taken + 1, count);
+    if (scores != nullptr) {
+      ScoreRange(state.tree, points + next * dims, end - next, scores + next);
+    }
+    if (taken < count) {
+      AddToSample(state, points + taken * dims, weight, capacity);
+    }
+    next = end;
+  }
+}
+
+std::size_t RandomCutForest::FindTaken(TreeState& state, std::size_t first, std::size_t count,
+                                       double& weight) const {
+  const double decay = options_.time_decay;
+  if (state.heap.size() < options_.num_samples_per_tree) {
+    weight = DrawWeight(state.engine, decay, sequence_ + first + 1);
+    return first;
+  }
+  // A point is taken when log(-log u) - decay t < front. Every t of this batch is at most
+  // `last`, so a draw u <= exp(-exp(front + decay last)) cannot be taken, and most draws are
+  // settled without a logarithm. The margin keeps rounding from turning away a point the
+  // exact test would take.
+  const double front = state.heap.front().weight;
+  const double last = static_cast<double>(sequence_ + count);
+  const double surely_not = std::exp(-std::exp(front + decay * last)) * (1.0 - 1e-9);
+  for (std::size_t index = first; index < count; ++index) {
+    const double u = UniformOpenUnit(state.engine);
+    if (u <= surely_not) {
+      continue;
+    }
+    weight = WeightOf(u, decay, sequence_ + index + 1);
+    if (weight < front) {
+      return index;
+    }
+  }
+  return count;
 }
 
 void RandomCutForest::Update(const double* values) {
   const FloatPoint point(values, dimensions());
-  ++sequence_;
-  // Weights follow the Java Random Cut Forest library's sampler: log(-log u) - lambda t.
-  // A tree keeps the points of smallest weight, so newer points win against older ones.
-  const double decay = options_.time_decay * static_cast<double>(sequence_);
-  for (TreeState& state : trees_) {
-    const double weight = std::log(-std::log(UniformOpenUnit(engine_))) - decay;
-    const bool full = state.heap.size() >= options_.num_samples_per_tree;
-    if (full && !(weight < state.heap.front().weight)) {
-      continue;
-    }
-    if (full) {
-      std::pop_heap(state.heap.begin(), state.heap.end(), HeavierFirst<Sampled, Sampled>);
-      state.tree.Delete(state.heap.back().leaf);
-      state.heap.pop_back();
-    }
-    const std::int32_t leaf = state.tree.Insert(point.data(), engine_);
-    state.heap.push_back({weight, leaf});
-    std::push_heap(state.heap.begin(), state.heap.end(), HeavierFirst<Sampled, Sampled>);
+  Run(point.data(), 1, nullptr);
+}
+
+void RandomCutForest::UpdateAll(const Matrix& points) {
+  if (points.cols != dimensions()) {
+    return;
+  }
+  std::vector<float> batch;
+  const std::size_t batch_points = BatchPoints(dimensions());
+  for (std::size_t first = 0; first < points.rows; first += batch_points) {
+    const std::size_t count = std::min(batch_points, points.rows - first);
+    ToFloats(points, first, count, batch);
+    Run(batch.data(), count, nullptr);
   }
 }
 
 double RandomCutForest::Score(const double* values) const {
   const FloatPoint point(values, dimensions());
-  RandomCutTree::Descent descents[kTreeGroup];
   double sum = 0.0;
-  for (std::size_t first = 0; first < trees_.size(); first += kTreeGroup) {
-    const std::size_t count = std::min(kTreeGroup, trees_.size() - first);
-    for (std::size_t i = 0; i < count; ++i) {
-      descents[i] = trees_[first + i].tree.Descend(point.data());
-    }
-    for (std::size_t i = 0; i < count; ++i) {
-      sum += trees_[first + i].tree.ScoreFrom(point.data(), descents[i]);
-    }
+  for (const TreeState& state : trees_) {
+    ScoreRange(state.tree, point.data(), 1, &sum);
   }
   return sum / static_cast<double>(trees_.size());
 }
@@ -167,13 +250,37 @@ Attribution RandomCutForest::Attribute(const double* values) const {
 }
 
 double RandomCutForest::ScoreAndUpdate(const double* record) {
-  if (!shingle_.Push(record)) {
-    return 0.0;
+  return ScoreAndUpdateAll(record, 1).front();
+}
+
+std::vector<double> RandomCutForest::ScoreAndUpdateAll(const double* records, std::size_t count) {
+  std::vector<double> scores(count, 0.0);
+  const std::size_t batch_points = BatchPoints(dimensions());
+  std::vector<float> batch;
+  std::vector<std::size_t> rows;  // the record whose shingle completed each batch point
+  auto flush = [&] {
+    std::vector<double> sums(rows.size(), 0.0);
+    Run(batch.data(), rows.size(), sums.data());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      scores[rows[i]] = sums[i] / static_cast<double>(trees_.size());
+    }
+    batch.clear();
+    rows.clear();
+  };
+  for (std::size_t row = 0; row < count; ++row) {
+    if (!shingle_.Push(records + row * options_.feature_dim)) {
+      continue;
+    }
+    for (double value : shingle_.point()) {
+      batch.push_back(static_cast<float>(value));
+    }
+    rows.push_back(row);
+    if (rows.size() == batch_points) {
+      flush();
+    }
   }
-  const std::vector<double>& point = shingle_.point();
-  const double score = Score(point.data());
-  Update(point.data());
-  return score;
+  flush();
+  return scores;
 }
 
 std::vector<double> RandomCutForest::ScoreAll(const Matrix& points) const {
@@ -181,10 +288,30 @@ std::vector<double> RandomCutForest::ScoreAll(const Matrix& points) const {
   if (points.cols != dimensions()) {
     return scores;
   }
-  for (std::size_t row = 0; row < points.rows; ++row) {
-    scores[row] = Score(points.Row(row));
+  std::vector<float> batch;
+  const std::size_t batch_points = BatchPoints(dimensions());
+  for (std::size_t first = 0; first < points.rows; first += batch_points) {
+    const std::size_t count = std::min(batch_points, points.rows - first);
+    ToFloats(points, first, count, batch);
+    for (const TreeState& state : trees_) {
+      ScoreRange(state.tree, batch.data(), count, scores.data() + first);
+    }
+  }
+  for (double& score : scores) {
+    score /= static_cast<double>(trees_.size());
   }
   return scores;
+}
+
+void RandomCutForest::ToFloats(const Matrix& rows, std::size_t first, std::size_t count,
+                               std::vector<float>& out) const {
+  out.resize(count * rows.cols);
+  for (std::size_t row = 0; row < count; ++row) {
+    const double* values = rows.Row(first + row);
+    for (std::size_t col = 0; col < rows.cols; ++col) {
+      out[row * rows.cols + col] = static_cast<float>(values[col]);
+    }
+  }
 }
 
 std::string RandomCutForest::Encode() const {
@@ -195,13 +322,13 @@ std::string RandomCutForest::Encode() const {
   writer.PutU64(options_.shingle_size);
   writer.PutF64(options_.time_decay);
   writer.PutU64(sequence_);
-  std::ostringstream engine_state;
-  engine_state << engine_;
-  writer.PutString(engine_state.str());
   writer.PutU64(shingle_.seen());
   writer.PutU64(shingle_.next());
   writer.PutF64Array(shingle_.ring());
   for (const TreeState& state : trees_) {
+    std::ostringstream engine_state;
+    engine_state << state.engine;
+    writer.PutString(engine_state.str());
     writer.PutU32(static_cast<std::uint32_t>(state.heap.size()));
     for (const Sampled& sampled : state.heap) {
       writer.PutF64(sampled.weight);
@@ -230,17 +357,9 @@ Result<RandomCutForest> RandomCutForest::Decode(std::string_view payload) {
   RAMPART_RETURN_IF_ERROR(ValidateOptions(options));
 
   std::uint64_t sequence = 0;
-  std::string engine_text;
   reader.GetU64(sequence);
-  reader.GetString(engine_text, 1 << 16);
-  RandomEngine engine;
-  std::istringstream engine_state(engine_text);
-  engine_state >> engine;
-  if (!reader.ok() || engine_state.fail()) {
-    return InvalidArgument("random cut forest payload has an invalid random engine state");
-  }
-
-  RandomCutForest forest(options, std::move(engine));
+  RandomEngine seeds;
+  RandomCutForest forest(options, seeds);
   forest.sequence_ = sequence;
   std::uint64_t seen = 0;
   std::uint64_t next = 0;
@@ -253,6 +372,14 @@ Result<RandomCutForest> RandomCutForest::Decode(std::string_view payload) {
   }
   for (std::size_t index = 0; index < forest.trees_.size(); ++index) {
     TreeState& state = forest.trees_[index];
+    std::string engine_text;
+    reader.GetString(engine_text, kMaxEngineText);
+    std::istringstream engine_state(engine_text);
+    engine_state >> state.engine;
+    if (!reader.ok() || engine_state.fail()) {
+      return InvalidArgument(
+          fmt::format("random cut forest tree {}: invalid random engine state", index));
+    }
     std::uint32_t count = 0;
     if (!reader.GetU32(count) || count > options.num_samples_per_tree) {
       return InvalidArgument(fmt::format("random cut forest tree {}: invalid sample size", index));

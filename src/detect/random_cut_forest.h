@@ -34,7 +34,8 @@ struct RandomCutForestOptions {
 // largest possible is log2(num_samples_per_tree + 1)). Not thread-safe.
 class RandomCutForest {
  public:
-  // Fails when an option is out of range. The forest owns `engine`, seeded by the caller.
+  // Fails when an option is out of range. `engine`, seeded by the caller, seeds one engine
+  // per tree.
   static Result<RandomCutForest> Create(const RandomCutForestOptions& options, RandomEngine engine);
 
   // Adds one record of feature_dim values to the shingle. Once the shingle is full, scores
@@ -42,8 +43,17 @@ class RandomCutForest {
   // and returns the score; before that returns 0.
   double ScoreAndUpdate(const double* record);
 
+  // Adds `count` records of feature_dim values each, in order, and returns one score per
+  // record: exactly what ScoreAndUpdate would return for each, leaving the same forest.
+  // The work runs tree by tree over batches of points, so a tree stays in cache while it
+  // scores a whole batch instead of being fetched again for every record.
+  std::vector<double> ScoreAndUpdateAll(const double* records, std::size_t count);
+
   // Adds a point of dimensions() values to every tree's sample, without scoring it.
   void Update(const double* point);
+
+  // Adds each row of `points` (dimensions() columns) as Update would, tree by tree.
+  void UpdateAll(const Matrix& points);
 
   // Returns the anomaly score of a point of dimensions() values; 0 for an empty forest.
   double Score(const double* point) const;
@@ -60,7 +70,7 @@ class RandomCutForest {
   // Returns the shingled point that the last ScoreAndUpdate call formed.
   const std::vector<double>& last_point() { return shingle_.point(); }
 
-  // Encodes the whole state (trees, samples, shingle and engine), so a decoded forest
+  // Encodes the whole state (trees, samples, engines and shingle), so a decoded forest
   // scores and updates exactly as this one would.
   std::string Encode() const;
   static Result<RandomCutForest> Decode(std::string_view payload);
@@ -71,15 +81,34 @@ class RandomCutForest {
     double weight;
     std::int32_t leaf;
   };
+  // Each tree draws its sampling weights and cuts from its own engine, so the trees are
+  // independent and the order in which they process points does not change any result.
   struct TreeState {
     RandomCutTree tree;
     std::vector<Sampled> heap;  // max-heap on weight, so the front is evicted first
+    RandomEngine engine;
   };
 
-  RandomCutForest(const RandomCutForestOptions& options, RandomEngine engine);
+  RandomCutForest(const RandomCutForestOptions& options, RandomEngine& engine);
+
+  // Scores `count` points (dimensions() floats each) and adds them to the samples: for
+  // each tree and point in order, the tree's score of the point is added to scores[i]
+  // (unless scores is null) before the point is offered to the tree's sample.
+  void Run(const float* points, std::size_t count, double* scores);
+  void RunTree(TreeState& state, const float* points, std::size_t count, double* scores) const;
+  // Draws the weights of points first, first + 1, ... of the batch until the tree's sample
+  // takes one, and returns its index with its weight; returns count when none is taken.
+  std::size_t FindTaken(TreeState& state, std::size_t first, std::size_t count,
+                        double& weight) const;
+  // Adds `point` with `weight` to the tree's sample, evicting the heaviest point when the
+  // sample already holds `capacity`.
+  static void AddToSample(TreeState& state, const float* point, double weight,
+                          std::size_t capacity);
+  // Converts the points of `rows` to single precision in `out`.
+  void ToFloats(const Matrix& rows, std::size_t first, std::size_t count,
+                std::vector<float>& out) const;
 
   RandomCutForestOptions options_;
-  RandomEngine engine_;
   std::vector<TreeState> trees_;
   Shingle shingle_;
   std::uint64_t sequence_ = 0;  // points added so far

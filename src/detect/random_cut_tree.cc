@@ -1,6 +1,7 @@
 #include "detect/random_cut_tree.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -27,12 +28,84 @@ bool SamePoint(const float* a, const float* b, std::size_t dimensions) {
 }
 
 // The score of a point separated from a subtree at `depth`, or seen at a leaf there.
-double ScoreUnseen(int depth) { return 1.0 / (depth + 1.0); }
+// 1 / (depth + 1) for the depths a tree of up to 2,048 points can have, so that a climb does
+// not divide twice per level. A division at compile time rounds as one at run time does.
+constexpr std::size_t kInverseDepths = 2048;
+constexpr auto kInverseDepth = [] {
+  std::array<double, kInverseDepths> inverse{};
+  for (std::size_t depth = 0; depth < kInverseDepths; ++depth) {
+    inverse[depth] = 1.0 / (static_cast<double>(depth) + 1.0);
+  }
+  return inverse;
+}();
+
+double ScoreUnseen(int depth) {
+  const auto index = static_cast<std::size_t>(depth);
+  return index < kInverseDepths ? kInverseDepth[index] : 1.0 / (depth + 1.0);
+}
 
 double ScoreSeen(int depth, double mass) { return 1.0 / (depth + std::log2(mass + 1.0)); }
 
 // A sampled point's score is damped by how much of the tree its duplicates make up.
 double Damp(double leaf_mass, double tree_mass) { return 1.0 - leaf_mass / (2.0 * tree_mass); }
+
+// How far `point` lies outside the box [low, high], summed over dimensions, and the sum of
+// the box's ranges. A random cut of the box extended to the point separates the two with
+// probability extension / (span + extension). The sums run in single precision, in eight lanes that
+// the compiler turns into vector instructions; inside the AVX2 clone of a caller, one instruction
+// covers eight dimensions.
+struct Gap {
+  double extension;
+  double span;
+};
+
+using Lanes = float __attribute__((vector_size(32)));
+using HalfLanes = float __attribute__((vector_size(16)));
+
+// The helpers below are always inlined, so no call passes a 32-byte vector and the ABI
+// warning about such calls does not apply.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+[[gnu::always_inline]] inline Lanes LoadLanes(const float* values) {
+  Lanes lanes;
+  std::memcpy(&lanes, values, sizeof(lanes));
+  return lanes;
+}
+
+// Adds the eight lanes pairwise, (0 + 4) + (2 + 6) + ((1 + 5) + (3 + 7)), the same order in
+// every clone.
+[[gnu::always_inline]] inline double SumLanes(Lanes lanes) {
+  const HalfLanes half = __builtin_shufflevector(lanes, lanes, 0, 1, 2, 3) +
+                         __builtin_shufflevector(lanes, lanes, 4, 5, 6, 7);
+  return (half[0] + half[2]) + (half[1] + half[3]);
+}
+
+[[gnu::always_inline]] inline Gap Separation(const float* point, const float* low,
+                                             const float* high, std::size_t dimensions) {
+  const Lanes zero = {};
+  Lanes extension = {};
+  Lanes span = {};
+  std::size_t d = 0;
+  for (; d + 8 <= dimensions; d += 8) {
+    const Lanes value = LoadLanes(point + d);
+    const Lanes box_low = LoadLanes(low + d);
+    const Lanes box_high = LoadLanes(high + d);
+    const Lanes above = value - box_high;
+    const Lanes below = box_low - value;
+    extension += (above < zero ? zero : above) + (below < zero ? zero : below);
+    span += box_high - box_low;
+  }
+  for (; d < dimensions; ++d) {
+    extension[0] += std::max(point[d] - high[d], 0.0F) + std::max(low[d] - point[d], 0.0F);
+    span[0] += high[d] - low[d];
+  }
+  return {SumLanes(extension), SumLanes(span)};
+}
+#pragma GCC diagnostic pop
+
+double Probability(Gap gap) {
+  return gap.extension == 0.0 ? 0.0 : gap.extension / (gap.span + gap.extension);
+}
 
 }  // namespace
 
@@ -153,7 +226,7 @@ void RandomCutTree::DrawCut(const float* low, const float* high, RandomEngine& e
   value = low[last_positive];
 }
 
-std::int32_t RandomCutTree::Insert(const float* point, RandomEngine& engine) {
+std::int32_t RandomCutTree::InsertPoint(const float* point, RandomEngine& engine) {
   if (root_ == kNone) {
     root_ = NewLeaf(point, kNone);
     return root_;
@@ -202,7 +275,7 @@ std::int32_t RandomCutTree::Insert(const float* point, RandomEngine& engine) {
   }
 }
 
-void RandomCutTree::Delete(std::int32_t leaf) {
+void RandomCutTree::DeletePoint(std::int32_t leaf) {
   for (std::int32_t up = leaf; up != kNone; up = nodes_[up].parent) {
     --nodes_[up].mass;
   }
@@ -227,72 +300,91 @@ void RandomCutTree::Delete(std::int32_t leaf) {
 
 RandomCutTree::Descent RandomCutTree::Descend(const float* point) const {
   Descent descent;
-  std::int32_t node = root_;
-  if (node == kNone) {
-    return descent;
-  }
-  while (!IsLeaf(node)) {
-    PrefetchBox(node);
-    const Node& branch = nodes_[node];
-    node = point[branch.cut_dimension] <= branch.cut_value ? branch.left : branch.right;
-    ++descent.depth;
-  }
-  __builtin_prefetch(PointOf(node));  // the climb starts by comparing the point with it
-  descent.leaf = node;
+  DescendAll(point, 1, &descent);
   return descent;
 }
 
-// The sums run in single precision, in eight lanes that the compiler turns into vector
-// instructions. With the AVX2 clone, one instruction covers eight dimensions.
-RAMPART_VECTOR_CLONES
-double RandomCutTree::SeparationProbability(const float* point, std::int32_t node) const {
-  const float* low = BoxLow(node);
-  const float* high = BoxHigh(node);
-  float extension[8] = {};
-  float span[8] = {};
-  std::size_t d = 0;
-  for (; d + 8 <= dimensions_; d += 8) {
-    for (std::size_t lane = 0; lane < 8; ++lane) {
-      const float value = point[d + lane];
-      extension[lane] +=
-          std::max(value - high[d + lane], 0.0F) + std::max(low[d + lane] - value, 0.0F);
-      span[lane] += high[d + lane] - low[d + lane];
+void RandomCutTree::DescendAll(const float* points, std::size_t count, Descent* descents) const {
+  for (std::size_t i = 0; i < count; ++i) {
+    descents[i] = Descent{root_, 0};
+  }
+  if (root_ == kNone) {
+    return;
+  }
+  // Every step is a select without a branch: which side a point takes is as good as
+  // random, and so is the level where it reaches its leaf, so branches on either would be
+  // mispredicted often. A point at its leaf stays there while the others go on.
+  std::int32_t moved = -1;
+  while (moved != 0) {
+    moved = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::int32_t node = descents[i].leaf;
+      const Node& branch = nodes_[node];
+      const std::int32_t internal = -static_cast<std::int32_t>(branch.left != kNone);
+      const auto dimension = static_cast<std::size_t>(branch.cut_dimension & internal);
+      const float value = points[i * dimensions_ + dimension];
+      const std::int32_t right = -static_cast<std::int32_t>(!(value <= branch.cut_value));
+      const std::int32_t child = branch.left ^ ((branch.left ^ branch.right) & right);
+      descents[i].leaf = node ^ ((node ^ child) & internal);
+      descents[i].depth += internal & 1;
+      moved |= internal;
     }
   }
-  for (; d < dimensions_; ++d) {
-    extension[0] += std::max(point[d] - high[d], 0.0F) + std::max(low[d] - point[d], 0.0F);
-    span[0] += high[d] - low[d];
-  }
-  double total_extension = 0.0;
-  double total_span = 0.0;
-  for (std::size_t lane = 0; lane < 8; ++lane) {
-    total_extension += extension[lane];
-    total_span += span[lane];
-  }
-  return total_extension == 0.0 ? 0.0 : total_extension / (total_span + total_extension);
 }
 
-double RandomCutTree::ScoreFrom(const float* point, Descent descent) const {
-  if (descent.leaf == kNone) {
-    return 0.0;
-  }
-  const double tree_mass = nodes_[root_].mass;
-  int depth = descent.depth;
-  std::int32_t node = descent.leaf;
-  double score = 0.0;
-  if (SamePoint(point, PointOf(node), dimensions_)) {
-    score = Damp(nodes_[node].mass, tree_mass) * ScoreSeen(depth, nodes_[node].mass);
-  } else {
-    score = ScoreUnseen(depth);
-  }
-  for (node = nodes_[node].parent, --depth; node != kNone; node = nodes_[node].parent, --depth) {
-    const double probability = SeparationProbability(point, node);
-    if (probability == 0.0) {
-      break;  // the point lies inside this box, so inside every box above it too
+double RandomCutTree::SeparationProbability(const float* point, std::int32_t node) const {
+  return Probability(Separation(point, BoxLow(node), BoxHigh(node), dimensions_));
+}
+
+// Cloned for AVX2 with the box sums inlined: a call per box cost as much as its sums.
+RAMPART_VECTOR_CLONES
+void RandomCutTree::ClimbAll(const float* points, std::size_t count, const Descent* descents,
+                             double* scores) const {
+  std::int32_t node[kMaxGroup];
+  int depth[kMaxGroup];
+  double score[kMaxGroup];
+  std::size_t active[kMaxGroup];
+  std::size_t live = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::int32_t leaf = descents[i].leaf;
+    if (leaf == kNone) {
+      scores[i] += 0.0;
+      continue;
     }
-    score = (1.0 - probability) * score + probability * ScoreUnseen(depth);
+    score[i] = LeafScore(points + i * dimensions_, leaf, descents[i].depth);
+    node[i] = nodes_[leaf].parent;
+    depth[i] = descents[i].depth - 1;
+    active[live++] = i;
   }
-  return score * std::log2(tree_mass + 1.0);
+  while (live > 0) {
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < live; ++k) {
+      const std::size_t i = active[k];
+      const Gap gap = node[i] == kNone ? Gap{0.0, 0.0}
+                                       : Separation(points + i * dimensions_, BoxLow(node[i]),
+                                                    BoxHigh(node[i]), dimensions_);
+      if (gap.extension == 0.0) {
+        // At the root, or inside this box and so inside every box above it too.
+        scores[i] += score[i] * normalizer_;
+        continue;
+      }
+      const double probability = gap.extension / (gap.span + gap.extension);
+      score[i] = (1.0 - probability) * score[i] + probability * ScoreUnseen(depth[i]);
+      node[i] = nodes_[node[i]].parent;
+      --depth[i];
+      active[kept++] = i;
+    }
+    live = kept;
+  }
+}
+
+// The score at the leaf where a descent ended, before the climb mixes in the boxes above.
+double RandomCutTree::LeafScore(const float* point, std::int32_t leaf, int depth) const {
+  if (SamePoint(point, PointOf(leaf), dimensions_)) {
+    const double tree_mass = nodes_[root_].mass;
+    return Damp(nodes_[leaf].mass, tree_mass) * ScoreSeen(depth, nodes_[leaf].mass);
+  }
+  return ScoreUnseen(depth);
 }
 
 Attribution RandomCutTree::Attribute(const float* point) const {
@@ -418,7 +510,11 @@ bool RandomCutTree::Decode(ByteReader& reader) {
   for (std::size_t i = capacity_; i > 0; --i) {
     free_boxes_.push_back(static_cast<std::int32_t>(i - 1));
   }
-  return reader.ok() && ValidateStructure() && (root_ == kNone || RecomputeBoxes(root_, 0));
+  if (!reader.ok() || !ValidateStructure() || (root_ != kNone && !RecomputeBoxes(root_, 0))) {
+    return false;
+  }
+  normalizer_ = std::log2(static_cast<double>(mass()) + 1.0);
+  return true;
 }
 
 // Checks that the arrays form one tree: every index in range, each node reached once from

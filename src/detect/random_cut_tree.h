@@ -3,6 +3,7 @@
 // points that supports insertion and deletion, with the bounding box of every subtree.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -41,23 +42,40 @@ class RandomCutTree {
   // Inserts `point` and returns the leaf that holds it (a new leaf, or the leaf of an equal
   // point whose mass grows). The caller must not insert more than `capacity` distinct
   // points before deleting.
-  std::int32_t Insert(const float* point, RandomEngine& engine);
+  std::int32_t Insert(const float* point, RandomEngine& engine) {
+    const std::int32_t leaf = InsertPoint(point, engine);
+    normalizer_ = std::log2(static_cast<double>(mass()) + 1.0);
+    return leaf;
+  }
 
   // Removes one unit of mass from `leaf`, and the leaf itself when its mass reaches zero.
-  void Delete(std::int32_t leaf);
+  void Delete(std::int32_t leaf) {
+    DeletePoint(leaf);
+    normalizer_ = std::log2(static_cast<double>(mass()) + 1.0);
+  }
 
   // Returns this tree's anomaly score of `point`, as the Java Random Cut Forest library
   // defines it (an approximation of collusive displacement, CoDisp): descend to the leaf
   // where the point would sit, then climb back mixing in, at each node, the probability
   // that a random cut separates the point from the node's box. Normalized by
   // log2(mass + 1) so forests of different sample sizes compare.
-  double Score(const float* point) const { return ScoreFrom(point, Descend(point)); }
+  double Score(const float* point) const {
+    const Descent descent = Descend(point);
+    double score = 0.0;
+    ClimbAll(point, 1, &descent, &score);
+    return score;
+  }
 
-  // The two halves of Score. A forest descends all its trees before climbing any, because
-  // the descent starts fetching the boxes the climb reads and the fetches of many trees
-  // then overlap. Descend on an empty tree returns leaf kNone, which ScoreFrom scores 0.
+  // The two halves of Score, for up to kMaxGroup points of dimensions() values each at a
+  // time. Both move every point one level before any point moves again, so the work of
+  // different points overlaps in the processor. A descent step has no branch on the data,
+  // which would be mispredicted at every other level. An empty tree gives leaf kNone, which
+  // ClimbAll scores 0. ClimbAll adds each point's score to scores[i].
+  static constexpr std::size_t kMaxGroup = 8;
   Descent Descend(const float* point) const;
-  double ScoreFrom(const float* point, Descent descent) const;
+  void DescendAll(const float* points, std::size_t count, Descent* descents) const;
+  void ClimbAll(const float* points, std::size_t count, const Descent* descents,
+                double* scores) const;
 
   // Returns Score(point) with its split by dimension.
   Attribution Attribute(const float* point) const;
@@ -89,6 +107,8 @@ class RandomCutTree {
     float cut_value = 0.0F;
   };
 
+  std::int32_t InsertPoint(const float* point, RandomEngine& engine);
+  void DeletePoint(std::int32_t leaf);
   bool IsLeaf(std::int32_t node) const { return nodes_[node].left == kNone; }
   const float* PointOf(std::int32_t leaf) const {
     return points_.data() + static_cast<std::size_t>(nodes_[leaf].slot) * dimensions_;
@@ -101,14 +121,6 @@ class RandomCutTree {
     return boxes_.data() + static_cast<std::size_t>(nodes_[node].slot) * 2 * dimensions_;
   }
   const float* BoxHigh(std::int32_t node) const { return BoxLow(node) + dimensions_; }
-  // Starts fetching an internal node's box, which the climb of Score reads.
-  void PrefetchBox(std::int32_t node) const {
-    const char* box = reinterpret_cast<const char*>(BoxLow(node));
-    const std::size_t box_bytes = 2 * dimensions_ * sizeof(float);
-    for (std::size_t offset = 0; offset < box_bytes; offset += 64) {
-      __builtin_prefetch(box + offset);
-    }
-  }
   const float* MinOf(std::int32_t node) const;
   const float* MaxOf(std::int32_t node) const;
   std::int32_t NewNode();
@@ -119,6 +131,7 @@ class RandomCutTree {
   void SetBoxFromChildren(std::int32_t node);
   bool RecomputeBoxes(std::int32_t node, int depth);
   double SeparationProbability(const float* point, std::int32_t node) const;
+  double LeafScore(const float* point, std::int32_t leaf, int depth) const;
   void DrawCut(const float* low, const float* high, RandomEngine& engine, std::int32_t& dimension,
                float& value) const;
   bool ValidateStructure() const;
@@ -126,6 +139,7 @@ class RandomCutTree {
   std::size_t dimensions_;
   std::size_t capacity_;
   std::int32_t root_ = kNone;
+  double normalizer_ = 0.0;  // log2(mass() + 1), which scales every score of the tree
   std::vector<Node> nodes_;
   // Internal nodes' bounding boxes: for box slot s, the lows at s * 2 * dimensions_ and the
   // highs right after them, so one box is one contiguous run of memory.

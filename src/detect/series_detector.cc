@@ -26,13 +26,22 @@ Result<SeriesDetector> SeriesDetector::Create(const SeriesDetectorOptions& optio
   return SeriesDetector(options, std::move(*forest));
 }
 
-double SeriesDetector::Update(double value) {
+double SeriesDetector::Update(double value) { return Next(value, forest_.ScoreAndUpdate(&value)); }
+
+std::vector<double> SeriesDetector::UpdateAll(const std::vector<double>& values) {
+  std::vector<double> scores = forest_.ScoreAndUpdateAll(values.data(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    scores[i] = Next(values[i], scores[i]);
+  }
+  return scores;
+}
+
+double SeriesDetector::Next(double value, double raw) {
   ++seen_;
   if (seen_ == 1) {
     minimum_ = value;
     maximum_ = value;
   }
-  const double raw = forest_.ScoreAndUpdate(&value);
   last_raw_ = raw;
   if (seen_ < options_.forest.shingle_size + options_.forest.num_samples_per_tree / 4) {
     return 0.0;  // the forest contains too few points for its scores to mean anything yet
