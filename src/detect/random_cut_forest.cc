@@ -151,6 +151,13 @@ Result<RandomCutForest> RandomCutForest::Create(const RandomCutForestOptions& op
 }
 
 void RandomCutForest::Run(const float* points, std::size_t count, double* scores) {
+  if (count == 1 && scores != nullptr) {
+    // One point gains nothing from going tree by tree; scoring it across trees first
+    // overlaps the trees' memory reads. Each tree still scores the point before its sample
+    // can take it, so the result is the same.
+    ScoreAcrossTrees(points, scores);
+    scores = nullptr;
+  }
   for (TreeState& state : trees_) {
     RunTree(state, points, count, scores);
   }
@@ -226,10 +233,21 @@ void RandomCutForest::UpdateAll(const Matrix& points) {
 double RandomCutForest::Score(const double* values) const {
   const FloatPoint point(values, dimensions());
   double sum = 0.0;
-  for (const TreeState& state : trees_) {
-    ScoreRange(state.tree, point.data(), 1, &sum);
-  }
+  ScoreAcrossTrees(point.data(), &sum);
   return sum / static_cast<double>(trees_.size());
+}
+
+void RandomCutForest::ScoreAcrossTrees(const float* point, double* sum) const {
+  RandomCutTree::Descent descents[kGroup];
+  for (std::size_t first = 0; first < trees_.size(); first += kGroup) {
+    const std::size_t group = std::min(kGroup, trees_.size() - first);
+    for (std::size_t i = 0; i < group; ++i) {
+      descents[i] = trees_[first + i].tree.Descend(point);
+    }
+    for (std::size_t i = 0; i < group; ++i) {
+      trees_[first + i].tree.ClimbAll(point, 1, &descents[i], sum);
+    }
+  }
 }
 
 Attribution RandomCutForest::Attribute(const double* values) const {

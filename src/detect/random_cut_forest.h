@@ -96,6 +96,10 @@ class RandomCutForest {
   // (unless scores is null) before the point is offered to the tree's sample.
   void Run(const float* points, std::size_t count, double* scores);
   void RunTree(TreeState& state, const float* points, std::size_t count, double* scores) const;
+  // Adds every tree's score of one point to *sum, in tree order. The trees go in groups:
+  // all of a group descend, starting the fetches of the boxes their climbs read, before
+  // any of them climbs.
+  void ScoreAcrossTrees(const float* point, double* sum) const;
   // Draws the weights of points first, first + 1, ... of the batch until the tree's sample
   // takes one, and returns its index with its weight; returns count when none is taken.
   std::size_t FindTaken(TreeState& state, std::size_t first, std::size_t count,

@@ -299,8 +299,17 @@ void RandomCutTree::DeletePoint(std::int32_t leaf) {
 }
 
 RandomCutTree::Descent RandomCutTree::Descend(const float* point) const {
-  Descent descent;
-  DescendAll(point, 1, &descent);
+  Descent descent{root_, 0};
+  if (root_ == kNone) {
+    return descent;
+  }
+  while (!IsLeaf(descent.leaf)) {
+    PrefetchBox(descent.leaf);
+    const Node& branch = nodes_[descent.leaf];
+    descent.leaf = point[branch.cut_dimension] <= branch.cut_value ? branch.left : branch.right;
+    ++descent.depth;
+  }
+  __builtin_prefetch(PointOf(descent.leaf));  // the climb starts by comparing the point with it
   return descent;
 }
 

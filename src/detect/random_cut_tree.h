@@ -72,6 +72,8 @@ class RandomCutTree {
   // which would be mispredicted at every other level. An empty tree gives leaf kNone, which
   // ClimbAll scores 0. ClimbAll adds each point's score to scores[i].
   static constexpr std::size_t kMaxGroup = 8;
+  // Descend also starts fetching the boxes on the point's path, for a caller that descends
+  // several trees before climbing any.
   Descent Descend(const float* point) const;
   void DescendAll(const float* points, std::size_t count, Descent* descents) const;
   void ClimbAll(const float* points, std::size_t count, const Descent* descents,
@@ -121,6 +123,14 @@ class RandomCutTree {
     return boxes_.data() + static_cast<std::size_t>(nodes_[node].slot) * 2 * dimensions_;
   }
   const float* BoxHigh(std::int32_t node) const { return BoxLow(node) + dimensions_; }
+  // Starts fetching an internal node's box.
+  void PrefetchBox(std::int32_t node) const {
+    const char* box = reinterpret_cast<const char*>(BoxLow(node));
+    const std::size_t box_bytes = 2 * dimensions_ * sizeof(float);
+    for (std::size_t offset = 0; offset < box_bytes; offset += 64) {
+      __builtin_prefetch(box + offset);
+    }
+  }
   const float* MinOf(std::int32_t node) const;
   const float* MaxOf(std::int32_t node) const;
   std::int32_t NewNode();
