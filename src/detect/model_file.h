@@ -23,8 +23,8 @@ namespace rampart::detect {
 
 inline constexpr std::string_view kModelFileMagic = "RAMPARTM";
 // Version 3 gives each tree of a Random Cut Forest its own random engine. Version 2 shared one
-// engine, and version 1 kept points and cuts in doubles; files of either are rejected with a
-// message to retrain the model.
+// engine, and version 1 kept points and cuts in doubles. Files of either version are rejected
+// with a message to retrain the model.
 inline constexpr std::uint32_t kModelFileVersion = 3;
 
 enum class ModelKind : std::uint32_t {

@@ -173,13 +173,13 @@ void RandomCutForest::RunTree(TreeState& state, const float* points, std::size_t
     // Weights come first: until the sample takes a point, the tree does not change, so the
     // points before it are scored together.
     double weight = 0.0;
-    const std::size_t taken = FindTaken(state, next, count, weight);
-    const std::size_t end = std::min(taken + 1, count);
+    const std::size_t next_taken = FindTaken(state, next, count, weight);
+    const std::size_t end = std::min(next_taken + 1, count);
     if (scores != nullptr) {
       ScoreRange(state.tree, points + next * dims, end - next, scores + next);
     }
-    if (taken < count) {
-      AddToSample(state, points + taken * dims, weight, capacity);
+    if (next_taken < count) {
+      AddToSample(state, points + next_taken * dims, weight, capacity);
     }
     next = end;
   }

@@ -91,9 +91,9 @@ class RandomCutForest {
 
   RandomCutForest(const RandomCutForestOptions& options, RandomEngine& engine);
 
-  // Scores `count` points (dimensions() floats each) and adds them to the samples: for
-  // each tree and point in order, the tree's score of the point is added to scores[i]
-  // (unless scores is null) before the point is offered to the tree's sample.
+  // Scores `count` points (dimensions() floats each) and adds them to the samples. For each
+  // tree and point in order, the tree's score of the point is added to scores[i] unless
+  // scores is null. Then the point is offered to the tree's sample.
   void Run(const float* points, std::size_t count, double* scores);
   void RunTree(TreeState& state, const float* points, std::size_t count, double* scores) const;
   // Adds every tree's score of one point to *sum, in tree order. The trees go in groups:
@@ -105,7 +105,7 @@ class RandomCutForest {
   std::size_t FindTaken(TreeState& state, std::size_t first, std::size_t count,
                         double& weight) const;
   // Adds `point` with `weight` to the tree's sample, evicting the heaviest point when the
-  // sample already holds `capacity`.
+  // sample already contains `capacity` points.
   static void AddToSample(TreeState& state, const float* point, double weight,
                           std::size_t capacity);
   // Converts the points of `rows` to single precision in `out`.

@@ -34,8 +34,8 @@ std::vector<double> TwoSeries(std::size_t records) {
   return values;
 }
 
-// A forest written out in the plain order, from the documented sampler: the weight of the
-// t-th point is log(-log u) - time_decay * t with u from the tree's own engine, and a full
+// A forest written out in the plain order, from the documented sampler. The weight of the
+// t-th point is log(-log u) - time_decay * t, with u from the tree's own engine. A full
 // sample takes the point when that weight is below its heaviest.
 class ReferenceForest {
  public:
@@ -141,7 +141,7 @@ TEST(RandomCutForestBatch, SingleRecordsGiveTheReferenceScores) {
   }
 }
 
-TEST(RandomCutForestBatch, UpdateAllAndScoreAllMatchRowByRow) {
+TEST(RandomCutForestBatch, RowsMatchOneByOne) {
   RandomCutForestOptions options = ShingledOptions();
   options.shingle_size = 1;
   options.time_decay = 0.0;
@@ -151,7 +151,8 @@ TEST(RandomCutForestBatch, UpdateAllAndScoreAllMatchRowByRow) {
 
   auto batched = RandomCutForest::Create(options, RandomEngine(9));
   auto single = RandomCutForest::Create(options, RandomEngine(9));
-  ASSERT_TRUE(batched.has_value() && single.has_value());
+  ASSERT_TRUE(batched.has_value());
+  ASSERT_TRUE(single.has_value());
   batched->UpdateAll(rows);
   for (std::size_t row = 0; row < rows.rows; ++row) {
     single->Update(rows.Row(row));

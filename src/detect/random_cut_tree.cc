@@ -51,9 +51,10 @@ double Damp(double leaf_mass, double tree_mass) { return 1.0 - leaf_mass / (2.0 
 
 // How far `point` lies outside the box [low, high], summed over dimensions, and the sum of
 // the box's ranges. A random cut of the box extended to the point separates the two with
-// probability extension / (span + extension). The sums run in single precision, in eight lanes that
-// the compiler turns into vector instructions; inside the AVX2 clone of a caller, one instruction
-// covers eight dimensions.
+// probability extension / (span + extension).
+//
+// The sums run in single precision in eight lanes, which the compiler turns into vector
+// instructions. Inside the AVX2 clone of a caller, one instruction covers eight dimensions.
 struct Gap {
   double extension;
   double span;
