@@ -49,17 +49,6 @@ double ScoreSeen(int depth, double mass) { return 1.0 / (depth + std::log2(mass 
 // A sampled point's score is damped by how much of the tree its duplicates make up.
 double Damp(double leaf_mass, double tree_mass) { return 1.0 - leaf_mass / (2.0 * tree_mass); }
 
-// How far `point` lies outside the box [low, high], summed over dimensions, and the sum of
-// the box's ranges. A random cut of the box extended to the point separates the two with
-// probability extension / (span + extension).
-//
-// The sums run in single precision in eight lanes, which the compiler turns into vector
-// instructions. Inside the AVX2 clone of a caller, one instruction covers eight dimensions.
-struct Gap {
-  double extension;
-  double span;
-};
-
 using Lanes = float __attribute__((vector_size(32)));
 using HalfLanes = float __attribute__((vector_size(16)));
 
@@ -75,37 +64,54 @@ using HalfLanes = float __attribute__((vector_size(16)));
 
 // Adds the eight lanes pairwise, (0 + 4) + (2 + 6) + ((1 + 5) + (3 + 7)), the same order in
 // every clone.
-[[gnu::always_inline]] inline double SumLanes(Lanes lanes) {
+[[gnu::always_inline]] inline float SumLanes(Lanes lanes) {
   const HalfLanes half = __builtin_shufflevector(lanes, lanes, 0, 1, 2, 3) +
                          __builtin_shufflevector(lanes, lanes, 4, 5, 6, 7);
   return (half[0] + half[2]) + (half[1] + half[3]);
 }
 
-[[gnu::always_inline]] inline Gap Separation(const float* point, const float* low,
-                                             const float* high, std::size_t dimensions) {
+// Returns how far `point` lies outside the box [low, high], summed over dimensions. A random
+// cut of the box extended to the point separates the two with probability
+// extension / (span + extension), where span is the sum of the box's ranges.
+//
+// The sums run in single precision in eight lanes, which the compiler turns into vector
+// instructions. Inside the AVX2 clone of a caller, one instruction covers eight dimensions.
+[[gnu::always_inline]] inline double Extension(const float* point, const float* low,
+                                               const float* high, std::size_t dimensions) {
   const Lanes zero = {};
   Lanes extension = {};
-  Lanes span = {};
   std::size_t d = 0;
   for (; d + 8 <= dimensions; d += 8) {
     const Lanes value = LoadLanes(point + d);
-    const Lanes box_low = LoadLanes(low + d);
-    const Lanes box_high = LoadLanes(high + d);
-    const Lanes above = value - box_high;
-    const Lanes below = box_low - value;
-    extension += (above < zero ? zero : above) + (below < zero ? zero : below);
-    span += box_high - box_low;
+    const Lanes above = value - LoadLanes(high + d);
+    const Lanes below = LoadLanes(low + d) - value;
+    // At most one of the two is positive, because low <= high, so the larger of them
+    // clipped at zero equals the sum of both clipped.
+    const Lanes outside = above > below ? above : below;
+    extension += outside > zero ? outside : zero;
   }
   for (; d < dimensions; ++d) {
     extension[0] += std::max(point[d] - high[d], 0.0F) + std::max(low[d] - point[d], 0.0F);
+  }
+  return SumLanes(extension);
+}
+
+// Returns the sum of the ranges of the box [low, high], in the lanes of Extension.
+float Span(const float* low, const float* high, std::size_t dimensions) {
+  Lanes span = {};
+  std::size_t d = 0;
+  for (; d + 8 <= dimensions; d += 8) {
+    span += LoadLanes(high + d) - LoadLanes(low + d);
+  }
+  for (; d < dimensions; ++d) {
     span[0] += high[d] - low[d];
   }
-  return {SumLanes(extension), SumLanes(span)};
+  return SumLanes(span);
 }
 #pragma GCC diagnostic pop
 
-double Probability(Gap gap) {
-  return gap.extension == 0.0 ? 0.0 : gap.extension / (gap.span + gap.extension);
+double Probability(double extension, float span) {
+  return extension == 0.0 ? 0.0 : extension / (span + extension);
 }
 
 }  // namespace
@@ -196,6 +202,11 @@ void RandomCutTree::SetBoxFromChildren(std::int32_t node) {
     box_min[d] = std::min(left_min[d], right_min[d]);
     box_max[d] = std::max(left_max[d], right_max[d]);
   }
+  SetSpan(node);
+}
+
+void RandomCutTree::SetSpan(std::int32_t node) {
+  nodes_[node].span = Span(BoxLow(node), BoxHigh(node), dimensions_);
 }
 
 void RandomCutTree::DrawCut(const float* low, const float* high, RandomEngine& engine,
@@ -265,11 +276,13 @@ std::int32_t RandomCutTree::InsertPoint(const float* point, RandomEngine& engine
       nodes_[branch].mass = nodes_[node].mass + 1;
       std::copy(merged_min_.begin(), merged_min_.end(), BoxLow(branch));
       std::copy(merged_max_.begin(), merged_max_.end(), BoxHigh(branch));
+      SetSpan(branch);
       return leaf;
     }
     // The cut falls inside the node's box, so the point joins this subtree.
     std::copy(merged_min_.begin(), merged_min_.end(), BoxLow(node));
     std::copy(merged_max_.begin(), merged_max_.end(), BoxHigh(node));
+    SetSpan(node);
     Node& inside = nodes_[node];
     ++inside.mass;
     node = point[inside.cut_dimension] <= inside.cut_value ? inside.left : inside.right;
@@ -343,7 +356,7 @@ void RandomCutTree::DescendAll(const float* points, std::size_t count, Descent* 
 }
 
 double RandomCutTree::SeparationProbability(const float* point, std::int32_t node) const {
-  return Probability(Separation(point, BoxLow(node), BoxHigh(node), dimensions_));
+  return Probability(Extension(point, BoxLow(node), BoxHigh(node), dimensions_), nodes_[node].span);
 }
 
 // Cloned for AVX2 with the box sums inlined: a call per box cost as much as its sums.
@@ -370,15 +383,16 @@ void RandomCutTree::ClimbAll(const float* points, std::size_t count, const Desce
     std::size_t kept = 0;
     for (std::size_t k = 0; k < live; ++k) {
       const std::size_t i = active[k];
-      const Gap gap = node[i] == kNone ? Gap{0.0, 0.0}
-                                       : Separation(points + i * dimensions_, BoxLow(node[i]),
-                                                    BoxHigh(node[i]), dimensions_);
-      if (gap.extension == 0.0) {
+      const double extension =
+          node[i] == kNone
+              ? 0.0
+              : Extension(points + i * dimensions_, BoxLow(node[i]), BoxHigh(node[i]), dimensions_);
+      if (extension == 0.0) {
         // At the root, or inside this box and so inside every box above it too.
         scores[i] += score[i] * normalizer_;
         continue;
       }
-      const double probability = gap.extension / (gap.span + gap.extension);
+      const double probability = extension / (nodes_[node[i]].span + extension);
       score[i] = (1.0 - probability) * score[i] + probability * ScoreUnseen(depth[i]);
       node[i] = nodes_[node[i]].parent;
       --depth[i];

@@ -107,6 +107,9 @@ class RandomCutTree {
     // have boxes, so boxes_ needs capacity slots, not one per node.
     std::int32_t slot = kNone;
     float cut_value = 0.0F;
+    // An internal node's box: the sum of its ranges over all dimensions, which every climb
+    // through the node needs.
+    float span = 0.0F;
   };
 
   std::int32_t InsertPoint(const float* point, RandomEngine& engine);
@@ -139,6 +142,7 @@ class RandomCutTree {
   void FreeNode(std::int32_t node);
   void ReplaceChild(std::int32_t parent, std::int32_t old_child, std::int32_t new_child);
   void SetBoxFromChildren(std::int32_t node);
+  void SetSpan(std::int32_t node);
   bool RecomputeBoxes(std::int32_t node, int depth);
   double SeparationProbability(const float* point, std::int32_t node) const;
   double LeafScore(const float* point, std::int32_t leaf, int depth) const;
