@@ -111,6 +111,7 @@ class RandomCutTree {
     // through the node needs.
     float span = 0.0F;
   };
+  static_assert(sizeof(Node) == 32, "a node fills one 32-byte half of a cache line");
 
   std::int32_t InsertPoint(const float* point, RandomEngine& engine);
   void DeletePoint(std::int32_t leaf);
