@@ -19,7 +19,10 @@ constexpr std::size_t kMaxTypes = 50;
 // Bounds of UserDefinedFields and Note, from the ASFF reference.
 constexpr std::size_t kMaxMapEntries = 50;
 constexpr std::size_t kMaxMapKey = 128;
-constexpr std::size_t kMaxMapValue = 1024;
+constexpr std::size_t kMaxUserDefinedValue = 1024;
+constexpr std::size_t kMaxProductFieldValue = 2048;
+// Security Hub requires this value in every finding: it is the only version of the format.
+constexpr std::string_view kSchemaVersion = "2018-10-08";
 constexpr std::size_t kMaxNoteText = 512;
 constexpr std::size_t kMaxNoteUpdatedBy = 512;
 
@@ -172,8 +175,8 @@ class Checker {
   }
 
   // Checks an optional map of string values, such as UserDefinedFields: at most 50 entries,
-  // keys of 1 to 128 characters, values of at most 1024.
-  void CheckStringMap(std::string_view key) {
+  // keys of 1 to 128 characters, values of at most `max_value`.
+  void CheckStringMap(std::string_view key, std::size_t max_value) {
     const auto it = finding_.find(key);
     if (it == finding_.end()) {
       return;
@@ -193,10 +196,21 @@ class Checker {
       } else if (!value.is_string()) {
         AddAt(JsonPathMember(map_path, name),
               fmt::format("must be a string, not {}", value.type_name()));
-      } else if (value.get_ref<const std::string&>().size() > kMaxMapValue) {
+      } else if (value.get_ref<const std::string&>().size() > max_value) {
         AddAt(JsonPathMember(map_path, name),
-              fmt::format("is longer than the maximum of {} characters", kMaxMapValue));
+              fmt::format("is longer than the maximum of {} characters", max_value));
       }
+    }
+  }
+
+  void CheckSchemaVersion() {
+    const auto it = finding_.find("SchemaVersion");
+    if (it == finding_.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+      return;  // RequiredString reports these
+    }
+    if (it->get_ref<const std::string&>() != kSchemaVersion) {
+      Add("SchemaVersion", fmt::format("{} is not a version of the format; the only one is \"{}\"",
+                                       it->dump(), kSchemaVersion));
     }
   }
 
@@ -252,6 +266,7 @@ std::vector<Problem> ValidateFinding(const Json& finding, const std::string& pat
   }
   Checker checker(finding, path);
   checker.RequiredString("SchemaVersion", 64);
+  checker.CheckSchemaVersion();
   checker.RequiredString("Id", kMaxId);
   checker.RequiredString("ProductArn", 2048);
   checker.RequiredString("GeneratorId", 512);
@@ -270,7 +285,8 @@ std::vector<Problem> ValidateFinding(const Json& finding, const std::string& pat
                     {"UNKNOWN", "TRUE_POSITIVE", "FALSE_POSITIVE", "BENIGN_POSITIVE"});
   checker.CheckOptionalRange("Confidence", 0, 100);
   checker.CheckOptionalRange("Criticality", 0, 100);
-  checker.CheckStringMap("UserDefinedFields");
+  checker.CheckStringMap("UserDefinedFields", kMaxUserDefinedValue);
+  checker.CheckStringMap("ProductFields", kMaxProductFieldValue);
   checker.CheckNote();
   return checker.Take();
 }

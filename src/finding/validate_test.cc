@@ -77,6 +77,35 @@ TEST(Validate, UserDefinedFieldsAreStrings) {
   EXPECT_TRUE(HasProblemAt(ValidateFinding(finding), "$.UserDefinedFields"));
 }
 
+TEST(Validate, ProductFieldsFollowAsffLimits) {
+  Json finding = ValidFinding();
+  finding["ProductFields"] = {{"scanner", "trivy"}, {"long", std::string(2048, 'x')}};
+  EXPECT_TRUE(ValidateFinding(finding).empty());
+
+  finding["ProductFields"]["long"] = std::string(2049, 'x');
+  finding["ProductFields"]["count"] = 3;
+  const std::vector<Problem> problems = ValidateFinding(finding);
+  EXPECT_TRUE(HasProblemAt(problems, "$.ProductFields.long"));
+  EXPECT_TRUE(HasProblemAt(problems, "$.ProductFields.count"));
+  EXPECT_EQ(problems.size(), 2u);
+
+  finding["ProductFields"] = Json::object();
+  for (int i = 0; i < 51; ++i) {
+    finding["ProductFields"]["k" + std::to_string(i)] = "v";
+  }
+  EXPECT_TRUE(HasProblemAt(ValidateFinding(finding), "$.ProductFields"));
+}
+
+TEST(Validate, SchemaVersionIsTheOnlyOne) {
+  Json finding = ValidFinding();
+  finding["SchemaVersion"] = "2018-10-09";
+  const std::vector<Problem> problems = ValidateFinding(finding);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].path, "$.SchemaVersion");
+  EXPECT_EQ(problems[0].message,
+            "\"2018-10-09\" is not a version of the format; the only one is \"2018-10-08\"");
+}
+
 TEST(Validate, NoteNeedsTextAuthorAndTime) {
   Json finding = ValidFinding();
   finding["Note"] = {

@@ -176,7 +176,11 @@ TEST_P(StoreTest, InvalidUtf8FindingFails) {
 
 TEST_P(StoreTest, OversizedFindingFails) {
   Json finding = TrivyAlpineFindings().at(0);
-  finding["ProductFields"]["padding"] = std::string(300 * 1024, 'x');
+  // 3,000 reference addresses of 100 characters: every field valid, the whole over 240 KB.
+  Json& urls = finding["Vulnerabilities"][0]["ReferenceUrls"];
+  for (int i = 0; i < 3000; ++i) {
+    urls.push_back("https://advisories.example.com/" + std::string(70, 'x'));
+  }
   const ImportSummary summary = Import({finding});
   EXPECT_EQ(summary.failed, 1u);
   EXPECT_EQ(summary.results[0].error_code, "FindingSizeExceeded");
