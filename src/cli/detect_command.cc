@@ -1,6 +1,7 @@
 #include "cli/detect_command.h"
 
 #include <charconv>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -15,9 +16,13 @@
 #include "detect/isolation_forest.h"
 #include "detect/k8s_audit_detector.h"
 #include "detect/model_file.h"
+#include "detect/model_folder.h"
 #include "detect/random_cut_forest.h"
 #include "detect/rule_detectors.h"
 #include "detect/series_detector.h"
+#include "store/finding_store_factory.h"
+#include "store/postgres_support.h"
+#include "store/store_location.h"
 
 namespace rampart::cli {
 namespace {
@@ -147,6 +152,17 @@ void RunTrain(const TrainOptions& options, int& exit_code) {
     exit_code = Fail(InvalidArgument("pass exactly one of --input (CSV rows) or --logs (a log)"));
     return;
   }
+  if (!options.input.empty() && !options.format.empty()) {
+    exit_code = Fail(InvalidArgument(
+        "--format names the format of --logs; CSV rows given with --input need none"));
+    return;
+  }
+  if (!options.logs.empty() && !options.features.empty()) {
+    exit_code = Fail(InvalidArgument(
+        "--features picks CSV columns of --input; a model of log windows uses its fixed "
+        "window features"));
+    return;
+  }
   Result<ModelFile> file = InvalidArgument("no model");
   if (!options.logs.empty()) {
     if (options.algorithm != "rcf") {
@@ -189,12 +205,10 @@ void RunTrain(const TrainOptions& options, int& exit_code) {
   exit_code = 0;
 }
 
-// Returns one score per CSV row from a model trained on CSV rows.
-Result<std::vector<double>> ScoreCsv(const ModelFile& file, const std::string& input) {
-  if (file.metadata.count("input") != 0 && file.metadata.at("input") != "csv") {
-    return InvalidArgument(
-        "the model was trained on log windows; use it with `rampart detect --model`");
-  }
+// Returns one score per CSV row from a model trained on CSV rows. RowModel checks that the
+// model reads rows and that its feature names match its forest.
+Result<std::vector<double>> ScoreCsv(ModelFile file, const std::string& source,
+                                     const std::string& input) {
   auto table = ReadCsvFile(input);
   if (!table) {
     return table.status();
@@ -204,18 +218,11 @@ Result<std::vector<double>> ScoreCsv(const ModelFile& file, const std::string& i
   if (!matrix) {
     return matrix.status();
   }
-  if (file.kind == ModelKind::kIsolationForest) {
-    auto forest = IsolationForest::Decode(file.payload);
-    if (!forest) {
-      return forest.status();
-    }
-    return forest->ScoreAll(*matrix);
+  auto model = RowModel::Create(std::move(file), source);
+  if (!model) {
+    return model.status();
   }
-  auto forest = RandomCutForest::Decode(file.payload);
-  if (!forest) {
-    return forest.status();
-  }
-  return forest->ScoreAll(*matrix);
+  return (*model)->ScoreAll(*matrix);
 }
 
 void RunScore(const ScoreOptions& options, int& exit_code) {
@@ -224,9 +231,9 @@ void RunScore(const ScoreOptions& options, int& exit_code) {
     exit_code = Fail(file.status());
     return;
   }
-  auto scores = ScoreCsv(*file, options.input);
+  auto scores = ScoreCsv(std::move(*file), options.model, options.input);
   if (!scores) {
-    exit_code = Fail(scores.status().WithContext(options.model));
+    exit_code = Fail(scores.status());
     return;
   }
   std::string out;
@@ -237,6 +244,21 @@ void RunScore(const ScoreOptions& options, int& exit_code) {
   exit_code = 0;
 }
 
+// Returns each row's time from the table's time column, or the current time for every row
+// when it has none. The error names the line of a value that is not a time.
+Result<std::vector<TimePoint>> RowTimes(const CsvTable& table, const std::string& source) {
+  const int column = TimeColumn(table);
+  std::vector<TimePoint> times(table.rows.size(), DefaultClock().Now());
+  for (std::size_t row = 0; column >= 0 && row < table.rows.size(); ++row) {
+    auto time = ParseCsvTime(table, row, static_cast<std::size_t>(column), source);
+    if (!time) {
+      return time.status();
+    }
+    times[row] = *time;
+  }
+  return times;
+}
+
 // Reports CSV rows that score above a model's threshold, or, without a model, values that
 // the series detector finds anomalous in each column.
 Status DetectInCsv(const DetectOptions& options, FindingSet& findings) {
@@ -244,16 +266,11 @@ Status DetectInCsv(const DetectOptions& options, FindingSet& findings) {
   if (!table) {
     return table.status();
   }
-  const int time_column = table->ColumnIndex("timestamp");
-  auto row_time = [&](std::size_t row) {
-    if (time_column >= 0) {
-      auto time = ParseTimestamp(table->rows[row][static_cast<std::size_t>(time_column)]);
-      if (time) {
-        return *time;
-      }
-    }
-    return FromUnixMicros(0);
-  };
+  auto times = RowTimes(*table, options.logs);
+  if (!times) {
+    return times.status();
+  }
+  auto row_time = [&](std::size_t row) { return (*times)[row]; };
   auto report = [&](const std::string& entity, std::size_t row, double score, double threshold) {
     Detection detection;
     detection.detector = "metric-anomaly";
@@ -273,7 +290,7 @@ Status DetectInCsv(const DetectOptions& options, FindingSet& findings) {
     if (!file) {
       return file.status();
     }
-    auto scores = ScoreCsv(*file, options.logs);
+    auto scores = ScoreCsv(*file, options.model, options.logs);
     if (!scores) {
       return scores.status();
     }
@@ -281,7 +298,7 @@ Status DetectInCsv(const DetectOptions& options, FindingSet& findings) {
     if (file->metadata.count("threshold") != 0) {
       const std::string& text = file->metadata.at("threshold");
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), threshold);
-      if (error != std::errc() || end != text.data() + text.size()) {
+      if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(threshold)) {
         return InvalidArgument(fmt::format("{}: invalid threshold \"{}\" in the model's metadata",
                                            options.model, text));
       }
@@ -380,15 +397,41 @@ void PrintFindings(const std::vector<Json>& findings, const std::string& output)
   std::cout << fmt::format("{} findings\n", findings.size());
 }
 
-void RunDetect(const DetectOptions& options, int& exit_code) {
-  if (!options.db.empty()) {
-    // TODO: write findings into the finding store once src/store provides one; until
-    // then --db is rejected rather than silently ignored.
-    exit_code = Fail(FailedPrecondition(
-        "--db is not available yet: this build has no finding store; use --output json and "
-        "import the findings with `rampart ingest`"));
-    return;
+// Imports the findings into the store at `db` (a SQLite path, created when missing, or a
+// postgresql:// URL) and prints what changed to standard error. Returns false when the
+// store could not be opened or written, or rejected a finding.
+bool StoreDetections(const std::string& db, const std::vector<Json>& findings) {
+  auto where = store::ParseStoreLocation(db);
+  if (!where) {
+    std::cerr << "error: --db: " << where.status().message() << '\n';
+    return false;
   }
+  auto store = store::OpenFindingStore(where->postgres ? where->target : "sqlite:" + where->target);
+  if (!store) {
+    std::cerr << "error: " << store.status().message() << '\n';
+    return false;
+  }
+  store::ImportOptions import_options;
+  import_options.actor = "rampart detect";
+  const std::string shown = store::postgres::RedactUrl(db);
+  auto summary = (*store)->Import(findings, import_options);
+  if (!summary) {
+    std::cerr << "error: " << shown
+              << ": storing failed, no finding was stored: " << summary.status().message() << '\n';
+    return false;
+  }
+  for (const store::ImportResult& result : summary->results) {
+    if (result.outcome == store::ImportOutcome::kFailed) {
+      std::cerr << fmt::format("error: {}: finding \"{}\": {} {}\n", shown, result.key.id,
+                               result.error_code, result.message);
+    }
+  }
+  std::cerr << fmt::format("{}: {} created, {} updated, {} unchanged, {} rejected\n", shown,
+                           summary->created, summary->updated, summary->unchanged, summary->failed);
+  return summary->failed == 0;
+}
+
+void RunDetect(const DetectOptions& options, int& exit_code) {
   FindingOptions finding_options;
   finding_options.aws_account_id = options.account;
   finding_options.region = options.region;
@@ -401,7 +444,8 @@ void RunDetect(const DetectOptions& options, int& exit_code) {
     return;
   }
   PrintFindings(findings.findings(), options.output);
-  exit_code = rejected ? 1 : 0;
+  const bool stored = options.db.empty() || StoreDetections(options.db, findings.findings());
+  exit_code = rejected || !stored ? 1 : 0;
 }
 
 void AddModelCommands(CLI::App& app, int& exit_code) {
@@ -434,7 +478,8 @@ void AddModelCommands(CLI::App& app, int& exit_code) {
   train_command->add_option("--samples", train->samples, "Samples per tree")->capture_default_str();
   train_command
       ->add_option("--quantile", train->quantile,
-                   "Quantile of the training scores stored as the detection threshold")
+                   "Quantile of the training scores stored as the detection threshold (0-1)")
+      ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   train_command
       ->add_option("--window-seconds", train->window_seconds,
@@ -464,7 +509,10 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"cloudtrail", "k8s-audit", "sshd", "csv"}));
   detect->add_option("--model", options->model,
                      "Model file: a log-window model for logs, a CSV model for csv");
-  detect->add_option("--db", options->db, "SQLite finding store to write the findings into");
+  detect->add_option("--db", options->db,
+                     "Finding store to import the findings into: a SQLite file path (created when "
+                     "missing; also written sqlite:PATH) or a postgresql:// URL. Without it the "
+                     "findings are only printed");
   detect->add_option("--output", options->output, "Output: table or json (ASFF Findings)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
@@ -474,6 +522,7 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
   detect
       ->add_option("--threshold", options->threshold,
                    "Score above which a CSV value is reported when no --model is given (0-1)")
+      ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   detect->add_option("--syslog-year", options->syslog_year,
                      "Year of syslog timestamps, which carry none (default: this year)");

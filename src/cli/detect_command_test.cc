@@ -1,6 +1,7 @@
 // Runs the anomaly-detection commands through CLI11 as the rampart binary would.
 #include "cli/detect_command.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -126,6 +127,28 @@ TEST_F(ModelCommand, RejectsDamagedModel) {
   EXPECT_NE(score.err.find("damaged"), std::string::npos) << score.err;
 }
 
+// A model file whose checksum is right but whose feature names disagree with its forest, as
+// a tool that rewrites model files could leave it. Without the check, every row scores 0.
+TEST_F(ModelCommand, RejectsFeatureNamesForestDoesNotRead) {
+  const std::string csv = WriteCsv();
+  const std::string model = Path("m.model");
+  for (const char* algorithm : {"iforest", "rcf"}) {
+    ASSERT_EQ(
+        RunCommand({"model", "train", "--algorithm", algorithm, "--input", csv, "--out", model})
+            .exit_code,
+        0);
+    auto file = detect::ReadModelFile(model);
+    ASSERT_TRUE(file.has_value());
+    file->feature_names = {"cpu"};
+    ASSERT_TRUE(detect::WriteModelFile(*file, model).ok());
+    std::ofstream(Path("cpu.csv")) << "cpu\n1\n";
+    CommandRun score = RunCommand({"model", "score", "--model", model, "--input", Path("cpu.csv")});
+    EXPECT_EQ(score.exit_code, 2) << algorithm;
+    EXPECT_NE(score.err.find("names 1 features but its forest reads 2"), std::string::npos)
+        << score.err;
+  }
+}
+
 TEST_F(ModelCommand, RejectsBadCsvCell) {
   std::ofstream(Path("bad.csv")) << "a,b\n1,2\n3,x\n";
   CommandRun train = RunCommand(
@@ -192,12 +215,38 @@ TEST_F(DetectCommand, TrainsAndUsesLogModel) {
   EXPECT_GE((*document)["Findings"].size(), 3u);
 }
 
-TEST_F(DetectCommand, RejectsDbUntilStoreExists) {
-  std::ofstream(Path("a.log")) << "";
-  CommandRun run = RunCommand(
-      {"detect", "--logs", Path("a.log"), "--format", "sshd", "--db", Path("findings.db")});
+// Six failed logins from one address within a minute: one brute-force finding.
+TEST_F(DetectCommand, StoresFindingsInDb) {
+  std::ofstream log(Path("auth.log"));
+  for (int second = 0; second < 6; ++second) {
+    log << fmt::format(
+        "Mar  1 10:00:{:02} host sshd[42]: Failed password for root from 198.51.100.7 port 4000 "
+        "ssh2\n",
+        second);
+  }
+  log.close();
+  const std::vector<std::string> args = {"detect",       "--logs",        Path("auth.log"),
+                                         "--format",     "sshd",          "--db",
+                                         Path("hub.db"), "--syslog-year", "2026"};
+  CommandRun first = RunCommand(args);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("1 created, 0 updated, 0 unchanged, 0 rejected"), std::string::npos)
+      << first.err;
+  // The same log again creates nothing: the finding's Id comes from what was detected. Its
+  // UpdatedAt is the time of the run, so the finding is updated, or unchanged within the
+  // same millisecond.
+  CommandRun again = RunCommand(args);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("hub.db: 0 created, "), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find(", 0 rejected"), std::string::npos) << again.err;
+}
+
+TEST_F(DetectCommand, RejectsThresholdOutsideZeroToOne) {
+  std::ofstream(Path("a.csv")) << "value\n1\n";
+  CommandRun run =
+      RunCommand({"detect", "--logs", Path("a.csv"), "--format", "csv", "--threshold", "2"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("--db is not available"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("--threshold"), std::string::npos) << run.err;
 }
 
 TEST_F(DetectCommand, ReportsMissingFile) {

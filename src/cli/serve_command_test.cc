@@ -215,6 +215,15 @@ TEST_F(ServeCommandTest, ImportAndQueryWithoutConfig) {
   EXPECT_EQ(ready->status, 200);
 }
 
+TEST_F(ServeCommandTest, MissingModelsFolderStopsStart) {
+  const std::string models = (folder_ / "no-such-folder").string();
+  ServeProcess serve({"serve", "--listen", "127.0.0.1:0", "--db", db_, "--models", models});
+  EXPECT_TRUE(Eventually([&] {
+    return serve.output().find("models folder " + models + " is not a folder") != std::string::npos;
+  })) << serve.output();
+  EXPECT_EQ(serve.output().find("listening on"), std::string::npos) << serve.output();
+}
+
 TEST_F(ServeCommandTest, SighupKeepsRulesWhenFileInvalid) {
   ServeProcess serve({"serve", "--listen", "127.0.0.1:0", "--db", db_, "--rules", rules_});
   auto client = Connect(serve);

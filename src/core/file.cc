@@ -82,13 +82,19 @@ Status WriteFileAtomic(const std::string& path, const std::string& data) {
     }
     out.write(data.data(), static_cast<std::streamsize>(data.size()));
     if (!out) {
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
       return IoError(fmt::format("{}: write failed", temporary));
     }
   }
   std::error_code error;
   std::filesystem::rename(temporary, path, error);
   if (error) {
-    return IoError(fmt::format("{}: rename failed: {}", path, error.message()));
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);  // leave nothing beside the target
+    return IoError(
+        fmt::format("{}: cannot replace it with the new file: {}", path, error.message()));
   }
   return Status::Ok();
 }

@@ -4,6 +4,9 @@
 #include <zlib.h>
 
 #include <filesystem>
+#include <string>
+
+#include <unistd.h>
 
 #include "core/hash.h"
 
@@ -56,6 +59,18 @@ TEST(ReadFile, SizeLimitIsEnforced) {
   ASSERT_FALSE(data.has_value());
   EXPECT_EQ(data.status().code(), StatusCode::kResourceExhausted);
   std::filesystem::remove(path);
+}
+
+// A target that is a folder cannot be replaced; the temporary file must not stay behind.
+TEST(WriteFileAtomic, FailedReplaceLeavesNoTemporaryFile) {
+  const auto folder = std::filesystem::temp_directory_path() /
+                      ("rampart_file_test_folder_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder / "inside");
+  const Status status = WriteFileAtomic(folder.string(), "data");
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("cannot replace it"), std::string::npos) << status.message();
+  EXPECT_FALSE(std::filesystem::exists(folder.string() + ".tmp"));
+  std::filesystem::remove_all(folder);
 }
 
 TEST(Sha256, KnownVector) {

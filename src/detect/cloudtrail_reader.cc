@@ -69,6 +69,15 @@ Status AddRecord(const Json& record, std::size_t line, LogReadResult& result) {
   return Status::Ok();
 }
 
+// Returns true when `text` opens an object whose first key is "Records".
+bool StartsRecordsDocument(std::string_view text) {
+  if (text.empty() || text.front() != '{') {
+    return false;
+  }
+  const std::size_t key = text.find_first_not_of(" \t\r\n", 1);
+  return key != std::string_view::npos && text.substr(key, 9) == "\"Records\"";
+}
+
 }  // namespace
 
 Result<LogReadResult> ReadCloudTrail(std::string_view text, const LogReadOptions& options) {
@@ -77,8 +86,9 @@ Result<LogReadResult> ReadCloudTrail(std::string_view text, const LogReadOptions
   if (start == std::string_view::npos) {
     return result;
   }
-  // A {"Records": [...]} file is one document; anything else is read as JSON lines.
-  if (text.substr(start, 12).find("\"Records\"") != std::string_view::npos) {
+  // A {"Records": [...]} file is one document, however its whitespace is laid out; anything
+  // else is read as JSON lines.
+  if (StartsRecordsDocument(text.substr(start))) {
     auto document = ParseJson(text, options.source_name);
     if (!document) {
       return document.status();

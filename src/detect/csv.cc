@@ -27,19 +27,44 @@ bool IsExcludedColumn(std::string_view name) {
   return IsLabelColumn(name) || lower == "timestamp" || lower == "time" || lower == "date";
 }
 
-}  // namespace
-
-int CsvTable::ColumnIndex(std::string_view name) const {
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == name) {
-      return static_cast<int>(i);
-    }
+std::string_view TrimBlanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
   }
-  return -1;
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
 }
 
-Result<CsvTable> ParseCsv(std::string_view text, std::string_view source) {
-  CsvTable table;
+// Drops the UTF-8 byte order mark that some editors and spreadsheets write first.
+std::string_view WithoutByteOrderMark(std::string_view text) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+    text.remove_prefix(kByteOrderMark.size());
+  }
+  return text;
+}
+
+Status CheckHeader(std::vector<std::string>& header, std::string_view source) {
+  for (std::string& name : header) {
+    name = std::string(TrimBlanks(name));
+  }
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    for (std::size_t j = i + 1; j < header.size(); ++j) {
+      if (header[i] == header[j]) {
+        return InvalidArgument(
+            fmt::format("{}: line 1: column \"{}\" appears twice (columns {} and {}); give each "
+                        "column its own name",
+                        source, header[i], i + 1, j + 1));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<CsvTable> Parse(std::string_view text, std::string_view source, CsvTable table) {
+  const bool header_given = !table.header.empty();
   std::vector<std::string> fields;
   std::string field;
   std::size_t line = 1;
@@ -54,9 +79,14 @@ Result<CsvTable> ParseCsv(std::string_view text, std::string_view source) {
     if (!empty_line) {
       if (table.header.empty()) {
         table.header = std::move(fields);
+        RAMPART_RETURN_IF_ERROR(CheckHeader(table.header, source));
       } else if (fields.size() != table.header.size()) {
-        return InvalidArgument(fmt::format("{}: line {}: {} fields, but the header has {}", source,
-                                           row_line, fields.size(), table.header.size()));
+        return InvalidArgument(
+            header_given ? fmt::format("{}: line {}: {} values, but the model has {} features ({})",
+                                       source, row_line, fields.size(), table.header.size(),
+                                       fmt::join(table.header, ", "))
+                         : fmt::format("{}: line {}: {} fields, but the header has {}", source,
+                                       row_line, fields.size(), table.header.size()));
       } else {
         table.rows.push_back(std::move(fields));
         table.line_numbers.push_back(row_line);
@@ -111,15 +141,61 @@ Result<CsvTable> ParseCsv(std::string_view text, std::string_view source) {
   return table;
 }
 
+}  // namespace
+
+int CsvTable::ColumnIndex(std::string_view name) const {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+Result<CsvTable> ParseCsv(std::string_view text, std::string_view source) {
+  return Parse(WithoutByteOrderMark(text), source, CsvTable{});
+}
+
+Result<CsvTable> ParseCsvRows(std::string_view text, std::string_view source,
+                              const std::vector<std::string>& columns) {
+  CsvTable table;
+  table.header = columns;
+  return Parse(WithoutByteOrderMark(text), source, std::move(table));
+}
+
+int TimeColumn(const CsvTable& table) {
+  for (const char* name : {"timestamp", "time", "date"}) {
+    if (const int column = table.ColumnIndex(name); column >= 0) {
+      return column;
+    }
+  }
+  return -1;
+}
+
+Result<TimePoint> ParseCsvTime(const CsvTable& table, std::size_t row, std::size_t column,
+                               std::string_view source) {
+  const std::string_view text = TrimBlanks(table.rows[row][column]);
+  if (auto time = ParseTimestamp(text)) {
+    return *time;
+  }
+  // 1e11 seconds is in the year 5138, so a larger number can only be milliseconds.
+  constexpr double kLargestSeconds = 1e11;
+  double number = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (!text.empty() && error == std::errc() && end == text.data() + text.size() &&
+      std::isfinite(number) && number >= 0.0 && number < kLargestSeconds * 1000.0) {
+    const double seconds = number > kLargestSeconds ? number / 1000.0 : number;
+    return FromUnixMicros(static_cast<std::int64_t>(std::llround(seconds * 1e6)));
+  }
+  return InvalidArgument(
+      fmt::format("{}: line {}, column \"{}\": \"{}\" is not a time; write RFC 3339 such as "
+                  "2026-01-31 12:00:00, or Unix seconds",
+                  source, table.line_numbers[row], table.header[column], table.rows[row][column]));
+}
+
 Result<double> ParseCsvNumber(const CsvTable& table, std::size_t row, std::size_t column,
                               std::string_view source) {
-  std::string_view text = table.rows[row][column];
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
+  std::string_view text = TrimBlanks(table.rows[row][column]);
   if (!text.empty() && text.front() == '+') {
     text.remove_prefix(1);
   }
@@ -148,6 +224,10 @@ Result<Matrix> CsvFeatures(const CsvTable& table, const std::vector<std::string>
       if (IsLabelColumn(column)) {
         return InvalidArgument(
             fmt::format("{}: column \"{}\" is a label and cannot be a feature", source, column));
+      }
+      if (std::find(names.begin(), names.end(), column) != names.end()) {
+        return InvalidArgument(
+            fmt::format("{}: column \"{}\" is named twice as a feature", source, column));
       }
       indices.push_back(static_cast<std::size_t>(index));
       names.push_back(column);

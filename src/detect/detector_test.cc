@@ -96,6 +96,38 @@ TEST(K8sAuditDetector, AgreesWithFalcoLabels) {
   EXPECT_GE(agreed * 100, cases * 95) << agreed << " of " << cases << " cases agree";
 }
 
+// Returns the detections on one request logged at two stages; the first carries no outcome.
+std::size_t DetectionsOfStages(const Json& completed, const Json& received) {
+  const std::string text = received.dump() + "\n" + completed.dump() + "\n";
+  auto events = ReadK8sAudit(text, {});
+  EXPECT_TRUE(events.has_value());
+  FindingSet findings(FixedTime());
+  std::size_t detections = 0;
+  for (const LogEvent& event : events->events) {
+    detections += K8sAuditDetector({}).Add(event, findings);
+  }
+  return detections;
+}
+
+TEST(K8sAuditDetector, ChecksRequestsOnlyOnceAnswered) {
+  const auto path = kLogs / "falco_k8s_audit/create_nginx_pod_privileged.json";
+  if (!std::filesystem::exists(path)) {
+    GTEST_SKIP() << path << " is absent: ../shared/data is not checked out beside the tree";
+  }
+  auto completed = ParseJson(*ReadFile(path.string()), "trace");
+  ASSERT_TRUE(completed.has_value());
+  Json received = *completed;
+  received["stage"] = "RequestReceived";
+  received.erase("responseStatus");
+  received.erase("responseObject");
+  EXPECT_EQ(DetectionsOfStages(*completed, received), 1u);  // privileged pod created
+
+  Json denied = *completed;
+  denied["responseStatus"] = {{"code", 403}, {"status", "Failure"}};
+  denied.erase("responseObject");
+  EXPECT_EQ(DetectionsOfStages(denied, received), 0u);
+}
+
 TEST(BruteForceDetector, ReportsOpenSshAttackers) {
   const auto path = kLogs / "loghub_openssh/OpenSSH/OpenSSH_2k.log";
   if (!std::filesystem::exists(path)) {

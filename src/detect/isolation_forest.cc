@@ -150,6 +150,10 @@ Result<IsolationForest> IsolationForest::Fit(const Matrix& data,
   if (data.rows == 0 || data.cols == 0) {
     return InvalidArgument("isolation forest: the training data has no rows or no columns");
   }
+  if (data.rows < 2) {
+    return InvalidArgument(
+        "isolation forest: the training data has 1 row; a tree needs at least 2 to split");
+  }
   if (options.num_trees < 1 || options.num_trees > kMaxTrees) {
     return InvalidArgument(fmt::format("isolation forest: num_trees {} is outside 1..{}",
                                        options.num_trees, kMaxTrees));

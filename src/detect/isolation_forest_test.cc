@@ -85,6 +85,17 @@ TEST(IsolationForest, ConstantDataScoresEvenly) {
   EXPECT_NEAR(forest->Score(constant.Row(0)), 0.5, 1e-12);
 }
 
+// A sample of one row would give a tree that cannot split and a model file that is rejected
+// when loaded, so training stops first.
+TEST(IsolationForest, RejectsSingleRow) {
+  Matrix one(1, 2);
+  RandomEngine engine(1);
+  auto forest = IsolationForest::Fit(one, {}, engine);
+  ASSERT_FALSE(forest.has_value());
+  EXPECT_NE(forest.status().message().find("1 row"), std::string::npos)
+      << forest.status().message();
+}
+
 TEST(IsolationForest, SmallDataUsesAllRows) {
   Matrix small(20, 1);
   for (std::size_t row = 0; row < 20; ++row) {

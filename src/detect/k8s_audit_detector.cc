@@ -318,6 +318,12 @@ std::size_t K8sAuditDetector::Add(const LogEvent& event, FindingSet& findings) c
   if (event.document == nullptr) {
     return 0;
   }
+  // Nothing is known yet of a request at the RequestReceived stage: it may still be denied.
+  // The API server logs it again when the response starts (long-running requests such as
+  // exec) or completes, and only those events are checked.
+  if (StringOr(*event.document, "stage") == "RequestReceived") {
+    return 0;
+  }
   const AuditView view = ViewOf(*event.document);
   RuleRun run(event, view, findings);
   const bool allowed = StringOr(ObjectAt(*event.document, "annotations"),

@@ -62,6 +62,19 @@ TEST(CloudTrailReader, ReadsRecordsDocument) {
       << result->problems[0].message;
 }
 
+// The same document laid out as `jq .` or json.dump(indent=2) writes it.
+TEST(CloudTrailReader, ReadsIndentedRecordsDocument) {
+  const std::string text =
+      "{\n  \"Records\": [\n    {\n      \"eventTime\": \"2024-05-01T10:00:00Z\",\n"
+      "      \"eventName\": \"GetObject\"\n    },\n    {\n      \"eventTime\": "
+      "\"2024-05-01T10:00:01Z\",\n      \"eventName\": \"ListBuckets\"\n    }\n  ]\n}\n";
+  auto result = ReadCloudTrail(text, {});
+  ASSERT_TRUE(result.has_value()) << result.status().ToString();
+  EXPECT_TRUE(result->problems.empty());
+  ASSERT_EQ(result->events.size(), 2u);
+  EXPECT_EQ(result->events[1].action, "ListBuckets");
+}
+
 TEST(CloudTrailReader, ReadsGzipFile) {
   const auto path = std::filesystem::temp_directory_path() / "rampart_cloudtrail_test.json.gz";
   const std::string line =
@@ -176,6 +189,49 @@ TEST(SyslogReader, RejectsOtherLines) {
   ASSERT_TRUE(result.has_value());
   ASSERT_EQ(result->problems.size(), 1u);
   EXPECT_NE(result->problems[0].message.find("line 1"), std::string::npos);
+}
+
+TEST(SyslogReader, ReadsRfc3339Times) {
+  auto result = ReadSyslogAuth(
+      "2024-03-01T10:00:00.123456+01:00 host sshd[1]: Failed password for root from "
+      "198.51.100.1 port 1 ssh2\n",
+      {});
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(result->problems.empty());
+  ASSERT_EQ(result->events.size(), 1u);
+  EXPECT_EQ(FormatTimestamp(result->events[0].time), "2024-03-01T09:00:00.123Z");
+  EXPECT_EQ(result->events[0].source_ip, "198.51.100.1");
+}
+
+// Three failures across New Year: the January lines belong to the year after December.
+TEST(SyslogReader, YearTurnsOverAtNewYear) {
+  LogReadOptions options;
+  options.syslog_year = 2024;
+  const std::string failure = " host sshd[1]: Failed password for root from 198.51.100.1\n";
+  auto result = ReadSyslogAuth(
+      "Dec 31 23:59:50" + failure + "Jan  1 00:00:10" + failure + "Jan  1 00:00:20" + failure,
+      options);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_EQ(result->events.size(), 3u);
+  EXPECT_EQ(FormatTimestamp(result->events[0].time), "2024-12-31T23:59:50.000Z");
+  EXPECT_EQ(FormatTimestamp(result->events[2].time), "2025-01-01T00:00:20.000Z");
+}
+
+// Without --syslog-year, a December log read on 5 December is from last December.
+TEST(SyslogReader, DatesWithoutYearAreNotInFuture) {
+  FakeClock clock(*ParseTimestamp("2026-12-05T12:00:00Z"));
+  LogReadOptions options;
+  options.clock = &clock;
+  const std::string failure = " host sshd[1]: Failed password for root from 198.51.100.1\n";
+  auto result = ReadSyslogAuth("Dec 10 07:13:56" + failure, options);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_EQ(result->events.size(), 1u);
+  EXPECT_EQ(FormatTimestamp(result->events[0].time), "2025-12-10T07:13:56.000Z");
+
+  auto today = ReadSyslogAuth("Dec  5 07:13:56" + failure, options);
+  ASSERT_TRUE(today.has_value());
+  ASSERT_EQ(today->events.size(), 1u);
+  EXPECT_EQ(FormatTimestamp(today->events[0].time), "2026-12-05T07:13:56.000Z");
 }
 
 TEST(SyslogReader, ExpandsAndCapsRepeatedMessages) {

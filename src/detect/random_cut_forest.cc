@@ -55,6 +55,15 @@ double DrawWeight(RandomEngine& engine, double time_decay, std::uint64_t sequenc
   return WeightOf(UniformOpenUnit(engine), time_decay, sequence);
 }
 
+// Converts a value to the single precision that the trees keep. Values beyond +-1e30 become
+// +-1e30: past about 3.4e38 a float is infinite, and sums of ranges near that overflow, which
+// would make every score NaN. A value that large lies outside any sample, so it still scores
+// as an outlier.
+float ToTreeValue(double value) {
+  constexpr double kLargest = 1e30;
+  return static_cast<float>(std::clamp(value, -kLargest, kLargest));
+}
+
 // A point converted to the single precision that the trees keep. Up to 128 dimensions it
 // lives on the stack.
 class FloatPoint {
@@ -66,7 +75,7 @@ class FloatPoint {
       data_ = heap_.data();
     }
     for (std::size_t d = 0; d < count; ++d) {
-      data_[d] = static_cast<float>(values[d]);
+      data_[d] = ToTreeValue(values[d]);
     }
   }
   FloatPoint(const FloatPoint&) = delete;
@@ -290,7 +299,7 @@ std::vector<double> RandomCutForest::ScoreAndUpdateAll(const double* records, st
       continue;
     }
     for (double value : shingle_.point()) {
-      batch.push_back(static_cast<float>(value));
+      batch.push_back(ToTreeValue(value));
     }
     rows.push_back(row);
     if (rows.size() == batch_points) {
@@ -327,7 +336,7 @@ void RandomCutForest::ToFloats(const Matrix& rows, std::size_t first, std::size_
   for (std::size_t row = 0; row < count; ++row) {
     const double* values = rows.Row(first + row);
     for (std::size_t col = 0; col < rows.cols; ++col) {
-      out[row * rows.cols + col] = static_cast<float>(values[col]);
+      out[row * rows.cols + col] = ToTreeValue(values[col]);
     }
   }
 }

@@ -148,6 +148,31 @@ TEST(RandomCutForest, DecodeRejectsDamage) {
   EXPECT_FALSE(RandomCutForest::Decode(bad_trees).has_value());
 }
 
+// Past about 3.4e38 a value has no single-precision form. Unless such values are clamped,
+// every score is NaN and the largest spike of a series is never reported.
+TEST(RandomCutForest, HugeValuesScoreAsOutliers) {
+  RandomCutForestOptions options = SmallOptions();
+  options.feature_dim = 2;
+  options.shingle_size = 1;
+  auto forest = RandomCutForest::Create(options, RandomEngine(3));
+  ASSERT_TRUE(forest);
+  const std::vector<double> series = SineSeries(400, 4);
+  for (std::size_t i = 0; i + 1 < series.size(); ++i) {
+    forest->Update(&series[i]);
+  }
+  const double usual[2] = {0.5, 0.5};
+  const double normal = forest->Score(usual);
+  for (double huge : {1e30, 3.5e38, 1e300, -1e300}) {
+    const double point[2] = {huge, 0.0};
+    const double score = forest->Score(point);
+    EXPECT_TRUE(std::isfinite(score)) << huge;
+    EXPECT_GT(score, 2.0 * normal) << huge;
+  }
+  const double record[2] = {1e300, 1e300};
+  EXPECT_TRUE(std::isfinite(forest->ScoreAndUpdate(record)));
+  EXPECT_TRUE(std::isfinite(forest->Score(usual)));  // also if a sample took the huge point
+}
+
 TEST(RandomCutForest, RejectsBadOptions) {
   RandomCutForestOptions options;
   options.num_trees = 0;

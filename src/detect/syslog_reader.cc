@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.h"
 #include "detect/log_event.h"
 
 namespace rampart::detect {
@@ -28,9 +29,38 @@ bool ReadNumber(std::string_view text, int& value) {
   return error == std::errc() && end == text.data() + text.size();
 }
 
-bool ParseSyslogLine(std::string_view line, int year, SyslogLine& parsed) {
+// Picks the year of traditional syslog timestamps, which carry none. The first line gets
+// the given year, or without one the current year unless that would date the line more
+// than a day ahead, because a log is read after it is written. A month more than six
+// before the previous line's starts the next year, as a log does at New Year.
+class SyslogYears {
+ public:
+  SyslogYears(int year, TimePoint now) : year_(year), now_(now) {}
+
+  int YearOf(int month, int day) {
+    if (previous_month_ < 0 && year_ == 0) {
+      const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(now_)};
+      const int this_month = static_cast<int>(static_cast<unsigned>(today.month())) - 1;
+      const int this_day = static_cast<int>(static_cast<unsigned>(today.day()));
+      const bool ahead = month > this_month || (month == this_month && day > this_day + 1);
+      year_ = static_cast<int>(today.year()) - (ahead ? 1 : 0);
+    } else if (previous_month_ >= 0 && month + 6 < previous_month_) {
+      ++year_;
+    }
+    previous_month_ = month;
+    return year_;
+  }
+
+ private:
+  int year_;
+  TimePoint now_;
+  int previous_month_ = -1;
+};
+
+// Reads "Mmm dd hh:mm:ss " at the start of `line`. Returns the length read, or 0.
+std::size_t ParseTraditionalTime(std::string_view line, SyslogYears& years, TimePoint& time) {
   if (line.size() < 16) {
-    return false;
+    return 0;
   }
   int month = 0;
   while (month < 12 && line.substr(0, 3) != kMonths[month]) {
@@ -46,19 +76,45 @@ bool ParseSyslogLine(std::string_view line, int year, SyslogLine& parsed) {
       !ReadNumber(line.substr(7, 2), hour) || line[9] != ':' ||
       !ReadNumber(line.substr(10, 2), minute) || line[12] != ':' ||
       !ReadNumber(line.substr(13, 2), second) || line[15] != ' ') {
-    return false;
+    return 0;
   }
-  const std::chrono::year_month_day date{std::chrono::year{year},
+  const std::chrono::year_month_day date{std::chrono::year{years.YearOf(month, day)},
                                          std::chrono::month{static_cast<unsigned>(month + 1)},
                                          std::chrono::day{static_cast<unsigned>(day)}};
   if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
+    return 0;
+  }
+  time = TimePoint{std::chrono::sys_days{date}} + std::chrono::hours{hour} +
+         std::chrono::minutes{minute} + std::chrono::seconds{second};
+  return 16;
+}
+
+// Reads an RFC 3339 time and the space after it, as rsyslog's high-precision format
+// ("2024-03-01T10:00:00.123456+00:00 ") writes it. Returns the length read, or 0.
+std::size_t ParseRfc3339Time(std::string_view line, TimePoint& time) {
+  const std::size_t end = line.find(' ');
+  if (line.size() < 20 || line[4] != '-' || line[10] != 'T' || end == std::string_view::npos) {
+    return 0;
+  }
+  auto parsed = ParseTimestamp(line.substr(0, end));
+  if (!parsed) {
+    return 0;
+  }
+  time = *parsed;
+  return end + 1;
+}
+
+bool ParseSyslogLine(std::string_view line, SyslogYears& years, SyslogLine& parsed) {
+  std::size_t start = ParseRfc3339Time(line, parsed.time);
+  if (start == 0) {
+    start = ParseTraditionalTime(line, years, parsed.time);
+  }
+  if (start == 0) {
     return false;
   }
-  parsed.time = TimePoint{std::chrono::sys_days{date}} + std::chrono::hours{hour} +
-                std::chrono::minutes{minute} + std::chrono::seconds{second};
-
-  const std::size_t host_end = line.find(' ', 16);
-  const std::size_t tag_end = line.find(": ", host_end == std::string_view::npos ? 16 : host_end);
+  const std::size_t host_end = line.find(' ', start);
+  const std::size_t tag_end =
+      line.find(": ", host_end == std::string_view::npos ? start : host_end);
   if (host_end == std::string_view::npos || tag_end == std::string_view::npos) {
     return false;
   }
@@ -107,11 +163,7 @@ bool ParseSshdOutcome(std::string_view message, LogEvent& event) {
 }  // namespace
 
 Result<LogReadResult> ReadSyslogAuth(std::string_view text, const LogReadOptions& options) {
-  int year = options.syslog_year;
-  if (year == 0) {
-    const auto days = std::chrono::floor<std::chrono::days>(options.clock->Now());
-    year = static_cast<int>(std::chrono::year_month_day{days}.year());
-  }
+  SyslogYears years(options.syslog_year, options.clock->Now());
   LogReadResult result;
   std::size_t line_number = 0;
   std::size_t position = 0;
@@ -130,10 +182,11 @@ Result<LogReadResult> ReadSyslogAuth(std::string_view text, const LogReadOptions
       continue;
     }
     SyslogLine parsed;
-    if (!ParseSyslogLine(line, year, parsed)) {
+    if (!ParseSyslogLine(line, years, parsed)) {
       result.problems.push_back(
           {line_number, fmt::format("{}: line {}: not a syslog line (expected \"Mmm dd hh:mm:ss "
-                                    "host program[pid]: message\")",
+                                    "host program[pid]: message\", or an RFC 3339 time in "
+                                    "place of \"Mmm dd hh:mm:ss\")",
                                     options.source_name, line_number)});
       continue;
     }

@@ -1,5 +1,7 @@
 #include "server/api_service.h"
 
+#include <filesystem>
+
 #include <map>
 #include <memory>
 #include <set>
@@ -107,6 +109,13 @@ Result<std::unique_ptr<ApiService>> ApiService::Open(const ServiceOptions& optio
   AddRemediationRoutes(server, *service->remediations_, service->stores_);
   AddConsoleRoutes(server, ConsoleAssets());
   if (!options.models.empty()) {
+    std::error_code error;
+    if (!std::filesystem::is_directory(options.models, error)) {
+      return InvalidArgument(fmt::format(
+          "models folder {} is not a folder; create it, or point --models (models: in the "
+          "configuration) at the folder of the .model files",
+          options.models));
+    }
     service->models_ = std::make_shared<detect::ModelFolder>(options.models);
     AddModelRoutes(server, service->models_);
   }

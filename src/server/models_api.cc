@@ -16,13 +16,10 @@ namespace {
 
 constexpr std::size_t kMaxRows = 100000;
 
-// Reads rows without a header: each line contains one number per feature.
-Result<detect::Matrix> CsvRows(const std::string& body, std::size_t features) {
-  std::string header;
-  for (std::size_t i = 0; i < features; ++i) {
-    header += (i == 0 ? "f" : ",f") + std::to_string(i);
-  }
-  auto table = detect::ParseCsv(header + "\n" + body, "request body");
+// Reads rows without a header: each line contains one number per feature of the model.
+Result<detect::Matrix> CsvRows(const std::string& body, const std::vector<std::string>& names) {
+  const std::size_t features = names.size();
+  auto table = detect::ParseCsvRows(body, "request body", names);
   if (!table) {
     return table.status();
   }
@@ -90,7 +87,8 @@ ApiResponse Invoke(detect::ModelFolder& models, const ApiRequest& request) {
   const std::size_t features = (*model)->feature_names().size();
 
   const bool csv = request.content_type.rfind("text/csv", 0) == 0;
-  auto rows = csv ? CsvRows(request.body, features) : JsonRows(request.body, features);
+  auto rows =
+      csv ? CsvRows(request.body, (*model)->feature_names()) : JsonRows(request.body, features);
   if (!rows) {
     return StatusResponse(request, rows.status());
   }
@@ -153,25 +151,16 @@ ApiResponse List(const std::string& folder, const ApiRequest& request) {
 // Returns the time of each row from a "timestamp", "time" or "date" column as RFC 3339, or
 // null for every row when there is no such column. The error names the line of a bad time.
 Result<Json> RowTimes(const detect::CsvTable& table, const std::string& source) {
-  int column = -1;
-  for (const char* name : {"timestamp", "time", "date"}) {
-    if (column < 0) {
-      column = table.ColumnIndex(name);
-    }
-  }
+  const int column = detect::TimeColumn(table);
   Json times = Json::array();
   for (std::size_t row = 0; row < table.rows.size(); ++row) {
     if (column < 0) {
       times.push_back(nullptr);
       continue;
     }
-    const std::string& text = table.rows[row][static_cast<std::size_t>(column)];
-    auto time = ParseTimestamp(text);
+    auto time = detect::ParseCsvTime(table, row, static_cast<std::size_t>(column), source);
     if (!time) {
-      return InvalidArgument(
-          fmt::format("{}:{}: \"{}\" is not a time; write RFC 3339 such as "
-                      "2026-01-31 12:00:00",
-                      source, table.line_numbers[row], text));
+      return time.status();
     }
     times.push_back(FormatTimestamp(*time));
   }

@@ -88,10 +88,13 @@ TEST_F(ModelsApiTest, BadRowsAndNamesAreRejected) {
   auto wide = Post("/v1/models/temperature/invocations", "1,2\n", "read", "text/csv");
   ASSERT_TRUE(wide);
   EXPECT_EQ(wide->status, 400);
-  auto text = Post("/v1/models/temperature/invocations", "hot\n", "read", "text/csv");
+  EXPECT_THAT(BodyJson(wide)["Message"].get<std::string>(),
+              HasSubstr("line 1: 2 values, but the model has 1 features (value)"));
+  auto text = Post("/v1/models/temperature/invocations", "1\nhot\n", "read", "text/csv");
   ASSERT_TRUE(text);
   EXPECT_EQ(text->status, 400);
-  EXPECT_THAT(BodyJson(text)["Message"].get<std::string>(), HasSubstr("hot"));
+  EXPECT_THAT(BodyJson(text)["Message"].get<std::string>(),
+              HasSubstr("line 2, column \"value\": \"hot\" is not a number"));
   auto json =
       Post("/v1/models/temperature/invocations", R"({"instances": [{"features": ["x"]}]})", "read");
   ASSERT_TRUE(json);
@@ -177,7 +180,7 @@ TEST_F(ModelsApiTest, SeriesErrorsNameTheProblem) {
   auto bad_time = Get("/v1/models/load/scores", "read");
   ASSERT_TRUE(bad_time);
   EXPECT_EQ(bad_time->status, 500);
-  EXPECT_THAT(BodyJson(bad_time)["Message"].get<std::string>(), HasSubstr("load.csv:2"));
+  EXPECT_THAT(BodyJson(bad_time)["Message"].get<std::string>(), HasSubstr("load.csv: line 2"));
 
   ASSERT_TRUE(WriteFileAtomic((models_ / "broken.model").string(), "not a model").ok());
   const Json listed = BodyJson(Get("/v1/models", "read"));
