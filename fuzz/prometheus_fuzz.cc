@@ -1,12 +1,15 @@
-// Fuzzes the Prometheus text-format reader.
+// Fuzzes the Prometheus text-format reader, and the table of series built from what it read.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
+#include "detect/metric_table.h"
 #include "detect/prometheus.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  (void)rampart::detect::ParsePrometheusText(text, "fuzz");
+  rampart::detect::MetricReadResult metrics = rampart::detect::ParsePrometheusText(text, "fuzz");
+  (void)rampart::detect::MetricTable(metrics.samples, "fuzz", metrics.problems);
   return 0;
 }

@@ -15,6 +15,7 @@
 #include "detect/csv.h"
 #include "detect/isolation_forest.h"
 #include "detect/k8s_audit_detector.h"
+#include "detect/metric_table.h"
 #include "detect/model_file.h"
 #include "detect/model_folder.h"
 #include "detect/random_cut_forest.h"
@@ -205,16 +206,12 @@ void RunTrain(const TrainOptions& options, int& exit_code) {
   exit_code = 0;
 }
 
-// Returns one score per CSV row from a model trained on CSV rows. RowModel checks that the
-// model reads rows and that its feature names match its forest.
+// Returns one score per row of `table` (read from `input`) from a model trained on CSV rows.
+// RowModel checks that the model reads rows and that its feature names match its forest.
 Result<std::vector<double>> ScoreCsv(ModelFile file, const std::string& source,
-                                     const std::string& input) {
-  auto table = ReadCsvFile(input);
-  if (!table) {
-    return table.status();
-  }
+                                     const CsvTable& table, const std::string& input) {
   std::vector<std::string> names;
-  auto matrix = CsvFeatures(*table, file.feature_names, input, names);
+  auto matrix = CsvFeatures(table, file.feature_names, input, names);
   if (!matrix) {
     return matrix.status();
   }
@@ -231,7 +228,12 @@ void RunScore(const ScoreOptions& options, int& exit_code) {
     exit_code = Fail(file.status());
     return;
   }
-  auto scores = ScoreCsv(std::move(*file), options.model, options.input);
+  auto table = ReadCsvFile(options.input);
+  if (!table) {
+    exit_code = Fail(table.status());
+    return;
+  }
+  auto scores = ScoreCsv(std::move(*file), options.model, *table, options.input);
   if (!scores) {
     exit_code = Fail(scores.status());
     return;
@@ -259,10 +261,31 @@ Result<std::vector<TimePoint>> RowTimes(const CsvTable& table, const std::string
   return times;
 }
 
-// Reports CSV rows that score above a model's threshold, or, without a model, values that
-// the series detector finds anomalous in each column.
-Status DetectInCsv(const DetectOptions& options, FindingSet& findings) {
-  auto table = ReadCsvFile(options.logs);
+// Reads a Prometheus text file as a table of series; prints left-out samples to standard
+// error and sets `rejected` when there are any.
+Result<CsvTable> ReadMetricFile(const std::string& path, bool& rejected) {
+  auto text = ReadFile(path);
+  if (!text) {
+    return text.status();
+  }
+  MetricReadResult metrics = ParsePrometheusText(*text, path);
+  auto table = MetricTable(metrics.samples, path, metrics.problems);
+  for (std::size_t i = 0; i < metrics.problems.size() && i < kMaxProblemsShown; ++i) {
+    std::cerr << "warning: " << metrics.problems[i].message << "\n";
+  }
+  if (metrics.problems.size() > kMaxProblemsShown) {
+    std::cerr << fmt::format("warning: {} more rejected samples not shown\n",
+                             metrics.problems.size() - kMaxProblemsShown);
+  }
+  rejected = !metrics.problems.empty();
+  return table;
+}
+
+// Reports rows of a CSV file or of Prometheus series that score above a model's threshold,
+// or, without a model, values that the series detector finds anomalous in each column.
+Status DetectInTable(const DetectOptions& options, FindingSet& findings, bool& rejected) {
+  auto table = options.format == "prometheus" ? ReadMetricFile(options.logs, rejected)
+                                              : ReadCsvFile(options.logs);
   if (!table) {
     return table.status();
   }
@@ -290,7 +313,7 @@ Status DetectInCsv(const DetectOptions& options, FindingSet& findings) {
     if (!file) {
       return file.status();
     }
-    auto scores = ScoreCsv(*file, options.model, options.logs);
+    auto scores = ScoreCsv(*file, options.model, *table, options.logs);
     if (!scores) {
       return scores.status();
     }
@@ -437,8 +460,9 @@ void RunDetect(const DetectOptions& options, int& exit_code) {
   finding_options.region = options.region;
   FindingSet findings(finding_options);
   bool rejected = false;
-  const Status status = options.format == "csv" ? DetectInCsv(options, findings)
-                                                : DetectInLogs(options, findings, rejected);
+  const bool table = options.format == "csv" || options.format == "prometheus";
+  const Status status = table ? DetectInTable(options, findings, rejected)
+                              : DetectInLogs(options, findings, rejected);
   if (!status.ok()) {
     exit_code = Fail(status);
     return;
@@ -504,11 +528,16 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
       "detect", "Run the anomaly and rule detectors on a log and print ASFF findings");
   detect->add_option("--logs", options->logs, "Log or CSV file to read (gzip is unpacked)")
       ->required();
-  detect->add_option("--format", options->format, "Input format")
+  detect
+      ->add_option("--format", options->format,
+                   "Input format: cloudtrail, k8s-audit or sshd (logs), csv (a header row, then "
+                   "one row per time), or prometheus (text exposition with sample timestamps)")
       ->required()
-      ->check(CLI::IsMember({"cloudtrail", "k8s-audit", "sshd", "csv"}));
-  detect->add_option("--model", options->model,
-                     "Model file: a log-window model for logs, a CSV model for csv");
+      ->check(CLI::IsMember({"cloudtrail", "k8s-audit", "sshd", "csv", "prometheus"}));
+  detect->add_option(
+      "--model", options->model,
+      "Model file: a log-window model for logs, a model trained on rows for csv and prometheus "
+      "(its features are the series names)");
   detect->add_option("--db", options->db,
                      "Finding store to import the findings into: a SQLite file path (created when "
                      "missing; also written sqlite:PATH) or a postgresql:// URL. Without it the "

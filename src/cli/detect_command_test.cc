@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "detect/model_file.h"
 
@@ -239,6 +240,62 @@ TEST_F(DetectCommand, StoresFindingsInDb) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("hub.db: 0 created, "), std::string::npos) << again.err;
   EXPECT_NE(again.err.find(", 0 rejected"), std::string::npos) << again.err;
+}
+
+// A real metric series, once as CSV and once as Prometheus text with sample timestamps: the
+// series detector reports the same first and last times and count in both.
+TEST_F(DetectCommand, PrometheusSeriesMatchesCsv) {
+  const auto csv = std::filesystem::path(RAMPART_SHARED_DATA) /
+                   "anomaly/nab/data/realKnownCause/machine_temperature_system_failure.csv";
+  if (!std::filesystem::exists(csv)) {
+    GTEST_SKIP() << csv << " is absent: ../shared/data is not checked out beside the tree";
+  }
+  // A Prometheus series has one value per time, in time order. The file repeats an hour,
+  // where its clock went back, so both forms keep only rows later than the row before.
+  std::ifstream in(csv);
+  std::ofstream rows(Path("temperature.csv"));
+  std::ofstream prom(Path("temperature.prom"));
+  prom << "# TYPE machine_temperature gauge\n";
+  std::string line;
+  std::getline(in, line);
+  rows << line << "\n";
+  std::int64_t previous = 0;
+  while (std::getline(in, line)) {
+    const std::size_t comma = line.find(',');
+    auto time = ParseTimestamp(line.substr(0, comma));
+    ASSERT_TRUE(time.has_value()) << line;
+    const std::int64_t millis = ToUnixMicros(*time) / 1000;
+    if (millis <= previous) {
+      continue;
+    }
+    previous = millis;
+    rows << line << "\n";
+    prom << "machine_temperature{host=\"m1\"} " << line.substr(comma + 1) << " " << millis << "\n";
+  }
+  rows.close();
+  prom.close();
+
+  auto observed = [](const CommandRun& run) {
+    std::vector<std::string> times;
+    auto document = ParseJson(run.out, "output");
+    EXPECT_TRUE(document.has_value()) << run.out;
+    for (const Json& finding : (*document)["Findings"]) {
+      times.push_back(finding["FirstObservedAt"].get<std::string>() + " " +
+                      finding["LastObservedAt"].get<std::string>() + " " +
+                      finding["ProductFields"]["rampart/detect/Count"].get<std::string>());
+    }
+    return times;
+  };
+  CommandRun from_csv = RunCommand({"detect", "--logs", Path("temperature.csv"), "--format", "csv",
+                                    "--threshold", "0.3", "--output", "json"});
+  CommandRun from_prom = RunCommand({"detect", "--logs", Path("temperature.prom"), "--format",
+                                     "prometheus", "--threshold", "0.3", "--output", "json"});
+  ASSERT_EQ(from_csv.exit_code, 0) << from_csv.err;
+  ASSERT_EQ(from_prom.exit_code, 0) << from_prom.err;
+  const std::vector<std::string> expected = observed(from_csv);
+  EXPECT_FALSE(expected.empty());
+  EXPECT_EQ(observed(from_prom), expected);
+  EXPECT_NE(from_prom.out.find("machine_temperature{host=\\\"m1\\\"}"), std::string::npos);
 }
 
 TEST_F(DetectCommand, RejectsThresholdOutsideZeroToOne) {

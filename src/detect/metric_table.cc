@@ -1,0 +1,98 @@
+#include "detect/metric_table.h"
+
+#include <cmath>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace rampart::detect {
+namespace {
+
+// "name" or "name{label="value",...}", as the exposition format writes a series.
+std::string SeriesName(const MetricSample& sample) {
+  if (sample.labels.empty()) {
+    return sample.name;
+  }
+  std::string name = sample.name + "{";
+  for (std::size_t i = 0; i < sample.labels.size(); ++i) {
+    name += fmt::format("{}{}=\"{}\"", i == 0 ? "" : ",", sample.labels[i].first,
+                        sample.labels[i].second);
+  }
+  return name + "}";
+}
+
+// Every series gets a value in every row, so the table has series x times cells, each a
+// string of up to 24 characters; this cap keeps it under about 1 GB.
+constexpr std::size_t kMaxCells = 20'000'000;
+
+struct Reading {
+  std::size_t column;
+  double value;
+};
+
+}  // namespace
+
+Result<CsvTable> MetricTable(const std::vector<MetricSample>& samples, std::string_view source,
+                             std::vector<LogProblem>& problems) {
+  std::map<std::string, std::size_t> columns;
+  std::vector<std::string> names;
+  std::map<std::int64_t, std::vector<Reading>> readings;  // by timestamp in milliseconds
+  std::map<std::int64_t, std::size_t> first_line;
+  for (const MetricSample& sample : samples) {
+    if (!sample.timestamp_ms || !std::isfinite(sample.value)) {
+      problems.push_back(
+          {sample.line, fmt::format("{}: line {}: {}; the sample is left out", source, sample.line,
+                                    sample.timestamp_ms ? "the value is not finite"
+                                                        : "the sample has no "
+                                                          "timestamp")});
+      continue;
+    }
+    const auto [at, added] = columns.emplace(SeriesName(sample), names.size());
+    if (added) {
+      names.push_back(at->first);
+    }
+    readings[*sample.timestamp_ms].push_back({at->second, sample.value});
+    first_line.emplace(*sample.timestamp_ms, sample.line);
+  }
+  if (readings.empty()) {
+    return InvalidArgument(fmt::format(
+        "{}: no sample has a timestamp and a finite value; a series needs lines such as "
+        "`name{{label=\"value\"}} 1.5 1700000000000` (the last field in milliseconds)",
+        source));
+  }
+
+  if (names.size() * readings.size() > kMaxCells) {
+    return InvalidArgument(fmt::format(
+        "{}: {} series at {} times make {} values, more than {}; split the file by series", source,
+        names.size(), readings.size(), names.size() * readings.size(), kMaxCells));
+  }
+  // Each series' first value, which also fills the rows before it.
+  std::vector<std::optional<double>> first(names.size());
+  for (const auto& [time, row] : readings) {
+    for (const Reading& reading : row) {
+      if (!first[reading.column]) {
+        first[reading.column] = reading.value;
+      }
+    }
+  }
+  CsvTable table;
+  table.header.push_back("timestamp");
+  table.header.insert(table.header.end(), names.begin(), names.end());
+  std::vector<std::optional<double>> current = first;
+  for (const auto& [time, row] : readings) {
+    for (const Reading& reading : row) {
+      current[reading.column] = reading.value;
+    }
+    std::vector<std::string> fields = {FormatTimestamp(FromUnixMicros(time * 1000))};
+    for (const std::optional<double>& value : current) {
+      fields.push_back(fmt::format("{:.17g}", *value));
+    }
+    table.rows.push_back(std::move(fields));
+    table.line_numbers.push_back(first_line.at(time));
+  }
+  return table;
+}
+
+}  // namespace rampart::detect
