@@ -27,6 +27,23 @@ std::string SeriesName(const MetricSample& sample) {
 // string of up to 24 characters; this cap keeps it under about 1 GB.
 constexpr std::size_t kMaxCells = 20'000'000;
 
+// Timestamps from 1970 to the end of year 9999 in milliseconds, which RFC 3339 can write.
+constexpr std::int64_t kLastMillisecond = 253'402'300'799'999;
+
+// Returns why `sample` cannot be a table value, or "" when it can.
+std::string_view Unusable(const MetricSample& sample) {
+  if (!sample.timestamp_ms) {
+    return "the sample has no timestamp";
+  }
+  if (*sample.timestamp_ms < 0 || *sample.timestamp_ms > kLastMillisecond) {
+    return "the timestamp is outside the years 1970 to 9999";
+  }
+  if (!std::isfinite(sample.value)) {
+    return "the value is not finite";
+  }
+  return "";
+}
+
 struct Reading {
   std::size_t column;
   double value;
@@ -41,12 +58,9 @@ Result<CsvTable> MetricTable(const std::vector<MetricSample>& samples, std::stri
   std::map<std::int64_t, std::vector<Reading>> readings;  // by timestamp in milliseconds
   std::map<std::int64_t, std::size_t> first_line;
   for (const MetricSample& sample : samples) {
-    if (!sample.timestamp_ms || !std::isfinite(sample.value)) {
-      problems.push_back(
-          {sample.line, fmt::format("{}: line {}: {}; the sample is left out", source, sample.line,
-                                    sample.timestamp_ms ? "the value is not finite"
-                                                        : "the sample has no "
-                                                          "timestamp")});
+    if (const std::string_view why = Unusable(sample); !why.empty()) {
+      problems.push_back({sample.line, fmt::format("{}: line {}: {}; the sample is left out",
+                                                   source, sample.line, why)});
       continue;
     }
     const auto [at, added] = columns.emplace(SeriesName(sample), names.size());

@@ -13,7 +13,8 @@ TEST(MetricTable, OneRowPerTimeAndColumnPerSeries) {
       "http_requests_total{method=\"post\",code=\"200\"} 1040 1395066378000\n"
       "temperature 21.5 1395066378000\n"
       "temperature NaN 1395066393000\n"
-      "temperature 22\n",
+      "temperature 22\n"
+      "temperature 23 9223372036854775807\n",
       "metrics.prom");
   ASSERT_TRUE(metrics.problems.empty());
   std::vector<LogProblem> problems;
@@ -33,10 +34,12 @@ TEST(MetricTable, OneRowPerTimeAndColumnPerSeries) {
             (std::vector<std::string>{"2014-03-17T14:26:18.000Z", "1040", "3", "21.5"}));
   EXPECT_EQ(table->line_numbers, (std::vector<std::size_t>{2, 4}));
 
-  ASSERT_EQ(problems.size(), 2u);
+  ASSERT_EQ(problems.size(), 3u);
   EXPECT_EQ(problems[0].line, 6u);
   EXPECT_NE(problems[0].message.find("not finite"), std::string::npos) << problems[0].message;
   EXPECT_NE(problems[1].message.find("no timestamp"), std::string::npos) << problems[1].message;
+  EXPECT_NE(problems[2].message.find("outside the years"), std::string::npos)
+      << problems[2].message;
 }
 
 TEST(MetricTable, NeedsTimestamps) {
