@@ -128,6 +128,24 @@ TEST(K8sAuditDetector, ChecksRequestsOnlyOnceAnswered) {
   EXPECT_EQ(DetectionsOfStages(denied, received), 0u);
 }
 
+TEST(FindingSet, NamesSourceAddressByFamily) {
+  FindingSet findings(FixedTime());
+  for (const char* source : {"198.51.100.7", "2001:db8::7", "bastion.example.com"}) {
+    Detection detection;
+    detection.detector = "ssh-brute-force";
+    detection.entity = source;
+    detection.type = "TTPs/Initial Access/UnauthorizedAccess:EC2-SSHBruteForce";
+    detection.title = "SSH brute force";
+    detection.description = "Failed logins.";
+    detection.source_ip = source;
+    findings.Report(detection);
+  }
+  ASSERT_EQ(findings.findings().size(), 3u);
+  EXPECT_EQ(findings.findings()[0]["Network"]["SourceIpV4"], "198.51.100.7");
+  EXPECT_EQ(findings.findings()[1]["Network"]["SourceIpV6"], "2001:db8::7");
+  EXPECT_EQ(findings.findings()[2]["Network"]["SourceDomain"], "bastion.example.com");
+}
+
 TEST(BruteForceDetector, ReportsOpenSshAttackers) {
   const auto path = kLogs / "loghub_openssh/OpenSSH/OpenSSH_2k.log";
   if (!std::filesystem::exists(path)) {

@@ -1,5 +1,8 @@
 #include "detect/finding_set.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <fmt/format.h>
 
 #include "core/hash.h"
@@ -9,16 +12,17 @@ namespace {
 
 constexpr std::string_view kCountField = "rampart/detect/Count";
 
-bool LooksLikeIpv4(const std::string& text) {
-  int dots = 0;
-  for (char c : text) {
-    if (c == '.') {
-      ++dots;
-    } else if (c < '0' || c > '9') {
-      return false;
-    }
+// Returns the ASFF Network field for a source: SourceIpV4 or SourceIpV6 for an address, else
+// SourceDomain.
+const char* SourceField(const std::string& source) {
+  unsigned char address[sizeof(in6_addr)];
+  if (inet_pton(AF_INET, source.c_str(), address) == 1) {
+    return "SourceIpV4";
   }
-  return dots == 3;
+  if (inet_pton(AF_INET6, source.c_str(), address) == 1) {
+    return "SourceIpV6";
+  }
+  return "SourceDomain";
 }
 
 }  // namespace
@@ -84,8 +88,7 @@ void FindingSet::Report(const Detection& detection) {
   }
   if (!detection.source_ip.empty()) {
     finding["Network"] = {{"Direction", "IN"}};
-    finding["Network"][LooksLikeIpv4(detection.source_ip) ? "SourceIpV4" : "SourceDomain"] =
-        detection.source_ip;
+    finding["Network"][SourceField(detection.source_ip)] = detection.source_ip;
   }
   index_[id] = findings_.size();
   findings_.push_back(std::move(finding));
