@@ -19,6 +19,12 @@ constexpr std::size_t kMaxRows = 100000;
 // Reads rows without a header: each line contains one number per feature of the model.
 Result<detect::Matrix> CsvRows(const std::string& body, const std::vector<std::string>& names) {
   const std::size_t features = names.size();
+  if (const std::size_t nul = body.find('\0'); nul != std::string::npos) {
+    const auto line =
+        1 + std::count(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    return InvalidArgument(
+        fmt::format("request body: line {}: a NUL byte; CSV rows are text", line));
+  }
   auto table = detect::ParseCsvRows(body, "request body", names);
   if (!table) {
     return table.status();

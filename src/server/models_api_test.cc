@@ -90,6 +90,11 @@ TEST_F(ModelsApiTest, BadRowsAndNamesAreRejected) {
   EXPECT_EQ(wide->status, 400);
   EXPECT_THAT(BodyJson(wide)["Message"].get<std::string>(),
               HasSubstr("line 1: 2 values, but the model has 1 features (value)"));
+  auto nul =
+      Post("/v1/models/temperature/invocations", std::string("1\n2\0\n", 5), "read", "text/csv");
+  ASSERT_TRUE(nul);
+  EXPECT_EQ(nul->status, 400);
+  EXPECT_THAT(BodyJson(nul)["Message"].get<std::string>(), HasSubstr("line 2: a NUL byte"));
   auto text = Post("/v1/models/temperature/invocations", "1\nhot\n", "read", "text/csv");
   ASSERT_TRUE(text);
   EXPECT_EQ(text->status, 400);
