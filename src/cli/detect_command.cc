@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -313,13 +314,18 @@ Status DetectInTable(const DetectOptions& options, FindingSet& findings, bool& r
     if (!file) {
       return file.status();
     }
-    auto scores = ScoreCsv(*file, options.model, *table, options.logs);
+    // The payload moves into the scoring model; the names and threshold stay for the report.
+    const std::string entity = fmt::format("{}", fmt::join(file->feature_names, ","));
+    const auto stored = file->metadata.find("threshold");
+    const std::optional<std::string> threshold_text =
+        stored == file->metadata.end() ? std::nullopt : std::optional(stored->second);
+    auto scores = ScoreCsv(std::move(*file), options.model, *table, options.logs);
     if (!scores) {
       return scores.status();
     }
     double threshold = 0.0;
-    if (file->metadata.count("threshold") != 0) {
-      const std::string& text = file->metadata.at("threshold");
+    if (threshold_text) {
+      const std::string& text = *threshold_text;
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), threshold);
       if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(threshold)) {
         return InvalidArgument(fmt::format("{}: invalid threshold \"{}\" in the model's metadata",
@@ -328,8 +334,7 @@ Status DetectInTable(const DetectOptions& options, FindingSet& findings, bool& r
     }
     for (std::size_t row = 0; row < scores->size(); ++row) {
       if ((*scores)[row] > threshold) {
-        report(fmt::format("{}", fmt::join(file->feature_names, ",")), row, (*scores)[row],
-               threshold);
+        report(entity, row, (*scores)[row], threshold);
       }
     }
     return Status::Ok();
@@ -436,20 +441,20 @@ bool StoreDetections(const std::string& db, const std::vector<Json>& findings) {
   }
   store::ImportOptions import_options;
   import_options.actor = "rampart detect";
-  const std::string shown = store::postgres::RedactUrl(db);
+  const std::string db_name = store::postgres::RedactUrl(db);
   auto summary = (*store)->Import(findings, import_options);
   if (!summary) {
-    std::cerr << "error: " << shown
+    std::cerr << "error: " << db_name
               << ": storing failed, no finding was stored: " << summary.status().message() << '\n';
     return false;
   }
   for (const store::ImportResult& result : summary->results) {
     if (result.outcome == store::ImportOutcome::kFailed) {
-      std::cerr << fmt::format("error: {}: finding \"{}\": {} {}\n", shown, result.key.id,
+      std::cerr << fmt::format("error: {}: finding \"{}\": {} {}\n", db_name, result.key.id,
                                result.error_code, result.message);
     }
   }
-  std::cerr << fmt::format("{}: {} created, {} updated, {} unchanged, {} rejected\n", shown,
+  std::cerr << fmt::format("{}: {} created, {} updated, {} unchanged, {} rejected\n", db_name,
                            summary->created, summary->updated, summary->unchanged, summary->failed);
   return summary->failed == 0;
 }

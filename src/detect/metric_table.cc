@@ -23,8 +23,8 @@ std::string SeriesName(const MetricSample& sample) {
   return name + "}";
 }
 
-// Every series gets a value in every row, so the table has series x times cells, each a
-// string of up to 24 characters; this cap keeps it under about 1 GB.
+// Every series gets a value in every row, so the table has series x times cells. Each is a
+// string of up to 24 characters, and this cap keeps the table under about 1 GB (an estimate).
 constexpr std::size_t kMaxCells = 20'000'000;
 
 // Timestamps from 1970 to the end of year 9999 in milliseconds, which RFC 3339 can write.

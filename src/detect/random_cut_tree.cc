@@ -380,7 +380,7 @@ void RandomCutTree::ClimbAll(const float* points, std::size_t count, const Desce
     active[live++] = i;
   }
   while (live > 0) {
-    std::size_t kept = 0;
+    std::size_t climbing = 0;
     for (std::size_t k = 0; k < live; ++k) {
       const std::size_t i = active[k];
       const double extension =
@@ -396,9 +396,9 @@ void RandomCutTree::ClimbAll(const float* points, std::size_t count, const Desce
       score[i] = (1.0 - probability) * score[i] + probability * ScoreUnseen(depth[i]);
       node[i] = nodes_[node[i]].parent;
       --depth[i];
-      active[kept++] = i;
+      active[climbing++] = i;
     }
-    live = kept;
+    live = climbing;
   }
 }
 
