@@ -1,6 +1,8 @@
 // Runs the anomaly-detection commands through CLI11 as the rampart binary would.
 #include "cli/detect_command.h"
 
+#include "cli/commands.h"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -29,7 +31,7 @@ CommandRun RunCommand(std::vector<std::string> args) {
   CLI::App app{"rampart", "rampart"};
   app.require_subcommand(1);
   CommandRun run;
-  AddDetectCommands(app, run.exit_code);
+  RegisterCommands(app, run.exit_code);
   std::vector<const char*> argv = {"rampart"};
   for (const std::string& arg : args) {
     argv.push_back(arg.c_str());
@@ -103,6 +105,20 @@ TEST_F(ModelCommand, TrainAndScoreBothAlgorithms) {
     CommandRun again = RunCommand({"model", "score", "--model", model, "--input", csv});
     EXPECT_EQ(again.out, score.out) << algorithm;
   }
+}
+
+// CLI11 alone reads "-1" for an unsigned option as 2^64 - 1.
+TEST_F(ModelCommand, RejectsNegativeCounts) {
+  for (const std::string option : {"--seed", "--trees", "--samples"}) {
+    CommandRun train = RunCommand({"model", "train", "--algorithm", "rcf", "--input", WriteCsv(),
+                                   option, "-1", "--out", Path("m")});
+    EXPECT_EQ(train.exit_code, 2) << option;
+    EXPECT_NE(train.err.find(option + ": negative value -1"), std::string::npos) << train.err;
+    EXPECT_FALSE(std::filesystem::exists(Path("m"))) << option;
+  }
+  CommandRun zero = RunCommand({"model", "train", "--algorithm", "rcf", "--input", WriteCsv(),
+                                "--seed", "0", "--out", Path("m")});
+  EXPECT_EQ(zero.exit_code, 0) << zero.err;
 }
 
 TEST_F(ModelCommand, RejectsLabelFeature) {

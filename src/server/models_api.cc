@@ -16,6 +16,29 @@ namespace {
 
 constexpr std::size_t kMaxRows = 100000;
 
+// Returns `message` with the models folder taken out of the file paths it names, so that a
+// client reads "name.model: ..." and not where the server keeps its files.
+std::string WithoutFolder(std::string message, const std::string& folder) {
+  std::string prefix = folder;
+  if (prefix.empty()) {
+    return message;
+  }
+  if (prefix.back() != '/') {
+    prefix += '/';
+  }
+  for (std::size_t at = message.find(prefix); at != std::string::npos;
+       at = message.find(prefix, at)) {
+    message.erase(at, prefix.size());
+  }
+  return message;
+}
+
+// A model or series file that cannot be used: the server's fault, not the request's.
+ApiResponse FileProblem(const ApiRequest& request, const Status& status,
+                        const std::string& folder) {
+  return StatusResponse(request, Internal(WithoutFolder(status.message(), folder)));
+}
+
 // Reads rows without a header: each line contains one number per feature of the model.
 Result<detect::Matrix> CsvRows(const std::string& body, const std::vector<std::string>& names) {
   const std::size_t features = names.size();
@@ -87,7 +110,7 @@ ApiResponse Invoke(detect::ModelFolder& models, const ApiRequest& request) {
         return InvalidInput(request,
                             fmt::format("model \"{}\" scores log windows, not rows", name));
       default:
-        return StatusResponse(request, Internal(model.status().message()));
+        return FileProblem(request, model.status(), models.folder());
     }
   }
   const std::size_t features = (*model)->feature_names().size();
@@ -132,8 +155,8 @@ ApiResponse List(const std::string& folder, const ApiRequest& request) {
     }
   }
   if (error) {
-    return StatusResponse(request, Internal(fmt::format("cannot list the models folder {}: {}",
-                                                        folder, error.message())));
+    return StatusResponse(
+        request, Internal(fmt::format("cannot list the models folder: {}", error.message())));
   }
   std::sort(names.begin(), names.end());
   Json models = Json::array();
@@ -142,7 +165,7 @@ ApiResponse List(const std::string& folder, const ApiRequest& request) {
     Json item{{"Name", name}, {"Series", std::filesystem::exists(base.string() + ".csv")}};
     auto model = detect::ReadModelFile(base.string() + ".model");
     if (!model) {
-      item["Problem"] = model.status().message();
+      item["Problem"] = WithoutFolder(model.status().message(), folder);
     } else {
       item["Kind"] = detect::ModelKindName(model->kind);
       item["Features"] = model->feature_names;
@@ -198,12 +221,13 @@ ApiResponse Scores(const std::string& folder, const ApiRequest& request) {
   auto table =
       text ? detect::ParseCsv(*text, series_path) : Result<detect::CsvTable>(text.status());
   if (!table) {
-    return StatusResponse(request, Internal(table.status().message()));
+    return FileProblem(request, table.status(), folder);
   }
   if (table->rows.size() > kMaxRows) {
-    return StatusResponse(request,
-                          Internal(fmt::format("{} has {} rows; the most scored is {}", series_path,
-                                               table->rows.size(), kMaxRows)));
+    return FileProblem(request,
+                       Internal(fmt::format("{} has {} rows; the most scored is {}", series_path,
+                                            table->rows.size(), kMaxRows)),
+                       folder);
   }
 
   const auto threshold = Threshold(*model);
@@ -213,7 +237,7 @@ ApiResponse Scores(const std::string& folder, const ApiRequest& request) {
   auto scorer = times ? detect::RowModel::Create(std::move(*model), model_path)
                       : Result<std::shared_ptr<const detect::RowModel>>(times.status());
   if (!scorer) {
-    return StatusResponse(request, Internal(scorer.status().message()));
+    return FileProblem(request, scorer.status(), folder);
   }
   const std::vector<double> scores = (*scorer)->ScoreAll(*rows);
 

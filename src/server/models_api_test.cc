@@ -17,6 +17,7 @@ namespace rampart::server {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::filesystem::path kTemperature =
     std::filesystem::path(RAMPART_SHARED_DATA) /
@@ -185,13 +186,22 @@ TEST_F(ModelsApiTest, SeriesErrorsNameTheProblem) {
   auto bad_time = Get("/v1/models/load/scores", "read");
   ASSERT_TRUE(bad_time);
   EXPECT_EQ(bad_time->status, 500);
-  EXPECT_THAT(BodyJson(bad_time)["Message"].get<std::string>(), HasSubstr("load.csv: line 2"));
+  const std::string bad_time_message = BodyJson(bad_time)["Message"].get<std::string>();
+  EXPECT_THAT(bad_time_message, HasSubstr("load.csv: line 2"));
+  EXPECT_THAT(bad_time_message, Not(HasSubstr(models_.string()))) << "the server's path";
 
   ASSERT_TRUE(WriteFileAtomic((models_ / "broken.model").string(), "not a model").ok());
   const Json listed = BodyJson(Get("/v1/models", "read"));
   ASSERT_EQ(listed["Models"].size(), 2u) << listed.dump();
   EXPECT_EQ(listed["Models"][0]["Name"], "broken");
-  EXPECT_TRUE(listed["Models"][0].contains("Problem"));
+  const std::string problem = listed["Models"][0].value("Problem", "");
+  EXPECT_THAT(problem, HasSubstr("broken.model: "));
+  EXPECT_THAT(problem, Not(HasSubstr(models_.string())));
+  auto broken = Post("/v1/models/broken/invocations", "1\n", "read", "text/csv");
+  ASSERT_TRUE(broken);
+  EXPECT_EQ(broken->status, 500);
+  EXPECT_THAT(BodyJson(broken)["Message"].get<std::string>(), HasSubstr("broken.model: "));
+  EXPECT_THAT(BodyJson(broken)["Message"].get<std::string>(), Not(HasSubstr(models_.string())));
   auto escape = Get("/v1/models/..load/scores", "read");
   ASSERT_TRUE(escape);
   EXPECT_EQ(escape->status, 400);
