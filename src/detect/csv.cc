@@ -71,12 +71,24 @@ Result<CsvTable> Parse(std::string_view text, std::string_view source, CsvTable 
   std::size_t row_line = 1;
   bool in_quotes = false;
   bool row_has_content = false;
+  std::size_t blank_line = 0;  // the first empty line after the header, 0 for none
 
   auto finish_row = [&]() -> Status {
     fields.push_back(std::move(field));
     field.clear();
     const bool empty_line = fields.size() == 1 && fields[0].empty() && !row_has_content;
+    if (empty_line && blank_line == 0 && !table.header.empty()) {
+      blank_line = row_line;
+    }
     if (!empty_line) {
+      if (table.header.size() == 1 && blank_line != 0) {
+        // With one column an empty line may be a missing value; skipping it would shift
+        // every later score onto the wrong row. Empty lines at the end stay allowed.
+        return InvalidArgument(fmt::format(
+            "{}: line {} is empty; with one column an empty line is a missing value, so put a "
+            "value there or remove the line",
+            source, blank_line));
+      }
       if (table.header.empty()) {
         table.header = std::move(fields);
         RAMPART_RETURN_IF_ERROR(CheckHeader(table.header, source));

@@ -22,8 +22,9 @@ struct CsvTable {
 };
 
 // Parses `text`. Every row must have as many fields as the header; an error names `source`,
-// the line and the field counts. Empty lines are skipped. A UTF-8 byte order mark at the
-// start is dropped, header names are trimmed of spaces and tabs, and a header that names a
+// the line and the field counts. Empty lines are skipped, except in a table of one column,
+// where an empty line before the last row is a missing value and an error. A UTF-8 byte order mark
+// at the start is dropped, header names are trimmed of spaces and tabs, and a header that names a
 // column twice is rejected.
 Result<CsvTable> ParseCsv(std::string_view text, std::string_view source);
 

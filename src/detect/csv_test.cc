@@ -52,6 +52,26 @@ TEST(Csv, RowsWithoutHeaderCountLinesFromOne) {
             "request body: line 2: 3 values, but the model has 2 features (cpu, memory)");
 }
 
+// Skipping the empty line would give 3 scores for 4 lines of values, each after the gap on
+// the row above its own.
+TEST(Csv, EmptyLineInOneColumnIsAMissingValue) {
+  auto gap = ParseCsv("value\n1\n\n3\n4\n", "rows.csv");
+  ASSERT_FALSE(gap.has_value());
+  EXPECT_EQ(gap.status().message(),
+            "rows.csv: line 3 is empty; with one column an empty line is a missing value, so put "
+            "a value there or remove the line");
+  auto rows = ParseCsvRows("1\n\n2\n", "request body", {"value"});
+  ASSERT_FALSE(rows.has_value());
+  EXPECT_THAT(rows.status().message(), HasSubstr("request body: line 2 is empty"));
+
+  auto trailing = ParseCsv("value\n1\n2\n\n\n", "rows.csv");
+  ASSERT_TRUE(trailing.has_value()) << trailing.status().ToString();
+  EXPECT_EQ(trailing->rows.size(), 2u);
+  auto two_columns = ParseCsv("a,b\n1,2\n\n3,4\n", "rows.csv");
+  ASSERT_TRUE(two_columns.has_value()) << two_columns.status().ToString();
+  EXPECT_EQ(two_columns->line_numbers, (std::vector<std::size_t>{2, 4}));
+}
+
 TEST(Csv, TimesInRfc3339OrUnixSeconds) {
   auto table =
       ParseCsv("time,value\n2026-01-31 12:00:00,1\n1700000000,2\n1700000000500,3\nyesterday,4\n",
