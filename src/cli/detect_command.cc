@@ -1,5 +1,6 @@
 #include "cli/detect_command.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <iostream>
@@ -85,14 +86,29 @@ Result<LogReadResult> ReadLogFile(const std::string& path, const std::string& fo
   if (!format) {
     return format.status();
   }
-  auto text = ReadFile(path);
+  bool truncated = false;
+  auto text = ReadFileUpToCut(path, truncated);
   if (!text) {
     return text.status();
+  }
+  if (truncated) {
+    // The last line before the cut is incomplete; the whole ones are still records.
+    const std::size_t end = text->rfind('\n');
+    text->resize(end == std::string::npos ? 0 : end + 1);
   }
   LogReadOptions options;
   options.source_name = path;
   options.syslog_year = syslog_year;
   auto result = ReadLogs(*text, *format, options);
+  if (result && truncated) {
+    const auto lines = static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n'));
+    result->problems.insert(
+        result->problems.begin(),
+        LogProblem{lines + 1, fmt::format("{}: the gzip data ends before the end of the "
+                                          "compressed stream (the file was cut short); read "
+                                          "the {} whole lines before the cut",
+                                          path, lines)});
+  }
   if (result) {
     for (std::size_t i = 0; i < result->problems.size() && i < kMaxProblemsShown; ++i) {
       std::cerr << "warning: " << result->problems[i].message << "\n";

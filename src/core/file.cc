@@ -12,7 +12,11 @@
 
 namespace rampart {
 
-Result<std::string> Gunzip(const std::string& data, std::size_t max_bytes) {
+namespace {
+
+// Decompresses gzip data. Data that ends before the gzip stream does is an error, unless
+// `truncated` is given: then the function returns what was unpacked and sets *truncated.
+Result<std::string> Inflate(const std::string& data, std::size_t max_bytes, bool* truncated) {
   z_stream stream{};
   if (inflateInit2(&stream, 15 + 32) != Z_OK) {
     return Internal("zlib inflateInit2 failed");
@@ -26,7 +30,9 @@ Result<std::string> Gunzip(const std::string& data, std::size_t max_bytes) {
     stream.next_out = reinterpret_cast<Bytef*>(buffer);
     stream.avail_out = sizeof(buffer);
     code = inflate(&stream, Z_NO_FLUSH);
-    if (code != Z_OK && code != Z_STREAM_END) {
+    const bool ran_out =
+        stream.avail_in == 0 && (code == Z_BUF_ERROR || (code == Z_OK && stream.avail_out != 0));
+    if (code != Z_OK && code != Z_STREAM_END && !ran_out) {
       inflateEnd(&stream);
       return InvalidArgument(fmt::format("corrupt or truncated gzip data ({})",
                                          stream.msg != nullptr ? stream.msg : "no detail"));
@@ -36,16 +42,20 @@ Result<std::string> Gunzip(const std::string& data, std::size_t max_bytes) {
       inflateEnd(&stream);
       return ResourceExhausted(fmt::format("gzip data expands past {} bytes", max_bytes));
     }
-    if (code == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) {
+    if (ran_out) {
       inflateEnd(&stream);
-      return InvalidArgument("truncated gzip data");
+      if (truncated == nullptr) {
+        return InvalidArgument("truncated gzip data");
+      }
+      *truncated = true;
+      return out;
     }
   }
   inflateEnd(&stream);
   return out;
 }
 
-Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
+Result<std::string> ReadWholeFile(const std::string& path, std::size_t max_bytes, bool* truncated) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
     return InvalidArgument(fmt::format("{}: is a directory, expected a file", path));
@@ -64,13 +74,29 @@ Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
   std::string data = std::move(buffer).str();
   if (data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
       static_cast<unsigned char>(data[1]) == 0x8b) {
-    auto unpacked = Gunzip(data, max_bytes);
+    auto unpacked = Inflate(data, max_bytes, truncated);
     if (!unpacked) {
       return unpacked.status().WithContext(path);
     }
     return std::move(*unpacked);
   }
   return data;
+}
+
+}  // namespace
+
+Result<std::string> Gunzip(const std::string& data, std::size_t max_bytes) {
+  return Inflate(data, max_bytes, nullptr);
+}
+
+Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
+  return ReadWholeFile(path, max_bytes, nullptr);
+}
+
+Result<std::string> ReadFileUpToCut(const std::string& path, bool& truncated,
+                                    std::size_t max_bytes) {
+  truncated = false;
+  return ReadWholeFile(path, max_bytes, &truncated);
 }
 
 Status WriteFileAtomic(const std::string& path, const std::string& data) {

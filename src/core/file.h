@@ -14,6 +14,12 @@ inline constexpr std::size_t kDefaultMaxFileBytes = std::size_t{1} << 30;  // 1 
 // naming the path when the file is missing, unreadable, or larger than `max_bytes`.
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes = kDefaultMaxFileBytes);
 
+// Reads as ReadFile does, except that a gzip file cut short (a log copied while it was being
+// compressed) gives the bytes unpacked before the cut, with `truncated` set, instead of an
+// error. A gzip stream that is corrupt is still an error.
+Result<std::string> ReadFileUpToCut(const std::string& path, bool& truncated,
+                                    std::size_t max_bytes = kDefaultMaxFileBytes);
+
 // Decompresses gzip data, refusing output larger than `max_bytes`.
 Result<std::string> Gunzip(const std::string& data, std::size_t max_bytes);
 

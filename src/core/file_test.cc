@@ -46,6 +46,39 @@ TEST(ReadFile, TruncatedGzipIsAnError) {
   std::filesystem::remove(path);
 }
 
+TEST(ReadFile, UpToCutKeepsWhatPrecedesTheCut) {
+  const auto path = std::filesystem::temp_directory_path() / "rampart_file_test_upto.gz";
+  std::string lines;
+  for (int i = 0; i < 20000; ++i) {
+    lines += "line " + std::to_string(i) + "\n";
+  }
+  const std::string packed = Gzip(lines);
+  ASSERT_TRUE(WriteFileAtomic(path.string(), packed.substr(0, packed.size() / 2)).ok());
+  bool truncated = false;
+  auto data = ReadFileUpToCut(path.string(), truncated);
+  ASSERT_TRUE(data.has_value()) << data.status().ToString();
+  EXPECT_TRUE(truncated);
+  EXPECT_GT(data->size(), lines.size() / 4);
+  EXPECT_LT(data->size(), lines.size());
+  EXPECT_EQ(*data, lines.substr(0, data->size()));  // a prefix of the original
+
+  ASSERT_TRUE(WriteFileAtomic(path.string(), packed).ok());
+  auto whole = ReadFileUpToCut(path.string(), truncated);
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_FALSE(truncated);
+  EXPECT_EQ(*whole, lines);
+
+  std::string corrupt = packed;
+  corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x5a);
+  corrupt[corrupt.size() / 2 + 1] = static_cast<char>(corrupt[corrupt.size() / 2 + 1] ^ 0x33);
+  ASSERT_TRUE(WriteFileAtomic(path.string(), corrupt).ok());
+  auto damaged = ReadFileUpToCut(path.string(), truncated);
+  ASSERT_FALSE(damaged.has_value()) << "a corrupt stream is not a cut one";
+  EXPECT_NE(damaged.status().message().find("corrupt"), std::string::npos)
+      << damaged.status().ToString();
+  std::filesystem::remove(path);
+}
+
 TEST(ReadFile, MissingFileNamesPath) {
   auto data = ReadFile("/nonexistent/rampart.json");
   ASSERT_FALSE(data.has_value());
