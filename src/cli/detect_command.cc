@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -11,13 +12,13 @@
 
 #include <fmt/format.h>
 
+#include "cli/metric_input.h"
 #include "cli/table.h"
 #include "core/file.h"
 #include "detect/behaviour_model.h"
 #include "detect/csv.h"
 #include "detect/isolation_forest.h"
 #include "detect/k8s_audit_detector.h"
-#include "detect/metric_table.h"
 #include "detect/model_file.h"
 #include "detect/model_folder.h"
 #include "detect/random_cut_forest.h"
@@ -64,6 +65,8 @@ struct DetectOptions {
   std::string region = "us-east-1";
   double threshold = 0.5;
   int syslog_year = 0;
+  std::size_t scrapes = 1;
+  double scrape_interval = 15.0;  // seconds
 };
 
 int Fail(const Status& status, int code = 2) {
@@ -278,31 +281,14 @@ Result<std::vector<TimePoint>> RowTimes(const CsvTable& table, const std::string
   return times;
 }
 
-// Reads a Prometheus text file as a table of series; prints left-out samples to standard
-// error and sets `rejected` when there are any.
-Result<CsvTable> ReadMetricFile(const std::string& path, bool& rejected) {
-  auto text = ReadFile(path);
-  if (!text) {
-    return text.status();
-  }
-  MetricReadResult metrics = ParsePrometheusText(*text, path);
-  auto table = MetricTable(metrics.samples, path, metrics.problems);
-  for (std::size_t i = 0; i < metrics.problems.size() && i < kMaxProblemsShown; ++i) {
-    std::cerr << "warning: " << metrics.problems[i].message << "\n";
-  }
-  if (metrics.problems.size() > kMaxProblemsShown) {
-    std::cerr << fmt::format("warning: {} more rejected samples not shown\n",
-                             metrics.problems.size() - kMaxProblemsShown);
-  }
-  rejected = !metrics.problems.empty();
-  return table;
-}
-
 // Reports rows of a CSV file or of Prometheus series that score above a model's threshold,
 // or, without a model, values that the series detector finds anomalous in each column.
 Status DetectInTable(const DetectOptions& options, FindingSet& findings, bool& rejected) {
-  auto table = options.format == "prometheus" ? ReadMetricFile(options.logs, rejected)
-                                              : ReadCsvFile(options.logs);
+  const MetricInput metrics{
+      options.logs, options.scrapes,
+      std::chrono::milliseconds(std::llround(options.scrape_interval * 1000))};
+  auto table =
+      options.format == "prometheus" ? ReadMetrics(metrics, rejected) : ReadCsvFile(options.logs);
   if (!table) {
     return table.status();
   }
@@ -475,7 +461,27 @@ bool StoreDetections(const std::string& db, const std::vector<Json>& findings) {
   return summary->failed == 0;
 }
 
-void RunDetect(const DetectOptions& options, int& exit_code) {
+// Returns the error of options that do not go together, or OK.
+Status CheckDetectOptions(const DetectOptions& options, bool scrapes_given) {
+  const bool url = IsScrapeUrl(options.logs);
+  if (url && options.format != "prometheus") {
+    return InvalidArgument(
+        fmt::format("--logs {}: only --format prometheus reads a URL; give a file for {}",
+                    options.logs, options.format));
+  }
+  if (scrapes_given && !url) {
+    return InvalidArgument(fmt::format(
+        "--scrapes and --scrape-interval apply to a scraped URL, and --logs {} is a file",
+        options.logs));
+  }
+  return Status::Ok();
+}
+
+void RunDetect(const DetectOptions& options, bool scrapes_given, int& exit_code) {
+  if (const Status usage = CheckDetectOptions(options, scrapes_given); !usage.ok()) {
+    exit_code = Fail(usage);
+    return;
+  }
   FindingOptions finding_options;
   finding_options.aws_account_id = options.account;
   finding_options.region = options.region;
@@ -547,12 +553,17 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<DetectOptions>();
   CLI::App* detect = app.add_subcommand(
       "detect", "Run the anomaly and rule detectors on a log and print ASFF findings");
-  detect->add_option("--logs", options->logs, "Log or CSV file to read (gzip is unpacked)")
+  detect
+      ->add_option("--logs", options->logs,
+                   "Log or CSV file to read (gzip is unpacked), or for prometheus also an "
+                   "http:// or https:// URL of a metrics endpoint to scrape")
       ->required();
   detect
       ->add_option("--format", options->format,
                    "Input format: cloudtrail, k8s-audit or sshd (logs), csv (a header row, then "
-                   "one row per time), or prometheus (text exposition with sample timestamps)")
+                   "one row per time), or prometheus (text exposition: a file whose samples "
+                   "carry timestamps, or a URL, where a sample without one gets the time of "
+                   "its scrape)")
       ->required()
       ->check(CLI::IsMember({"cloudtrail", "k8s-audit", "sshd", "csv", "prometheus"}));
   detect->add_option(
@@ -576,7 +587,22 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   detect->add_option("--syslog-year", options->syslog_year,
                      "Year of syslog timestamps, which carry none (default: this year)");
-  detect->callback([options, &exit_code] { RunDetect(*options, exit_code); });
+  CLI::Option* scrapes =
+      detect
+          ->add_option("--scrapes", options->scrapes,
+                       "Scrapes of a --logs URL, each one row of the series; the series "
+                       "detector needs a few hundred, a --model scores each row")
+          ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+          ->capture_default_str();
+  CLI::Option* interval =
+      detect
+          ->add_option("--scrape-interval", options->scrape_interval,
+                       "Seconds between the starts of two scrapes of a --logs URL")
+          ->check(CLI::Range(0.0, 86400.0))
+          ->capture_default_str();
+  detect->callback([options, scrapes, interval, &exit_code] {
+    RunDetect(*options, scrapes->count() + interval->count() > 0, exit_code);
+  });
 }
 
 }  // namespace

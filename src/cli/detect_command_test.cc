@@ -5,12 +5,15 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/clock.h"
@@ -215,6 +218,47 @@ TEST_F(DetectCommand, ReadsGzipLogUpToTheCut) {
   }
   // 5.36.59.76 tries its logins near the start of the log.
   EXPECT_NE(std::find(sources.begin(), sources.end(), "5.36.59.76"), sources.end()) << run.out;
+}
+
+// An exporter's samples carry no timestamps: each scrape dates them, and the series of
+// scrapes goes through the series detector as a file's series would.
+TEST_F(DetectCommand, ScrapesMetricsEndpoint) {
+  httplib::Server server;
+  std::atomic<int> scrapes = 0;  // the server's threads take turns
+  server.Get("/metrics", [&scrapes](const httplib::Request&, httplib::Response& response) {
+    const int scrape = ++scrapes;
+    const double load = scrape == 250 ? 50.0 : std::sin(scrape / 5.0) + 0.01 * (scrape % 7);
+    response.set_content(fmt::format("# TYPE load gauge\nload{{host=\"a\"}} {}\nup 1\n", load),
+                         "text/plain; version=0.0.4");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread thread([&] { server.listen_after_bind(); });
+  while (!server.is_running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const std::string url = fmt::format("http://127.0.0.1:{}/metrics", port);
+  const TimePoint start = DefaultClock().Now();
+  CommandRun run = RunCommand({"detect", "--format", "prometheus", "--logs", url, "--scrapes",
+                               "300", "--scrape-interval", "0.002", "--output", "json"});
+  const TimePoint end = DefaultClock().Now();
+  CommandRun csv = RunCommand({"detect", "--format", "csv", "--logs", url});
+  server.stop();
+  thread.join();
+
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(scrapes.load(), 300) << "--format csv must not scrape";
+  auto document = ParseJson(run.out, "output");
+  ASSERT_TRUE(document.has_value()) << document.status().ToString();
+  ASSERT_EQ((*document)["Findings"].size(), 1u) << run.out;
+  const Json& finding = (*document)["Findings"][0];
+  EXPECT_NE(finding["Title"].get<std::string>().find("load{host=\"a\"}"), std::string::npos);
+  auto seen = ParseTimestamp(finding["LastObservedAt"].get<std::string>());
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_GE(*seen, start - std::chrono::milliseconds(1));  // dated by its scrape
+  EXPECT_LE(*seen, end);
+  EXPECT_EQ(csv.exit_code, 2);
+  EXPECT_NE(csv.err.find("only --format prometheus reads a URL"), std::string::npos) << csv.err;
 }
 
 TEST_F(DetectCommand, ReportsSshBruteForceAsJson) {
