@@ -62,8 +62,8 @@ Result<MetricReadResult> Scrape(const MetricInput& input) {
       if (good == 0 && scrape == input.scrapes) {
         return body.status();
       }
-      all.problems.push_back({0, fmt::format("scrape {} of {}: {}", scrape, input.scrapes,
-                                             body.status().message())});
+      all.problems.push_back(
+          {0, fmt::format("scrape {} of {}: {}", scrape, input.scrapes, body.status().message())});
       continue;
     }
     ++good;

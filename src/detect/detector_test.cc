@@ -229,6 +229,41 @@ TEST(UnauthorizedCallsDetector, ReportsBurstOnce) {
   EXPECT_EQ(finding["LastObservedAt"], "1970-01-01T00:00:14.000Z");
 }
 
+// Count is the number of denied calls in reported bursts, each counted once: 20 calls, the
+// later ones spaced so that the window always holds exactly 10.
+TEST(UnauthorizedCallsDetector, CountsEachCallOnce) {
+  FindingSet findings(FixedTime());
+  UnauthorizedCallsDetector detector({});  // 10 calls within 300 s
+  for (int i = 0; i < 20; ++i) {
+    LogEvent denied;
+    denied.principal = "arn:aws:iam::123456789012:user/mallory";
+    denied.failure = true;
+    denied.error_code = "AccessDenied";
+    denied.time = FromUnixMicros(std::int64_t{i} * 30'000'000);
+    detector.Add(denied, findings);
+  }
+  ASSERT_EQ(findings.findings().size(), 1u);
+  EXPECT_EQ(findings.findings()[0]["ProductFields"]["rampart/detect/Count"], "20");
+}
+
+// A second run of failures from the same source, an hour after the first, adds its own
+// failures to the finding, not one.
+TEST(BruteForceDetector, SecondRunAddsItsFailures) {
+  FindingSet findings(FixedTime());
+  BruteForceDetector detector({});  // 5 failures within 600 s
+  for (const std::int64_t start : {0, 3600}) {
+    for (std::int64_t i = 0; i < 5; ++i) {
+      LogEvent failure;
+      failure.source_ip = "198.51.100.9";
+      failure.failure = true;
+      failure.time = FromUnixMicros((start + i) * 1'000'000);
+      detector.Add(failure, findings);
+    }
+  }
+  ASSERT_EQ(findings.findings().size(), 1u);
+  EXPECT_EQ(findings.findings()[0]["ProductFields"]["rampart/detect/Count"], "10");
+}
+
 TEST(InstanceCredentialDetector, ReportsOtrfExfiltration) {
   const auto path = kLogs / "otrf_aws/ec2_proxy_s3_exfiltration_2020-09-14011940.json";
   if (!std::filesystem::exists(path)) {

@@ -25,14 +25,26 @@ void Trim(std::deque<TimePoint>& times, TimePoint now, std::chrono::seconds wind
 
 }  // namespace
 
+void EventRun::Add(TimePoint now, std::chrono::seconds window) {
+  Trim(times, now, window);
+  times.push_back(now);
+  ++seen;
+}
+
+std::size_t EventRun::TakeUncounted() {
+  const auto uncounted = static_cast<std::size_t>(seen - counted);
+  counted = seen;
+  return std::min(uncounted, times.size());
+}
+
 void BruteForceDetector::Add(const LogEvent& event, FindingSet& findings) {
   if (event.source_ip.empty() || (!event.failure && !event.login_success)) {
     return;
   }
-  SourceState& state = sources_[event.source_ip];
-  Trim(state.failures, event.time, options_.window);
+  EventRun& failures = sources_[event.source_ip];
   if (event.login_success) {
-    if (state.failures.size() >= options_.failures) {
+    Trim(failures.times, event.time, options_.window);
+    if (failures.times.size() >= options_.failures) {
       Detection detection;
       detection.detector = "ssh-brute-force-success";
       detection.entity = event.source_ip;
@@ -41,9 +53,9 @@ void BruteForceDetector::Add(const LogEvent& event, FindingSet& findings) {
       detection.description = fmt::format(
           "{} logged in as {} after {} failed logins within {} s. Check the account and the "
           "host for compromise.",
-          event.source_ip, event.principal, state.failures.size(), options_.window.count());
+          event.source_ip, event.principal, failures.times.size(), options_.window.count());
       detection.severity = finding::SeverityLabel::kHigh;
-      detection.first_seen = state.failures.front();
+      detection.first_seen = failures.times.front();
       detection.last_seen = event.time;
       detection.source_ip = event.source_ip;
       detection.resource_id = event.service + " " + event.principal;
@@ -52,8 +64,8 @@ void BruteForceDetector::Add(const LogEvent& event, FindingSet& findings) {
     return;
   }
 
-  state.failures.push_back(event.time);
-  if (state.failures.size() < options_.failures) {
+  failures.Add(event.time, options_.window);
+  if (failures.times.size() < options_.failures) {
     return;
   }
   Detection detection;
@@ -65,13 +77,11 @@ void BruteForceDetector::Add(const LogEvent& event, FindingSet& findings) {
       "{} failed {} or more logins within {} s (last as {}). Block the address if it is not "
       "expected.",
       event.source_ip, options_.failures, options_.window.count(), event.principal);
-  detection.first_seen = state.failures.front();
+  detection.first_seen = failures.times.front();
   detection.last_seen = event.time;
   detection.source_ip = event.source_ip;
   detection.resource_id = event.service;
-  // The first report carries the whole run; later failures add one each.
-  detection.count = state.reported ? 1 : state.failures.size();
-  state.reported = true;
+  detection.count = failures.TakeUncounted();
   findings.Report(detection);
 }
 
@@ -79,10 +89,9 @@ void UnauthorizedCallsDetector::Add(const LogEvent& event, FindingSet& findings)
   if (!event.failure || event.principal.empty()) {
     return;
   }
-  std::deque<TimePoint>& times = denied_[event.principal];
-  Trim(times, event.time, options_.window);
-  times.push_back(event.time);
-  if (times.size() < options_.denied) {
+  EventRun& denied = denied_[event.principal];
+  denied.Add(event.time, options_.window);
+  if (denied.times.size() < options_.denied) {
     return;
   }
   Detection detection;
@@ -94,11 +103,11 @@ void UnauthorizedCallsDetector::Add(const LogEvent& event, FindingSet& findings)
       "{} received {} or more {} errors within {} s (last on {}). A stolen credential probing "
       "its permissions looks like this; review the principal's recent activity.",
       event.principal, options_.denied, event.error_code, options_.window.count(), event.action);
-  detection.first_seen = times.front();
+  detection.first_seen = denied.times.front();
   detection.last_seen = event.time;
   detection.source_ip = event.source_ip;
   detection.resource_type = ResourceTypeOf(event.principal);
-  detection.count = times.size() == options_.denied ? times.size() : 1;
+  detection.count = denied.TakeUncounted();
   findings.Report(detection);
 }
 

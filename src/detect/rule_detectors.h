@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <set>
@@ -14,6 +15,19 @@
 #include "detect/log_event.h"
 
 namespace rampart::detect {
+
+// Events of one entity within a sliding window, and how many of them findings have counted.
+struct EventRun {
+  std::deque<TimePoint> times;  // event times within the window
+  std::uint64_t seen = 0;       // events added in all
+  std::uint64_t counted = 0;    // events that a finding has counted
+
+  // Drops the times at or before `now - window`, then adds `now`.
+  void Add(TimePoint now, std::chrono::seconds window);
+  // Returns how many of the events in the window no finding has counted yet, and marks them
+  // counted, so that each event adds to a finding's Count once.
+  std::size_t TakeUncounted();
+};
 
 struct BruteForceOptions {
   std::size_t failures = 5;          // failed logins from one source ...
@@ -29,12 +43,8 @@ class BruteForceDetector {
   void Add(const LogEvent& event, FindingSet& findings);
 
  private:
-  struct SourceState {
-    std::deque<TimePoint> failures;  // failure times within the window
-    bool reported = false;           // a brute force from this source is on record
-  };
   BruteForceOptions options_;
-  std::map<std::string, SourceState> sources_;
+  std::map<std::string, EventRun> sources_;  // failed logins by source address
 };
 
 struct UnauthorizedCallsOptions {
@@ -51,7 +61,7 @@ class UnauthorizedCallsDetector {
 
  private:
   UnauthorizedCallsOptions options_;
-  std::map<std::string, std::deque<TimePoint>> denied_;
+  std::map<std::string, EventRun> denied_;  // denied calls by principal
 };
 
 // Use of EC2 instance-profile credentials from outside their instance, and the S3 listing
