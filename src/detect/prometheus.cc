@@ -168,7 +168,10 @@ Result<std::string> ScrapePrometheus(const std::string& url, const ScrapeOptions
         fmt::format("invalid scrape URL \"{}\": it needs a scheme and a host", url));
   }
   const std::string& scheme_text = *scheme;
-  const std::string& host_text = *host;
+  std::string host_text = *host;
+  if (host_text.size() > 2 && host_text.front() == '[' && host_text.back() == ']') {
+    host_text = host_text.substr(1, host_text.size() - 2);  // an IPv6 address, as allowed
+  }
   if (scheme_text != "http" && scheme_text != "https") {
     return InvalidArgument(
         fmt::format("scrape URL \"{}\": scheme {} is not http or https", url, scheme_text));

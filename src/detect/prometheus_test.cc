@@ -60,6 +60,20 @@ TEST(PrometheusScrape, RejectsUnlistedHost) {
   EXPECT_FALSE(ScrapePrometheus("file:///etc/passwd", options).has_value());
 }
 
+// curl gives the host of http://[::1]/ with its brackets; the allow list names the address.
+TEST(PrometheusScrape, AllowsIpv6AddressWithoutBrackets) {
+  ScrapeOptions options;
+  options.allowed_hosts = {"::1"};
+  options.timeout = std::chrono::milliseconds(500);
+  auto body = ScrapePrometheus("http://[::1]:1/metrics", options);  // nothing listens on port 1
+  ASSERT_FALSE(body.has_value());
+  EXPECT_NE(body.status().code(), StatusCode::kFailedPrecondition) << body.status().ToString();
+  options.allowed_hosts = {"127.0.0.1"};
+  auto other = ScrapePrometheus("http://[::1]:1/metrics", options);
+  ASSERT_FALSE(other.has_value());
+  EXPECT_EQ(other.status().code(), StatusCode::kFailedPrecondition) << other.status().ToString();
+}
+
 TEST(PrometheusScrape, ScrapesLocalServer) {
   httplib::Server server;
   server.Get("/metrics", [](const httplib::Request&, httplib::Response& response) {
