@@ -1,6 +1,7 @@
 #include "ingest/inspector_details.h"
 
 #include <array>
+#include <cstdio>
 #include <string_view>
 #include <utility>
 
@@ -31,6 +32,36 @@ std::optional<std::string> EventBridgeTimestamp(std::string_view text) {
     if (kMonths[month] == parts[1]) {
       return NormalizeTimestamp(
           fmt::format("{}-{:02}-{}T{}Z", parts[5], month + 1, parts[2], parts[3]));
+    }
+  }
+  return std::nullopt;
+}
+
+// Parses "Mar 20, 2023, 6:08:05 PM", the form of Inspector's finding events, as UTC.
+std::optional<std::string> ConsoleTimestamp(std::string_view text) {
+  unsigned day = 0;
+  unsigned year = 0;
+  unsigned hour = 0;
+  unsigned minute = 0;
+  unsigned second = 0;
+  char month[4] = {};
+  char half[3] = {};
+  int used = 0;
+  const std::string copy(text);
+  if (std::sscanf(copy.c_str(), "%3s %u, %u, %u:%2u:%2u %2s%n", month, &day, &year, &hour, &minute,
+                  &second, half, &used) != 7 ||
+      static_cast<std::size_t>(used) != copy.size() || hour < 1 || hour > 12) {
+    return std::nullopt;
+  }
+  const std::string_view meridiem(half);
+  if (meridiem != "AM" && meridiem != "PM") {
+    return std::nullopt;
+  }
+  hour = hour % 12 + (meridiem == "PM" ? 12 : 0);
+  for (std::size_t index = 0; index < kMonths.size(); ++index) {
+    if (kMonths[index] == month) {
+      return NormalizeTimestamp(fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, index + 1,
+                                            day, hour, minute, second));
     }
   }
   return std::nullopt;
@@ -267,7 +298,10 @@ std::optional<std::string> InspectorTimestamp(const Json& value) {
     if (auto timestamp = NormalizeTimestamp(text)) {
       return timestamp;
     }
-    return EventBridgeTimestamp(text);
+    if (auto timestamp = EventBridgeTimestamp(text)) {
+      return timestamp;
+    }
+    return ConsoleTimestamp(text);
   }
   return TimestampFromJson(value);
 }

@@ -170,8 +170,13 @@ class InspectorReader final : public Reader {
     const Json& finding = *entry.finding;
     ReadOptions local = options;
     local.region = Region(entry, options);
+    // Without a time of its own, the finding takes its event's, so that a redelivered event
+    // keeps its times; only a finding outside an event falls back to now.
+    const Json* event_time = entry.event == nullptr ? nullptr : Member(*entry.event, "time");
     const std::string now = FormatTimestamp(options.clock->Now());
-    const std::string first_seen = Timestamp(finding, "firstObservedAt", now);
+    const std::string received =
+        event_time == nullptr ? now : detail::InspectorTimestamp(*event_time).value_or(now);
+    const std::string first_seen = Timestamp(finding, "firstObservedAt", received);
     const std::string last_seen = Timestamp(finding, "lastObservedAt", first_seen);
     const std::string_view title = StringMember(finding, "title");
     const std::string_view description = StringMember(finding, "description");

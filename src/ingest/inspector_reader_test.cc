@@ -290,6 +290,14 @@ TEST(InspectorReader, TimestampForms) {
   EXPECT_FALSE(detail::InspectorTimestamp("Wed Foo 04 16:59:44.356 UTC 2024"));
   EXPECT_FALSE(detail::InspectorTimestamp("yesterday"));
   EXPECT_FALSE(detail::InspectorTimestamp(Json::array()));
+  // Inspector2 Finding events on EventBridge write this form, in UTC.
+  EXPECT_EQ(detail::InspectorTimestamp("Mar 20, 2023, 6:08:05 PM"), "2023-03-20T18:08:05.000Z");
+  EXPECT_EQ(detail::InspectorTimestamp("Mar 1, 2024, 12:00:48 AM"), "2024-03-01T00:00:48.000Z");
+  EXPECT_EQ(detail::InspectorTimestamp("Dec 31, 2024, 12:59:59 PM"), "2024-12-31T12:59:59.000Z");
+  EXPECT_FALSE(detail::InspectorTimestamp("Mar 20, 2023, 13:08:05 PM"));
+  EXPECT_FALSE(detail::InspectorTimestamp("Mar 20, 2023, 6:08:05 XM"));
+  EXPECT_FALSE(detail::InspectorTimestamp("Mar 20, 2023, 6:08:05 PM UTC"));
+  EXPECT_FALSE(detail::InspectorTimestamp("Feb 30, 2023, 6:08:05 PM"));
 }
 
 TEST(InspectorReader, OtherDocumentsAreNotInspector) {
