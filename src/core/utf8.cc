@@ -48,4 +48,25 @@ std::size_t FindInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
+std::string ToValidUtf8(std::string_view text) {
+  std::size_t invalid = FindInvalidUtf8(text);
+  if (invalid == std::string_view::npos) {
+    return std::string(text);
+  }
+  const auto* end = reinterpret_cast<const unsigned char*>(text.data()) + text.size();
+  std::string out(text.substr(0, invalid));
+  for (std::size_t i = invalid; i < text.size();) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data()) + i;
+    const std::size_t length = *p < 0x80 ? 1 : Utf8SequenceLength(p, end);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
 }  // namespace rampart

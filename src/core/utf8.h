@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace rampart {
@@ -14,5 +15,9 @@ std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end)
 // Returns the offset of the first byte of `text` that does not start a valid UTF-8 sequence,
 // or std::string_view::npos when all of `text` is valid UTF-8.
 std::size_t FindInvalidUtf8(std::string_view text);
+
+// Returns `text` with each byte that does not start a valid UTF-8 sequence replaced by U+FFFD,
+// the replacement character.
+std::string ToValidUtf8(std::string_view text);
 
 }  // namespace rampart

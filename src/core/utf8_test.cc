@@ -26,5 +26,15 @@ TEST(FindInvalidUtf8, ReturnsOffsetOfFirstBadByte) {
   EXPECT_EQ(FindInvalidUtf8(std::string("a\0\xFF", 3)), 2u);
 }
 
+TEST(ToValidUtf8, ReplacesEachInvalidByte) {
+  EXPECT_EQ(ToValidUtf8("plain"), "plain");
+  EXPECT_EQ(ToValidUtf8("caf\xC3\xA9"), "caf\xC3\xA9");
+  EXPECT_EQ(ToValidUtf8("r\xFFoot"), "r\xEF\xBF\xBDoot");
+  EXPECT_EQ(ToValidUtf8("temp\xE9rature"), "temp\xEF\xBF\xBDrature");              // Latin-1
+  EXPECT_EQ(ToValidUtf8("\xC3"), "\xEF\xBF\xBD");                                  // cut short
+  EXPECT_EQ(ToValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  EXPECT_EQ(FindInvalidUtf8(ToValidUtf8("\x80\x81 \xF5")), std::string_view::npos);
+}
+
 }  // namespace
 }  // namespace rampart

@@ -128,6 +128,26 @@ TEST(K8sAuditDetector, ChecksRequestsOnlyOnceAnswered) {
   EXPECT_EQ(DetectionsOfStages(denied, received), 0u);
 }
 
+// A user name is whatever the client sent; bytes that are not UTF-8 made the findings
+// impossible to print as JSON or to store.
+TEST(FindingSet, ReplacesTextThatIsNotUtf8) {
+  FindingSet findings(FixedTime());
+  Detection detection;
+  detection.detector = "ssh-brute-force";
+  detection.entity = "10.9.9.9";
+  detection.type = "TTPs/Credential Access/UnauthorizedAccess:Host-SSHBruteForce.Threshold";
+  detection.title = "Brute force of logins from 10.9.9.9";
+  detection.description = "last as r\xFFoot";
+  detection.fields["rampart/detect/User"] = "r\xFFoot";
+  findings.Report(detection);
+  ASSERT_EQ(findings.findings().size(), 1u);
+  const Json& finding = findings.findings()[0];
+  EXPECT_EQ(finding["Description"], "last as r\xEF\xBF\xBDoot");
+  EXPECT_EQ(finding["ProductFields"]["rampart/detect/User"], "r\xEF\xBF\xBDoot");
+  EXPECT_TRUE(finding::ValidateFinding(finding).empty()) << finding.dump();
+  EXPECT_NO_THROW(static_cast<void>(finding.dump()));
+}
+
 TEST(FindingSet, NamesSourceAddressByFamily) {
   FindingSet findings(FixedTime());
   for (const char* source : {"198.51.100.7", "2001:db8::7", "bastion.example.com"}) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/hash.h"
+#include "core/utf8.h"
 
 namespace rampart::detect {
 namespace {
@@ -25,6 +26,22 @@ const char* SourceField(const std::string& source) {
   return "SourceDomain";
 }
 
+// Returns `detection` with its texts made valid UTF-8. They come from logs, where a user
+// name or a CSV header may hold any bytes, and ASFF text must be UTF-8.
+Detection ValidText(const Detection& detection) {
+  Detection clean = detection;
+  for (std::string* text :
+       {&clean.detector, &clean.entity, &clean.type, &clean.title, &clean.description,
+        &clean.resource_type, &clean.resource_id, &clean.source_ip}) {
+    *text = ToValidUtf8(*text);
+  }
+  clean.fields.clear();
+  for (const auto& [key, value] : detection.fields) {
+    clean.fields[ToValidUtf8(key)] = ToValidUtf8(value);
+  }
+  return clean;
+}
+
 }  // namespace
 
 std::string FindingSet::FindingId(const std::string& detector, const std::string& entity) const {
@@ -32,8 +49,11 @@ std::string FindingSet::FindingId(const std::string& detector, const std::string
                      StableId({detector, entity}));
 }
 
-void FindingSet::Report(const Detection& detection) {
-  const std::string id = FindingId(detection.detector, detection.entity);
+void FindingSet::Report(const Detection& raw) {
+  // The Id comes from the bytes as read, so that two entities that differ only in bytes
+  // that are not UTF-8 stay two findings.
+  const std::string id = FindingId(raw.detector, raw.entity);
+  const Detection detection = ValidText(raw);
   const std::string now = FormatTimestamp(options_.clock->Now());
   const auto existing = index_.find(id);
   if (existing != index_.end()) {
