@@ -203,6 +203,37 @@ TEST(SyslogReader, ReadsRfc3339Times) {
   EXPECT_EQ(result->events[0].source_ip, "198.51.100.1");
 }
 
+// The user name is the client's: one holding " from " must not name the source.
+TEST(SyslogReader, SourceIsAfterTheLastFrom) {
+  auto result = ReadSyslogAuth(
+      "Mar  1 10:00:00 host sshd[1]: Failed password for invalid user x from 10.1.1.1 from "
+      "198.51.100.9 port 5000 ssh2\n",
+      {});
+  ASSERT_TRUE(result.has_value());
+  ASSERT_EQ(result->events.size(), 1u);
+  EXPECT_EQ(result->events[0].source_ip, "198.51.100.9");
+  EXPECT_EQ(result->events[0].principal, "x from 10.1.1.1");
+}
+
+// OpenSSH 9.8 moved the per-session work, and its log lines, to sshd-session.
+TEST(SyslogReader, ReadsSshdSessionLines) {
+  auto result = ReadSyslogAuth(
+      "Mar  1 10:00:00 host sshd-session[7]: Failed password for root from 198.51.100.2 port 1 "
+      "ssh2\n"
+      "Mar  1 10:00:00 host sshd-session[7]: pam_unix(sshd:auth): authentication failure; "
+      "logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.2  user=root\n"
+      "Mar  1 10:00:05 host sshd-session[8]: Accepted publickey for ops from 198.51.100.3 port 2 "
+      "ssh2: ED25519 SHA256:abc\n",
+      {});
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(result->problems.empty());
+  ASSERT_EQ(result->events.size(), 2u);  // the PAM line repeats the first failure
+  EXPECT_TRUE(result->events[0].failure);
+  EXPECT_EQ(result->events[0].service, "sshd-session");
+  EXPECT_TRUE(result->events[1].login_success);
+  EXPECT_EQ(result->events[1].source_ip, "198.51.100.3");
+}
+
 // Three failures across New Year: the January lines belong to the year after December.
 TEST(SyslogReader, YearTurnsOverAtNewYear) {
   LogReadOptions options;

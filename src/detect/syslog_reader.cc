@@ -142,8 +142,10 @@ std::string_view WordAfter(std::string_view text, std::string_view marker) {
 bool ParseSshdOutcome(std::string_view message, LogEvent& event) {
   const bool failed = message.rfind("Failed ", 0) == 0;
   const bool accepted = message.rfind("Accepted ", 0) == 0;
+  // The client chooses the user name, which may itself hold " from ", so the address is
+  // the word after the last one.
   const std::size_t for_at = message.find(" for ");
-  const std::size_t from_at = message.find(" from ");
+  const std::size_t from_at = message.rfind(" from ");
   if ((!failed && !accepted) || for_at == std::string_view::npos ||
       from_at == std::string_view::npos || from_at < for_at) {
     return false;
@@ -153,12 +155,15 @@ bool ParseSshdOutcome(std::string_view message, LogEvent& event) {
     user.remove_prefix(13);
   }
   event.principal = std::string(user);
-  event.source_ip = std::string(WordAfter(message, " from "));
+  event.source_ip = std::string(WordAfter(message.substr(from_at), " from "));
   event.action = failed ? "FailedLogin" : "AcceptedLogin";
   event.failure = failed;
   event.login_success = accepted;
   return true;
 }
+
+// OpenSSH 9.8 and later log a session's outcome as sshd-session, earlier ones as sshd.
+bool IsSshd(std::string_view program) { return program == "sshd" || program == "sshd-session"; }
 
 }  // namespace
 
@@ -211,14 +216,14 @@ Result<LogReadResult> ReadSyslogAuth(std::string_view text, const LogReadOptions
                        repeats < 1 ? 1 : kMaxRepeats)});
       repeats = repeats < 1 ? 1 : kMaxRepeats;
     }
-    if (parsed.program == "sshd" && ParseSshdOutcome(message, event)) {
+    if (IsSshd(parsed.program) && ParseSshdOutcome(message, event)) {
       for (int i = 0; i < repeats; ++i) {
         result.events.push_back(event);
       }
       continue;
     }
     // PAM lines from a separate program tag, such as "sshd(pam_unix)" or "su(pam_unix)".
-    if (parsed.program != "sshd" &&
+    if (!IsSshd(parsed.program) &&
         message.find("authentication failure;") != std::string_view::npos) {
       event.source_ip = std::string(WordAfter(message, "rhost="));
       event.principal = std::string(WordAfter(message, " user="));
