@@ -26,7 +26,15 @@ Result<std::string> Inflate(const std::string& data, std::size_t max_bytes, bool
   std::string out;
   char buffer[1 << 16];
   int code = Z_OK;
-  while (code != Z_STREAM_END) {
+  while (true) {
+    if (code == Z_STREAM_END) {
+      // Files joined with cat, or appended to with gzip >>, hold several members one after
+      // another; gzip -d reads them all.
+      if (stream.avail_in < 2 || stream.next_in[0] != 0x1f || stream.next_in[1] != 0x8b ||
+          inflateReset(&stream) != Z_OK) {
+        break;
+      }
+    }
     stream.next_out = reinterpret_cast<Bytef*>(buffer);
     stream.avail_out = sizeof(buffer);
     code = inflate(&stream, Z_NO_FLUSH);

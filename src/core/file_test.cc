@@ -79,6 +79,25 @@ TEST(ReadFile, UpToCutKeepsWhatPrecedesTheCut) {
   std::filesystem::remove(path);
 }
 
+TEST(ReadFile, ReadsEveryGzipMember) {
+  const auto path = std::filesystem::temp_directory_path() / "rampart_file_test_members.gz";
+  ASSERT_TRUE(WriteFileAtomic(path.string(), Gzip("first\n") + Gzip("second\n")).ok());
+  auto data = ReadFile(path.string());
+  ASSERT_TRUE(data.has_value()) << data.status().ToString();
+  EXPECT_EQ(*data, "first\nsecond\n");
+
+  const std::string second = Gzip(std::string(5000, 'y'));
+  ASSERT_TRUE(
+      WriteFileAtomic(path.string(), Gzip("first\n") + second.substr(0, second.size() / 2)).ok());
+  bool truncated = false;
+  auto cut = ReadFileUpToCut(path.string(), truncated);
+  ASSERT_TRUE(cut.has_value()) << cut.status().ToString();
+  EXPECT_TRUE(truncated);
+  EXPECT_EQ(cut->substr(0, 6), "first\n");
+  EXPECT_FALSE(ReadFile(path.string()).has_value());
+  std::filesystem::remove(path);
+}
+
 TEST(ReadFile, MissingFileNamesPath) {
   auto data = ReadFile("/nonexistent/rampart.json");
   ASSERT_FALSE(data.has_value());
