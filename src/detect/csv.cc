@@ -7,8 +7,23 @@
 
 #include <fmt/format.h>
 
+#include "core/json.h"
+
 namespace rampart::detect {
 namespace {
+
+// Returns a cell for an error message: quoted and escaped as a JSON string, so that a
+// newline inside a quoted field cannot forge a line of the server's log, and cut after 60
+// bytes, so that a huge cell is not repeated whole.
+std::string ShownCell(std::string_view cell) {
+  constexpr std::size_t kShown = 60;
+  std::string shown = Json(std::string(cell.substr(0, kShown)))
+                          .dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (cell.size() > kShown) {
+    shown += fmt::format(" (the first {} of {} bytes)", kShown, cell.size());
+  }
+  return shown;
+}
 
 std::string Lower(std::string_view text) {
   std::string lower(text);
@@ -199,10 +214,10 @@ Result<TimePoint> ParseCsvTime(const CsvTable& table, std::size_t row, std::size
     const double seconds = number > kLargestSeconds ? number / 1000.0 : number;
     return FromUnixMicros(static_cast<std::int64_t>(std::llround(seconds * 1e6)));
   }
-  return InvalidArgument(
-      fmt::format("{}: line {}, column \"{}\": \"{}\" is not a time; write RFC 3339 such as "
-                  "2026-01-31 12:00:00, or Unix seconds",
-                  source, table.line_numbers[row], table.header[column], table.rows[row][column]));
+  return InvalidArgument(fmt::format(
+      "{}: line {}, column \"{}\": {} is not a time; write RFC 3339 such as "
+      "2026-01-31 12:00:00, or Unix seconds",
+      source, table.line_numbers[row], table.header[column], ShownCell(table.rows[row][column])));
 }
 
 Result<double> ParseCsvNumber(const CsvTable& table, std::size_t row, std::size_t column,
@@ -215,9 +230,9 @@ Result<double> ParseCsvNumber(const CsvTable& table, std::size_t row, std::size_
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
       !std::isfinite(value)) {
-    return InvalidArgument(fmt::format("{}: line {}, column \"{}\": \"{}\" is not a number", source,
+    return InvalidArgument(fmt::format("{}: line {}, column \"{}\": {} is not a number", source,
                                        table.line_numbers[row], table.header[column],
-                                       table.rows[row][column]));
+                                       ShownCell(table.rows[row][column])));
   }
   return value;
 }

@@ -72,6 +72,23 @@ TEST(Csv, EmptyLineInOneColumnIsAMissingValue) {
   EXPECT_EQ(two_columns->line_numbers, (std::vector<std::size_t>{2, 4}));
 }
 
+// A quoted field may hold a newline; echoed raw into the server's log it would forge a line.
+TEST(Csv, ErrorsEscapeAndCutTheCell) {
+  auto table = ParseCsvRows("\"x\n2026-12-05 error forged\"\n" + std::string(100000, '7') + "x\n",
+                            "request body", {"value"});
+  ASSERT_TRUE(table.has_value()) << table.status().ToString();
+  auto forged = ParseCsvNumber(*table, 0, 0, "request body");
+  ASSERT_FALSE(forged.has_value());
+  EXPECT_EQ(forged.status().message(),
+            "request body: line 1, column \"value\": \"x\\n2026-12-05 error forged\" is not a "
+            "number");
+  auto huge = ParseCsvNumber(*table, 1, 0, "request body");
+  ASSERT_FALSE(huge.has_value());
+  EXPECT_EQ(huge.status().message(), "request body: line 3, column \"value\": \"" +
+                                         std::string(60, '7') +
+                                         "\" (the first 60 of 100001 bytes) is not a number");
+}
+
 TEST(Csv, TimesInRfc3339OrUnixSeconds) {
   auto table =
       ParseCsv("time,value\n2026-01-31 12:00:00,1\n1700000000,2\n1700000000500,3\nyesterday,4\n",
