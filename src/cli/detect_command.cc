@@ -135,6 +135,12 @@ Result<ModelFile> TrainOnCsv(const TrainOptions& options) {
   if (!matrix) {
     return matrix.status();
   }
+  if (matrix->rows < 2) {
+    // A forest of fewer points scores every row 0, so its threshold would flag nothing.
+    return InvalidArgument(
+        fmt::format("{}: {} data rows; training needs at least 2, and a useful model many more",
+                    options.input, matrix->rows));
+  }
   RandomEngine engine(options.seed);
   std::vector<double> scores;
   if (options.algorithm == "iforest") {
@@ -358,6 +364,13 @@ Status DetectInTable(const DetectOptions& options, FindingSet& findings, bool& r
     for (std::size_t row = 0; row < matrix->rows; ++row) {
       column[row] = matrix->At(row, col);
     }
+    if (col == 0 && matrix->rows <= detector->unscored_values()) {
+      std::cerr << fmt::format(
+          "warning: {}: {} rows; the series detector scores a column from row {} on, so it "
+          "reports nothing here. Give a longer series (more --scrapes for a URL), or a "
+          "--model\n",
+          options.logs, matrix->rows, detector->unscored_values() + 1);
+    }
     const std::vector<double> scores = detector->UpdateAll(column);
     for (std::size_t row = 0; row < scores.size(); ++row) {
       if (scores[row] > options.threshold) {
@@ -536,8 +549,11 @@ void AddModelCommands(CLI::App& app, int& exit_code) {
       ->add_option("--window-seconds", train->window_seconds,
                    "Length in seconds of the feature windows for --logs")
       ->capture_default_str();
-  train_command->add_option("--syslog-year", train->syslog_year,
-                            "Year of syslog timestamps, which carry none (default: this year)");
+  train_command
+      ->add_option("--syslog-year", train->syslog_year,
+                   "Year of syslog timestamps, which carry none, 1970 to 9999 (default: this "
+                   "year)")
+      ->check(CLI::Range(1970, 9999));
   train_command->callback([train, &exit_code] { RunTrain(*train, exit_code); });
 
   auto score = std::make_shared<ScoreOptions>();
@@ -585,8 +601,11 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
                    "Score above which a CSV value is reported when no --model is given (0-1)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  detect->add_option("--syslog-year", options->syslog_year,
-                     "Year of syslog timestamps, which carry none (default: this year)");
+  detect
+      ->add_option("--syslog-year", options->syslog_year,
+                   "Year of syslog timestamps, which carry none, 1970 to 9999 (default: this "
+                   "year)")
+      ->check(CLI::Range(1970, 9999));
   CLI::Option* scrapes =
       detect
           ->add_option("--scrapes", options->scrapes,

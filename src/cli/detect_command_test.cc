@@ -112,6 +112,17 @@ TEST_F(ModelCommand, TrainAndScoreBothAlgorithms) {
   }
 }
 
+TEST_F(ModelCommand, RejectsTooFewTrainingRows) {
+  std::ofstream(Path("one.csv")) << "cpu,memory\n1,2\n";
+  for (const std::string algorithm : {"rcf", "iforest"}) {
+    CommandRun train = RunCommand({"model", "train", "--algorithm", algorithm, "--input",
+                                   Path("one.csv"), "--out", Path("m")});
+    EXPECT_EQ(train.exit_code, 2) << algorithm;
+    EXPECT_NE(train.err.find("1 data rows; training needs at least 2"), std::string::npos)
+        << train.err;
+  }
+}
+
 // CLI11 alone reads "-1" for an unsigned option as 2^64 - 1.
 TEST_F(ModelCommand, RejectsNegativeCounts) {
   for (const std::string option : {"--seed", "--trees", "--samples"}) {
@@ -259,6 +270,25 @@ TEST_F(DetectCommand, ScrapesMetricsEndpoint) {
   EXPECT_LE(*seen, end);
   EXPECT_EQ(csv.exit_code, 2);
   EXPECT_NE(csv.err.find("only --format prometheus reads a URL"), std::string::npos) << csv.err;
+}
+
+// A series too short for the detector to score any value says so instead of a silent
+// "0 findings".
+TEST_F(DetectCommand, WarnsOfSeriesTooShortToScore) {
+  std::ofstream out(Path("short.csv"));
+  out << "value\n";
+  for (int row = 0; row < 50; ++row) {
+    out << (row == 40 ? 1000 : row % 3) << "\n";
+  }
+  out.close();
+  CommandRun run = RunCommand({"detect", "--format", "csv", "--logs", Path("short.csv")});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("50 rows; the series detector scores a column from row 65 on"),
+            std::string::npos)
+      << run.err;
+  CommandRun year = RunCommand(
+      {"detect", "--format", "sshd", "--logs", Path("short.csv"), "--syslog-year", "99999"});
+  EXPECT_EQ(year.exit_code, 2) << year.err;
 }
 
 TEST_F(DetectCommand, ReportsSshBruteForceAsJson) {

@@ -43,7 +43,7 @@ double SeriesDetector::Next(double value, double raw) {
     maximum_ = value;
   }
   last_raw_ = raw;
-  if (seen_ < options_.forest.shingle_size + options_.forest.num_samples_per_tree / 4) {
+  if (seen_ <= unscored_values()) {
     return 0.0;  // the forest contains too few points for its scores to mean anything yet
   }
 
