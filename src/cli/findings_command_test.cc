@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/commands.h"
+#include "cli/table.h"
 #include "core/file.h"
 #include "store/sqlite_finding_store.h"
 
@@ -302,6 +303,23 @@ TEST_F(FindingsCommandTest, SummaryCountsSeverityResourceAndCompliance) {
   EXPECT_THAT(table.out, HasSubstr("By severity:"));
   EXPECT_THAT(table.out, HasSubstr("By resource type:"));
   EXPECT_THAT(table.out, HasSubstr("By compliance status:"));
+}
+
+// A title is scanner text that an attacker may shape; an escape sequence printed raw would
+// act on the reader's terminal.
+TEST(Table, PrintsNoControlCharacters) {
+  Table table({"TITLE"});
+  table.AddRow(
+      {"red \x1b[31mtext\x1b]0;owned\x07 line\nbreak \xC2\x9b"
+       "2J caf\xC3\xA9"});
+  std::ostringstream out;
+  table.Print(out, 200);
+  const std::string printed = out.str();
+  EXPECT_EQ(printed.find('\x1b'), std::string::npos) << printed;
+  EXPECT_EQ(printed.find('\x07'), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("\xC2\x9b"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("red ?[31mtext?]0;owned? line break ?2J caf\xC3\xA9"), std::string::npos)
+      << printed;
 }
 
 }  // namespace

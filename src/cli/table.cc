@@ -5,11 +5,32 @@
 namespace rampart::cli {
 namespace {
 
+// Returns `text` on one line and without control characters: findings carry scanner text
+// that an attacker may shape, and an escape sequence would act on the reader's terminal.
+// Line breaks and tabs become spaces, other C0 and C1 controls "?".
+std::string Printable(const std::string& text) {
+  std::string flat;
+  flat.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const bool c1 = byte == 0xC2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;  // U+0080 to U+009F
+    if (byte == '\n' || byte == '\t' || byte == '\r') {
+      flat += ' ';
+    } else if (byte < 0x20 || byte == 0x7F || c1) {
+      flat += '?';
+      i += c1 ? 1 : 0;
+    } else {
+      flat += text[i];
+    }
+  }
+  return flat;
+}
+
 // Cuts at a UTF-8 character boundary so the output stays valid text.
 std::string Cut(const std::string& text, std::size_t max_width) {
-  std::string flat = text;
-  std::replace(flat.begin(), flat.end(), '\n', ' ');
-  std::replace(flat.begin(), flat.end(), '\t', ' ');
+  const std::string flat = Printable(text);
   if (flat.size() <= max_width) {
     return flat;
   }

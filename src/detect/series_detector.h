@@ -43,7 +43,7 @@ class SeriesDetector {
   double last_raw_score() const { return last_raw_; }
 
   // Returns how many values the detector takes in before it scores any: until then its
-  // forest holds too few points, and Update returns 0.
+  // forest contains too few points, and Update returns 0.
   std::size_t unscored_values() const {
     return options_.forest.shingle_size + options_.forest.num_samples_per_tree / 4 - 1;
   }
