@@ -1,11 +1,14 @@
 #include "cli/ingest_support.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "core/clock.h"
 #include "core/file.h"
 
 namespace rampart::cli {
@@ -48,6 +51,32 @@ std::vector<std::string> ExpandReportPaths(const std::vector<std::string>& paths
   return files;
 }
 
+namespace {
+
+// The clock of readers whose format carries no time (kube-bench, SARIF without invocation
+// times): the time the report file was last written. Reading the same file again then gives
+// the same UpdatedAt, which changes nothing, and a new scan writes a new time.
+class FileTimeClock final : public Clock {
+ public:
+  explicit FileTimeClock(TimePoint time) : time_(time) {}
+  TimePoint Now() const override { return time_; }
+
+ private:
+  TimePoint time_;
+};
+
+std::optional<TimePoint> LastWritten(const std::string& path) {
+  std::error_code error;
+  const auto written = std::filesystem::last_write_time(path, error);
+  if (error) {
+    return std::nullopt;
+  }
+  return std::chrono::time_point_cast<std::chrono::microseconds>(
+      std::chrono::file_clock::to_sys(written));
+}
+
+}  // namespace
+
 Result<std::vector<Json>> IngestReportFile(const std::string& path,
                                            const ingest::ReadOptions& options,
                                            store::FindingStore& store, IngestTotals& totals,
@@ -60,6 +89,11 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
   }
   ingest::ReadOptions read_options = options;
   read_options.source_name = path;
+  const std::optional<TimePoint> written = LastWritten(path);
+  const FileTimeClock file_time(written.value_or(options.clock->Now()));
+  if (written) {
+    read_options.clock = &file_time;
+  }
   auto report = ingest::ReadReport(*text, read_options);
   if (!report) {
     totals.failed_files += 1;

@@ -197,6 +197,28 @@ TEST(ScanManifestsCommand, StoresAndResolvesFixedFindings) {
   EXPECT_GE(history->size(), 2u);
 }
 
+// kube-bench and SARIF reports carry no time: their findings take the file's modification
+// time, so reading an unchanged report again changes nothing and emits no events.
+TEST(IngestCommand, UnchangedReportWithoutTimesIsUnchanged) {
+  if (!fs::exists(kSharedData + "/findings")) {
+    GTEST_SKIP() << "../shared/data is absent; the real reports are not available";
+  }
+  const TempFolder folder;
+  const std::string db = folder.Path("rampart.db");
+  const std::string kube_bench = kSharedData + "/findings/kube-bench/result.json";
+  const std::string sarif = kSharedData + "/findings/trivy/alpine-310.sarif.json";
+  const CommandRun first = RunRampart({"ingest", "--db", db, kube_bench, sarif});
+  ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
+  const CommandRun again = RunRampart({"ingest", "--db", db, kube_bench, sarif});
+  ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
+  EXPECT_NE(again.out.find("3 findings read (kube-bench): 0 created, 0 updated, 3 unchanged"),
+            std::string::npos)
+      << again.out;
+  EXPECT_NE(again.out.find("4 findings read (sarif): 0 created, 0 updated, 4 unchanged"),
+            std::string::npos)
+      << again.out;
+}
+
 // Scores of bank-of-anthos plus the kube-bench report, worked out by reading both:
 // bank-of-anthos has no RBAC objects, so CIS 5.1.1-5.1.4 and 5.1.8 have no data. Passing CIS
 // controls: 5.2.2-5.2.5, 5.2.9, 5.2.11-5.2.13 and 5.4.1 (nine); failing: 5.1.5 (loadgenerator
