@@ -1,5 +1,6 @@
 // rampart ingest: reads scanner reports, detects their format and stores their findings.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 
@@ -19,8 +20,17 @@ struct IngestOptions {
   std::string format;
   std::string account = "000000000000";
   std::string region = "us-east-1";
+  std::string node;
   std::vector<std::string> paths;
 };
+
+// Returns true for a Kubernetes node name: 1 to 253 letters, digits, '.', '-' and '_'.
+bool IsNodeName(const std::string& name) {
+  return !name.empty() && name.size() <= 253 &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) {
+           return std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_';
+         });
+}
 
 }  // namespace
 
@@ -45,6 +55,19 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
       ->add_option("--region", options->region,
                    "Region for the ProductArn of findings whose format carries none")
       ->capture_default_str();
+  command
+      ->add_option("--node", options->node,
+                   "Node a kube-bench report was made on, part of each finding's Id and "
+                   "resource; kube-bench does not name it, so without it the reports of two "
+                   "nodes of one kind replace each other's findings")
+      ->check(CLI::Validator(
+          [](const std::string& name) {
+            return IsNodeName(name) ? std::string()
+                                    : "node name " + name +
+                                          " is invalid; use 1 to 253 letters, digits, '.', "
+                                          "'-' and '_'";
+          },
+          "NAME"));
   command->add_option("files", options->paths, "Report files or folders of reports")->required();
   command->callback([options, &exit_code] {
     if (!options->format.empty() && ingest::FindReader(options->format) == nullptr) {
@@ -73,6 +96,7 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
     read_options.format = options->format;
     read_options.aws_account_id = options->account;
     read_options.region = options->region;
+    read_options.node = options->node;
     IngestTotals totals;
     for (const auto& file : files) {
       auto findings = IngestReportFile(file, read_options, **store, totals, std::cout);

@@ -188,7 +188,10 @@ class KubeBenchReader final : public Reader {
 
     Json finding = {
         {"SchemaVersion", detail::kAsffSchemaVersion},
-        {"Id", fmt::format("kube-bench/{}/{}/{}", benchmark, node_type, number)},
+        {"Id",
+         options.node.empty()
+             ? fmt::format("kube-bench/{}/{}/{}", benchmark, node_type, number)
+             : fmt::format("kube-bench/{}/{}/{}/{}", benchmark, node_type, number, options.node)},
         {"ProductArn", ProductArn(options, "aqua-security", "kube-bench")},
         {"ProductName", "kube-bench"},
         {"CompanyName", "Aqua Security"},
@@ -203,7 +206,7 @@ class KubeBenchReader final : public Reader {
         {"Compliance",
          {{"Status", mapping.compliance},
           {"RelatedRequirements", Json::array({fmt::format("{} {}", benchmark, number)})}}},
-        {"Resources", Json::array({Resource(controls, node_type)})},
+        {"Resources", Json::array({Resource(controls, node_type, options.node)})},
     };
     const std::string_view remediation = detail::Trim(StringMember(check, "remediation"));
     if (!remediation.empty()) {
@@ -224,18 +227,22 @@ class KubeBenchReader final : public Reader {
     return detail::Truncate(description, detail::kMaxDescriptionBytes);
   }
 
-  // kube-bench names neither the node nor the cluster, so the resource is the kind of node
-  // the controls were run on ("master", "node", "etcd", ...).
-  // NOTE: reports of the same check from two nodes of one kind therefore share an Id, and
-  // the one ingested later replaces the other.
-  static Json Resource(const Json& controls, const std::string& node_type) {
+  // kube-bench names neither the node nor the cluster, so the resource is the node that the
+  // reader is told (ReadOptions::node), else the kind of node the controls were run on
+  // ("master", "node", "etcd", ...).
+  // NOTE: without a node, reports of the same check from two nodes of one kind share an Id,
+  // and the one ingested later replaces the other.
+  static Json Resource(const Json& controls, const std::string& node_type,
+                       const std::string& node) {
     const std::string kind = node_type.empty() ? "unknown" : node_type;
     Json other = Json::object();
     detail::SetOtherDetail(other, "NodeType", kind);
+    detail::SetOtherDetail(other, "NodeName", node);
     detail::SetOtherDetail(other, "DetectedKubernetesVersion",
                            StringMember(controls, "detected_version"));
     return {{"Type", "Other"},
-            {"Id", fmt::format("kubernetes-node-type/{}", kind)},
+            {"Id", node.empty() ? fmt::format("kubernetes-node-type/{}", kind)
+                                : fmt::format("kubernetes-node/{}", node)},
             {"Details", {{"Other", other}}}};
   }
 

@@ -167,6 +167,25 @@ TEST(KubeBenchReader, IdsStayTheSameAcrossReads) {
   EXPECT_NE(first.findings[0].at("UpdatedAt"), second.findings[0].at("UpdatedAt"));
 }
 
+// kube-bench does not name its node: the same check on two nodes needs the node told.
+TEST(KubeBenchReader, NodeGivesEachNodeItsFindings) {
+  const auto report = ReportFromJson(OneCheck("FAIL", true));
+  ReadOptions options = testing::TestOptions();
+  options.node = "master-a";
+  const ReadResult a = ReadAll(*MakeKubeBenchReader(), report.AsInput(), options);
+  options.node = "master-b";
+  const ReadResult b = ReadAll(*MakeKubeBenchReader(), report.AsInput(), options);
+  const ReadResult unnamed = ReadAll(*MakeKubeBenchReader(), report.AsInput());
+  ASSERT_EQ(a.findings.size(), 1u);
+  ASSERT_EQ(b.findings.size(), 1u);
+  ASSERT_EQ(unnamed.findings.size(), 1u);
+  EXPECT_NE(a.findings[0].at("Id"), b.findings[0].at("Id"));
+  EXPECT_NE(a.findings[0].at("Id"), unnamed.findings[0].at("Id"));
+  EXPECT_EQ(a.findings[0]["Resources"][0]["Id"], "kubernetes-node/master-a");
+  EXPECT_EQ(a.findings[0]["Resources"][0]["Details"]["Other"]["NodeName"], "master-a");
+  EXPECT_EQ(unnamed.findings[0]["Resources"][0]["Details"]["Other"].count("NodeName"), 0u);
+}
+
 TEST(KubeBenchReader, BenchmarkNameFromVersion) {
   Json document = OneCheck("FAIL", true);
   document["Controls"][0]["version"] = "1.6";

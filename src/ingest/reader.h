@@ -36,6 +36,9 @@ struct ReadOptions {
   std::string format;                 // a reader name to force, or empty to detect
   std::string aws_account_id = "000000000000";
   std::string region = "us-east-1";
+  // The node a kube-bench report was made on. kube-bench does not name it, and without it the
+  // reports of two nodes of one kind share finding Ids.
+  std::string node;
   const Clock* clock = &DefaultClock();  // for CreatedAt/UpdatedAt when a format has none
 };
 
