@@ -1,24 +1,48 @@
 #include "detect/metric_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 namespace rampart::detect {
 namespace {
 
-// "name" or "name{label="value",...}", as the exposition format writes a series.
+// Returns a label value escaped as the exposition format writes it: backslash, double quote
+// and line feed.
+std::string EscapeLabelValue(const std::string& value) {
+  std::string escaped;
+  for (const char c : value) {
+    if (c == '\\' || c == '"') {
+      escaped += '\\';
+      escaped += c;
+    } else if (c == '\n') {
+      escaped += "\\n";
+    } else {
+      escaped += c;
+    }
+  }
+  return escaped;
+}
+
+// "name" or "name{label="value",...}", as the exposition format writes a series, with the
+// labels sorted by name: a series is its label set, so m{a="1",b="2"} and m{b="2",a="1"} are
+// one series and get one column.
 std::string SeriesName(const MetricSample& sample) {
   if (sample.labels.empty()) {
     return sample.name;
   }
+  std::vector<std::pair<std::string, std::string>> labels = sample.labels;
+  std::sort(labels.begin(), labels.end());
   std::string name = sample.name + "{";
-  for (std::size_t i = 0; i < sample.labels.size(); ++i) {
-    name += fmt::format("{}{}=\"{}\"", i == 0 ? "" : ",", sample.labels[i].first,
-                        sample.labels[i].second);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    name += fmt::format("{}{}=\"{}\"", i == 0 ? "" : ",", labels[i].first,
+                        EscapeLabelValue(labels[i].second));
   }
   return name + "}";
 }

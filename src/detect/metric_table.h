@@ -10,10 +10,11 @@
 
 namespace rampart::detect {
 
-// Returns the samples as a table: a "timestamp" column, then one column per series (the
-// metric name with its labels as the text format writes them, in order of first
-// appearance), and one row per distinct timestamp in time order. A series without a sample
-// at a row's time keeps its previous value, or its first value before it has one. Samples
+// Returns the samples as a table: a "timestamp" column, then one column per series, in
+// order of first appearance, and one row per distinct timestamp in time order. A column is
+// named as the text format writes its series, with the labels sorted by name and their
+// values escaped, so the same label set in another order is the same series. A series without a
+// sample at a row's time keeps its previous value, or its first value before it has one. Samples
 // without a timestamp, and NaN or infinite values, are left out and added to `problems`.
 // Fails when no sample has a timestamp, and when the table would exceed 20,000,000 cells.
 Result<CsvTable> MetricTable(const std::vector<MetricSample>& samples, std::string_view source,

@@ -23,8 +23,8 @@ TEST(MetricTable, OneRowPerTimeAndColumnPerSeries) {
 
   EXPECT_EQ(table->header,
             (std::vector<std::string>{
-                "timestamp", "http_requests_total{method=\"post\",code=\"200\"}",
-                "http_requests_total{method=\"post\",code=\"400\"}", "temperature"}));
+                "timestamp", "http_requests_total{code=\"200\",method=\"post\"}",
+                "http_requests_total{code=\"400\",method=\"post\"}", "temperature"}));
   ASSERT_EQ(table->rows.size(), 2u);
   // The first row has no temperature yet, so it takes the series' first value. The second
   // row has no sample for code 400, so it keeps the previous one.
@@ -40,6 +40,25 @@ TEST(MetricTable, OneRowPerTimeAndColumnPerSeries) {
   EXPECT_NE(problems[1].message.find("no timestamp"), std::string::npos) << problems[1].message;
   EXPECT_NE(problems[2].message.find("outside the years"), std::string::npos)
       << problems[2].message;
+}
+
+// A series is its label set: the order in which labels are written does not matter, and a
+// value is named with its escapes, so two different values never share a column name.
+TEST(MetricTable, SeriesIsItsLabelSet) {
+  const MetricReadResult metrics = ParsePrometheusText(
+      "m{a=\"1\",b=\"2\"} 1 1000\n"
+      "m{b=\"2\",a=\"1\"} 2 2000\n"
+      "m{a=\"x\\\"y\"} 3 1000\n"
+      "m{a=\"x\\ny\"} 4 1000\n",
+      "metrics.prom");
+  ASSERT_TRUE(metrics.problems.empty()) << metrics.problems[0].message;
+  std::vector<LogProblem> problems;
+  auto table = MetricTable(metrics.samples, "metrics.prom", problems);
+  ASSERT_TRUE(table.has_value()) << table.status().ToString();
+  EXPECT_EQ(table->header, (std::vector<std::string>{"timestamp", "m{a=\"1\",b=\"2\"}",
+                                                     "m{a=\"x\\\"y\"}", "m{a=\"x\\ny\"}"}));
+  ASSERT_EQ(table->rows.size(), 2u);
+  EXPECT_EQ(table->rows[1][1], "2");
 }
 
 TEST(MetricTable, NeedsTimestamps) {

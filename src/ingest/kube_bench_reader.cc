@@ -228,7 +228,7 @@ class KubeBenchReader final : public Reader {
   }
 
   // kube-bench names neither the node nor the cluster, so the resource is the node that the
-  // reader is told (ReadOptions::node), else the kind of node the controls were run on
+  // reader is given (ReadOptions::node), else the kind of node the controls were run on
   // ("master", "node", "etcd", ...).
   // NOTE: without a node, reports of the same check from two nodes of one kind share an Id,
   // and the one ingested later replaces the other.
