@@ -443,7 +443,34 @@ void PrintFindings(const std::vector<Json>& findings, const std::string& output)
 // Imports the findings into the store at `db` (a SQLite path, created when missing, or a
 // postgresql:// URL) and prints what changed to standard error. Returns false when the
 // store could not be opened or written, or rejected a finding.
-bool StoreDetections(const std::string& db, const std::vector<Json>& findings) {
+// Carries over what an earlier run stored for the same detections: CreatedAt, and the
+// widest span of FirstObservedAt and LastObservedAt. A run sees only its own log, so without
+// this each run dated the finding's creation anew and a replayed older log moved
+// LastObservedAt back. Count stays the count of this run, so replaying a log changes nothing.
+Status MergeWithStored(store::FindingStore& store, std::vector<Json>& findings) {
+  for (Json& finding : findings) {
+    auto stored = store.Get({finding["ProductArn"], finding["Id"]});
+    if (!stored) {
+      return stored.status();
+    }
+    if (!stored->has_value()) {
+      continue;
+    }
+    const Json& before = **stored;
+    finding["CreatedAt"] = before.value("CreatedAt", finding["CreatedAt"].get<std::string>());
+    const std::string first = before.value("FirstObservedAt", "");
+    if (!first.empty() && first < finding["FirstObservedAt"].get<std::string>()) {
+      finding["FirstObservedAt"] = first;
+    }
+    const std::string last = before.value("LastObservedAt", "");
+    if (last > finding["LastObservedAt"].get<std::string>()) {
+      finding["LastObservedAt"] = last;
+    }
+  }
+  return Status::Ok();
+}
+
+bool StoreDetections(const std::string& db, std::vector<Json> findings) {
   auto where = store::ParseStoreLocation(db);
   if (!where) {
     std::cerr << "error: --db: " << where.status().message() << '\n';
@@ -457,7 +484,11 @@ bool StoreDetections(const std::string& db, const std::vector<Json>& findings) {
   store::ImportOptions import_options;
   import_options.actor = "rampart detect";
   const std::string db_name = store::postgres::RedactUrl(db);
-  auto summary = (*store)->Import(findings, import_options);
+  if (const Status merged = MergeWithStored(**store, findings); !merged.ok()) {
+    std::cerr << "error: " << db_name << ": " << merged.message() << '\n';
+    return false;
+  }
+  auto summary = (*store)->Import(std::move(findings), import_options);
   if (!summary) {
     std::cerr << "error: " << db_name
               << ": storing failed, no finding was stored: " << summary.status().message() << '\n';

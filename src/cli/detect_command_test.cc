@@ -20,6 +20,7 @@
 #include "core/file.h"
 #include "core/json.h"
 #include "detect/model_file.h"
+#include "store/sqlite_finding_store.h"
 
 namespace rampart::cli {
 namespace {
@@ -370,6 +371,32 @@ TEST_F(DetectCommand, StoresFindingsInDb) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("hub.db: 0 created, "), std::string::npos) << again.err;
   EXPECT_NE(again.err.find(", 0 rejected"), std::string::npos) << again.err;
+
+  // An older log of the same source keeps the first run's creation and last observation,
+  // and moves the first observation back.
+  auto store = store::SqliteFindingStore::Open(Path("hub.db"));
+  ASSERT_TRUE(store.has_value()) << store.status().ToString();
+  auto page = (*store)->List({});
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->findings.size(), 1u);
+  const Json stored = page->findings[0];
+  std::ofstream older(Path("older.log"));
+  for (int second = 0; second < 6; ++second) {
+    older << fmt::format(
+        "Feb 20 09:00:{:02} host sshd[7]: Failed password for root from 198.51.100.7 port 4000 "
+        "ssh2\n",
+        second);
+  }
+  older.close();
+  CommandRun replay = RunCommand({"detect", "--logs", Path("older.log"), "--format", "sshd", "--db",
+                                  Path("hub.db"), "--syslog-year", "2026"});
+  ASSERT_EQ(replay.exit_code, 0) << replay.err;
+  auto merged = (*store)->Get({stored["ProductArn"], stored["Id"]});
+  ASSERT_TRUE(merged.has_value() && merged->has_value());
+  const Json& after = **merged;
+  EXPECT_EQ(after["CreatedAt"], stored["CreatedAt"]);
+  EXPECT_EQ(after["LastObservedAt"], "2026-03-01T10:00:05.000Z");
+  EXPECT_EQ(after["FirstObservedAt"], "2026-02-20T09:00:00.000Z");
 }
 
 // A real metric series, once as CSV and once as Prometheus text with sample timestamps: the
