@@ -444,7 +444,7 @@ void PrintFindings(const std::vector<Json>& findings, const std::string& output)
 // postgresql:// URL) and prints what changed to standard error. Returns false when the
 // store could not be opened or written, or rejected a finding.
 // Carries over what an earlier run stored for the same detections: CreatedAt, and the
-// widest span of FirstObservedAt and LastObservedAt. A run sees only its own log, so without
+// widest span of FirstObservedAt and LastObservedAt. A run reads only its own log, so without
 // this each run dated the finding's creation anew and a replayed older log moved
 // LastObservedAt back. Count stays the count of this run, so replaying a log changes nothing.
 Status MergeWithStored(store::FindingStore& store, std::vector<Json>& findings) {
@@ -647,7 +647,8 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
   CLI::Option* interval =
       detect
           ->add_option("--scrape-interval", options->scrape_interval,
-                       "Seconds between the starts of two scrapes of a --logs URL")
+                       "Seconds between the starts of two scrapes of a --logs URL; a scrape "
+                       "that takes more than 5 s fails")
           ->check(CLI::Range(0.0, 86400.0))
           ->capture_default_str();
   detect->callback([options, scrapes, interval, &exit_code] {
