@@ -48,6 +48,14 @@ std::size_t FindInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
+std::size_t CountCharacters(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) {
+    count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return count;
+}
+
 std::string ToValidUtf8(std::string_view text) {
   std::size_t invalid = FindInvalidUtf8(text);
   if (invalid == std::string_view::npos) {

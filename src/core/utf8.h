@@ -16,6 +16,10 @@ std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end)
 // or std::string_view::npos when all of `text` is valid UTF-8.
 std::size_t FindInvalidUtf8(std::string_view text);
 
+// Returns the number of characters (code points) of UTF-8 text, as the limits of ASFF
+// fields count them: the bytes that do not continue a multi-byte sequence.
+std::size_t CountCharacters(std::string_view text);
+
 // Returns `text` with each byte that does not start a valid UTF-8 sequence replaced by U+FFFD,
 // the replacement character.
 std::string ToValidUtf8(std::string_view text);

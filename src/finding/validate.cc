@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/clock.h"
+#include "core/utf8.h"
 #include "finding/severity.h"
 
 namespace rampart::finding {
@@ -60,8 +61,9 @@ class Checker {
     const auto& text = value->get_ref<const std::string&>();
     if (text.empty()) {
       Add(key, "must not be empty");
-    } else if (text.size() > max_length) {
-      Add(key, fmt::format("is {} characters long; the maximum is {}", text.size(), max_length));
+    } else if (CountCharacters(text) > max_length) {
+      Add(key, fmt::format("is {} characters long; the maximum is {}", CountCharacters(text),
+                           max_length));
     }
   }
 
@@ -190,13 +192,13 @@ class Checker {
     }
     const std::string map_path = JsonPathMember(path_, key);
     for (const auto& [name, value] : it->items()) {
-      if (name.empty() || name.size() > kMaxMapKey) {
+      if (name.empty() || CountCharacters(name) > kMaxMapKey) {
         AddAt(JsonPathMember(map_path, name),
               fmt::format("keys must be 1 to {} characters long", kMaxMapKey));
       } else if (!value.is_string()) {
         AddAt(JsonPathMember(map_path, name),
               fmt::format("must be a string, not {}", value.type_name()));
-      } else if (value.get_ref<const std::string&>().size() > max_value) {
+      } else if (CountCharacters(value.get_ref<const std::string&>()) > max_value) {
         AddAt(JsonPathMember(map_path, name),
               fmt::format("is longer than the maximum of {} characters", max_value));
       }
@@ -293,7 +295,17 @@ std::vector<Problem> ValidateFinding(const Json& finding, const std::string& pat
 
 std::string DescribeProblems(const Json& finding, const std::vector<Problem>& problems) {
   std::string id = StringOr(finding, "Id", "");
+  // An Id far over its limit is shown cut at a character boundary, so that the message does
+  // not repeat it whole.
+  constexpr std::size_t kShownId = 200;
   std::string text = id.empty() ? "finding without Id" : fmt::format("finding \"{}\"", id);
+  if (id.size() > kShownId) {
+    std::size_t end = kShownId;
+    while (end > 0 && (static_cast<unsigned char>(id[end]) & 0xC0) == 0x80) {
+      --end;
+    }
+    text = fmt::format("finding \"{}...\" (an Id of {} bytes)", id.substr(0, end), id.size());
+  }
   for (std::size_t i = 0; i < problems.size(); ++i) {
     text += fmt::format("{} {}: {}", i == 0 ? ":" : ";", problems[i].path, problems[i].message);
   }

@@ -33,6 +33,32 @@ bool HasProblemAt(const std::vector<Problem>& problems, const std::string& path)
 
 TEST(Validate, AcceptsValidFinding) { EXPECT_TRUE(ValidateFinding(ValidFinding()).empty()); }
 
+// ASFF limits count characters: 180 Japanese characters are 540 bytes of UTF-8.
+TEST(Validate, LimitsCountCharactersNotBytes) {
+  std::string japanese;
+  for (int i = 0; i < 180; ++i) {
+    japanese += "\xE8\x84\x86";  // U+8106
+  }
+  Json finding = ValidFinding();
+  finding["Title"] = japanese;
+  EXPECT_TRUE(ValidateFinding(finding).empty());
+
+  std::string accents;
+  for (int i = 0; i < 257; ++i) {
+    accents += "\xC3\xA9";  // U+00E9
+  }
+  finding["Title"] = accents;
+  const auto problems = ValidateFinding(finding);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].message, "is 257 characters long; the maximum is 256");
+
+  finding["Id"] = std::string(600000, 'i');
+  const std::string described = DescribeProblems(finding, ValidateFinding(finding));
+  EXPECT_LT(described.size(), 1000u);
+  EXPECT_NE(described.find("(an Id of 600000 bytes)"), std::string::npos)
+      << described.substr(0, 300);
+}
+
 TEST(Validate, NamesEachMissingRequiredAttribute) {
   for (const char* key :
        {"SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types", "CreatedAt",

@@ -571,5 +571,20 @@ TEST_P(StoreTest, ReopenKeepsEverything) {
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::StoreBackends()),
                          testing::BackendName);
 
+// Note.Text may have 512 characters, not 512 bytes: 300 accented letters are 600 bytes.
+TEST(FindingUpdateLimits, NoteCountsCharacters) {
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    text += "\xC3\xA9";  // U+00E9
+  }
+  const Json request = {{"FindingIdentifiers", {{{"Id", "a"}, {"ProductArn", "arn:p"}}}},
+                        {"Note", {{"Text", text}, {"UpdatedBy", "ops"}}}};
+  auto update = ParseFindingUpdate(request);
+  ASSERT_TRUE(update.has_value()) << update.status().ToString();
+  EXPECT_TRUE(ValidateFindingUpdate(*update).ok()) << ValidateFindingUpdate(*update).ToString();
+  update->note->text = text + text;  // 600 characters
+  EXPECT_FALSE(ValidateFindingUpdate(*update).ok());
+}
+
 }  // namespace
 }  // namespace rampart::store

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
 #include "finding/severity.h"
 
 namespace rampart::store {
@@ -234,11 +235,12 @@ Status ValidateValues(const FindingUpdate& update) {
 
 Status ValidateSizes(const FindingUpdate& update) {
   if (update.note) {
-    if (update.note->text.empty() || update.note->text.size() > kMaxNoteText) {
+    if (update.note->text.empty() || CountCharacters(update.note->text) > kMaxNoteText) {
       return InvalidArgument(
           fmt::format("Note.Text: must be 1 to {} characters long", kMaxNoteText));
     }
-    if (update.note->updated_by.empty() || update.note->updated_by.size() > kMaxNoteAuthor) {
+    if (update.note->updated_by.empty() ||
+        CountCharacters(update.note->updated_by) > kMaxNoteAuthor) {
       return InvalidArgument(fmt::format(
           "Note.UpdatedBy: must name the note's author in 1 to {} characters", kMaxNoteAuthor));
     }
@@ -266,7 +268,8 @@ Status ValidateSizes(const FindingUpdate& update) {
           fmt::format("UserDefinedFields: at most {} fields are allowed", kMaxUserDefinedFields));
     }
     for (const auto& [key, value] : *update.user_defined_fields) {
-      if (key.empty() || key.size() > kMaxUserDefinedKey || value.size() > kMaxUserDefinedValue) {
+      if (key.empty() || CountCharacters(key) > kMaxUserDefinedKey ||
+          CountCharacters(value) > kMaxUserDefinedValue) {
         return InvalidArgument(fmt::format(
             "UserDefinedFields: key \"{}\" must be 1 to {} characters and its value at most {}",
             key, kMaxUserDefinedKey, kMaxUserDefinedValue));
