@@ -1,7 +1,7 @@
 // AWS Security Finding Format in the wrappings seen in the field: one finding object, an
 // array (Prowler's json-asff), a BatchImportFindings body {"Findings": [...]} (Trivy's ASFF
-// template), an EventBridge event from Security Hub with detail.findings, and JSON lines
-// with one finding per line.
+// template), an EventBridge event from Security Hub with detail.findings or an array of such
+// events, and JSON lines with one finding or one event per line.
 #include <fmt/format.h>
 
 #include "ingest/dom.h"
@@ -26,6 +26,16 @@ bool LooksLikeFinding(Node node) {
 }
 
 bool IsBatchBody(Node root) { return root["Findings"].IsArray(); }
+
+// An array of Security Hub events, as an archive or a dead-letter queue of EventBridge keeps
+// them.
+bool IsEventArray(Node root) {
+  if (!root.IsArray()) {
+    return false;
+  }
+  const auto items = root.Items();
+  return !items.empty() && IsSecurityHubFindingsEvent(items.front());
+}
 
 bool IsFindingArray(Node root) {
   if (!root.IsArray()) {
@@ -83,9 +93,27 @@ Status ReadJsonLines(std::string_view text, const ReadOptions& options, ReadResu
           {path, parsed ? "the line is not one JSON value" : parsed.status().message()});
       continue;
     }
-    AddAsffFinding(Node(value).ToJson(), path, result);
+    const Node node(value);
+    if (IsSecurityHubFindingsEvent(node)) {
+      AddArray(node["detail"]["findings"], path + " $.detail.findings", result);
+    } else {
+      AddAsffFinding(node.ToJson(), path, result);
+    }
   }
   return Status::Ok();
+}
+
+void AddEvents(Node events, ReadResult& result) {
+  std::size_t index = 0;
+  for (const Node event : events.Items()) {
+    const std::string path = JsonPathIndex("$", index++);
+    if (IsSecurityHubFindingsEvent(event)) {
+      AddArray(event["detail"]["findings"], path + ".detail.findings", result);
+    } else {
+      result.rejected.push_back(
+          {path, "not a Security Hub findings event, as the first element of the array is"});
+    }
+  }
 }
 
 class AsffReader final : public Reader {
@@ -99,7 +127,7 @@ class AsffReader final : public Reader {
     }
     const Node root(*input.dom);
     return IsBatchBody(root) || IsSecurityHubFindingsEvent(root) || IsFindingArray(root) ||
-           LooksLikeFinding(root);
+           IsEventArray(root) || LooksLikeFinding(root);
   }
 
   Status Read(const Input& input, const ReadOptions& options, ReadResult& result) const override {
@@ -115,6 +143,8 @@ class AsffReader final : public Reader {
       AddArray((*root)["Findings"], "$.Findings", result);
     } else if (IsSecurityHubFindingsEvent(*root)) {
       AddArray((*root)["detail"]["findings"], "$.detail.findings", result);
+    } else if (IsEventArray(*root)) {
+      AddEvents(*root, result);
     } else if (root->IsArray()) {
       AddArray(*root, "$", result);
     } else if (root->IsObject()) {
@@ -136,7 +166,7 @@ class AsffReader final : public Reader {
     if (parser.parse(first.text.data(), first.text.size(), true).get(value) != simdjson::SUCCESS) {
       return false;
     }
-    return LooksLikeFinding(Node(value));
+    return LooksLikeFinding(Node(value)) || IsSecurityHubFindingsEvent(Node(value));
   }
 };
 

@@ -69,6 +69,28 @@ TEST(AsffReaderTest, ReadsEventBridgeCustomAction) {
   }
 }
 
+// An EventBridge archive or dead-letter queue keeps many events: as a JSON array, or one
+// event per line.
+TEST(AsffReaderTest, ReadsSeveralEvents) {
+  RAMPART_REQUIRE_FINDINGS_DATA();
+  const std::string name = "asr/eventbridge-custom-action-multi-finding.json";
+  Json event = ParseFindingsFile(name);
+  const std::size_t per_event = event["detail"]["findings"].size();
+  Json other = event;
+  for (Json& finding : other["detail"]["findings"]) {
+    finding["Id"] = finding["Id"].get<std::string>() + "-other";
+  }
+  const ReadResult array = ReadOk(Json::array({event, other}).dump(), "events.json");
+  EXPECT_EQ(array.format, "asff");
+  ASSERT_EQ(array.findings.size(), 2 * per_event);
+  EXPECT_EQ(array.findings[per_event]["Id"], other["detail"]["findings"][0]["Id"]);
+
+  const ReadResult lines = ReadOk(event.dump() + "\n" + other.dump() + "\n", "events.jsonl");
+  EXPECT_EQ(lines.format, "asff");
+  EXPECT_EQ(lines.findings.size(), 2 * per_event);
+  EXPECT_TRUE(lines.rejected.empty());
+}
+
 TEST(AsffReaderTest, ReadsTrivyAsffTemplateOutput) {
   RAMPART_REQUIRE_FINDINGS_DATA();
   for (const char* name : {"trivy/alpine-310.asff.json", "trivy/secrets.asff.json"}) {
