@@ -60,7 +60,7 @@ double DrawWeight(RandomEngine& engine, double time_decay, std::uint64_t sequenc
 // would make every score NaN. A value that large lies outside any sample, so it still scores
 // as an outlier.
 float ToTreeValue(double value) {
-  constexpr double kLargest = 1e30;
+  constexpr double kLargest = RandomCutTree::kMaxValue;
   return static_cast<float>(std::clamp(value, -kLargest, kLargest));
 }
 

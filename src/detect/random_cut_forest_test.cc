@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 namespace rampart::detect {
 namespace {
@@ -146,6 +147,28 @@ TEST(RandomCutForest, DecodeRejectsDamage) {
   std::string bad_trees = payload;
   bad_trees[0] = 0;  // num_trees 0
   EXPECT_FALSE(RandomCutForest::Decode(bad_trees).has_value());
+}
+
+// A model file edited to hold an infinite point decodes no more: its scores were infinite.
+TEST(RandomCutForest, DecodeRejectsValuesOutOfRange) {
+  auto forest = RandomCutForest::Create(SmallOptions(), RandomEngine(5));
+  ASSERT_TRUE(forest);
+  for (int i = 0; i < 50; ++i) {
+    const double value = i == 20 ? 12345.5 : std::sin(i / 3.0);
+    forest->ScoreAndUpdate(&value);
+  }
+  const std::string payload = forest->Encode();
+  const float marker = 12345.5F;
+  const std::string marker_bytes(reinterpret_cast<const char*>(&marker), sizeof(marker));
+  const std::size_t at = payload.find(marker_bytes);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_TRUE(RandomCutForest::Decode(payload).has_value());
+  for (const float bad :
+       {std::numeric_limits<float>::infinity(), 3e38F, std::numeric_limits<float>::quiet_NaN()}) {
+    std::string edited = payload;
+    edited.replace(at, sizeof(bad), reinterpret_cast<const char*>(&bad), sizeof(bad));
+    EXPECT_FALSE(RandomCutForest::Decode(edited).has_value()) << bad;
+  }
 }
 
 // Past about 3.4e38 a value has no single-precision form. Unless such values are clamped,

@@ -515,6 +515,14 @@ bool RandomCutTree::Decode(ByteReader& reader) {
   for (float& value : points_) {
     reader.GetF32(value);
   }
+  // The forest clamps what it inserts to +-kMaxValue; a larger or non-finite value makes
+  // spans overflow, and scores infinite or NaN.
+  const auto in_range = [](float value) { return std::abs(value) <= kMaxValue; };
+  if (!std::all_of(points_.begin(), points_.end(), in_range) ||
+      !std::all_of(nodes_.begin(), nodes_.end(),
+                   [&](const Node& node) { return in_range(node.cut_value); })) {
+    return false;
+  }
   std::uint32_t count = 0;
   if (!reader.GetU32(count) || count > nodes) {
     return false;

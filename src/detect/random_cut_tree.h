@@ -30,6 +30,9 @@ struct Attribution {
 class RandomCutTree {
  public:
   static constexpr std::int32_t kNone = -1;
+  // The largest magnitude of a point's value or a cut. The forest clamps larger values to it:
+  // past about 3.4e38 a float is infinite, and sums of ranges near that overflow.
+  static constexpr float kMaxValue = 1e30F;
 
   // The leaf where a point would sit, and that leaf's depth (the root is depth 0).
   struct Descent {
