@@ -1,5 +1,9 @@
 #include "detect/model_folder.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
@@ -74,20 +78,25 @@ Result<std::shared_ptr<const RowModel>> ModelFolder::FindRowModel(const std::str
                     name, kMaxModelNameLength));
   }
   const std::string path = (std::filesystem::path(folder_) / (name + ".model")).string();
-  std::error_code error;
-  const auto modified = std::filesystem::last_write_time(path, error);
-  const std::uintmax_t size = error ? 0 : std::filesystem::file_size(path, error);
-  if (error) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    const std::string reason = S_ISDIR(info.st_mode) ? "a folder" : std::strerror(errno);
     return NotFound(fmt::format(
         "model \"{}\" not found: {} cannot be read ({}); train it with `rampart model train "
         "--input ROWS.csv --out {}`, or fix the name",
-        name, path, error.message(), path));
+        name, path, reason, path));
   }
+  const auto nanoseconds = [](const timespec& time) {
+    return std::int64_t{time.tv_sec} * 1'000'000'000 + time.tv_nsec;
+  };
+  const FileVersion version = {static_cast<std::int64_t>(info.st_dev),
+                               static_cast<std::int64_t>(info.st_ino),
+                               static_cast<std::int64_t>(info.st_size), nanoseconds(info.st_mtim),
+                               nanoseconds(info.st_ctim)};
 
   std::lock_guard lock(mutex_);
   const auto cached = entries_.find(name);
-  if (cached != entries_.end() && cached->second.modified == modified &&
-      cached->second.size == size) {
+  if (cached != entries_.end() && cached->second.version == version) {
     return cached->second.model;
   }
   auto file = ReadModelFile(path);
@@ -98,7 +107,7 @@ Result<std::shared_ptr<const RowModel>> ModelFolder::FindRowModel(const std::str
   if (!model) {
     return model.status();
   }
-  entries_[name] = Entry{modified, size, *model};
+  entries_[name] = Entry{version, *model};
   return *model;
 }
 

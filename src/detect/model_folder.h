@@ -2,6 +2,8 @@
 // `rampart serve` scores API requests with it and the dispatcher scores events with it.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -42,9 +44,10 @@ class RowModel final : public ScoringModel {
   std::optional<RandomCutForest> random_cut_forest_;
 };
 
-// Model files in one folder. A file read once is kept until its modification time or size
-// changes, so a retrained model takes effect on its next use without a restart. Failed
-// loads are not kept, so a fixed file is read again. Thread-safe.
+// Model files in one folder. A file read once is kept until it changes (another file moved
+// in its place, or a new size, modification or status change time), so a retrained model
+// takes effect on its next use without a restart. Failed loads are not kept, so a fixed
+// file is read again. Thread-safe.
 class ModelFolder final : public ModelCatalog {
  public:
   explicit ModelFolder(std::string folder);
@@ -57,9 +60,12 @@ class ModelFolder final : public ModelCatalog {
   const std::string& folder() const { return folder_; }
 
  private:
+  // What distinguishes one version of a file from another: its device and inode, size, and
+  // modification and status change times in nanoseconds. A copy made with cp -p keeps the
+  // modification time and size, but moving it in place gives another inode.
+  using FileVersion = std::array<std::int64_t, 5>;
   struct Entry {
-    std::filesystem::file_time_type modified;
-    std::uintmax_t size = 0;
+    FileVersion version{};
     std::shared_ptr<const RowModel> model;
   };
 

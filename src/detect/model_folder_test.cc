@@ -133,6 +133,37 @@ TEST_F(ModelFolderTest, RetrainedFileIsReadAgain) {
   EXPECT_EQ((*second)->Score(row), retrained.Score(rows_.Row(0)));
 }
 
+// cp -p keeps the modification time, so a copy of another model of the same size, moved in
+// place, looks unchanged by size and time; the inode tells it apart.
+TEST_F(ModelFolderTest, ModelMovedInPlaceIsReadAgain) {
+  if (!std::filesystem::exists(kBreastw)) {
+    GTEST_SKIP() << "../shared/data is absent, so the breastw benchmark cannot be read";
+  }
+  ReadBreastw();
+  WriteIsolationForest("cells", 1);
+  const auto size = std::filesystem::file_size(Path("cells"));
+  std::uint64_t seed = 2;
+  std::optional<IsolationForest> other;
+  for (; seed < 200; ++seed) {
+    other = WriteIsolationForest("other", seed);
+    if (std::filesystem::file_size(Path("other")) == size) {
+      break;
+    }
+  }
+  ASSERT_LT(seed, 200u) << "no model of the same size to swap in";
+  ModelFolder models(folder_.string());
+  auto first = models.Find("cells");
+  ASSERT_TRUE(first.has_value());
+
+  std::filesystem::last_write_time(Path("other"), std::filesystem::last_write_time(Path("cells")));
+  std::filesystem::rename(Path("other"), Path("cells"));
+  auto second = models.Find("cells");
+  ASSERT_TRUE(second.has_value());
+  EXPECT_NE(second->get(), first->get());
+  const std::span<const double> row(rows_.Row(0), rows_.cols);
+  EXPECT_EQ((*second)->Score(row), other->Score(rows_.Row(0)));
+}
+
 TEST_F(ModelFolderTest, MissingModelIsNotFound) {
   ModelFolder models(folder_.string());
   auto model = models.Find("ssh-logins");
