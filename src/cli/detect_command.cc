@@ -214,6 +214,7 @@ void RunTrain(const TrainOptions& options, int& exit_code) {
       return;
     }
     file = model->ToModelFile();
+    file->metadata["log_format"] = options.format;
   } else {
     file = TrainOnCsv(options);
   }
@@ -414,6 +415,15 @@ Status DetectInLogs(const DetectOptions& options, FindingSet& findings, bool& re
     auto file = ReadModelFile(options.model);
     if (!file) {
       return file.status();
+    }
+    // The windows of one log format mean little to a model of another: a model trained on
+    // CloudTrail reported every window of an sshd log as anomalous.
+    const auto trained_on = file->metadata.find("log_format");
+    if (trained_on != file->metadata.end() && trained_on->second != options.format) {
+      return InvalidArgument(fmt::format(
+          "{}: the model was trained on {} logs, and --format is {}; train a model on {} logs "
+          "with `rampart model train --algorithm rcf --logs FILE --format {}`",
+          options.model, trained_on->second, options.format, options.format, options.format));
     }
     auto model = BehaviourModel::FromModelFile(*file);
     if (!model) {

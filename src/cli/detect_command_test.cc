@@ -345,6 +345,15 @@ TEST_F(DetectCommand, TrainsAndUsesLogModel) {
   auto document = ParseJson(run.out, "output");
   ASSERT_TRUE(document.has_value());
   EXPECT_GE((*document)["Findings"].size(), 3u);
+
+  // A model of CloudTrail windows reported every window of an sshd log as anomalous.
+  const auto ssh_log = kLogs / "loghub_openssh/OpenSSH/OpenSSH_2k.log";
+  CommandRun other = RunCommand({"detect", "--logs", ssh_log.string(), "--format", "sshd",
+                                 "--model", model, "--syslog-year", "2017"});
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("the model was trained on cloudtrail logs, and --format is sshd"),
+            std::string::npos)
+      << other.err;
 }
 
 // Six failed logins from one address within a minute: one brute-force finding.
