@@ -33,8 +33,6 @@ namespace {
 
 using namespace rampart::detect;
 
-constexpr std::size_t kMaxProblemsShown = 20;
-
 struct TrainOptions {
   std::string algorithm;
   std::string input;
@@ -95,7 +93,7 @@ Result<LogReadResult> ReadLogFile(const std::string& path, const std::string& fo
     return text.status();
   }
   if (truncated) {
-    // The last line before the cut is incomplete; the whole ones are still records.
+    // The last line before the cut is incomplete, but the whole lines are still records.
     const std::size_t end = text->rfind('\n');
     text->resize(end == std::string::npos ? 0 : end + 1);
   }
@@ -113,13 +111,7 @@ Result<LogReadResult> ReadLogFile(const std::string& path, const std::string& fo
                                           path, lines)});
   }
   if (result) {
-    for (std::size_t i = 0; i < result->problems.size() && i < kMaxProblemsShown; ++i) {
-      std::cerr << "warning: " << result->problems[i].message << "\n";
-    }
-    if (result->problems.size() > kMaxProblemsShown) {
-      std::cerr << fmt::format("warning: {} more rejected records not shown\n",
-                               result->problems.size() - kMaxProblemsShown);
-    }
+    PrintProblems(result->problems, "records");
   }
   return result;
 }

@@ -15,20 +15,8 @@
 namespace rampart::cli {
 namespace {
 
-constexpr std::size_t kMaxProblemsShown = 20;
-
 using detect::LogProblem;
 using detect::MetricReadResult;
-
-void PrintProblems(const std::vector<LogProblem>& problems) {
-  for (std::size_t i = 0; i < problems.size() && i < kMaxProblemsShown; ++i) {
-    std::cerr << "warning: " << problems[i].message << "\n";
-  }
-  if (problems.size() > kMaxProblemsShown) {
-    std::cerr << fmt::format("warning: {} more rejected samples not shown\n",
-                             problems.size() - kMaxProblemsShown);
-  }
-}
 
 // Appends one scrape's samples to `all`, dating those without a timestamp at `scraped_ms`.
 void AddScrape(MetricReadResult scrape, std::int64_t scraped_ms, MetricReadResult& all) {
@@ -75,6 +63,17 @@ Result<MetricReadResult> Scrape(const MetricInput& input) {
 
 }  // namespace
 
+void PrintProblems(const std::vector<LogProblem>& problems, std::string_view what) {
+  constexpr std::size_t kMaxProblemsShown = 20;
+  for (std::size_t i = 0; i < problems.size() && i < kMaxProblemsShown; ++i) {
+    std::cerr << "warning: " << problems[i].message << "\n";
+  }
+  if (problems.size() > kMaxProblemsShown) {
+    std::cerr << fmt::format("warning: {} more rejected {} not shown\n",
+                             problems.size() - kMaxProblemsShown, what);
+  }
+}
+
 bool IsScrapeUrl(const std::string& source) {
   return source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0;
 }
@@ -95,7 +94,7 @@ Result<detect::CsvTable> ReadMetrics(const MetricInput& input, bool& rejected) {
     metrics = detect::ParsePrometheusText(*text, input.source);
   }
   auto table = detect::MetricTable(metrics.samples, input.source, metrics.problems);
-  PrintProblems(metrics.problems);
+  PrintProblems(metrics.problems, "samples");
   rejected = !metrics.problems.empty();
   return table;
 }

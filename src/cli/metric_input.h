@@ -4,9 +4,12 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "detect/csv.h"
+#include "detect/log_event.h"
 
 namespace rampart::cli {
 
@@ -15,6 +18,10 @@ struct MetricInput {
   std::size_t scrapes = 1;
   std::chrono::milliseconds interval{15000};  // between the starts of two scrapes
 };
+
+// Prints the first 20 problems to standard error as warnings, and how many more there are
+// of `what` ("records", "samples").
+void PrintProblems(const std::vector<detect::LogProblem>& problems, std::string_view what);
 
 // Returns true when `source` names a URL to scrape rather than a file.
 bool IsScrapeUrl(const std::string& source);

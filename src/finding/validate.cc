@@ -61,9 +61,8 @@ class Checker {
     const auto& text = value->get_ref<const std::string&>();
     if (text.empty()) {
       Add(key, "must not be empty");
-    } else if (CountCharacters(text) > max_length) {
-      Add(key, fmt::format("is {} characters long; the maximum is {}", CountCharacters(text),
-                           max_length));
+    } else if (const std::size_t length = CountCharacters(text); length > max_length) {
+      Add(key, fmt::format("is {} characters long; the maximum is {}", length, max_length));
     }
   }
 
