@@ -273,7 +273,7 @@ TEST_F(DetectCommand, ScrapesMetricsEndpoint) {
   EXPECT_NE(csv.err.find("only --format prometheus reads a URL"), std::string::npos) << csv.err;
 }
 
-// A series too short for the detector to score any value says so instead of a silent
+// A series too short for the detector to score any value gets a warning, not a silent
 // "0 findings".
 TEST_F(DetectCommand, WarnsOfSeriesTooShortToScore) {
   std::ofstream out(Path("short.csv"));
@@ -401,7 +401,8 @@ TEST_F(DetectCommand, StoresFindingsInDb) {
                                   Path("hub.db"), "--syslog-year", "2026"});
   ASSERT_EQ(replay.exit_code, 0) << replay.err;
   auto merged = (*store)->Get({stored["ProductArn"], stored["Id"]});
-  ASSERT_TRUE(merged.has_value() && merged->has_value());
+  ASSERT_TRUE(merged.has_value()) << merged.status().ToString();
+  ASSERT_TRUE(merged->has_value());
   const Json& after = **merged;
   EXPECT_EQ(after["CreatedAt"], stored["CreatedAt"]);
   EXPECT_EQ(after["LastObservedAt"], "2026-03-01T10:00:05.000Z");

@@ -12,17 +12,17 @@
 namespace rampart::detect {
 namespace {
 
-// Returns a cell for an error message: quoted and escaped as a JSON string, so that a
-// newline inside a quoted field cannot forge a line of the server's log, and cut after 60
-// bytes, so that a huge cell is not repeated whole.
+// Returns a cell for an error message, quoted and escaped as a JSON string and cut after 60
+// bytes. A newline inside a quoted field then cannot forge a line of the server's log, and a
+// huge cell is not repeated whole.
 std::string ShownCell(std::string_view cell) {
   constexpr std::size_t kShown = 60;
-  std::string shown = Json(std::string(cell.substr(0, kShown)))
-                          .dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string quoted = Json(std::string(cell.substr(0, kShown)))
+                           .dump(-1, ' ', false, Json::error_handler_t::replace);
   if (cell.size() > kShown) {
-    shown += fmt::format(" (the first {} of {} bytes)", kShown, cell.size());
+    quoted += fmt::format(" (the first {} of {} bytes)", kShown, cell.size());
   }
-  return shown;
+  return quoted;
 }
 
 std::string Lower(std::string_view text) {

@@ -250,7 +250,7 @@ TEST(UnauthorizedCallsDetector, ReportsBurstOnce) {
 }
 
 // Count is the number of denied calls in reported bursts, each counted once: 20 calls, the
-// later ones spaced so that the window always holds exactly 10.
+// later ones spaced so that the window always contains exactly 10.
 TEST(UnauthorizedCallsDetector, CountsEachCallOnce) {
   FindingSet findings(FixedTime());
   UnauthorizedCallsDetector detector({});  // 10 calls within 300 s

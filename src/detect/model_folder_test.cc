@@ -134,7 +134,7 @@ TEST_F(ModelFolderTest, RetrainedFileIsReadAgain) {
 }
 
 // cp -p keeps the modification time, so a copy of another model of the same size, moved in
-// place, looks unchanged by size and time; the inode tells it apart.
+// place, looks unchanged by size and time. Its inode differs.
 TEST_F(ModelFolderTest, ModelMovedInPlaceIsReadAgain) {
   if (!std::filesystem::exists(kBreastw)) {
     GTEST_SKIP() << "../shared/data is absent, so the breastw benchmark cannot be read";

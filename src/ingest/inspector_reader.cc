@@ -171,7 +171,7 @@ class InspectorReader final : public Reader {
     ReadOptions local = options;
     local.region = Region(entry, options);
     // Without a time of its own, the finding takes its event's, so that a redelivered event
-    // keeps its times; only a finding outside an event falls back to now.
+    // keeps its times. Only a finding outside an event falls back to now.
     const Json* event_time = entry.event == nullptr ? nullptr : Member(*entry.event, "time");
     const std::string now = FormatTimestamp(options.clock->Now());
     const std::string received =

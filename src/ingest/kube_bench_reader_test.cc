@@ -167,7 +167,7 @@ TEST(KubeBenchReader, IdsStayTheSameAcrossReads) {
   EXPECT_NE(first.findings[0].at("UpdatedAt"), second.findings[0].at("UpdatedAt"));
 }
 
-// kube-bench does not name its node: the same check on two nodes needs the node told.
+// kube-bench does not name its node, so the same check on two nodes needs the node given.
 TEST(KubeBenchReader, NodeGivesEachNodeItsFindings) {
   const auto report = ReportFromJson(OneCheck("FAIL", true));
   ReadOptions options = testing::TestOptions();
