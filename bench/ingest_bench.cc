@@ -1,10 +1,13 @@
 // Measures ReadReport (parse, detect, build and validate ASFF findings) in findings per
-// second on reports made by repeating the real Trivy and ASFF files up to a finding count.
+// second on reports made by repeating the real Trivy and ASFF files up to a finding count,
+// alone and followed by storing the findings in a new SQLite store, as `rampart ingest` does.
 // Rates are per second of CPU time, which on a shared machine is steadier than wall time;
 // the wall time is printed too.
 //
 //   build/bench/ingest_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +18,7 @@
 #include "core/file.h"
 #include "core/json.h"
 #include "ingest/reader.h"
+#include "store/sqlite_finding_store.h"
 
 namespace rampart::ingest {
 namespace {
@@ -98,6 +102,68 @@ void RunReadReports(benchmark::State& state, const std::vector<std::string>& tex
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 
+void RemoveDatabase(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(path + suffix);
+  }
+}
+
+// Reads each report and imports its findings as one batch into a store that starts empty
+// in each iteration, so every finding is created. The time covers reading, storing and the
+// commits, but not opening and removing the store between iterations.
+void RunReadAndStore(benchmark::State& state, const std::vector<std::string>& texts,
+                     store::sqlite::Synchronous synchronous) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("rampart-ingest-bench-" + std::to_string(getpid()) + ".db"))
+                               .string();
+  ReadOptions options;
+  options.source_name = "scaled report";
+  store::SqliteStoreOptions store_options;
+  store_options.database.synchronous = synchronous;
+  std::size_t stored = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    RemoveDatabase(path);
+    auto store = store::SqliteFindingStore::Open(path, store_options);
+    if (!store) {
+      state.SkipWithError(store.status().ToString().c_str());
+      return;
+    }
+    state.ResumeTiming();
+    for (const std::string& text : texts) {
+      auto result = ReadReport(text, options);
+      if (!result || !result->rejected.empty()) {
+        state.SkipWithError("a scaled report was not read whole");
+        return;
+      }
+      const std::size_t count = result->findings.size();
+      auto summary = (*store)->Import(std::move(result->findings), {});
+      if (!summary || summary->created != count) {
+        state.SkipWithError("a scaled report was not stored whole");
+        return;
+      }
+      stored += count;
+    }
+    state.PauseTiming();
+    store->reset();
+    state.ResumeTiming();
+  }
+  RemoveDatabase(path);
+  state.counters["findings_per_second"] =
+      benchmark::Counter(static_cast<double>(stored), benchmark::Counter::kIsRate);
+}
+
+const std::vector<std::string>& TrivyReportsOf1000(std::size_t findings) {
+  static const std::vector<std::string> texts = [findings] {
+    std::vector<std::string> reports;
+    for (std::size_t first = 0; first < findings; first += 1000) {
+      reports.push_back(ScaledTrivyReport(1000, first));
+    }
+    return reports;
+  }();
+  return texts;
+}
+
 // One report with all the findings.
 void BM_ReadTrivy(benchmark::State& state) {
   static const std::vector<std::string> texts = {
@@ -107,14 +173,7 @@ void BM_ReadTrivy(benchmark::State& state) {
 
 // The same findings spread over reports of 1,000 findings each, as a stream of image scans.
 void BM_ReadTrivyReports(benchmark::State& state) {
-  static const std::vector<std::string> texts = [&state] {
-    std::vector<std::string> reports;
-    for (std::size_t first = 0; first < static_cast<std::size_t>(state.range(0)); first += 1000) {
-      reports.push_back(ScaledTrivyReport(1000, first));
-    }
-    return reports;
-  }();
-  RunReadReports(state, texts);
+  RunReadReports(state, TrivyReportsOf1000(static_cast<std::size_t>(state.range(0))));
 }
 
 void BM_ReadAsff(benchmark::State& state) {
@@ -151,6 +210,21 @@ void BM_ParseTrivyNlohmann(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 
+// Reads and stores 100 Trivy reports of 1,000 findings. state.range(1) selects synchronous =
+// FULL (1) or NORMAL (0).
+void BM_ReadAndStoreTrivyReports(benchmark::State& state) {
+  RunReadAndStore(state, TrivyReportsOf1000(static_cast<std::size_t>(state.range(0))),
+                  state.range(1) == 1 ? store::sqlite::Synchronous::kFull
+                                      : store::sqlite::Synchronous::kNormal);
+}
+
+// Reads and stores one ASFF BatchImportFindings body of 100,000 findings, with FULL.
+void BM_ReadAndStoreAsff(benchmark::State& state) {
+  static const std::vector<std::string> texts = {
+      ScaledAsffReport(static_cast<std::size_t>(state.range(0)))};
+  RunReadAndStore(state, texts, store::sqlite::Synchronous::kFull);
+}
+
 constexpr int64_t kFindings = 100000;
 
 BENCHMARK(BM_ReadTrivy)->Arg(kFindings)->Unit(benchmark::kMillisecond)->MinTime(5);
@@ -158,6 +232,11 @@ BENCHMARK(BM_ReadTrivyReports)->Arg(kFindings)->Unit(benchmark::kMillisecond)->M
 BENCHMARK(BM_ReadAsff)->Arg(kFindings)->Unit(benchmark::kMillisecond)->MinTime(5);
 BENCHMARK(BM_ParseTrivySimdjson)->Arg(kFindings)->Unit(benchmark::kMillisecond)->MinTime(2);
 BENCHMARK(BM_ParseTrivyNlohmann)->Arg(kFindings)->Unit(benchmark::kMillisecond)->MinTime(2);
+BENCHMARK(BM_ReadAndStoreTrivyReports)
+    ->ArgsProduct({{kFindings}, {1, 0}})
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(5);
+BENCHMARK(BM_ReadAndStoreAsff)->Arg(kFindings)->Unit(benchmark::kMillisecond)->MinTime(5);
 
 }  // namespace
 }  // namespace rampart::ingest
