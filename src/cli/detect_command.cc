@@ -111,7 +111,7 @@ Result<LogReadResult> ReadLogFile(const std::string& path, const std::string& fo
                                           path, lines)});
   }
   if (result) {
-    PrintProblems(result->problems, "records");
+    PrintProblems(result->problems, "rejected records");
   }
   return result;
 }

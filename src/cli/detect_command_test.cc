@@ -465,6 +465,32 @@ TEST_F(DetectCommand, PrometheusSeriesMatchesCsv) {
   EXPECT_NE(from_prom.out.find("machine_temperature{host=\\\"m1\\\"}"), std::string::npos);
 }
 
+// A series that misses times is filled and named in a warning, with exit status 0. A second
+// value of a series at one time is a rejected sample, so the status is 1.
+TEST_F(DetectCommand, WarnsOfGapsAndRejectsConflicts) {
+  std::ofstream gaps(Path("gaps.prom"));
+  for (int row = 1; row <= 100; ++row) {
+    gaps << "a " << row % 5 << " " << row * 1000 << "\n";
+    if (row % 10 != 0) {
+      gaps << "b " << row % 3 << " " << row * 1000 << "\n";
+    }
+  }
+  gaps.close();
+  CommandRun filled = RunCommand({"detect", "--logs", Path("gaps.prom"), "--format", "prometheus"});
+  EXPECT_EQ(filled.exit_code, 0) << filled.err;
+  EXPECT_NE(filled.err.find("warning: " + Path("gaps.prom") +
+                            ": series b has no sample at 10 of 100 times"),
+            std::string::npos)
+      << filled.err;
+
+  std::ofstream(Path("conflict.prom")) << "a 1 1000\na 2 1000\n";
+  CommandRun conflict =
+      RunCommand({"detect", "--logs", Path("conflict.prom"), "--format", "prometheus"});
+  EXPECT_EQ(conflict.exit_code, 1) << conflict.err;
+  EXPECT_NE(conflict.err.find("line 2: series a already has another value"), std::string::npos)
+      << conflict.err;
+}
+
 TEST_F(DetectCommand, RejectsThresholdOutsideZeroToOne) {
   std::ofstream(Path("a.csv")) << "value\n1\n";
   CommandRun run =

@@ -1,5 +1,6 @@
 #include "cli/metric_input.h"
 
+#include <algorithm>
 #include <iostream>
 #include <thread>
 #include <utility>
@@ -41,10 +42,15 @@ Result<MetricReadResult> Scrape(const MetricInput& input) {
   MetricReadResult all;
   std::size_t good = 0;
   auto next = std::chrono::steady_clock::now();
+  std::int64_t last_ms = 0;
   for (std::size_t scrape = 1; scrape <= input.scrapes; ++scrape) {
     std::this_thread::sleep_until(next);
     next += input.interval;
-    const std::int64_t scraped_ms = ToUnixMicros(DefaultClock().Now()) / 1000;
+    // Each scrape is a row of its own, so two scrapes within one millisecond (a late one and
+    // the next) get distinct times instead of one row with two values of each series.
+    const std::int64_t scraped_ms =
+        std::max(ToUnixMicros(DefaultClock().Now()) / 1000, last_ms + 1);
+    last_ms = scraped_ms;
     auto body = detect::ScrapePrometheus(input.source, options);
     if (!body) {
       if (good == 0 && scrape == input.scrapes) {
@@ -69,8 +75,8 @@ void PrintProblems(const std::vector<LogProblem>& problems, std::string_view wha
     std::cerr << "warning: " << problems[i].message << "\n";
   }
   if (problems.size() > kMaxProblemsShown) {
-    std::cerr << fmt::format("warning: {} more rejected {} not shown\n",
-                             problems.size() - kMaxProblemsShown, what);
+    std::cerr << fmt::format("warning: {} more {} not shown\n", problems.size() - kMaxProblemsShown,
+                             what);
   }
 }
 
@@ -93,8 +99,15 @@ Result<detect::CsvTable> ReadMetrics(const MetricInput& input, bool& rejected) {
     }
     metrics = detect::ParsePrometheusText(*text, input.source);
   }
-  auto table = detect::MetricTable(metrics.samples, input.source, metrics.problems);
-  PrintProblems(metrics.problems, "samples");
+  std::vector<std::string> gaps;
+  auto table = detect::MetricTable(metrics.samples, input.source, metrics.problems, gaps);
+  PrintProblems(metrics.problems, "rejected samples");
+  // A gap is filled, not rejected, so it is only a warning.
+  std::vector<LogProblem> gap_notes;
+  for (std::string& gap : gaps) {
+    gap_notes.push_back({0, std::move(gap)});
+  }
+  PrintProblems(gap_notes, "series with gaps");
   rejected = !metrics.problems.empty();
   return table;
 }

@@ -20,7 +20,7 @@ struct MetricInput {
 };
 
 // Prints the first 20 problems to standard error as warnings, and how many more there are
-// of `what` ("records", "samples").
+// of `what` ("rejected records", "series with gaps").
 void PrintProblems(const std::vector<detect::LogProblem>& problems, std::string_view what);
 
 // Returns true when `source` names a URL to scrape rather than a file.

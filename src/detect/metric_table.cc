@@ -71,12 +71,22 @@ std::string_view Unusable(const MetricSample& sample) {
 struct Reading {
   std::size_t column;
   double value;
+  std::size_t line;
 };
+
+// Returns the note on a series without a sample at `missing` of `times` row times.
+std::string GapNote(std::string_view source, const std::string& series, std::size_t missing,
+                    std::size_t times) {
+  return fmt::format(
+      "{}: series {} has no sample at {} of {} times; its previous value fills them, and its "
+      "first value the times before it starts",
+      source, series, missing, times);
+}
 
 }  // namespace
 
 Result<CsvTable> MetricTable(const std::vector<MetricSample>& samples, std::string_view source,
-                             std::vector<LogProblem>& problems) {
+                             std::vector<LogProblem>& problems, std::vector<std::string>& gaps) {
   std::map<std::string, std::size_t> columns;
   std::vector<std::string> names;
   std::map<std::int64_t, std::vector<Reading>> readings;  // by timestamp in milliseconds
@@ -91,7 +101,7 @@ Result<CsvTable> MetricTable(const std::vector<MetricSample>& samples, std::stri
     if (added) {
       names.push_back(at->first);
     }
-    readings[*sample.timestamp_ms].push_back({at->second, sample.value});
+    readings[*sample.timestamp_ms].push_back({at->second, sample.value, sample.line});
     first_line.emplace(*sample.timestamp_ms, sample.line);
   }
   if (readings.empty()) {
@@ -119,9 +129,31 @@ Result<CsvTable> MetricTable(const std::vector<MetricSample>& samples, std::stri
   table.header.push_back("timestamp");
   table.header.insert(table.header.end(), names.begin(), names.end());
   std::vector<std::optional<double>> current = first;
+  // The line of each series' sample at the current row's time, 0 when it has none.
+  std::vector<std::size_t> line_now(names.size(), 0);
+  std::vector<std::size_t> missing(names.size(), 0);
   for (const auto& [time, row] : readings) {
+    std::fill(line_now.begin(), line_now.end(), 0);
     for (const Reading& reading : row) {
+      if (line_now[reading.column] != 0) {
+        // As in Prometheus, the first sample of a series at a time is kept, and a repeat of it
+        // with the same value is no conflict (a target scraped again without a new sample).
+        if (reading.value == *current[reading.column]) {
+          continue;
+        }
+        problems.push_back(
+            {reading.line,
+             fmt::format("{}: line {}: series {} already has another value at {} (line {}); this "
+                         "one is left out",
+                         source, reading.line, names[reading.column],
+                         FormatTimestamp(FromUnixMicros(time * 1000)), line_now[reading.column])});
+        continue;
+      }
+      line_now[reading.column] = reading.line;
       current[reading.column] = reading.value;
+    }
+    for (std::size_t column = 0; column < names.size(); ++column) {
+      missing[column] += line_now[column] == 0 ? 1 : 0;
     }
     std::vector<std::string> fields = {FormatTimestamp(FromUnixMicros(time * 1000))};
     for (const std::optional<double>& value : current) {
@@ -129,6 +161,11 @@ Result<CsvTable> MetricTable(const std::vector<MetricSample>& samples, std::stri
     }
     table.rows.push_back(std::move(fields));
     table.line_numbers.push_back(first_line.at(time));
+  }
+  for (std::size_t column = 0; column < names.size(); ++column) {
+    if (missing[column] > 0) {
+      gaps.push_back(GapNote(source, names[column], missing[column], readings.size()));
+    }
   }
   return table;
 }

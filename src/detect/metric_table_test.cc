@@ -18,7 +18,8 @@ TEST(MetricTable, OneRowPerTimeAndColumnPerSeries) {
       "metrics.prom");
   ASSERT_TRUE(metrics.problems.empty());
   std::vector<LogProblem> problems;
-  auto table = MetricTable(metrics.samples, "metrics.prom", problems);
+  std::vector<std::string> gaps;
+  auto table = MetricTable(metrics.samples, "metrics.prom", problems, gaps);
   ASSERT_TRUE(table.has_value()) << table.status().ToString();
 
   EXPECT_EQ(table->header,
@@ -40,6 +41,41 @@ TEST(MetricTable, OneRowPerTimeAndColumnPerSeries) {
   EXPECT_NE(problems[1].message.find("no timestamp"), std::string::npos) << problems[1].message;
   EXPECT_NE(problems[2].message.find("outside the years"), std::string::npos)
       << problems[2].message;
+
+  // Code 400 and temperature each lack a sample at one of the two times.
+  ASSERT_EQ(gaps.size(), 2u);
+  EXPECT_NE(gaps[0].find("code=\"400\""), std::string::npos) << gaps[0];
+  EXPECT_NE(gaps[0].find("no sample at 1 of 2 times"), std::string::npos) << gaps[0];
+  EXPECT_NE(gaps[1].find("temperature has no sample at 1 of 2 times"), std::string::npos)
+      << gaps[1];
+}
+
+// A second value of a series at one time is rejected and the first one kept, as Prometheus
+// keeps it. The same value again is the same sample and passes without a problem.
+TEST(MetricTable, SecondValueAtOneTimeRejected) {
+  const MetricReadResult metrics = ParsePrometheusText(
+      "up 1 1000\n"
+      "load 0.5 1000\n"
+      "up 0 1000\n"
+      "load 0.5 1000\n"
+      "up 1 2000\n"
+      "load 0.7 2000\n",
+      "metrics.prom");
+  ASSERT_TRUE(metrics.problems.empty()) << metrics.problems[0].message;
+  std::vector<LogProblem> problems;
+  std::vector<std::string> gaps;
+  auto table = MetricTable(metrics.samples, "metrics.prom", problems, gaps);
+  ASSERT_TRUE(table.has_value()) << table.status().ToString();
+
+  ASSERT_EQ(table->rows.size(), 2u);
+  EXPECT_EQ(table->rows[0], (std::vector<std::string>{"1970-01-01T00:00:01.000Z", "1", "0.5"}));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].line, 3u);
+  EXPECT_NE(problems[0].message.find("series up already has another value at "
+                                     "1970-01-01T00:00:01.000Z (line 1)"),
+            std::string::npos)
+      << problems[0].message;
+  EXPECT_TRUE(gaps.empty());
 }
 
 // A series is its label set: the order in which labels are written does not matter, and a
@@ -53,7 +89,8 @@ TEST(MetricTable, SeriesIsItsLabelSet) {
       "metrics.prom");
   ASSERT_TRUE(metrics.problems.empty()) << metrics.problems[0].message;
   std::vector<LogProblem> problems;
-  auto table = MetricTable(metrics.samples, "metrics.prom", problems);
+  std::vector<std::string> gaps;
+  auto table = MetricTable(metrics.samples, "metrics.prom", problems, gaps);
   ASSERT_TRUE(table.has_value()) << table.status().ToString();
   EXPECT_EQ(table->header, (std::vector<std::string>{"timestamp", "m{a=\"1\",b=\"2\"}",
                                                      "m{a=\"x\\\"y\"}", "m{a=\"x\\ny\"}"}));
@@ -64,7 +101,8 @@ TEST(MetricTable, SeriesIsItsLabelSet) {
 TEST(MetricTable, NeedsTimestamps) {
   const MetricReadResult metrics = ParsePrometheusText("up 1\n", "metrics.prom");
   std::vector<LogProblem> problems;
-  auto table = MetricTable(metrics.samples, "metrics.prom", problems);
+  std::vector<std::string> gaps;
+  auto table = MetricTable(metrics.samples, "metrics.prom", problems, gaps);
   ASSERT_FALSE(table.has_value());
   EXPECT_NE(table.status().message().find("no sample has a timestamp"), std::string::npos);
 }
