@@ -174,6 +174,34 @@ TEST_P(StoreTest, InvalidUtf8FindingFails) {
   EXPECT_THAT(summary.results[0].message, HasSubstr("not valid UTF-8"));
 }
 
+// U+0000 cannot be stored in PostgreSQL, and SQLite's JSON functions end a string at it, so a
+// filter would match the text before it. Such a finding, provider update or customer update
+// fails alone, and the stored finding stays as it was.
+TEST_P(StoreTest, NulCharacterFailsOnlyItsChange) {
+  Json bad = AsrFinding("cis-1.3.finding.json");
+  bad["Title"] = std::string("before\0after", 12);
+  const Json good = AsrFinding("cis-4.1.finding.json");
+  const ImportSummary created = Import({bad, good});
+  EXPECT_EQ(created.created, 1u);
+  ASSERT_EQ(created.failed, 1u);
+  EXPECT_EQ(created.results[0].error_code, "InvalidInput");
+  EXPECT_THAT(created.results[0].message, HasSubstr("U+0000"));
+
+  Json newer = Later(good, 60);
+  newer["Description"] = std::string("a\0b", 3);
+  const ImportSummary updated = Import({newer});
+  ASSERT_EQ(updated.failed, 1u);
+  EXPECT_EQ(updated.results[0].error_code, "InvalidInput");
+
+  FindingUpdate update = UpdateOf(good);
+  update.note = NoteUpdate{std::string("paged\0owner", 11), "alice"};
+  const UpdateSummary noted = Update(update);
+  ASSERT_EQ(noted.unprocessed.size(), 1u);
+  EXPECT_EQ(noted.unprocessed[0].error_code, "InvalidInput");
+  EXPECT_EQ(Stored(good)["UpdatedAt"], good["UpdatedAt"]);
+  EXPECT_FALSE(Stored(good).contains("Note"));
+}
+
 TEST_P(StoreTest, OversizedFindingFails) {
   Json finding = TrivyAlpineFindings().at(0);
   // 3,000 reference addresses of 100 characters: every field valid, the whole over 240 KB.

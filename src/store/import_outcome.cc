@@ -51,6 +51,13 @@ std::string Utf8Message(const Json& finding) {
       StringOr(finding, "Id", ""));
 }
 
+std::string NulMessage(const Json& finding) {
+  return fmt::format(
+      "finding \"{}\" holds the character U+0000, which the store cannot search and PostgreSQL "
+      "cannot store; remove it from the report",
+      StringOr(finding, "Id", ""));
+}
+
 std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit) {
   return fmt::format("finding \"{}\" is {} bytes as stored; the maximum is {}",
                      StringOr(finding, "Id", ""), size, limit);

@@ -31,6 +31,9 @@ std::int64_t UpdatedAtMicros(const Json& finding);
 // The message for a finding whose text is not valid UTF-8.
 std::string Utf8Message(const Json& finding);
 
+// The message for a finding that holds the character U+0000.
+std::string NulMessage(const Json& finding);
+
 // The message for a finding of `size` bytes as stored, over `limit`.
 std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit);
 

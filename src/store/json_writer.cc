@@ -181,4 +181,18 @@ bool WriteJson(const Json& value, std::string& out) {
   return Write(value, out);
 }
 
+bool EscapesNul(std::string_view text) {
+  for (auto position = text.find("u0000"); position != std::string_view::npos;
+       position = text.find("u0000", position + 1)) {
+    std::size_t backslashes = 0;
+    while (backslashes < position && text[position - backslashes - 1] == '\\') {
+      ++backslashes;
+    }
+    if (backslashes % 2 == 1) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace rampart::store

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/json.h"
 #include "core/utf8.h"
@@ -15,5 +16,10 @@ namespace rampart::store {
 // for 0.0001). NaN and infinite numbers, which JSON cannot represent, become null. Returns
 // false, leaving `out` undefined, when a string is not valid UTF-8.
 bool WriteJson(const Json& value, std::string& out);
+
+// Returns true when JSON text escapes U+0000 (a "\u0000" whose backslash is not itself
+// escaped). PostgreSQL can store that character neither in JSONB nor in text, and SQLite's
+// JSON functions end a string at it, so filters would see only the text before it.
+bool EscapesNul(std::string_view json_text);
 
 }  // namespace rampart::store

@@ -95,5 +95,12 @@ TEST(WriteJson, KeepsBufferCapacity) {
   EXPECT_EQ(buffer.data(), data);
 }
 
+TEST(EscapesNul, OnlyRealEscapes) {
+  EXPECT_TRUE(EscapesNul(R"({"a":"x\u0000y"})"));
+  EXPECT_FALSE(EscapesNul(R"({"a":"x\\u0000y"})"));
+  EXPECT_TRUE(EscapesNul(R"({"a":"x\\\u0000y"})"));
+  EXPECT_FALSE(EscapesNul(R"({"a":"u0000"})"));
+}
+
 }  // namespace
 }  // namespace rampart::store

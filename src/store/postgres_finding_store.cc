@@ -236,15 +236,11 @@ ImportResult PostgresFindingStore::ImportOne(pqxx::work& work, Json& finding,
 
 std::optional<std::pair<std::string, std::string>> PostgresFindingStore::CheckDocument(
     const Json& finding) {
-  const std::string id = StringOr(finding, "Id", "");
   if (!WriteJson(finding, document_text_)) {
     return std::pair<std::string, std::string>("InvalidInput", Utf8Message(finding));
   }
-  if (postgres::EscapesNul(document_text_)) {
-    return std::pair<std::string, std::string>(
-        "InvalidInput", fmt::format("finding \"{}\" holds the character U+0000, which PostgreSQL "
-                                    "cannot store; remove it from the report",
-                                    id));
+  if (EscapesNul(document_text_)) {
+    return std::pair<std::string, std::string>("InvalidInput", NulMessage(finding));
   }
   if (document_text_.size() > max_finding_bytes_) {
     return std::pair<std::string, std::string>(

@@ -86,19 +86,6 @@ TEST_F(PostgresStoreTest, ReopeningKeepsSchemaVersion) {
             static_cast<int>(postgres::FindingMigrations().size()));
 }
 
-TEST_F(PostgresStoreTest, NulCharacterFailsOnlyItsFinding) {
-  Json bad = testing::AsrFinding("cis-1.3.finding.json");
-  bad["Title"] = std::string("before\0after", 12);
-  const Json good = testing::AsrFinding("cis-4.1.finding.json");
-  auto summary = store_->Import({bad, good}, {});
-  ASSERT_TRUE(summary.has_value()) << summary.status().ToString();
-  EXPECT_EQ(summary->created, 1u);
-  ASSERT_EQ(summary->failed, 1u);
-  EXPECT_EQ(summary->results[0].error_code, "InvalidInput");
-  EXPECT_THAT(summary->results[0].message, HasSubstr("U+0000"));
-  EXPECT_EQ(summary->results[1].outcome, ImportOutcome::kCreated);
-}
-
 TEST_F(PostgresStoreTest, NulCharacterKeyIsNotFound) {
   const Json finding = testing::AsrFinding("cis-1.3.finding.json");
   ASSERT_TRUE(store_->Import({finding}, {}).has_value());

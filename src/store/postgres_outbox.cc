@@ -86,7 +86,7 @@ Result<std::int64_t> PostgresFindingStore::PublishEvent(const Json& event) {
     return InvalidArgument(fmt::format("PublishEvent: event {} holds text that is not valid UTF-8",
                                        event["id"].get<std::string>()));
   }
-  if (postgres::EscapesNul(text)) {
+  if (EscapesNul(text)) {
     return InvalidArgument(fmt::format(
         "PublishEvent: event {} holds the character U+0000, which PostgreSQL cannot store",
         event["id"].get<std::string>()));

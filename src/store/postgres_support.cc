@@ -77,20 +77,6 @@ Status ErrorStatus(const std::exception& error, std::string_view url, std::strin
   return Internal(fmt::format("{}: {} failed: {}", where, action, message));
 }
 
-bool EscapesNul(std::string_view text) {
-  for (auto position = text.find("u0000"); position != std::string_view::npos;
-       position = text.find("u0000", position + 1)) {
-    std::size_t backslashes = 0;
-    while (backslashes < position && text[position - backslashes - 1] == '\\') {
-      ++backslashes;
-    }
-    if (backslashes % 2 == 1) {
-      return true;
-    }
-  }
-  return false;
-}
-
 bool IsRetryable(const std::exception& error) {
   const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error);
   return sql != nullptr && (sql->sqlstate() == "40001" || sql->sqlstate() == "40P01");

@@ -37,10 +37,6 @@ Status ErrorStatus(const std::exception& error, std::string_view url, std::strin
 // transaction may be retried.
 bool IsRetryable(const std::exception& error);
 
-// Returns true when JSON text escapes U+0000 (a "\u0000" whose backslash is not itself
-// escaped), which PostgreSQL can store neither in JSONB nor in text.
-bool EscapesNul(std::string_view json_text);
-
 // Opens a connection to `url` (a postgresql:// URL or a libpq key=value string).
 Result<std::unique_ptr<pqxx::connection>> Connect(const std::string& url);
 

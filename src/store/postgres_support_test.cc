@@ -42,13 +42,6 @@ TEST(RedactUrl, HidesPasswords) {
   EXPECT_EQ(RedactUrl("postgresql://a:b@c@host/db"), "postgresql://a:***@host/db");
 }
 
-TEST(EscapesNul, OnlyRealEscapes) {
-  EXPECT_TRUE(EscapesNul(R"({"a":"x\u0000y"})"));
-  EXPECT_FALSE(EscapesNul(R"({"a":"x\\u0000y"})"));
-  EXPECT_TRUE(EscapesNul(R"({"a":"x\\\u0000y"})"));
-  EXPECT_FALSE(EscapesNul(R"({"a":"u0000"})"));
-}
-
 TEST(Connect, UnreachableServerIsUnavailableWithoutPassword) {
   // Port 1 on the loopback address has no server.
   auto connection = Connect("postgresql://rampart:s3cret@127.0.0.1:1/hub?connect_timeout=5");

@@ -279,6 +279,9 @@ Result<ImportResult> SqliteFindingStore::StoreNewFinding(FindingKey key, const J
     return FailedImport(std::move(key), "FindingSizeExceeded",
                         SizeMessage(finding, text.size(), max_finding_bytes_));
   }
+  if (EscapesNul(text)) {
+    return FailedImport(std::move(key), "InvalidInput", NulMessage(finding));
+  }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
   RAMPART_RETURN_IF_ERROR(QueueNewFinding(finding, text, actor, now));
   return ImportResult{std::move(key), ImportOutcome::kCreated, "", ""};
@@ -298,6 +301,9 @@ Result<ImportResult> SqliteFindingStore::UpdateFinding(FindingKey key, const Sto
   if (document_text_.size() > max_finding_bytes_) {
     return FailedImport(std::move(key), "FindingSizeExceeded",
                         SizeMessage(merged, document_text_.size(), max_finding_bytes_));
+  }
+  if (EscapesNul(document_text_)) {
+    return FailedImport(std::move(key), "InvalidInput", NulMessage(merged));
   }
   RAMPART_RETURN_IF_ERROR(RewriteFinding(stored, *previous, merged, stored.customer_fields, now));
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
@@ -380,6 +386,9 @@ Result<std::optional<UnprocessedFinding>> SqliteFindingStore::UpdateOne(
   if (document_text_.size() > max_finding_bytes_) {
     return UnprocessedFinding{std::move(key), "FindingSizeExceeded",
                               SizeMessage(finding, document_text_.size(), max_finding_bytes_)};
+  }
+  if (EscapesNul(document_text_)) {
+    return UnprocessedFinding{std::move(key), "InvalidInput", NulMessage(finding)};
   }
   RAMPART_RETURN_IF_ERROR(RewriteFinding(**stored, *previous, finding, fields, now));
   RAMPART_RETURN_IF_ERROR(
