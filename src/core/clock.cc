@@ -123,6 +123,43 @@ Result<TimePoint> ParseTimestamp(std::string_view text) {
   return result;
 }
 
+bool IsAsffTimestamp(std::string_view text) {
+  // The shape: digits where the pattern has 'd', other characters as written.
+  constexpr std::string_view kDateTime = "dddd-dd-ddTdd:dd:dd";
+  const auto matches = [&text](std::size_t from, std::string_view pattern) {
+    if (text.size() < from + pattern.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+      const char c = text[from + i];
+      if (pattern[i] == 'd' ? !std::isdigit(static_cast<unsigned char>(c)) : c != pattern[i]) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!matches(0, kDateTime)) {
+    return false;
+  }
+  std::size_t pos = kDateTime.size();
+  if (pos < text.size() && text[pos] == '.') {
+    std::size_t digits = 0;
+    while (pos + 1 + digits < text.size() &&
+           std::isdigit(static_cast<unsigned char>(text[pos + 1 + digits]))) {
+      ++digits;
+    }
+    if (digits == 0 || digits > 9) {
+      return false;
+    }
+    pos += 1 + digits;
+  }
+  const std::string_view zone = text.substr(pos);
+  const bool offset = zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
+                      matches(pos + 1, "dd:dd") && zone.substr(1, 2) <= "23" &&
+                      zone.substr(4, 2) <= "59";
+  return (zone == "Z" || offset) && ParseTimestamp(text).has_value();
+}
+
 std::int64_t ToUnixMicros(TimePoint time) { return time.time_since_epoch().count(); }
 
 TimePoint FromUnixMicros(std::int64_t micros) {

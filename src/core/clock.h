@@ -48,6 +48,12 @@ std::string FormatTimestamp(TimePoint time);
 // (up to microseconds kept), and "Z" or "+HH:MM"; a space may replace the "T".
 Result<TimePoint> ParseTimestamp(std::string_view text);
 
+// Returns true when `text` is a valid timestamp in the form ASFF requires: RFC 3339's
+// "YYYY-MM-DDTHH:MM:SS" with an upper-case "T", then an optional fraction of 1 to 9 digits,
+// then "Z" or an offset "+HH:MM" or "-HH:MM". ParseTimestamp is looser: it also reads dates
+// alone, a space for "T" and times without an offset, which ASFF rejects.
+bool IsAsffTimestamp(std::string_view text);
+
 // Microseconds since the Unix epoch.
 std::int64_t ToUnixMicros(TimePoint time);
 TimePoint FromUnixMicros(std::int64_t micros);

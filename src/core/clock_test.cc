@@ -40,5 +40,28 @@ TEST(Timestamp, AcceptsDateOnly) {
   EXPECT_EQ(FormatTimestamp(*parsed), "2024-02-29T00:00:00.000Z");
 }
 
+// The forms the ASFF reference lists: whole seconds or up to nine fraction digits, with Z or
+// an offset, and date and time separated by an upper-case T.
+TEST(AsffTimestamp, AcceptsReferenceForms) {
+  EXPECT_TRUE(IsAsffTimestamp("2024-01-01T10:00:00Z"));
+  EXPECT_TRUE(IsAsffTimestamp("2024-01-01T10:00:00.123456789Z"));
+  EXPECT_TRUE(IsAsffTimestamp("2024-01-01T10:00:00+05:30"));
+  EXPECT_TRUE(IsAsffTimestamp("2024-01-01T10:00:00.5-08:00"));
+}
+
+TEST(AsffTimestamp, RejectsLenientForms) {
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01 10:00:00Z"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01t10:00:00Z"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01T10:00:00"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01T10:00Z"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01T10:00:00.Z"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01T10:00:00.1234567890Z"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01T10:00:00+0530"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01T10:00:00+24:00"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-02-30T10:00:00Z"));
+  EXPECT_FALSE(IsAsffTimestamp("2024-01-01T25:00:00Z"));
+}
+
 }  // namespace
 }  // namespace rampart

@@ -27,6 +27,20 @@ constexpr std::string_view kSchemaVersion = "2018-10-08";
 constexpr std::size_t kMaxNoteText = 512;
 constexpr std::size_t kMaxNoteUpdatedBy = 512;
 
+// Returns `text` as a JSON string for a message, cut at a character boundary after 64 bytes.
+std::string ShownValue(const std::string& text) {
+  constexpr std::size_t kMaxShown = 64;
+  std::string cut = text;
+  if (text.size() > kMaxShown) {
+    std::size_t end = kMaxShown;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+      --end;
+    }
+    cut = text.substr(0, end) + "...";
+  }
+  return Json(cut).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 class Checker {
  public:
   Checker(const Json& finding, const std::string& path) : finding_(finding), path_(path) {}
@@ -75,9 +89,27 @@ class Checker {
       Add(key, fmt::format("must be an RFC 3339 timestamp string, not {}", value->type_name()));
       return;
     }
-    if (!ParseTimestamp(value->get<std::string>())) {
-      Add(key, fmt::format("\"{}\" is not an RFC 3339 timestamp such as 2026-01-31T12:00:00Z",
-                           value->get<std::string>()));
+    CheckTimestamp(key, *value);
+  }
+
+  void OptionalTimestamp(std::string_view key) {
+    const auto it = finding_.find(key);
+    if (it == finding_.end() || it->is_null()) {
+      return;
+    }
+    if (!it->is_string()) {
+      Add(key, fmt::format("must be an RFC 3339 timestamp string, not {}", it->type_name()));
+      return;
+    }
+    CheckTimestamp(key, *it);
+  }
+
+  void CheckTimestamp(std::string_view key, const Json& value) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (!IsAsffTimestamp(text)) {
+      Add(key, fmt::format("{} is not an RFC 3339 timestamp with a time zone, such as "
+                           "2026-01-31T12:00:00Z or 2026-01-31T14:00:00.5+02:00",
+                           ShownValue(text)));
     }
   }
 
@@ -275,6 +307,9 @@ std::vector<Problem> ValidateFinding(const Json& finding, const std::string& pat
   checker.CheckTypes();
   checker.RequiredTimestamp("CreatedAt");
   checker.RequiredTimestamp("UpdatedAt");
+  checker.OptionalTimestamp("FirstObservedAt");
+  checker.OptionalTimestamp("LastObservedAt");
+  checker.OptionalTimestamp("ProcessedAt");
   checker.CheckSeverity();
   checker.RequiredString("Title", kMaxTitle);
   checker.RequiredString("Description", kMaxDescription);

@@ -88,6 +88,28 @@ TEST(Validate, RejectsBadTimestamp) {
   EXPECT_TRUE(HasProblemAt(ValidateFinding(finding), "$.UpdatedAt"));
 }
 
+// ASFF timestamps need a time with seconds and a zone. Without a zone, some tools read the
+// time as UTC and others as local time.
+TEST(Validate, TimestampsNeedAsffForm) {
+  Json finding = ValidFinding();
+  finding["CreatedAt"] = "2024-01-01 10:00:00Z";
+  finding["UpdatedAt"] = "2024-01-01T10:00:00";
+  finding["FirstObservedAt"] = "2024-01-01";
+  finding["LastObservedAt"] = 1704103200;
+  const std::vector<Problem> problems = ValidateFinding(finding);
+  EXPECT_TRUE(HasProblemAt(problems, "$.CreatedAt"));
+  EXPECT_TRUE(HasProblemAt(problems, "$.UpdatedAt"));
+  EXPECT_TRUE(HasProblemAt(problems, "$.FirstObservedAt"));
+  EXPECT_TRUE(HasProblemAt(problems, "$.LastObservedAt"));
+  EXPECT_EQ(problems.size(), 4u);
+
+  finding["CreatedAt"] = "2024-01-01T10:00:00Z";
+  finding["UpdatedAt"] = "2024-01-01T10:00:00.123456789+02:00";
+  finding["FirstObservedAt"] = "2024-01-01T09:00:00Z";
+  finding["LastObservedAt"] = "2024-01-01T09:30:00Z";
+  EXPECT_TRUE(ValidateFinding(finding).empty());
+}
+
 TEST(Validate, UserDefinedFieldsAreStrings) {
   Json finding = ValidFinding();
   finding["UserDefinedFields"] = {{"team", "payments"}, {"tier", 1}};
