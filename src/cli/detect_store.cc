@@ -1,0 +1,71 @@
+#include "cli/detect_store.h"
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "store/finding_store_factory.h"
+#include "store/postgres_support.h"
+#include "store/store_location.h"
+
+namespace rampart::cli {
+
+Status MergeWithStored(store::FindingStore& store, std::vector<Json>& findings) {
+  for (Json& finding : findings) {
+    auto stored = store.Get({finding["ProductArn"], finding["Id"]});
+    if (!stored) {
+      return stored.status();
+    }
+    if (!stored->has_value()) {
+      continue;
+    }
+    const Json& before = **stored;
+    finding["CreatedAt"] = before.value("CreatedAt", finding["CreatedAt"].get<std::string>());
+    const std::string first = before.value("FirstObservedAt", "");
+    if (!first.empty() && first < finding["FirstObservedAt"].get<std::string>()) {
+      finding["FirstObservedAt"] = first;
+    }
+    const std::string last = before.value("LastObservedAt", "");
+    if (last > finding["LastObservedAt"].get<std::string>()) {
+      finding["LastObservedAt"] = last;
+    }
+  }
+  return Status::Ok();
+}
+
+bool StoreDetections(const std::string& db, std::vector<Json> findings) {
+  auto where = store::ParseStoreLocation(db);
+  if (!where) {
+    std::cerr << "error: --db: " << where.status().message() << '\n';
+    return false;
+  }
+  auto store = store::OpenFindingStore(where->postgres ? where->target : "sqlite:" + where->target);
+  if (!store) {
+    std::cerr << "error: " << store.status().message() << '\n';
+    return false;
+  }
+  store::ImportOptions import_options;
+  import_options.actor = "rampart detect";
+  const std::string db_name = store::postgres::RedactUrl(db);
+  if (const Status merged = MergeWithStored(**store, findings); !merged.ok()) {
+    std::cerr << "error: " << db_name << ": " << merged.message() << '\n';
+    return false;
+  }
+  auto summary = (*store)->Import(std::move(findings), import_options);
+  if (!summary) {
+    std::cerr << "error: " << db_name
+              << ": storing failed, no finding was stored: " << summary.status().message() << '\n';
+    return false;
+  }
+  for (const store::ImportResult& result : summary->results) {
+    if (result.outcome == store::ImportOutcome::kFailed) {
+      std::cerr << fmt::format("error: {}: finding \"{}\": {} {}\n", db_name, result.key.id,
+                               result.error_code, result.message);
+    }
+  }
+  std::cerr << fmt::format("{}: {} created, {} updated, {} unchanged, {} rejected\n", db_name,
+                           summary->created, summary->updated, summary->unchanged, summary->failed);
+  return summary->failed == 0;
+}
+
+}  // namespace rampart::cli
