@@ -1,14 +1,48 @@
 #include "cli/detect_store.h"
 
 #include <iostream>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "store/finding_store_factory.h"
+#include "store/import_rules.h"
 #include "store/postgres_support.h"
 #include "store/store_location.h"
 
 namespace rampart::cli {
+
+namespace {
+
+// Returns true when importing `finding` with the stored UpdatedAt would leave `stored` as it
+// is, by the rules the store applies to an update of a finding.
+bool ChangesNothing(const Json& stored, Json finding) {
+  finding["UpdatedAt"] = stored.value("UpdatedAt", "");
+  store::LayerProviderFields(finding, /*is_new=*/false);
+  const Json merged = store::MergeProviderUpdate(stored, std::move(finding),
+                                                 store::CustomerFieldsOf(stored), TimePoint{});
+  return store::DiffFindings(stored, merged).empty();
+}
+
+// Carries the fields of `stored` into `finding` as MergeWithStored describes.
+void CarryOverStored(const Json& stored, Json& finding) {
+  finding["CreatedAt"] = stored.value("CreatedAt", finding["CreatedAt"].get<std::string>());
+  const std::string first = stored.value("FirstObservedAt", "");
+  if (!first.empty() && first < finding["FirstObservedAt"].get<std::string>()) {
+    finding["FirstObservedAt"] = first;
+  }
+  const std::string last = stored.value("LastObservedAt", "");
+  if (last > finding["LastObservedAt"].get<std::string>()) {
+    finding["LastObservedAt"] = last;
+  }
+  // UpdatedAt is the time of this run. A newer UpdatedAt makes the store record a change,
+  // so a finding that would change nothing keeps the stored one and is reported unchanged.
+  if (ChangesNothing(stored, finding)) {
+    finding["UpdatedAt"] = stored["UpdatedAt"];
+  }
+}
+
+}  // namespace
 
 Status MergeWithStored(store::FindingStore& store, std::vector<Json>& findings) {
   for (Json& finding : findings) {
@@ -16,18 +50,8 @@ Status MergeWithStored(store::FindingStore& store, std::vector<Json>& findings) 
     if (!stored) {
       return stored.status();
     }
-    if (!stored->has_value()) {
-      continue;
-    }
-    const Json& before = **stored;
-    finding["CreatedAt"] = before.value("CreatedAt", finding["CreatedAt"].get<std::string>());
-    const std::string first = before.value("FirstObservedAt", "");
-    if (!first.empty() && first < finding["FirstObservedAt"].get<std::string>()) {
-      finding["FirstObservedAt"] = first;
-    }
-    const std::string last = before.value("LastObservedAt", "");
-    if (last > finding["LastObservedAt"].get<std::string>()) {
-      finding["LastObservedAt"] = last;
+    if (stored->has_value()) {
+      CarryOverStored(**stored, finding);
     }
   }
   return Status::Ok();

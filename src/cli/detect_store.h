@@ -13,7 +13,8 @@ namespace rampart::cli {
 // Carries over what an earlier run stored for the same detections: CreatedAt, and the
 // widest span of FirstObservedAt and LastObservedAt. A run reads only its own log, so without
 // this each run dated the finding's creation anew and a replayed older log moved
-// LastObservedAt back. Count stays the count of this run, so replaying a log changes nothing.
+// LastObservedAt back. Count stays the count of this run. A finding that would then change
+// nothing in the store keeps the stored UpdatedAt, so replaying a log changes nothing.
 Status MergeWithStored(store::FindingStore& store, std::vector<Json>& findings);
 
 // Imports the findings into the store at `db` (a SQLite path, created when missing, or a

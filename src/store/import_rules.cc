@@ -296,6 +296,21 @@ Json MergeProviderUpdate(const Json& stored, Json incoming, std::uint32_t custom
   return incoming;
 }
 
+std::uint32_t CustomerFieldsOf(const Json& finding) {
+  const auto provider = finding.find("FindingProviderFields");
+  if (provider == finding.end() || !provider->is_object()) {
+    return 0;
+  }
+  std::uint32_t fields = 0;
+  for (const auto& field : kLayeredFields) {
+    if (Has(*provider, field.name) &&
+        finding.value(field.name, Json()) != (*provider)[field.name]) {
+      fields |= field.bit;
+    }
+  }
+  return fields;
+}
+
 std::uint32_t ApplyCustomerUpdate(Json& finding, const FindingUpdate& update, TimePoint now) {
   std::uint32_t fields = 0;
   if (update.workflow_status) {

@@ -54,6 +54,12 @@ void CompleteNewFinding(Json& finding, TimePoint now);
 Json MergeProviderUpdate(const Json& stored, Json incoming, std::uint32_t customer_fields,
                          TimePoint now);
 
+// Returns the CustomerField bits of the layered fields whose top-level value differs from
+// their value in FindingProviderFields, which is what a customer update leaves behind. It
+// recovers the bits for a document read without them (FindingStore::Get), but it also sets
+// a bit where a provider's update gave the two values differently.
+std::uint32_t CustomerFieldsOf(const Json& finding);
+
 // Applies a customer update (BatchUpdateFindings) to `finding`: sets the fields the update
 // names, Note.UpdatedAt to `now`, and ProcessedAt; leaves UpdatedAt alone. Returns the
 // CustomerField bits of the top-level fields it set. `update` must be valid.
