@@ -1,10 +1,16 @@
 #include "cli/detect_store.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <iostream>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "core/clock.h"
 #include "store/finding_store_factory.h"
 #include "store/import_rules.h"
 #include "store/postgres_support.h"
@@ -13,6 +19,8 @@
 namespace rampart::cli {
 
 namespace {
+
+constexpr std::string_view kCountField = "rampart/detect/Count";
 
 // Returns true when importing `finding` with the stored UpdatedAt would leave `stored` as it
 // is, by the rules the store applies to an update of a finding.
@@ -24,8 +32,48 @@ bool ChangesNothing(const Json& stored, Json finding) {
   return store::DiffFindings(stored, merged).empty();
 }
 
+// Returns the detection count in a finding's ProductFields, or nullopt when it is missing or
+// not a number.
+std::optional<std::uint64_t> CountOf(const Json& finding) {
+  const std::string text =
+      finding.value("ProductFields", Json::object()).value(std::string(kCountField), "");
+  std::uint64_t count = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return count;
+}
+
+// Returns true when the events of `finding` lie wholly before or wholly after those of
+// `stored`, as those of two rotated pieces of one log do.
+bool ObservedApart(const Json& stored, const Json& finding) {
+  auto first = ParseTimestamp(finding.value("FirstObservedAt", ""));
+  auto last = ParseTimestamp(finding.value("LastObservedAt", ""));
+  auto stored_first = ParseTimestamp(stored.value("FirstObservedAt", ""));
+  auto stored_last = ParseTimestamp(stored.value("LastObservedAt", ""));
+  if (!first || !last || !stored_first || !stored_last) {
+    return false;
+  }
+  return *first > *stored_last || *last < *stored_first;
+}
+
+// Sets the Count of `finding` to cover both runs: the sum when the runs observed events
+// apart, and the larger count when their spans overlap, as in a replay of the same log.
+void MergeCount(const Json& stored, Json& finding) {
+  const std::optional<std::uint64_t> before = CountOf(stored);
+  const std::optional<std::uint64_t> now = CountOf(finding);
+  if (!before || !now) {
+    return;
+  }
+  const std::uint64_t count =
+      ObservedApart(stored, finding) ? *before + *now : std::max(*before, *now);
+  finding["ProductFields"][std::string(kCountField)] = std::to_string(count);
+}
+
 // Carries the fields of `stored` into `finding` as MergeWithStored describes.
 void CarryOverStored(const Json& stored, Json& finding) {
+  MergeCount(stored, finding);
   finding["CreatedAt"] = stored.value("CreatedAt", finding["CreatedAt"].get<std::string>());
   const std::string first = stored.value("FirstObservedAt", "");
   if (!first.empty() && first < finding["FirstObservedAt"].get<std::string>()) {

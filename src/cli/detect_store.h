@@ -10,10 +10,12 @@
 
 namespace rampart::cli {
 
-// Carries over what an earlier run stored for the same detections: CreatedAt, and the
-// widest span of FirstObservedAt and LastObservedAt. A run reads only its own log, so without
-// this each run dated the finding's creation anew and a replayed older log moved
-// LastObservedAt back. Count stays the count of this run. A finding that would then change
+// Carries over what an earlier run stored for the same detections: CreatedAt, the widest
+// span of FirstObservedAt and LastObservedAt, and the Count of both runs. A run reads only its
+// own log, so without this each run dated the finding's creation anew, a replayed older log
+// moved LastObservedAt back, and the failures of an earlier piece of a rotated log were lost.
+// Count is the sum when the spans of the two runs do not overlap, and otherwise the larger
+// count, since the runs then read some events twice. A finding that would then change
 // nothing in the store keeps the stored UpdatedAt, so replaying a log changes nothing.
 Status MergeWithStored(store::FindingStore& store, std::vector<Json>& findings);
 
