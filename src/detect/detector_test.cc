@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "core/file.h"
@@ -126,6 +127,51 @@ TEST(K8sAuditDetector, ChecksRequestsOnlyOnceAnswered) {
   denied["responseStatus"] = {{"code", 403}, {"status", "Failure"}};
   denied.erase("responseObject");
   EXPECT_EQ(DetectionsOfStages(denied, received), 0u);
+}
+
+// Returns the findings of one detector on audit events given in log order.
+std::vector<Json> FindingsOf(const std::vector<Json>& documents) {
+  std::string text;
+  for (const Json& document : documents) {
+    text += document.dump() + "\n";
+  }
+  auto events = ReadK8sAudit(text, {});
+  EXPECT_TRUE(events.has_value());
+  FindingSet findings(FixedTime());
+  K8sAuditDetector detector({});
+  for (const LogEvent& event : events ? events->events : std::vector<LogEvent>{}) {
+    detector.Add(event, findings);
+  }
+  return findings.findings();
+}
+
+// Returns Falco's audit event in `name`, or nullopt when the shared data is absent.
+std::optional<Json> FalcoEvent(const std::string& name) {
+  const auto path = kLogs / "falco_k8s_audit" / name;
+  if (!std::filesystem::exists(path)) {
+    return std::nullopt;
+  }
+  auto event = ParseJson(*ReadFile(path.string()), name);
+  EXPECT_TRUE(event.has_value()) << event.status().ToString();
+  return event ? std::optional<Json>(*event) : std::nullopt;
+}
+
+// kubectl 1.30 and later open exec and attach over WebSockets, which the API server audits
+// as verb get. Earlier clients use SPDY, which it audits as verb create.
+TEST(K8sAuditDetector, ReportsExecAndAttachOfEitherVerb) {
+  for (const std::string name : {"exec_pod.json", "attach_pod.json"}) {
+    std::optional<Json> event = FalcoEvent(name);
+    if (!event) {
+      GTEST_SKIP() << name << " is absent: ../shared/data is not checked out beside the tree";
+    }
+    for (const std::string verb : {"create", "get"}) {
+      (*event)["verb"] = verb;
+      const std::vector<Json> findings = FindingsOf({*event});
+      ASSERT_EQ(findings.size(), 1u) << name << " " << verb;
+      EXPECT_EQ(findings[0]["GeneratorId"], "rampart-detect/k8s-exec-attach")
+          << name << " " << verb;
+    }
+  }
 }
 
 // A user name is whatever the client sent; bytes that are not UTF-8 made the findings

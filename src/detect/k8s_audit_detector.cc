@@ -206,6 +206,20 @@ void CheckPod(const AuditView& view, const K8sAuditOptions& options, RuleRun& ru
   }
 }
 
+// Reports an exec or attach into a pod. Clients before kubectl 1.30 stream over SPDY, which
+// starts with a POST (verb create). kubectl 1.30 and later use WebSockets (KEP-4006), which
+// start with a GET, so the API server audits verb get.
+void CheckExecAttach(const AuditView& view, RuleRun& run) {
+  const bool exec_or_attach = view.subresource == "exec" || view.subresource == "attach";
+  if (view.resource != "pods" || !exec_or_attach || (view.verb != "create" && view.verb != "get")) {
+    return;
+  }
+  run.Report("k8s-exec-attach", "TTPs/Execution/Execution:Kubernetes-ExecInPod.AuditLog",
+             SeverityLabel::kMedium, fmt::format("{} into pod {}", view.subresource, view.name),
+             fmt::format("{} ran {} into pod {}/{}.", view.user, view.subresource,
+                         view.namespace_name, view.name));
+}
+
 void CheckClusterRole(const AuditView& view, RuleRun& run) {
   const Json* rules = view.object != nullptr ? FindPath(*view.object, "rules") : nullptr;
   if (rules == nullptr || !rules->is_array()) {
@@ -362,13 +376,7 @@ std::size_t K8sAuditDetector::Add(const LogEvent& event, FindingSet& findings) c
                              view.user));
     }
   }
-  if (view.resource == "pods" && (view.subresource == "exec" || view.subresource == "attach") &&
-      create) {
-    run.Report("k8s-exec-attach", "TTPs/Execution/Execution:Kubernetes-ExecInPod.AuditLog",
-               SeverityLabel::kMedium, fmt::format("{} into pod {}", view.subresource, view.name),
-               fmt::format("{} ran {} into pod {}/{}.", view.user, view.subresource,
-                           view.namespace_name, view.name));
-  }
+  CheckExecAttach(view, run);
   if (view.resource == "services" && create && view.object != nullptr &&
       StringOr(ObjectAt(*view.object, "spec"), "type") == "NodePort") {
     run.Report(
