@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     audit.allowed_images = {"nginx"};
     audit.allowed_users = {"admin"};
     audit.allowed_namespaces = {"default"};
-    const rampart::detect::K8sAuditDetector detector(audit);
+    rampart::detect::K8sAuditDetector detector(audit);
     for (const auto& event : result->events) {
       detector.Add(event, findings);
     }

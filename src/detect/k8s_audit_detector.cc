@@ -328,7 +328,7 @@ std::string ImageRepository(const std::string& image) {
   return repository;
 }
 
-std::size_t K8sAuditDetector::Add(const LogEvent& event, FindingSet& findings) const {
+std::size_t K8sAuditDetector::Add(const LogEvent& event, FindingSet& findings) {
   if (event.document == nullptr) {
     return 0;
   }
@@ -336,6 +336,12 @@ std::size_t K8sAuditDetector::Add(const LogEvent& event, FindingSet& findings) c
   // The API server logs it again when the response starts (long-running requests such as
   // exec) or completes, and only those events are checked.
   if (StringOr(*event.document, "stage") == "RequestReceived") {
+    return 0;
+  }
+  // A long-running request is logged at both ResponseStarted and ResponseComplete, with one
+  // auditID. Only the first of them is checked, as Falco checks only ResponseStarted.
+  const std::string audit_id = StringOr(*event.document, "auditID");
+  if (!audit_id.empty() && !checked_audit_ids_.insert(audit_id).second) {
     return 0;
   }
   const AuditView view = ViewOf(*event.document);

@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <unordered_set>
 
 #include "detect/finding_set.h"
 #include "detect/log_event.h"
@@ -34,11 +35,13 @@ class K8sAuditDetector {
   explicit K8sAuditDetector(K8sAuditOptions options) : options_(std::move(options)) {}
 
   // Checks one audit event (one whose `document` is set) and reports what it matches.
-  // Returns the number of detections.
-  std::size_t Add(const LogEvent& event, FindingSet& findings) const;
+  // Returns the number of detections. An event whose auditID was checked before is another
+  // stage of the same request and is skipped, so one request is reported once.
+  std::size_t Add(const LogEvent& event, FindingSet& findings);
 
  private:
   K8sAuditOptions options_;
+  std::unordered_set<std::string> checked_audit_ids_;
 };
 
 }  // namespace rampart::detect
