@@ -2,11 +2,13 @@
 // log and OTRF's CloudTrail exfiltration trace.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "core/file.h"
 #include "detect/k8s_audit_detector.h"
@@ -199,6 +201,61 @@ TEST(K8sAuditDetector, CountsEachRequestOnce) {
   findings = FindingsOf({received, *started, completed, again});
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0]["ProductFields"]["rampart/detect/Count"], "2");
+}
+
+// Returns true when a pod mounting host path `path` is reported as a sensitive mount.
+bool FlagsHostPath(Json pod, const std::string& path) {
+  pod["requestObject"]["spec"]["volumes"][0]["hostPath"]["path"] = path;
+  const std::vector<Json> findings = FindingsOf({pod});
+  return std::any_of(findings.begin(), findings.end(), [](const Json& finding) {
+    return finding["GeneratorId"] == "rampart-detect/k8s-sensitive-mount-pod";
+  });
+}
+
+// A path spelled another way, a file below a sensitive directory and a directory above a
+// sensitive socket give the container the same access to its node.
+TEST(K8sAuditDetector, ReportsSensitiveHostPathsHoweverSpelled) {
+  std::optional<Json> pod = FalcoEvent("create_nginx_pod_sensitive_mount.json");
+  if (!pod) {
+    GTEST_SKIP() << "create_nginx_pod_sensitive_mount.json is absent: ../shared/data is not "
+                    "checked out beside the tree";
+  }
+  const std::pair<std::string, bool> kCases[] = {
+      {"/etc", true},
+      {"/etc/", true},
+      {"//etc", true},
+      {"/./etc", true},
+      {"/etc//", true},
+      {"/etc/../etc", true},
+      {"/etc/shadow", true},
+      {"/etc/kubernetes/pki", true},
+      {"/root/.ssh", true},
+      {"/", true},
+      {"/proc", true},
+      {"/proc/1/root", true},
+      {"/var/run/docker.sock", true},
+      {"/run/docker.sock", true},
+      {"/run/containerd/containerd.sock", true},
+      {"/var/run/containerd/containerd.sock", true},
+      {"/var/run/crio/crio.sock", true},
+      {"/run/crio/crio.sock", true},
+      {"/var/run", true},
+      {"/run", true},
+      {"/var/lib/kubelet", true},
+      {"/var/lib/kubelet/pki", true},
+      {"/var", true},
+      {"/home", true},
+      {"/home/admin", true},
+      {"/usr/local", false},
+      {"/data", false},
+      {"/var/log", false},
+      {"/etcd", false},
+      {"/run2", false},
+      {"/var/lib/kubelet-data", false},
+  };
+  for (const auto& [path, sensitive] : kCases) {
+    EXPECT_EQ(FlagsHostPath(*pod, path), sensitive) << path;
+  }
 }
 
 // A user name is whatever the client sent; bytes that are not UTF-8 made the findings

@@ -10,19 +10,13 @@ namespace {
 
 using finding::SeverityLabel;
 
-// Host paths that give a container control of its node.
-constexpr std::string_view kSensitivePaths[] = {"/proc",
-                                                "/var/run/docker.sock",
-                                                "/",
-                                                "/etc",
-                                                "/root",
-                                                "/var/run/crio/crio.sock",
-                                                "/run/containerd/containerd.sock",
-                                                "/home/admin",
-                                                "/var/lib/kubelet",
-                                                "/var/lib/kubelet/pki",
-                                                "/etc/kubernetes",
-                                                "/etc/kubernetes/manifests"};
+// Host paths that give a container control of its node, cleaned as CleanHostPath does. A
+// mount of one of them, of a path below one, or of a directory above one is sensitive.
+constexpr std::string_view kSensitivePaths[] = {
+    "/proc",           "/run/docker.sock",         "/etc",
+    "/root",           "/run/crio/crio.sock",      "/run/containerd/containerd.sock",
+    "/home/admin",     "/var/lib/kubelet",         "/var/lib/kubelet/pki",
+    "/etc/kubernetes", "/etc/kubernetes/manifests"};
 
 // Words that mark a credential inside ConfigMap data.
 constexpr std::string_view kCredentialWords[] = {
@@ -136,6 +130,54 @@ class RuleRun {
   std::size_t count_ = 0;
 };
 
+// Returns `path` with empty and "." components dropped, each ".." removing the component
+// before it, and /var/run written as /run, which it links to on systemd-based distributions.
+// The result starts with "/" and has no trailing "/".
+std::string CleanHostPath(std::string_view path) {
+  std::vector<std::string_view> components;
+  while (!path.empty()) {
+    const std::size_t slash = path.find('/');
+    const std::string_view component = path.substr(0, slash);
+    path.remove_prefix(slash == std::string_view::npos ? path.size() : slash + 1);
+    if (component == "..") {
+      if (!components.empty()) {
+        components.pop_back();
+      }
+    } else if (!component.empty() && component != ".") {
+      components.push_back(component);
+    }
+  }
+  if (components.size() >= 2 && components[0] == "var" && components[1] == "run") {
+    components.erase(components.begin());
+  }
+  std::string clean;
+  for (std::string_view component : components) {
+    clean += '/';
+    clean += component;
+  }
+  return clean.empty() ? "/" : clean;
+}
+
+// Returns true when `ancestor` is `path` or a directory above it; both are clean.
+bool IsWithin(std::string_view path, std::string_view ancestor) {
+  if (ancestor == "/") {
+    return true;
+  }
+  return path.starts_with(ancestor) &&
+         (path.size() == ancestor.size() || path[ancestor.size()] == '/');
+}
+
+// Returns true when a hostPath volume of `path` exposes one of kSensitivePaths: the path is
+// one of them, lies below one (/etc/shadow, /proc/1/root), or is a directory above one (/,
+// /run, /var/run).
+bool IsSensitiveHostPath(std::string_view path) {
+  const std::string clean = CleanHostPath(path);
+  return std::any_of(std::begin(kSensitivePaths), std::end(kSensitivePaths),
+                     [&](std::string_view sensitive) {
+                       return IsWithin(clean, sensitive) || IsWithin(sensitive, clean);
+                     });
+}
+
 void CheckPod(const AuditView& view, const K8sAuditOptions& options, RuleRun& run) {
   if (view.object == nullptr) {
     return;
@@ -190,12 +232,8 @@ void CheckPod(const AuditView& view, const K8sAuditOptions& options, RuleRun& ru
       if (path == nullptr || !path->is_string()) {
         continue;
       }
-      std::string value = path->get<std::string>();
-      while (value.size() > 1 && value.back() == '/') {
-        value.pop_back();
-      }
-      if (std::find(std::begin(kSensitivePaths), std::end(kSensitivePaths), value) !=
-          std::end(kSensitivePaths)) {
+      const std::string value = path->get<std::string>();
+      if (IsSensitiveHostPath(value)) {
         run.Report("k8s-sensitive-mount-pod",
                    "TTPs/Persistence/Persistence:Kubernetes-ContainerWithSensitiveMount.AuditLog",
                    SeverityLabel::kHigh, "Pod created with a sensitive host mount",
