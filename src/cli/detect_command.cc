@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -294,11 +295,15 @@ Status DetectInTable(const DetectOptions& options, FindingSet& findings, bool& r
     return times.status();
   }
   auto row_time = [&](std::size_t row) { return (*times)[row]; };
+  // The last part of the type names the algorithm that scored the rows. The series
+  // detector, used without a model, is a Random Cut Forest.
+  std::string_view algorithm = "RandomCutForest";
   auto report = [&](const std::string& entity, std::size_t row, double score, double threshold) {
     Detection detection;
     detection.detector = "metric-anomaly";
     detection.entity = options.logs + "#" + entity;
-    detection.type = "Unusual Behaviors/Process/Behavior:Metric-AnomalousValue.RandomCutForest";
+    detection.type =
+        fmt::format("Unusual Behaviors/Process/Behavior:Metric-AnomalousValue.{}", algorithm);
     detection.title = fmt::format("Anomalous values in {} of {}", entity, options.logs);
     detection.description = fmt::format("Line {} scored {:.4f}, above the threshold {:.4f}.",
                                         table->line_numbers[row], score, threshold);
@@ -312,6 +317,9 @@ Status DetectInTable(const DetectOptions& options, FindingSet& findings, bool& r
     auto file = ReadModelFile(options.model);
     if (!file) {
       return file.status();
+    }
+    if (file->kind == ModelKind::kIsolationForest) {
+      algorithm = "IsolationForest";
     }
     // The payload moves into the scoring model; the names and threshold stay for the report.
     const std::string entity = fmt::format("{}", fmt::join(file->feature_names, ","));

@@ -590,6 +590,29 @@ TEST_F(DetectCommand, WarnsOfGapsAndRejectsConflicts) {
       << conflict.err;
 }
 
+// The classifier's last part is the detection mechanism: the algorithm of the model.
+TEST_F(DetectCommand, TypesRowFindingsByAlgorithm) {
+  const std::string csv = WriteCsv();
+  const std::pair<std::string, std::string> kAlgorithms[] = {{"iforest", "IsolationForest"},
+                                                             {"rcf", "RandomCutForest"}};
+  for (const auto& [algorithm, mechanism] : kAlgorithms) {
+    const std::string model = Path(algorithm + ".model");
+    CommandRun train =
+        RunCommand({"model", "train", "--algorithm", algorithm, "--input", csv, "--out", model});
+    ASSERT_EQ(train.exit_code, 0) << train.err;
+    CommandRun run = RunCommand(
+        {"detect", "--logs", csv, "--format", "csv", "--model", model, "--output", "json"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    auto document = ParseJson(run.out, "output");
+    ASSERT_TRUE(document.has_value()) << document.status().ToString();
+    ASSERT_FALSE((*document)["Findings"].empty()) << algorithm;
+    for (const Json& finding : (*document)["Findings"]) {
+      EXPECT_EQ(finding["Types"][0],
+                "Unusual Behaviors/Process/Behavior:Metric-AnomalousValue." + mechanism);
+    }
+  }
+}
+
 TEST_F(DetectCommand, RejectsThresholdOutsideZeroToOne) {
   std::ofstream(Path("a.csv")) << "value\n1\n";
   CommandRun run =
