@@ -117,14 +117,6 @@ std::string At(const Json& finding, std::string_view dotted) {
   return value->is_string() ? value->get<std::string>() : value->dump();
 }
 
-std::string Shorten(std::string text, std::size_t width) {
-  if (text.size() > width) {
-    text.resize(width - 3);
-    text += "...";
-  }
-  return text;
-}
-
 void PrintFindings(const std::vector<Json>& findings, const std::string& output) {
   if (output == "json") {
     std::cout << Json(findings).dump(2) << '\n';
@@ -141,8 +133,8 @@ void PrintFindings(const std::vector<Json>& findings, const std::string& output)
     const Json& resources = finding.value("Resources", Json::array());
     const std::string resource = resources.empty() ? "" : At(resources[0], "Id");
     table.AddRow({At(finding, "Severity.Label"), At(finding, "Workflow.Status"),
-                  At(finding, "Compliance.Status"), At(finding, "UpdatedAt"), Shorten(resource, 40),
-                  Shorten(At(finding, "Title"), kTitleWidth), At(finding, "Id")});
+                  At(finding, "Compliance.Status"), At(finding, "UpdatedAt"), Cut(resource, 40),
+                  Cut(At(finding, "Title"), kTitleWidth), At(finding, "Id")});
   }
   table.Print(std::cout, 1024);
   std::cout << fmt::format("{} finding{}\n", findings.size(), findings.size() == 1 ? "" : "s");

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "core/file.h"
+#include "core/utf8.h"
 #include "store/sqlite_finding_store.h"
 
 namespace rampart::cli {
@@ -34,12 +35,13 @@ struct RunResult {
   std::string err;
 };
 
-// Runs `rampart ARGS...` with the findings commands, capturing both output streams.
+// Runs `rampart ARGS...` with the ingest and findings commands, capturing both output streams.
 RunResult RunRampart(std::vector<std::string> args) {
   CLI::App app{"rampart", "rampart"};
   app.require_subcommand(1);
   RunResult result;
   result.exit_code = 0;
+  AddIngestCommands(app, result.exit_code);
   AddFindingsCommands(app, result.exit_code);
   args.insert(args.begin(), "rampart");
   std::vector<const char*> argv;
@@ -320,6 +322,41 @@ TEST(Table, PrintsNoControlCharacters) {
   EXPECT_EQ(printed.find("\xC2\x9b"), std::string::npos) << printed;
   EXPECT_NE(printed.find("red ?[31mtext?]0;owned? line break ?2J caf\xC3\xA9"), std::string::npos)
       << printed;
+}
+
+// The title column is cut at a character boundary, so a title of 4-byte characters stays
+// valid UTF-8.
+TEST_F(FindingsCommandTest, ListTableCutsWholeCharacters) {
+  Json finding = findings_[0];
+  finding["Id"] = "emoji-title";
+  std::string title;
+  for (int i = 0; i < 256; ++i) {
+    title += "\xF0\x9F\x98\x80";  // U+1F600
+  }
+  finding["Title"] = title;
+  auto store = store::SqliteFindingStore::Open(db_);
+  ASSERT_TRUE(store.has_value()) << store.status().ToString();
+  ASSERT_TRUE((*store)->Import({finding}, {}).has_value());
+  store->reset();
+
+  const RunResult table = RunRampart({"findings", "list", "--db", db_});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(FindInvalidUtf8(table.out), std::string::npos);
+  EXPECT_THAT(table.out, HasSubstr("\xF0\x9F\x98\x80..."));
+}
+
+// An error of ingest quotes report text, such as an Id, with control characters as "?".
+TEST_F(FindingsCommandTest, IngestErrorsPrintNoControlCharacters) {
+  Json finding = findings_[0];
+  finding["Id"] = "x\x1b]0;owned\x07\x1b[2J";
+  finding.erase("Title");
+  const std::string report = (folder_ / "escape.json").string();
+  std::ofstream(report) << Json{{"Findings", {finding}}}.dump();
+  const RunResult ingest = RunRampart({"ingest", "--db", db_, report});
+  EXPECT_EQ(ingest.exit_code, 1);
+  EXPECT_EQ(ingest.err.find('\x1b'), std::string::npos) << ingest.err;
+  EXPECT_EQ(ingest.err.find('\x07'), std::string::npos) << ingest.err;
+  EXPECT_THAT(ingest.err, HasSubstr("finding \"x?]0;owned??[2J\": $.Findings[0].Title"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/table.h"
 #include "core/clock.h"
 #include "core/file.h"
 
@@ -100,7 +101,9 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
     return report.status();
   }
   for (const auto& rejected : report->rejected) {
-    std::cerr << "error: " << path << ": " << rejected.path << ": " << rejected.message << '\n';
+    // Messages quote report text, which may contain terminal escape sequences.
+    std::cerr << Printable(fmt::format("error: {}: {}: {}", path, rejected.path, rejected.message))
+              << '\n';
   }
   std::vector<Json> findings = report->findings;
   store::ImportOptions import_options;
@@ -113,8 +116,9 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
   }
   for (const auto& result : summary->results) {
     if (result.outcome == store::ImportOutcome::kFailed) {
-      std::cerr << fmt::format("error: {}: finding \"{}\": {} {}\n", path, result.key.id,
-                               result.error_code, result.message);
+      std::cerr << Printable(fmt::format("error: {}: finding \"{}\": {} {}", path, result.key.id,
+                                         result.error_code, result.message))
+                << '\n';
     }
   }
   const std::size_t rejected = summary->failed + report->rejected.size();

@@ -3,11 +3,7 @@
 #include <algorithm>
 
 namespace rampart::cli {
-namespace {
 
-// Returns `text` on one line and without control characters: findings carry scanner text
-// that an attacker may shape, and an escape sequence would act on the reader's terminal.
-// Line breaks and tabs become spaces, other C0 and C1 controls "?".
 std::string Printable(const std::string& text) {
   std::string flat;
   flat.reserve(text.size());
@@ -28,7 +24,6 @@ std::string Printable(const std::string& text) {
   return flat;
 }
 
-// Cuts at a UTF-8 character boundary so the output stays valid text.
 std::string Cut(const std::string& text, std::size_t max_width) {
   const std::string flat = Printable(text);
   if (flat.size() <= max_width) {
@@ -40,8 +35,6 @@ std::string Cut(const std::string& text, std::size_t max_width) {
   }
   return flat.substr(0, end) + "...";
 }
-
-}  // namespace
 
 void Table::Print(std::ostream& out, std::size_t max_width) const {
   std::vector<std::size_t> widths(headers_.size(), 0);

@@ -7,6 +7,15 @@
 
 namespace rampart::cli {
 
+// Returns `text` on one line and without control characters: findings carry scanner text
+// that an attacker may shape, and an escape sequence would act on the reader's terminal.
+// Line breaks and tabs become spaces, other C0 and C1 controls "?".
+std::string Printable(const std::string& text);
+
+// Returns `text` on one line without control characters, cut to at most `max_width` bytes
+// with "..." at a UTF-8 character boundary, so the output stays valid text.
+std::string Cut(const std::string& text, std::size_t max_width);
+
 class Table {
  public:
   explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}

@@ -43,14 +43,16 @@ class InsightsApiTest : public ApiTest {
     AddInsightRoutes(server, stores_);
   }
 
-  void Import(const std::vector<Json>& findings) {
+  // Imports `findings` in batches, of which `failed` are expected to fail.
+  void Import(const std::vector<Json>& findings, int failed = 0) {
     for (std::size_t start = 0; start < findings.size(); start += kMaxImportFindings) {
       const std::size_t end = std::min(findings.size(), start + kMaxImportFindings);
       std::vector<Json> batch(findings.begin() + static_cast<std::ptrdiff_t>(start),
                               findings.begin() + static_cast<std::ptrdiff_t>(end));
       const Json answer = BodyJson(Post("/v1/findings/import", Json{{"Findings", batch}}.dump()));
-      ASSERT_EQ(answer["FailedCount"], 0) << answer.dump();
+      failed -= answer["FailedCount"].get<int>();
     }
+    EXPECT_EQ(failed, 0) << "failed imports differ from the expected count";
   }
 
   std::int64_t CountOf(const Json& filters) {
@@ -111,12 +113,13 @@ TEST_F(InsightsApiTest, CountMatchesRealFindingsBySeverity) {
   auto report = ParseJson(*text, "alpine-310.asff.json");
   ASSERT_TRUE(report.has_value());
   // Trivy's template gives two findings of one CVE the same Id, so the file has fewer distinct
-  // findings than entries. Each Id counts once, as in the store.
+  // findings than entries. Each Id counts once, as in the store, and each second copy fails.
   std::map<std::string, std::string> label_by_id;
   for (const Json& finding : (*report)["Findings"]) {
     label_by_id.emplace(finding["Id"].get<std::string>(), finding["Severity"]["Label"]);
   }
-  Import((*report)["Findings"].get<std::vector<Json>>());
+  const auto findings = (*report)["Findings"].get<std::vector<Json>>();
+  Import(findings, static_cast<int>(findings.size() - label_by_id.size()));
 
   EXPECT_EQ(CountOf(Json::object()), static_cast<std::int64_t>(label_by_id.size()));
   std::map<std::string, std::int64_t> expected;

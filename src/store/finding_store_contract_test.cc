@@ -89,21 +89,36 @@ TEST_P(StoreTest, ImportCreatesRealFindings) {
   EXPECT_EQ(controls.created, asr.size());
 }
 
-TEST_P(StoreTest, SharedIdInOneReportIsUnchanged) {
-  // The real Trivy report contains two findings per Id with equal UpdatedAt. The first is
-  // created and the second ignored, as BatchImportFindings does.
+TEST_P(StoreTest, SharedIdInOneReportFailsLaterCopy) {
+  // The real Trivy ASFF report gives one Id to a CVE in two packages, with equal UpdatedAt.
+  // The first is created, and the second, whose content would be lost, fails.
   const auto trivy = TrivyAlpineFindings();
   const auto unique = testing::UniqueByKey(trivy);
   ASSERT_LT(unique.size(), trivy.size());
   const ImportSummary summary = Import(trivy);
   EXPECT_EQ(summary.created, unique.size());
-  EXPECT_EQ(summary.unchanged, trivy.size() - unique.size());
+  EXPECT_EQ(summary.failed, trivy.size() - unique.size());
   for (std::size_t i = 0; i < trivy.size(); ++i) {
     const bool first = std::find(unique.begin(), unique.end(), trivy[i]) != unique.end();
-    EXPECT_EQ(summary.results[i].outcome,
-              first ? ImportOutcome::kCreated : ImportOutcome::kUnchanged);
+    EXPECT_EQ(summary.results[i].outcome, first ? ImportOutcome::kCreated : ImportOutcome::kFailed);
+    if (!first) {
+      EXPECT_EQ(summary.results[i].error_code, "DuplicatedFindingIdentifier");
+      EXPECT_THAT(summary.results[i].message, HasSubstr("appears earlier in this batch"));
+    }
   }
   EXPECT_EQ(Stored(trivy[0])["Title"], trivy[0]["Title"]);
+}
+
+// An exact repeat in one batch is unchanged, and a repeat with a later UpdatedAt updates.
+TEST_P(StoreTest, RepeatInOneBatchIsUnchangedOrUpdate) {
+  const Json finding = AsrFinding("cis-4.1.finding.json");
+  Json newer = Later(finding, 60);
+  newer["Title"] = "a later title";
+  const ImportSummary summary = Import({finding, finding, newer});
+  EXPECT_EQ(summary.created, 1u);
+  EXPECT_EQ(summary.unchanged, 1u);
+  EXPECT_EQ(summary.updated, 1u);
+  EXPECT_EQ(Stored(finding)["Title"], "a later title");
 }
 
 TEST_P(StoreTest, SameUpdatedAtIsUnchanged) {
@@ -200,6 +215,27 @@ TEST_P(StoreTest, NulCharacterFailsOnlyItsChange) {
   EXPECT_EQ(noted.unprocessed[0].error_code, "InvalidInput");
   EXPECT_EQ(Stored(good)["UpdatedAt"], good["UpdatedAt"]);
   EXPECT_FALSE(Stored(good).contains("Note"));
+}
+
+// The limit of 50 UserDefinedFields holds for the finding after the merge, so that a stored
+// finding always passes the validation of an import.
+TEST_P(StoreTest, UserDefinedFieldsLimitHoldsAfterMerge) {
+  const Json finding = AsrFinding("cis-4.1.finding.json");
+  Import({finding});
+  FindingUpdate first = UpdateOf(finding);
+  FindingUpdate second = UpdateOf(finding);
+  first.user_defined_fields.emplace();
+  second.user_defined_fields.emplace();
+  for (int i = 0; i < 30; ++i) {
+    (*first.user_defined_fields)["a" + std::to_string(i)] = "v";
+    (*second.user_defined_fields)["b" + std::to_string(i)] = "v";
+  }
+  EXPECT_TRUE(Update(first).unprocessed.empty());
+  const UpdateSummary over = Update(second);
+  ASSERT_EQ(over.unprocessed.size(), 1u);
+  EXPECT_EQ(over.unprocessed[0].error_code, "InvalidInput");
+  EXPECT_THAT(over.unprocessed[0].error_message, HasSubstr("with 60 fields"));
+  EXPECT_EQ(Stored(finding)["UserDefinedFields"].size(), 30u);
 }
 
 TEST_P(StoreTest, OversizedFindingFails) {

@@ -18,7 +18,6 @@ constexpr std::size_t kMaxNoteText = 512;
 constexpr std::size_t kMaxNoteAuthor = 512;
 constexpr std::size_t kMaxTypes = 50;
 constexpr std::size_t kMaxRelatedFindings = 10;
-constexpr std::size_t kMaxUserDefinedFields = 50;
 constexpr std::size_t kMaxUserDefinedKey = 128;
 constexpr std::size_t kMaxUserDefinedValue = 1024;
 

@@ -45,6 +45,8 @@ struct FindingUpdate {
 
 // Security Hub accepts at most 100 findings per BatchUpdateFindings request.
 inline constexpr std::size_t kMaxUpdateIdentifiers = 100;
+// The most entries a finding's UserDefinedFields may have, from the ASFF reference.
+inline constexpr std::size_t kMaxUserDefinedFields = 50;
 
 // Parses a BatchUpdateFindings request body. Errors name the JSON path.
 Result<FindingUpdate> ParseFindingUpdate(const Json& request);

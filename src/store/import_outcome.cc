@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "store/finding_update.h"
+
 namespace rampart::store {
 
 ImportResult FailedImport(FindingKey key, std::string code, std::string message) {
@@ -53,9 +55,21 @@ std::string Utf8Message(const Json& finding) {
 
 std::string NulMessage(const Json& finding) {
   return fmt::format(
-      "finding \"{}\" holds the character U+0000, which the store cannot search and PostgreSQL "
+      "finding \"{}\" contains the character U+0000, which the store cannot search and PostgreSQL "
       "cannot store; remove it from the report",
       StringOr(finding, "Id", ""));
+}
+
+std::optional<UnprocessedFinding> TooManyUserDefinedFields(FindingKey key, const Json& finding) {
+  const auto fields = finding.find("UserDefinedFields");
+  if (fields == finding.end() || !fields->is_object() || fields->size() <= kMaxUserDefinedFields) {
+    return std::nullopt;
+  }
+  std::string message = fmt::format(
+      "UserDefinedFields: the update would leave the finding with {} fields, and at most {} "
+      "are allowed",
+      fields->size(), kMaxUserDefinedFields);
+  return UnprocessedFinding{std::move(key), "InvalidInput", std::move(message)};
 }
 
 std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit) {

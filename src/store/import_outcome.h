@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/json.h"
@@ -31,11 +32,15 @@ std::int64_t UpdatedAtMicros(const Json& finding);
 // The message for a finding whose text is not valid UTF-8.
 std::string Utf8Message(const Json& finding);
 
-// The message for a finding that holds the character U+0000.
+// The message for a finding that contains the character U+0000.
 std::string NulMessage(const Json& finding);
 
 // The message for a finding of `size` bytes as stored, over `limit`.
 std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit);
+
+// Returns the InvalidInput entry of an update that would leave the finding with more
+// UserDefinedFields than ASFF allows, or nothing when it stays within the limit.
+std::optional<UnprocessedFinding> TooManyUserDefinedFields(FindingKey key, const Json& finding);
 
 // Returns the FindingNotFound entry of an update naming a finding that does not exist.
 UnprocessedFinding FindingNotFound(FindingKey key);

@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "finding/validate.h"
+#include "store/batch_duplicates.h"
 #include "store/import_outcome.h"
 #include "store/import_rules.h"
 #include "store/json_writer.h"
@@ -185,7 +186,9 @@ Result<ImportSummary> PostgresFindingStore::Import(std::vector<Json> findings,
   try {
     pqxx::work work(*connection_);
     std::vector<FindingKey> keys;
+    BatchDuplicates duplicates;
     for (const Json& finding : findings) {
+      duplicates.Count(finding);
       if (finding.is_object()) {
         keys.push_back({StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")});
       }
@@ -193,7 +196,9 @@ Result<ImportSummary> PostgresFindingStore::Import(std::vector<Json> findings,
     LockFindings(work, keys);
     LoadBatch(work, keys);
     for (Json& finding : findings) {
-      ImportResult result = ImportOne(work, finding, options, now);
+      auto duplicate = duplicates.Check(finding);
+      ImportResult result =
+          duplicate ? *std::move(duplicate) : ImportOne(work, finding, options, now);
       finding = Json();
       AddResult(summary, std::move(result));
     }
@@ -338,6 +343,9 @@ std::optional<UnprocessedFinding> PostgresFindingStore::UpdateOne(
   const std::vector<FieldChange> changes = DiffFindings(stored->document, finding);
   if (changes.empty()) {
     return std::nullopt;
+  }
+  if (auto too_many = TooManyUserDefinedFields(key, finding)) {
+    return too_many;
   }
   if (auto problem = CheckDocument(finding)) {
     return UnprocessedFinding{std::move(key), std::move(problem->first),

@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "finding/validate.h"
+#include "store/batch_duplicates.h"
 #include "store/import_outcome.h"
 #include "store/import_rules.h"
 #include "store/json_writer.h"
@@ -165,7 +166,15 @@ Result<std::optional<SqliteFindingStore::StoredFinding>> SqliteFindingStore::Fin
 
 Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
                                                  const ImportOptions& options) {
-  return ImportBatch(findings.size(), [&](std::size_t i, TimePoint now) {
+  BatchDuplicates duplicates;
+  for (const Json& finding : findings) {
+    duplicates.Count(finding);
+  }
+  return ImportBatch(findings.size(), [&](std::size_t i, TimePoint now) -> Result<ImportResult> {
+    if (auto duplicate = duplicates.Check(findings[i])) {
+      findings[i] = Json();
+      return *std::move(duplicate);
+    }
     auto result = ImportOne(findings[i], options, now);
     // Freed while still in the cache: freeing the whole batch after the loop took a fifth of
     // the import time in the profile (docs/performance-store.md).
@@ -176,7 +185,14 @@ Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
 
 Result<ImportSummary> SqliteFindingStore::ImportPrepared(std::span<PreparedFinding* const> findings,
                                                          const ImportOptions& options) {
-  return ImportBatch(findings.size(), [&](std::size_t i, TimePoint now) {
+  BatchDuplicates duplicates;
+  for (const PreparedFinding* finding : findings) {
+    duplicates.Count(finding->finding);
+  }
+  return ImportBatch(findings.size(), [&](std::size_t i, TimePoint now) -> Result<ImportResult> {
+    if (auto duplicate = duplicates.Check(findings[i]->finding)) {
+      return *std::move(duplicate);
+    }
     return ImportPreparedOne(*findings[i], options, now);
   });
 }
@@ -379,6 +395,9 @@ Result<std::optional<UnprocessedFinding>> SqliteFindingStore::UpdateOne(
   const std::vector<FieldChange> changes = DiffFindings(*previous, finding);
   if (changes.empty()) {
     return std::optional<UnprocessedFinding>();
+  }
+  if (auto too_many = TooManyUserDefinedFields(key, finding)) {
+    return too_many;
   }
   if (!WriteJson(finding, document_text_)) {
     return UnprocessedFinding{std::move(key), "InvalidInput", Utf8Message(finding)};

@@ -1,0 +1,50 @@
+#include "store/batch_duplicates.h"
+
+#include <fmt/format.h>
+
+#include "store/import_outcome.h"
+#include "store/json_writer.h"
+
+namespace rampart::store {
+namespace {
+
+std::string KeyText(const Json& finding) {
+  return StringOr(finding, "ProductArn", "") + '\0' + StringOr(finding, "Id", "");
+}
+
+}  // namespace
+
+void BatchDuplicates::Count(const Json& finding) {
+  if (finding.is_object()) {
+    ++counts_[KeyText(finding)];
+  }
+}
+
+std::optional<ImportResult> BatchDuplicates::Check(const Json& finding) {
+  if (!finding.is_object()) {
+    return std::nullopt;
+  }
+  std::string key = KeyText(finding);
+  const auto count = counts_.find(key);
+  if (count == counts_.end() || count->second < 2) {
+    return std::nullopt;
+  }
+  Earlier current{StringOr(finding, "UpdatedAt", ""), ""};
+  if (!WriteJson(finding, current.text)) {
+    return std::nullopt;  // the store reports the invalid text
+  }
+  const auto [earlier, first] = earlier_.try_emplace(std::move(key), current);
+  if (first || earlier->second.updated_at != current.updated_at ||
+      earlier->second.text == current.text) {
+    return std::nullopt;
+  }
+  const std::string id = StringOr(finding, "Id", "");
+  return FailedImport(
+      {StringOr(finding, "ProductArn", ""), id}, "DuplicatedFindingIdentifier",
+      fmt::format("finding \"{}\" appears earlier in this batch with the same UpdatedAt and "
+                  "other content, and only the earlier one is stored; give each finding its own "
+                  "Id, or the newer version a later UpdatedAt",
+                  id));
+}
+
+}  // namespace rampart::store
