@@ -38,6 +38,9 @@ ApiResponse Import(ApiStores& stores, const ApiRequest& request) {
   if (!body) {
     return StatusResponse(request, body.status());
   }
+  if (auto members = store::CheckMembers(*body, {"Findings"}, "$"); !members.ok()) {
+    return StatusResponse(request, members);
+  }
   const Json* findings = FindPath(*body, "Findings");
   if (findings == nullptr) {
     return InvalidInput(request, "$.Findings: missing; send {\"Findings\": [ASFF finding, ...]}");
@@ -102,6 +105,8 @@ ApiResponse PageResponse(const store::FindingPage& page) {
 }
 
 Result<store::FindingQuery> ParseQuery(const Json& body) {
+  RAMPART_RETURN_IF_ERROR(
+      store::CheckMembers(body, {"Filters", "SortCriteria", "MaxResults", "NextToken"}, "$"));
   store::FindingQuery query;
   auto filters = store::ParseFilters(body.value("Filters", Json::object()));
   if (!filters) {
@@ -189,6 +194,10 @@ ApiResponse GroupBy(ApiStores& stores, const ApiRequest& request) {
   auto body = ParseRequestObject(request);
   if (!body) {
     return StatusResponse(request, body.status());
+  }
+  if (auto members = store::CheckMembers(*body, {"GroupByAttribute", "Filters"}, "$");
+      !members.ok()) {
+    return StatusResponse(request, members);
   }
   const Json& attribute = body->value("GroupByAttribute", Json());
   if (!attribute.is_string() || attribute.get<std::string>().empty()) {

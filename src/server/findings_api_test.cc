@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <tuple>
 
 #include "core/file.h"
 #include "server/api_test_support.h"
@@ -175,6 +176,38 @@ TEST_F(FindingsApiTest, MalformedJsonIs400WithPosition) {
   ASSERT_TRUE(array);
   EXPECT_EQ(array->status, 400);
   EXPECT_THAT(BodyJson(array)["Message"].get<std::string>(), HasSubstr("JSON object"));
+}
+
+// A misspelled member would otherwise be dropped: {"Filter": ...} counted every finding, and
+// "Wrkflow" or "Severity.Lable" changed nothing without a word.
+TEST_F(FindingsApiTest, UnknownMembersAre400) {
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"/v1/findings/query", R"({"Filter": {}})", "$: unknown member \"Filter\""},
+      {"/v1/findings/query", R"({"MaxResult": 1})", "$: unknown member \"MaxResult\""},
+      {"/v1/findings/group-by", R"({"GroupByAttribute": "SeverityLabel", "Filter": {}})",
+       "$: unknown member \"Filter\""},
+      {"/v1/findings/import", R"({"Finding": []})", "$: unknown member \"Finding\""},
+      {"/v1/findings/update",
+       R"({"FindingIdentifiers": [{"Id": "a", "ProductArn": "b"}], "Wrkflow": {}})",
+       "$: unknown member \"Wrkflow\""},
+      {"/v1/findings/update",
+       R"({"FindingIdentifiers": [{"Id": "a", "ProductArn": "b"}],
+           "Severity": {"Label": "LOW", "Lable": "HIGH"}})",
+       "$.Severity: unknown member \"Lable\""},
+      {"/v1/findings/update",
+       R"({"FindingIdentifiers": [{"Id": "a", "ProductArn": "b"}],
+           "Workflow": {"Status": "NEW", "Extra": 1}})",
+       "$.Workflow: unknown member \"Extra\""},
+  };
+  for (const auto& [path, body, message] : cases) {
+    const std::string scope = path == "/v1/findings/import"   ? "import"
+                              : path == "/v1/findings/update" ? "update"
+                                                              : "read";
+    auto response = Post(path, body, scope);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 400) << path << " " << body;
+    EXPECT_THAT(BodyJson(response)["Message"].get<std::string>(), HasSubstr(message)) << body;
+  }
 }
 
 TEST_F(FindingsApiTest, BatchLimitsAreSecurityHubs) {

@@ -35,6 +35,9 @@ ApiResponse Count(ApiStores& stores, const ApiRequest& request) {
   if (!body) {
     return StatusResponse(request, body.status());
   }
+  if (auto members = store::CheckMembers(*body, {"Filters"}, "$"); !members.ok()) {
+    return StatusResponse(request, members);
+  }
   auto filters = store::ParseFilters(body->value("Filters", Json::object()));
   if (!filters) {
     return StatusResponse(request, filters.status().WithContext("$.Filters"));

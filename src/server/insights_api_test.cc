@@ -133,6 +133,11 @@ TEST_F(InsightsApiTest, CountMatchesRealFindingsBySeverity) {
   auto bad = Post("/v1/findings/count", R"({"Filters": {"Colour": []}})", "read");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
+  auto misspelled = Post("/v1/findings/count", R"({"Filter": {}})", "read");
+  ASSERT_TRUE(misspelled);
+  EXPECT_EQ(misspelled->status, 400);
+  EXPECT_THAT(BodyJson(misspelled)["Message"].get<std::string>(),
+              HasSubstr("unknown member \"Filter\"; expected Filters"));
 }
 
 TEST_F(InsightsApiTest, SeveritySeriesCountsPerDay) {

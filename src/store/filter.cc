@@ -75,24 +75,6 @@ Result<std::string> RequiredString(const Json& object, std::string_view key,
   return value;
 }
 
-Status CheckMembers(const Json& object, std::initializer_list<std::string_view> allowed,
-                    const std::string& path) {
-  if (!object.is_object()) {
-    return InvalidArgument(fmt::format("{}: must be an object, not {}", path, object.type_name()));
-  }
-  for (const auto& [key, value] : object.items()) {
-    bool known = false;
-    for (const auto name : allowed) {
-      known = known || key == name;
-    }
-    if (!known) {
-      return InvalidArgument(fmt::format("{}: unknown member \"{}\"; expected {}", path, key,
-                                         fmt::join(allowed, ", ")));
-    }
-  }
-  return Status::Ok();
-}
-
 Result<StringCondition> ParseStringCondition(const Json& item, const std::string& path) {
   RAMPART_RETURN_IF_ERROR(CheckMembers(item, {"Value", "Comparison"}, path));
   auto value = RequiredString(item, "Value", path);
@@ -430,6 +412,24 @@ Result<const FieldSpec*> SortField(std::string_view name, const std::string& pat
 }
 
 }  // namespace
+
+Status CheckMembers(const Json& object, std::initializer_list<std::string_view> allowed,
+                    const std::string& path) {
+  if (!object.is_object()) {
+    return InvalidArgument(fmt::format("{}: must be an object, not {}", path, object.type_name()));
+  }
+  for (const auto& [key, value] : object.items()) {
+    bool known = false;
+    for (const auto name : allowed) {
+      known = known || key == name;
+    }
+    if (!known) {
+      return InvalidArgument(fmt::format("{}: unknown member \"{}\"; expected {}", path, key,
+                                         fmt::join(allowed, ", ")));
+    }
+  }
+  return Status::Ok();
+}
 
 bool IsNegative(StringComparison comparison) {
   return comparison == StringComparison::kNotEquals ||

@@ -5,8 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -100,6 +102,11 @@ inline constexpr std::size_t kMaxFilterValues = 200;
 // EQUALS with NOT_EQUALS or PREFIX_NOT_EQUALS, and CONTAINS or NOT_CONTAINS with any other
 // comparison. An attribute with more than kMaxFilterValues values is rejected.
 Result<Filters> ParseFilters(const Json& filters);
+
+// Returns an error naming the first member of `object` that is not in `allowed`, or one when
+// `object` is not an object. `path` is the object's JSON path, such as "$.Workflow".
+Status CheckMembers(const Json& object, std::initializer_list<std::string_view> allowed,
+                    const std::string& path);
 
 // Parses SortCriteria: [{"Field": "SeverityNormalized", "SortOrder": "desc"}, ...]. The
 // SortOrder defaults to desc. Map attributes cannot be sorted on.

@@ -7,6 +7,7 @@
 
 #include "core/utf8.h"
 #include "finding/severity.h"
+#include "store/filter.h"
 
 namespace rampart::store {
 namespace {
@@ -78,6 +79,7 @@ Result<SeverityUpdate> ParseSeverity(const Json& severity) {
   if (!severity.is_object()) {
     return InvalidArgument("$.Severity: must be an object with Label");
   }
+  RAMPART_RETURN_IF_ERROR(CheckMembers(severity, {"Label", "Normalized", "Product"}, "$.Severity"));
   SeverityUpdate update;
   if (auto it = severity.find("Label"); it != severity.end()) {
     if (!it->is_string()) {
@@ -103,6 +105,7 @@ Result<SeverityUpdate> ParseSeverity(const Json& severity) {
 
 Status ParseOptionalFields(const Json& request, FindingUpdate& update) {
   if (auto it = request.find("Workflow"); it != request.end()) {
+    RAMPART_RETURN_IF_ERROR(CheckMembers(*it, {"Status"}, "$.Workflow"));
     auto status = StringAt(*it, "Status", "$.Workflow");
     if (!status) {
       return status.status();
@@ -110,6 +113,7 @@ Status ParseOptionalFields(const Json& request, FindingUpdate& update) {
     update.workflow_status = *status;
   }
   if (auto it = request.find("Note"); it != request.end()) {
+    RAMPART_RETURN_IF_ERROR(CheckMembers(*it, {"Text", "UpdatedBy"}, "$.Note"));
     auto text = StringAt(*it, "Text", "$.Note");
     auto author = StringAt(*it, "UpdatedBy", "$.Note");
     if (!text) {
@@ -290,6 +294,11 @@ Result<FindingUpdate> ParseFindingUpdate(const Json& request) {
   if (!request.is_object()) {
     return InvalidArgument("$: a BatchUpdateFindings request must be a JSON object");
   }
+  RAMPART_RETURN_IF_ERROR(CheckMembers(
+      request,
+      {"FindingIdentifiers", "Workflow", "Note", "Severity", "Confidence", "Criticality", "Types",
+       "UserDefinedFields", "VerificationState", "RelatedFindings"},
+      "$"));
   FindingUpdate update;
   const auto identifiers = request.find("FindingIdentifiers");
   if (identifiers == request.end()) {
