@@ -1,5 +1,6 @@
 #include "finding/validate.h"
 
+#include <cmath>
 #include <initializer_list>
 #include <string_view>
 
@@ -25,6 +26,7 @@ constexpr std::size_t kMaxProductFieldValue = 2048;
 // Security Hub requires this value in every finding: it is the only version of the format.
 constexpr std::string_view kSchemaVersion = "2018-10-08";
 constexpr std::size_t kMaxNoteText = 512;
+constexpr std::size_t kMaxRecommendationText = 512;
 constexpr std::size_t kMaxNoteUpdatedBy = 512;
 
 // Returns `text` as a JSON string for a message, cut at a character boundary after 64 bytes.
@@ -73,8 +75,8 @@ class Checker {
       return;
     }
     const auto& text = value->get_ref<const std::string&>();
-    if (text.empty()) {
-      Add(key, "must not be empty");
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      Add(key, text.empty() ? "must not be empty" : "must not be blank");
     } else if (const std::size_t length = CountCharacters(text); length > max_length) {
       Add(key, fmt::format("is {} characters long; the maximum is {}", length, max_length));
     }
@@ -207,6 +209,22 @@ class Checker {
           fmt::format("{} is not one of {}", value->dump(), fmt::join(allowed, ", ")));
   }
 
+  // Checks an optional string at a dotted path, such as Remediation.Recommendation.Text.
+  void CheckOptionalText(std::string_view dotted, std::size_t max_length) {
+    const Json* value = FindPath(finding_, dotted);
+    if (value == nullptr || value->is_null()) {
+      return;
+    }
+    if (!value->is_string()) {
+      AddAt(JsonPathMember(path_, dotted),
+            fmt::format("must be a string, not {}", value->type_name()));
+    } else if (const std::size_t length = CountCharacters(value->get_ref<const std::string&>());
+               length > max_length) {
+      AddAt(JsonPathMember(path_, dotted),
+            fmt::format("is {} characters long; the maximum is {}", length, max_length));
+    }
+  }
+
   // Checks an optional map of string values, such as UserDefinedFields: at most 50 entries,
   // keys of 1 to 128 characters, values of at most `max_value`.
   void CheckStringMap(std::string_view key, std::size_t max_value) {
@@ -283,6 +301,10 @@ class Checker {
     const double number = value.get<double>();
     if (number < low || number > high) {
       AddAt(std::move(path), fmt::format("{} is outside {}-{}", value.dump(), low, high));
+    } else if (number != std::floor(number)) {
+      // ASFF defines these as integers, and a cut fraction could move a severity's label.
+      AddAt(std::move(path),
+            fmt::format("{} must be a whole number from {} to {}", value.dump(), low, high));
     }
   }
 
@@ -324,6 +346,7 @@ std::vector<Problem> ValidateFinding(const Json& finding, const std::string& pat
   checker.CheckStringMap("UserDefinedFields", kMaxUserDefinedValue);
   checker.CheckStringMap("ProductFields", kMaxProductFieldValue);
   checker.CheckNote();
+  checker.CheckOptionalText("Remediation.Recommendation.Text", kMaxRecommendationText);
   return checker.Take();
 }
 

@@ -110,6 +110,28 @@ TEST(Validate, TimestampsNeedAsffForm) {
   EXPECT_TRUE(ValidateFinding(finding).empty());
 }
 
+// Security Hub defines these limits. A fraction of Normalized was cut without a word, so 39.5
+// became 39, which is LOW.
+TEST(Validate, AsffLimitsOfNumbersAndTexts) {
+  Json finding = ValidFinding();
+  finding["Severity"] = {{"Normalized", 39.5}};
+  finding["Criticality"] = 50.5;
+  finding["Id"] = "  ";
+  finding["Remediation"]["Recommendation"]["Text"] = std::string(513, 'x');
+  const std::vector<Problem> problems = ValidateFinding(finding);
+  EXPECT_TRUE(HasProblemAt(problems, "$.Severity.Normalized"));
+  EXPECT_TRUE(HasProblemAt(problems, "$.Criticality"));
+  EXPECT_TRUE(HasProblemAt(problems, "$.Id"));
+  EXPECT_TRUE(HasProblemAt(problems, "$.Remediation.Recommendation.Text"));
+  EXPECT_EQ(problems.size(), 4u);
+
+  finding["Severity"] = {{"Normalized", 39.0}};
+  finding["Criticality"] = 50;
+  finding["Id"] = "f-1";
+  finding["Remediation"]["Recommendation"]["Text"] = std::string(512, 'x');
+  EXPECT_TRUE(ValidateFinding(finding).empty());
+}
+
 TEST(Validate, UserDefinedFieldsAreStrings) {
   Json finding = ValidFinding();
   finding["UserDefinedFields"] = {{"team", "payments"}, {"tier", 1}};
