@@ -238,6 +238,21 @@ TEST_P(StoreTest, UserDefinedFieldsLimitHoldsAfterMerge) {
   EXPECT_EQ(Stored(finding)["UserDefinedFields"].size(), 30u);
 }
 
+// A stored UpdatedAt in the future would make every later import look older and be ignored,
+// so a time more than a day ahead of the store's clock fails.
+TEST_P(StoreTest, UpdatedAtInFutureFails) {
+  Json finding = AsrFinding("cis-4.1.finding.json");
+  finding["UpdatedAt"] = FormatTimestamp(clock_.Now() + std::chrono::hours(25));
+  const ImportSummary summary = Import({finding});
+  ASSERT_EQ(summary.failed, 1u);
+  EXPECT_EQ(summary.results[0].error_code, "InvalidInput");
+  EXPECT_THAT(summary.results[0].message, HasSubstr("UpdatedAt"));
+  EXPECT_THAT(summary.results[0].message, HasSubstr("more than a day after"));
+
+  finding["UpdatedAt"] = FormatTimestamp(clock_.Now() + std::chrono::hours(23));
+  EXPECT_EQ(Import({finding}).created, 1u);
+}
+
 TEST_P(StoreTest, OversizedFindingFails) {
   Json finding = TrivyAlpineFindings().at(0);
   // 3,000 reference addresses of 100 characters: every field valid, the whole over 240 KB.

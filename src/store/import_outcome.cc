@@ -53,6 +53,21 @@ std::string Utf8Message(const Json& finding) {
       StringOr(finding, "Id", ""));
 }
 
+std::optional<ImportResult> InFuture(const FindingKey& key, const Json& finding, TimePoint now) {
+  const TimePoint latest = now + std::chrono::hours(24);
+  for (const char* field : {"CreatedAt", "UpdatedAt"}) {
+    auto time = ParseTimestamp(StringOr(finding, field, ""));
+    if (time && *time > latest) {
+      return FailedImport(
+          key, "InvalidInput",
+          fmt::format("finding \"{}\": {} {} lies more than a day after the time of import, {}; "
+                      "check the clock of the scanner that wrote it",
+                      key.id, field, StringOr(finding, field, ""), FormatTimestamp(now)));
+    }
+  }
+  return std::nullopt;
+}
+
 std::string NulMessage(const Json& finding) {
   return fmt::format(
       "finding \"{}\" contains the character U+0000, which the store cannot search and PostgreSQL "

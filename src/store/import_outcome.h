@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
 #include "store/filter_fields.h"
@@ -28,6 +29,11 @@ void AddResult(ImportSummary& summary, ImportResult result);
 
 // Returns the finding's UpdatedAt in microseconds since the Unix epoch, 0 when it is invalid.
 std::int64_t UpdatedAtMicros(const Json& finding);
+
+// Returns the failed result of a finding whose CreatedAt or UpdatedAt lies more than a day
+// after `now`, or nothing. A time that far ahead comes from a wrong clock, and a stored
+// UpdatedAt in the future would make every later import of the finding look older.
+std::optional<ImportResult> InFuture(const FindingKey& key, const Json& finding, TimePoint now);
 
 // The message for a finding whose text is not valid UTF-8.
 std::string Utf8Message(const Json& finding);

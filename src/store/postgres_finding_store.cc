@@ -230,6 +230,9 @@ ImportResult PostgresFindingStore::ImportOne(pqxx::work& work, Json& finding,
     return FailedImport(std::move(key), "InvalidInput",
                         finding::DescribeProblems(finding, problems));
   }
+  if (auto future = InFuture(key, finding, now)) {
+    return *std::move(future);
+  }
   if (!stored) {
     return CreateFinding(work, std::move(key), finding, options, now);
   }

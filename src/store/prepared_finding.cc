@@ -3,6 +3,7 @@
 
 #include "finding/validate.h"
 #include "store/finding_store.h"
+#include "store/import_outcome.h"
 #include "store/import_rules.h"
 #include "store/json_writer.h"
 
@@ -20,7 +21,7 @@ PreparedFinding PrepareFinding(Json finding, TimePoint now) {
     return prepared;
   }
   LayerProviderFields(document, /*is_new=*/true);
-  if (!finding::ValidateFinding(document).empty()) {
+  if (!finding::ValidateFinding(document).empty() || InFuture({}, document, now)) {
     return prepared;  // the store reports the problems
   }
   CompleteNewFinding(document, now);

@@ -268,6 +268,9 @@ Result<ImportResult> SqliteFindingStore::ImportFound(FindingKey key,
     return FailedImport(std::move(key), "InvalidInput",
                         finding::DescribeProblems(finding, problems));
   }
+  if (auto future = InFuture(key, finding, now)) {
+    return *std::move(future);
+  }
   if (!stored) {
     return CreateFinding(std::move(key), finding, options, now);
   }
