@@ -116,6 +116,7 @@ bool StoreDetections(const std::string& db, std::vector<Json> findings) {
     std::cerr << "error: " << store.status().message() << '\n';
     return false;
   }
+
   store::ImportOptions import_options;
   import_options.actor = "rampart detect";
   const std::string db_name = store::postgres::RedactUrl(db);
@@ -129,6 +130,7 @@ bool StoreDetections(const std::string& db, std::vector<Json> findings) {
               << ": storing failed, no finding was stored: " << summary.status().message() << '\n';
     return false;
   }
+
   for (const store::ImportResult& result : summary->results) {
     if (result.outcome == store::ImportOutcome::kFailed) {
       std::cerr << fmt::format("error: {}: finding \"{}\": {} {}\n", db_name, result.key.id,

@@ -45,7 +45,7 @@ struct FindingUpdate {
 
 // Security Hub accepts at most 100 findings per BatchUpdateFindings request.
 inline constexpr std::size_t kMaxUpdateIdentifiers = 100;
-// The most entries a finding's UserDefinedFields may have, from the ASFF reference.
+// The maximum number of entries in a finding's UserDefinedFields, from the ASFF reference.
 inline constexpr std::size_t kMaxUserDefinedFields = 50;
 
 // Parses a BatchUpdateFindings request body. Errors name the JSON path.
