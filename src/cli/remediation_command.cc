@@ -227,6 +227,7 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
     std::string db = "rampart.db";
     std::string name;
     std::string scopes;
+    std::vector<std::string> product_arns;
   };
   auto options = std::make_shared<Options>();
 
@@ -238,13 +239,17 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
       ->add_option("--scopes", options->scopes,
                    "Comma-separated scopes: read, import, update, approve, admin")
       ->required();
+  create->add_option("--product-arn", options->product_arns,
+                     "Limit imports and updates to findings of this ProductArn (repeat for "
+                     "more; * matches any characters). Without it the token writes every "
+                     "product's findings");
   create->callback([options, &exit_code] {
     auto scopes = store::ParseScopes(options->scopes);
     auto tokens = store::TokenStore::Open(options->db);
     if (!Check(scopes, exit_code) || !Check(tokens, exit_code)) {
       return;
     }
-    auto token = (*tokens)->Create(options->name, *scopes);
+    auto token = (*tokens)->Create(options->name, *scopes, options->product_arns);
     if (Check(token, exit_code)) {
       std::cout << *token << '\n';
       std::cerr << "Store this token now: Rampart keeps only its hash.\n";
@@ -262,10 +267,12 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
     if (!Check(infos, exit_code)) {
       return;
     }
-    Table table({"NAME", "SCOPES", "CREATED", "REVOKED"});
+    Table table({"NAME", "SCOPES", "PRODUCTS", "CREATED", "REVOKED"});
     for (const auto& info : *infos) {
-      table.AddRow({info.name, fmt::format("{}", fmt::join(info.scopes, ",")), info.created_at,
-                    info.revoked_at});
+      table.AddRow(
+          {info.name, fmt::format("{}", fmt::join(info.scopes, ",")),
+           info.product_arns.empty() ? "all" : fmt::format("{}", fmt::join(info.product_arns, ",")),
+           info.created_at, info.revoked_at});
     }
     table.Print(std::cout);
   });

@@ -6,6 +6,8 @@
 #include <iterator>
 #include <numeric>
 
+#include "core/log.h"
+#include "server/product_scope.h"
 #include "store/filter.h"
 #include "store/finding_update.h"
 #include "store/import_outcome.h"
@@ -61,7 +63,8 @@ ApiResponse Import(ApiStores& stores, const ApiRequest& request) {
   for (Json& finding : (*body)["Findings"]) {
     batch.push_back(std::move(finding));
   }
-  auto response = ImportFindings(stores, std::move(batch), request.token_name);
+  auto response =
+      ImportFindings(stores, std::move(batch), request.token_name, request.product_arns);
   if (!response) {
     return StatusResponse(request, response.status());
   }
@@ -174,11 +177,17 @@ ApiResponse Update(ApiStores& stores, const ApiRequest& request) {
   if (!update) {
     return StatusResponse(request, update.status());
   }
+  std::vector<store::UnprocessedFinding> denied =
+      TakeDeniedIdentifiers(*update, request.product_arns, request.token_name);
   std::lock_guard lock(stores.mutex);
-  auto summary = stores.findings->Update(*update, request.token_name);
+  Result<store::UpdateSummary> summary = store::UpdateSummary{};
+  if (!update->finding_identifiers.empty()) {
+    summary = stores.findings->Update(*update, request.token_name);
+  }
   if (!summary) {
     return StatusResponse(request, summary.status());
   }
+  std::move(denied.begin(), denied.end(), std::back_inserter(summary->unprocessed));
   Json answer = UpdateResponse(*summary);
   if (!summary->processed.empty()) {
     auto entry = stores.audit->Append(request.token_name, "finding.update", "",
@@ -296,10 +305,8 @@ std::vector<Result<Json>> StoreImportRound(ApiStores& stores,
   return responses;
 }
 
-}  // namespace
-
-Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings,
-                            const std::string& actor) {
+Result<Json> StoreFindings(ApiStores& stores, std::vector<Json> findings,
+                           const std::string& actor) {
   // Checked and written out here, on the request's thread, so that the round that stores
   // them has less to do, because rounds run one at a time.
   ImportQueue::Request request{{}, actor};
@@ -312,6 +319,25 @@ Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings,
                                [&stores](std::vector<ImportQueue::Request*>& round) {
                                  return StoreImportRound(stores, round);
                                });
+}
+
+}  // namespace
+
+Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings, const std::string& actor,
+                            const std::vector<std::string>& product_arns) {
+  const std::vector<DeniedFinding> denied = TakeDeniedFindings(findings, product_arns);
+  if (!denied.empty()) {
+    Logger("api")->warn("token \"{}\" tried to import {} findings of products it may not write",
+                        actor, denied.size());
+  }
+  if (findings.empty()) {
+    return DeniedImportResponse(denied, actor);
+  }
+  auto response = StoreFindings(stores, std::move(findings), actor);
+  if (response) {
+    AddDeniedFindings(*response, denied, actor);
+  }
+  return response;
 }
 
 void AddFindingRoutes(HttpServer& server, ApiStores& stores) {

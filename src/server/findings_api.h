@@ -19,10 +19,12 @@ namespace rampart::server {
 inline constexpr std::size_t kMaxImportFindings = 100;
 inline constexpr std::size_t kMaxQueryResults = 100;
 
-// Imports `findings` on behalf of `actor` (a token name) and appends one audit entry. Returns
-// the BatchImportFindings response: SuccessCount, FailedCount and FailedFindings.
-Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings,
-                            const std::string& actor);
+// Imports `findings` on behalf of `actor` (a token name) and appends one audit entry. A
+// finding whose ProductArn none of `product_arns` matches fails with AccessDenied, unless
+// `product_arns` is empty. Returns the BatchImportFindings response: SuccessCount,
+// FailedCount and FailedFindings.
+Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings, const std::string& actor,
+                            const std::vector<std::string>& product_arns = {});
 
 // Adds the finding routes to `server`; `stores` outlives it.
 void AddFindingRoutes(HttpServer& server, ApiStores& stores);

@@ -291,6 +291,45 @@ TEST_F(FindingsApiTest, UpdateRecordsTheTokenName) {
   EXPECT_EQ((*entries)[1].action, "finding.update");
 }
 
+TEST_F(FindingsApiTest, ProductLimitedTokenWritesOnlyItsProducts) {
+  if (SharedFindings().empty()) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  const Json asr = ReadAsff(SharedFindings() / "asr/cis-1.3.finding.json").at(0);
+  const Json trivy = ReadAsff(SharedFindings() / "trivy/secrets.asff.json").at(0);
+  ASSERT_THAT(trivy["ProductArn"].get<std::string>(), HasSubstr("product/aquasecurity/"));
+  auto token = tokens_->Create("trivy-ci", {"import", "update"},
+                               {"arn:aws:securityhub:*:*:product/aquasecurity/aquasecurity"});
+  ASSERT_TRUE(token.has_value()) << token.status().ToString();
+  token_by_scope_["trivy-ci"] = *token;
+
+  const Json answer = BodyJson(Post("/v1/findings/import", ImportBody({asr, trivy}), "trivy-ci"));
+  EXPECT_EQ(answer["SuccessCount"], 1) << answer.dump();
+  EXPECT_EQ(answer["FailedCount"], 1);
+  ASSERT_EQ(answer["FailedFindings"].size(), 1u);
+  EXPECT_EQ(answer["FailedFindings"][0]["Id"], asr["Id"]);
+  EXPECT_EQ(answer["FailedFindings"][0]["ErrorCode"], "AccessDenied");
+  EXPECT_THAT(answer["FailedFindings"][0]["ErrorMessage"].get<std::string>(),
+              HasSubstr(asr["ProductArn"].get<std::string>()));
+  auto stored = findings_->Get({asr["ProductArn"], asr["Id"]});
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_FALSE(stored->has_value());
+
+  ASSERT_EQ(BodyJson(Post("/v1/findings/import", ImportBody({asr}), "import"))["SuccessCount"], 1);
+  const Json update = {{"FindingIdentifiers",
+                        {{{"Id", asr["Id"]}, {"ProductArn", asr["ProductArn"]}},
+                         {{"Id", trivy["Id"]}, {"ProductArn", trivy["ProductArn"]}}}},
+                       {"Workflow", {{"Status", "SUPPRESSED"}}}};
+  const Json updated = BodyJson(Post("/v1/findings/update", update.dump(), "trivy-ci"));
+  ASSERT_EQ(updated["ProcessedFindings"].size(), 1u) << updated.dump();
+  EXPECT_EQ(updated["ProcessedFindings"][0]["Id"], trivy["Id"]);
+  ASSERT_EQ(updated["UnprocessedFindings"].size(), 1u);
+  EXPECT_EQ(updated["UnprocessedFindings"][0]["ErrorCode"], "AccessDenied");
+  auto kept = findings_->Get({asr["ProductArn"], asr["Id"]});
+  ASSERT_TRUE(kept.has_value() && kept->has_value());
+  EXPECT_EQ((**kept)["Workflow"]["Status"], "NEW");
+}
+
 TEST_F(FindingsApiTest, GroupBySeverityCountsEveryFinding) {
   if (SharedFindings().empty()) {
     GTEST_SKIP() << "../shared/data is absent";

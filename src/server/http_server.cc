@@ -280,8 +280,7 @@ const HttpServer::RouteEntry* HttpServer::Match(const std::string& method,
   return nullptr;
 }
 
-ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope,
-                                  std::string& token_name) {
+ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope, ApiRequest& api) {
   const std::string header = request.get_header_value("Authorization");
   constexpr std::string_view kBearer = "Bearer ";
   // The scheme name is case-insensitive (RFC 7235, section 2.1).
@@ -308,7 +307,9 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope,
     response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     return response;
   }
-  token_name = (*info)->name;
+  api.token_name = (*info)->name;
+  api.product_arns = (*info)->product_arns;
+  const std::string& token_name = api.token_name;
   if (!(*info)->HasScope(ScopeName(scope))) {
     return ApiResponse::Error(
         403, "AccessDenied",
@@ -415,7 +416,7 @@ void HttpServer::Dispatch(const httplib::Request& request, const std::string& bo
       route_label += "/" + segment;
     }
     result = route->scope == Scope::kNone ? ApiResponse{0, "", "", {}}
-                                          : Authorize(request, route->scope, api.token_name);
+                                          : Authorize(request, route->scope, api);
     if (result.status == 0) {
       api.body = body;
       api.content_type = request.get_header_value("Content-Type");

@@ -33,7 +33,9 @@ struct ApiRequest {
   std::multimap<std::string, std::string> query;
   std::string body;
   std::string content_type;
-  std::string token_name;     // the authenticated token; every change records it
+  std::string token_name;  // the authenticated token; every change records it
+  // ProductArn patterns the token may write findings of; empty for every product.
+  std::vector<std::string> product_arns;
   std::string if_none_match;  // the If-None-Match header, for the console's static files
 };
 
@@ -90,7 +92,8 @@ class HttpServer {
   // Sets `error` as the response to a request whose body was not read, and closes the
   // connection after it.
   void RespondUnread(const ApiResponse& error, httplib::Response& response);
-  ApiResponse Authorize(const httplib::Request& request, Scope scope, std::string& token_name);
+  // Checks the bearer token and fills in the token's name and product limits of `api`.
+  ApiResponse Authorize(const httplib::Request& request, Scope scope, ApiRequest& api);
   const RouteEntry* Match(const std::string& method, const std::vector<std::string>& segments,
                           std::map<std::string, std::string>& params, bool& path_known) const;
   void Record(const std::string& route, int status, double seconds);

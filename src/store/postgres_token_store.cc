@@ -19,6 +19,7 @@ CREATE TABLE api_tokens (
 );
 CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at = '';
 )sql"},
+    {2, "ALTER TABLE api_tokens ADD COLUMN product_arns TEXT NOT NULL DEFAULT '';"},
 };
 
 constexpr const char* kUniqueViolation = "23505";
@@ -29,6 +30,7 @@ TokenInfo ReadInfo(const pqxx::row& row) {
   info.scopes = SplitScopes(row[1].as<std::string>());
   info.created_at = row[2].as<std::string>();
   info.revoked_at = row[3].as<std::string>();
+  info.product_arns = SplitScopes(row[4].as<std::string>());
   return info;
 }
 
@@ -37,13 +39,14 @@ class PostgresTokens final : public TokenBackend {
   explicit PostgresTokens(std::unique_ptr<Session> session) : session_(std::move(session)) {}
 
   Status Insert(const std::string& token_hash, const std::string& name, const std::string& scopes,
-                const std::string& created_at) override {
+                const std::string& product_arns, const std::string& created_at) override {
     return session_->Run("creating a token", [&](pqxx::connection& connection) -> Status {
       try {
         pqxx::work work(connection);
         work.exec_params0(
-            "INSERT INTO api_tokens (token_hash, name, scopes, created_at) VALUES ($1,$2,$3,$4)",
-            token_hash, name, scopes, created_at);
+            "INSERT INTO api_tokens (token_hash, name, scopes, created_at, product_arns) "
+            "VALUES ($1,$2,$3,$4,$5)",
+            token_hash, name, scopes, created_at, product_arns);
         work.commit();
       } catch (const pqxx::sql_error& error) {
         if (error.sqlstate() != kUniqueViolation) {
@@ -60,8 +63,8 @@ class PostgresTokens final : public TokenBackend {
                          [&](pqxx::connection& connection) -> Result<std::optional<TokenInfo>> {
                            pqxx::read_transaction work(connection);
                            const pqxx::result rows = work.exec_params(
-                               "SELECT name, scopes, created_at, revoked_at FROM api_tokens "
-                               "WHERE token_hash = $1 AND revoked_at = ''",
+                               "SELECT name, scopes, created_at, revoked_at, product_arns "
+                               "FROM api_tokens WHERE token_hash = $1 AND revoked_at = ''",
                                token_hash);
                            if (rows.empty()) {
                              return std::optional<TokenInfo>();
@@ -75,9 +78,10 @@ class PostgresTokens final : public TokenBackend {
         "listing tokens", [&](pqxx::connection& connection) -> Result<std::vector<TokenInfo>> {
           pqxx::read_transaction work(connection);
           std::vector<TokenInfo> tokens;
-          for (const pqxx::row& row : work.exec("SELECT name, scopes, created_at, revoked_at FROM "
-                                                "api_tokens ORDER BY created_at COLLATE \"C\", "
-                                                "name COLLATE \"C\"")) {
+          for (const pqxx::row& row :
+               work.exec("SELECT name, scopes, created_at, revoked_at, "
+                         "product_arns FROM api_tokens ORDER BY created_at COLLATE \"C\", "
+                         "name COLLATE \"C\"")) {
             tokens.push_back(ReadInfo(row));
           }
           return tokens;

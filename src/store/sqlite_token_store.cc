@@ -16,10 +16,13 @@ CREATE TABLE IF NOT EXISTS api_tokens (
   token_hash TEXT PRIMARY KEY,
   name       TEXT NOT NULL,
   scopes     TEXT NOT NULL,
+  product_arns TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL,
   revoked_at TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS api_tokens_name ON api_tokens(name);)sql";
+
+constexpr const char* kColumns = "name, scopes, created_at, revoked_at, product_arns";
 
 TokenInfo ReadInfo(sqlite3_stmt* statement) {
   TokenInfo info;
@@ -27,7 +30,28 @@ TokenInfo ReadInfo(sqlite3_stmt* statement) {
   info.scopes = SplitScopes(ColumnText(statement, 1));
   info.created_at = ColumnText(statement, 2);
   info.revoked_at = ColumnText(statement, 3);
+  info.product_arns = SplitScopes(ColumnText(statement, 4));
   return info;
+}
+
+// Adds the product_arns column to a table written before tokens could be limited to
+// products; its tokens keep writing every product.
+bool HasProductColumn(sqlite3* db) {
+  sqlite3_stmt* raw = nullptr;
+  const int code =
+      sqlite3_prepare_v2(db, "SELECT product_arns FROM api_tokens LIMIT 0", -1, &raw, nullptr);
+  sqlite3_finalize(raw);
+  return code == SQLITE_OK;
+}
+
+bool AddProductColumn(sqlite3* db) {
+  if (HasProductColumn(db)) {
+    return true;
+  }
+  // Another process may add the column between the check and this statement.
+  return sqlite3_exec(db, "ALTER TABLE api_tokens ADD COLUMN product_arns TEXT NOT NULL DEFAULT ''",
+                      nullptr, nullptr, nullptr) == SQLITE_OK ||
+         HasProductColumn(db);
 }
 
 class SqliteTokens final : public TokenBackend {
@@ -42,30 +66,32 @@ class SqliteTokens final : public TokenBackend {
     sqlite3_busy_timeout(db, 10000);
     const std::string pragmas = sqlite::ConnectionPragmas({});
     if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK ||
-        sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+        sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK ||
+        !AddProductColumn(db)) {
       return Error("schema setup failed");
     }
     return Status::Ok();
   }
 
   Status Insert(const std::string& token_hash, const std::string& name, const std::string& scopes,
-                const std::string& created_at) override {
+                const std::string& product_arns, const std::string& created_at) override {
     std::lock_guard lock(mutex_);
     SqliteStatement insert(db_.get(),
-                           "INSERT INTO api_tokens (token_hash, name, scopes, created_at) "
-                           "VALUES (?, ?, ?, ?)");
+                           "INSERT INTO api_tokens (token_hash, name, scopes, created_at, "
+                           "product_arns) VALUES (?, ?, ?, ?, ?)");
     BindText(insert.get(), 1, token_hash);
     BindText(insert.get(), 2, name);
     BindText(insert.get(), 3, scopes);
     BindText(insert.get(), 4, created_at);
+    BindText(insert.get(), 5, product_arns);
     return sqlite3_step(insert.get()) == SQLITE_DONE ? Status::Ok() : Error("insert failed");
   }
 
   Result<std::optional<TokenInfo>> Find(const std::string& token_hash) override {
     std::lock_guard lock(mutex_);
-    SqliteStatement select(db_.get(),
-                           "SELECT name, scopes, created_at, revoked_at FROM api_tokens "
-                           "WHERE token_hash = ? AND revoked_at = ''");
+    SqliteStatement select(
+        db_.get(), fmt::format("SELECT {} FROM api_tokens WHERE token_hash = ? AND revoked_at = ''",
+                               kColumns));
     BindText(select.get(), 1, token_hash);
     std::optional<TokenInfo> info;
     const int code = sqlite3_step(select.get());
@@ -79,9 +105,8 @@ class SqliteTokens final : public TokenBackend {
 
   Result<std::vector<TokenInfo>> List() override {
     std::lock_guard lock(mutex_);
-    SqliteStatement select(db_.get(),
-                           "SELECT name, scopes, created_at, revoked_at FROM api_tokens "
-                           "ORDER BY created_at, name");
+    SqliteStatement select(
+        db_.get(), fmt::format("SELECT {} FROM api_tokens ORDER BY created_at, name", kColumns));
     std::vector<TokenInfo> tokens;
     int code = SQLITE_ROW;
     while ((code = sqlite3_step(select.get())) == SQLITE_ROW) {

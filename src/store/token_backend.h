@@ -15,9 +15,10 @@ class TokenBackend {
  public:
   virtual ~TokenBackend() = default;
 
-  // Stores a new token; `scopes` is the comma-separated list.
+  // Stores a new token; `scopes` and `product_arns` are comma-separated lists.
   virtual Status Insert(const std::string& token_hash, const std::string& name,
-                        const std::string& scopes, const std::string& created_at) = 0;
+                        const std::string& scopes, const std::string& product_arns,
+                        const std::string& created_at) = 0;
 
   // Returns the unrevoked token whose hash is `token_hash`, if any.
   virtual Result<std::optional<TokenInfo>> Find(const std::string& token_hash) = 0;
@@ -32,7 +33,8 @@ class TokenBackend {
 Result<std::unique_ptr<TokenBackend>> OpenSqliteTokens(const std::string& path);
 Result<std::unique_ptr<TokenBackend>> OpenPostgresTokens(const std::string& url);
 
-// Splits a comma-separated scope list, trimming spaces and dropping empty items.
+// Splits a comma-separated list of scopes or ProductArn patterns, trimming spaces and
+// dropping empty items.
 std::vector<std::string> SplitScopes(const std::string& text);
 
 // The error of creating a second valid token named `name`.

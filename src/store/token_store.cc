@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/hash.h"
 #include "store/store_location.h"
@@ -35,6 +36,51 @@ Status TokenNameTaken(const std::string& name) {
 bool TokenInfo::HasScope(const std::string& scope) const {
   return std::find(scopes.begin(), scopes.end(), scope) != scopes.end() ||
          std::find(scopes.begin(), scopes.end(), "admin") != scopes.end();
+}
+
+bool TokenInfo::AllowsProduct(const std::string& product_arn) const {
+  return product_arns.empty() ||
+         std::any_of(product_arns.begin(), product_arns.end(),
+                     [&](const std::string& pattern) { return MatchesGlob(pattern, product_arn); });
+}
+
+bool MatchesGlob(std::string_view pattern, std::string_view text) {
+  // Greedy matching that backtracks only to the last star, which is enough for `*` alone.
+  std::size_t p = 0;
+  std::size_t t = 0;
+  std::size_t star = std::string_view::npos;
+  std::size_t resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
+  return p == pattern.size();
+}
+
+Status CheckProductPatterns(const std::vector<std::string>& patterns) {
+  for (const auto& pattern : patterns) {
+    if (pattern.rfind("arn:", 0) != 0 || pattern.find_first_of(", \t\r\n") != std::string::npos) {
+      return InvalidArgument(fmt::format(
+          "product ARN pattern \"{}\" is invalid; give an ARN such as "
+          "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default, where * "
+          "matches any characters",
+          pattern));
+    }
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<std::string>> ParseScopes(const std::string& text) {
@@ -79,10 +125,12 @@ Result<std::unique_ptr<TokenStore>> TokenStore::Open(const std::string& location
 }
 
 Result<std::string> TokenStore::Create(const std::string& name,
-                                       const std::vector<std::string>& scopes) {
+                                       const std::vector<std::string>& scopes,
+                                       const std::vector<std::string>& product_arns) {
   if (name.empty()) {
     return InvalidArgument("a token needs a name, such as --name ci-importer");
   }
+  RAMPART_RETURN_IF_ERROR(CheckProductPatterns(product_arns));
   auto existing = List();
   if (!existing) {
     return existing.status();
@@ -100,12 +148,9 @@ Result<std::string> TokenStore::Create(const std::string& name,
   for (const unsigned char byte : secret) {
     token += fmt::format("{:02x}", byte);
   }
-  std::string joined;
-  for (const auto& scope : scopes) {
-    joined += (joined.empty() ? "" : ",") + scope;
-  }
-  RAMPART_RETURN_IF_ERROR(
-      impl_->backend->Insert(Sha256Hex(token), name, joined, FormatTimestamp(impl_->clock->Now())));
+  RAMPART_RETURN_IF_ERROR(impl_->backend->Insert(
+      Sha256Hex(token), name, fmt::format("{}", fmt::join(scopes, ",")),
+      fmt::format("{}", fmt::join(product_arns, ",")), FormatTimestamp(impl_->clock->Now())));
   return token;
 }
 

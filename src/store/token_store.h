@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -19,9 +20,14 @@ struct TokenInfo {
   std::vector<std::string> scopes;
   std::string created_at;
   std::string revoked_at;  // empty while the token is valid
+  // ProductArn patterns whose findings the token may import and update; empty means every
+  // product. A `*` in a pattern matches any run of characters.
+  std::vector<std::string> product_arns;
 
   // Returns true when the token holds `scope` or admin.
   bool HasScope(const std::string& scope) const;
+  // Returns true when the token may write findings of `product_arn`.
+  bool AllowsProduct(const std::string& product_arn) const;
 };
 
 // Tokens kept in a SQLite database file or a PostgreSQL database. The token text itself is
@@ -36,9 +42,10 @@ class TokenStore {
   TokenStore(const TokenStore&) = delete;
   TokenStore& operator=(const TokenStore&) = delete;
 
-  // Creates a token named `name` (unique among unrevoked tokens) with `scopes`; returns the
-  // token text, "rmp_" and 64 hex digits.
-  Result<std::string> Create(const std::string& name, const std::vector<std::string>& scopes);
+  // Creates a token named `name` (unique among unrevoked tokens) with `scopes`, limited to
+  // `product_arns` when that is not empty; returns the token text, "rmp_" and 64 hex digits.
+  Result<std::string> Create(const std::string& name, const std::vector<std::string>& scopes,
+                             const std::vector<std::string>& product_arns = {});
 
   // Returns the token's details when `token` is valid and not revoked, otherwise nullopt.
   Result<std::optional<TokenInfo>> Authenticate(const std::string& token);
@@ -57,5 +64,12 @@ class TokenStore {
 // Parses a comma-separated scope list such as "read,import"; an unknown scope is an error
 // that lists the valid ones.
 Result<std::vector<std::string>> ParseScopes(const std::string& text);
+
+// Checks ProductArn patterns for a token: each starts with "arn:" and holds no comma or
+// white space; the error names the pattern.
+Status CheckProductPatterns(const std::vector<std::string>& patterns);
+
+// Returns true when `text` matches `pattern`, where `*` matches any run of characters.
+bool MatchesGlob(std::string_view pattern, std::string_view text);
 
 }  // namespace rampart::store

@@ -1,0 +1,86 @@
+#include "server/product_scope.h"
+
+#include <fmt/format.h>
+
+#include "store/token_store.h"
+
+namespace rampart::server {
+namespace {
+
+bool Allowed(const std::string& product_arn, const std::vector<std::string>& patterns) {
+  store::TokenInfo token;
+  token.product_arns = patterns;
+  return token.AllowsProduct(product_arn);
+}
+
+std::string DeniedMessage(const std::string& product_arn, const std::string& token_name) {
+  return fmt::format(
+      "token \"{}\" may not write findings of ProductArn \"{}\"; use a token created with "
+      "--product-arn for that product",
+      token_name, product_arn);
+}
+
+}  // namespace
+
+std::vector<DeniedFinding> TakeDeniedFindings(std::vector<Json>& findings,
+                                              const std::vector<std::string>& patterns) {
+  std::vector<DeniedFinding> denied;
+  if (patterns.empty()) {
+    return denied;
+  }
+  std::vector<Json> allowed;
+  allowed.reserve(findings.size());
+  for (Json& finding : findings) {
+    const Json* arn = finding.is_object() ? FindPath(finding, "ProductArn") : nullptr;
+    if (arn == nullptr || !arn->is_string() || Allowed(arn->get<std::string>(), patterns)) {
+      allowed.push_back(std::move(finding));
+      continue;
+    }
+    const Json* id = FindPath(finding, "Id");
+    denied.push_back({id != nullptr && id->is_string() ? id->get<std::string>() : "",
+                      arn->get<std::string>()});
+  }
+  findings = std::move(allowed);
+  return denied;
+}
+
+void AddDeniedFindings(Json& response, const std::vector<DeniedFinding>& denied,
+                       const std::string& token_name) {
+  for (const DeniedFinding& finding : denied) {
+    response["FailedFindings"].push_back(
+        {{"Id", finding.id},
+         {"ErrorCode", kProductDenied},
+         {"ErrorMessage", DeniedMessage(finding.product_arn, token_name)}});
+  }
+  response["FailedCount"] = response.value("FailedCount", 0) + denied.size();
+}
+
+Json DeniedImportResponse(const std::vector<DeniedFinding>& denied,
+                          const std::string& token_name) {
+  Json response{{"SuccessCount", 0}, {"FailedCount", 0}, {"FailedFindings", Json::array()}};
+  AddDeniedFindings(response, denied, token_name);
+  return response;
+}
+
+std::vector<store::UnprocessedFinding> TakeDeniedIdentifiers(
+    store::FindingUpdate& update, const std::vector<std::string>& patterns,
+    const std::string& token_name) {
+  std::vector<store::UnprocessedFinding> denied;
+  if (patterns.empty()) {
+    return denied;
+  }
+  std::vector<store::FindingIdentifier> allowed;
+  for (store::FindingIdentifier& identifier : update.finding_identifiers) {
+    if (Allowed(identifier.product_arn, patterns)) {
+      allowed.push_back(std::move(identifier));
+      continue;
+    }
+    denied.push_back({{identifier.product_arn, identifier.id},
+                      kProductDenied,
+                      DeniedMessage(identifier.product_arn, token_name)});
+  }
+  update.finding_identifiers = std::move(allowed);
+  return denied;
+}
+
+}  // namespace rampart::server
