@@ -21,6 +21,7 @@ struct IngestOptions {
   std::string account = "000000000000";
   std::string region = "us-east-1";
   std::string node;
+  bool keep_missing = false;
   std::vector<std::string> paths;
 };
 
@@ -68,6 +69,13 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
                                           "'-' and '_'";
           },
           "NAME"));
+  command->add_flag(
+      "--keep-missing", options->keep_missing,
+      "Keep findings ACTIVE that a later Trivy or Grype report of the same artifact no longer "
+      "lists. By default they are archived (RecordState ARCHIVED), because the scan found the "
+      "problem fixed; only the vulnerabilities, and with Trivy the misconfigurations, of the "
+      "same account and artifact are archived, and nothing is archived from a report with a "
+      "rejected finding");
   command->add_option("files", options->paths, "Report files or folders of reports")->required();
   command->callback([options, &exit_code] {
     if (!options->format.empty() && ingest::FindReader(options->format) == nullptr) {
@@ -99,7 +107,8 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
     read_options.node = options->node;
     IngestTotals totals;
     for (const auto& file : files) {
-      auto findings = IngestReportFile(file, read_options, **store, totals, std::cout);
+      auto findings =
+          IngestReportFile(file, read_options, **store, totals, std::cout, !options->keep_missing);
       if (!findings) {
         std::cerr << "error: " << findings.status().message() << '\n';
       }

@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
+#include "cli/archive_stale.h"
 #include "cli/table.h"
 #include "core/clock.h"
 #include "core/file.h"
@@ -76,12 +78,45 @@ std::optional<TimePoint> LastWritten(const std::string& path) {
       std::chrono::file_clock::to_sys(written));
 }
 
+// Archives what the report's coverage selects and the report no longer contains.
+Status ArchiveUncovered(const std::string& path, const ingest::ReadResult& report,
+                        const std::vector<Json>& findings, store::FindingStore& store,
+                        IngestTotals& totals, std::ostream& out) {
+  std::set<std::string> current;
+  for (const Json& finding : findings) {
+    current.insert(StringOr(finding, "Id"));
+  }
+  store::ImportOptions import_options;
+  import_options.actor = fmt::format("rampart ingest ({})", report.format);
+  std::size_t archived = 0;
+  for (const ingest::Coverage& coverage : report.coverage) {
+    auto counts =
+        ArchiveStale(store, coverage.filters, current, coverage.scanned_at, import_options);
+    if (!counts) {
+      return counts.status().WithContext(
+          fmt::format("{}: archiving the findings this scan no longer reports failed", path));
+    }
+    for (const std::string& failure : counts->failures) {
+      std::cerr << Printable(fmt::format("error: {}: archiving {}", path, failure)) << '\n';
+    }
+    archived += counts->archived;
+  }
+  totals.archived += archived;
+  if (archived > 0) {
+    out << fmt::format(
+        "{}: {} findings of earlier scans archived: this scan no longer reports "
+        "them\n",
+        path, archived);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<Json>> IngestReportFile(const std::string& path,
                                            const ingest::ReadOptions& options,
                                            store::FindingStore& store, IngestTotals& totals,
-                                           std::ostream& out) {
+                                           std::ostream& out, bool archive_stale) {
   totals.files += 1;
   auto text = ReadFile(path, kMaxReportBytes);
   if (!text) {
@@ -131,6 +166,21 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
       "{}: {} findings read ({}): {} created, {} updated, {} unchanged, {} rejected\n", path,
       findings.size(), report->format, summary->created, summary->updated, summary->unchanged,
       rejected);
+  if (!archive_stale || report->coverage.empty()) {
+    return findings;
+  }
+  if (rejected > 0) {
+    out << fmt::format(
+        "{}: findings of earlier scans were not archived: a finding this scan rejected may be "
+        "among them\n",
+        path);
+    return findings;
+  }
+  if (Status archived = ArchiveUncovered(path, *report, findings, store, totals, out);
+      !archived.ok()) {
+    totals.failed_files += 1;
+    return archived;
+  }
   return findings;
 }
 

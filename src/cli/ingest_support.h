@@ -18,6 +18,7 @@ struct IngestTotals {
   std::size_t updated = 0;
   std::size_t unchanged = 0;
   std::size_t rejected = 0;
+  std::size_t archived = 0;
 };
 
 // Expands folders into the report files they contain (recursively, sorted by name); other
@@ -26,10 +27,13 @@ std::vector<std::string> ExpandReportPaths(const std::vector<std::string>& paths
 
 // Reads one report and stores its findings; prints a line per file to `out` and each error
 // to standard error. Returns the findings read, or an error when the file was not stored.
-// Rejected findings are counted in `totals` while the others are stored.
+// Rejected findings are counted in `totals` while the others are stored. When
+// `archive_stale` is set and the report covers its subject (ingest::Coverage), the stored
+// findings of earlier scans that it no longer reports are archived, unless a finding of the
+// report was rejected.
 Result<std::vector<Json>> IngestReportFile(const std::string& path,
                                            const ingest::ReadOptions& options,
                                            store::FindingStore& store, IngestTotals& totals,
-                                           std::ostream& out);
+                                           std::ostream& out, bool archive_stale = true);
 
 }  // namespace rampart::cli

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "store/filter.h"
+#include "cli/archive_stale.h"
 
 namespace rampart::cli {
 namespace {
@@ -21,37 +21,14 @@ void Count(const store::ImportSummary& summary, ScanImportCounts& counts) {
   }
 }
 
-// Returns the ACTIVE findings that earlier scans of `artifact` stored.
-Result<std::vector<Json>> ActiveFindingsOf(store::FindingStore& store,
-                                           const std::string& product_arn,
-                                           const std::string& artifact) {
-  const Json filter_json = {
+// Selects the ACTIVE findings that earlier scans of `artifact` stored.
+Json ArtifactFilters(const std::string& product_arn, const std::string& artifact) {
+  return {
       {"ProductArn", Json::array({{{"Value", product_arn}, {"Comparison", "EQUALS"}}})},
       {"RecordState", Json::array({{{"Value", "ACTIVE"}, {"Comparison", "EQUALS"}}})},
       {"ProductFields",
        Json::array(
            {{{"Key", "rampart/vuln/Artifact"}, {"Value", artifact}, {"Comparison", "EQUALS"}}})}};
-  auto filters = store::ParseFilters(filter_json);
-  if (!filters) {
-    return filters.status();
-  }
-  std::vector<Json> findings;
-  store::FindingQuery query;
-  query.filters = std::move(*filters);
-  query.max_results = 1000;
-  while (true) {
-    auto page = store.List(query);
-    if (!page) {
-      return page.status();
-    }
-    for (Json& finding : page->findings) {
-      findings.push_back(std::move(finding));
-    }
-    if (page->next_token.empty()) {
-      return findings;
-    }
-    query.next_token = page->next_token;
-  }
 }
 
 }  // namespace
@@ -73,32 +50,20 @@ Result<ScanImportCounts> ImportScanFindings(store::FindingStore& store,
     counts.archiving_skipped = true;
     return counts;
   }
-  auto active = ActiveFindingsOf(store, vuln::VulnProductArn(options), report.artifact);
-  if (!active) {
-    return active.status();
-  }
   std::set<std::string> current;
   for (const Json& finding : report.findings) {
     current.insert(StringOr(finding, "Id"));
   }
-  const std::string now = FormatTimestamp(options.clock->Now());
-  std::vector<Json> stale;
-  for (Json& finding : *active) {
-    if (current.count(StringOr(finding, "Id")) == 0) {
-      finding["RecordState"] = "ARCHIVED";
-      finding["UpdatedAt"] = now;
-      stale.push_back(std::move(finding));
-    }
-  }
-  if (stale.empty()) {
-    return counts;
-  }
-  auto archived = store.Import(std::move(stale), import_options);
+  auto archived =
+      ArchiveStale(store, ArtifactFilters(vuln::VulnProductArn(options), report.artifact), current,
+                   FormatTimestamp(options.clock->Now()), import_options);
   if (!archived) {
     return archived.status();
   }
-  counts.archived = archived->updated;
+  counts.archived = archived->archived;
   counts.failed += archived->failed;
+  counts.failures.insert(counts.failures.end(), archived->failures.begin(),
+                         archived->failures.end());
   return counts;
 }
 

@@ -78,9 +78,7 @@ Json StartFinding(const ReadOptions& options, const Product& product, std::strin
   Json finding = Json::object();
   finding["SchemaVersion"] = kAsffSchemaVersion;
   finding["Id"] = std::move(id);
-  finding["ProductArn"] = ProductArn(
-      options, ProductArnPart(product.arn_company, ProductArnPart(product.company, "unknown")),
-      ProductArnPart(product.arn_product, ProductArnPart(product.name, "unknown")));
+  finding["ProductArn"] = ProductArnOf(options, product);
   finding["GeneratorId"] = Truncate(generator_id, 512);
   finding["AwsAccountId"] = options.aws_account_id;
   finding["CreatedAt"] = timestamp;
@@ -88,6 +86,27 @@ Json StartFinding(const ReadOptions& options, const Product& product, std::strin
   finding["CompanyName"] = Truncate(product.company, 128);
   finding["ProductName"] = Truncate(product.name, 128);
   return finding;
+}
+
+std::string ProductArnOf(const ReadOptions& options, const Product& product) {
+  return ProductArn(options,
+                    ProductArnPart(product.arn_company, ProductArnPart(product.company, "unknown")),
+                    ProductArnPart(product.arn_product, ProductArnPart(product.name, "unknown")));
+}
+
+Coverage MakeCoverage(const ReadOptions& options, const Product& product,
+                      std::string_view resource_id, std::string_view type,
+                      const std::string& scanned_at) {
+  const auto equals = [](std::string_view value) {
+    return Json::array({{{"Value", value}, {"Comparison", "EQUALS"}}});
+  };
+  Json filters = {{"ProductArn", equals(ProductArnOf(options, product))},
+                  {"AwsAccountId", equals(options.aws_account_id)},
+                  // Resources[].Id is cut to 512 characters, as MakeResource cuts it.
+                  {"ResourceId", equals(Truncate(resource_id, 512))},
+                  {"Type", equals(type)},
+                  {"RecordState", equals("ACTIVE")}};
+  return Coverage{std::move(filters), scanned_at};
 }
 
 Json MakeResource(const ReadOptions& options, std::string_view type, std::string_view id) {

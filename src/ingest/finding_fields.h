@@ -54,6 +54,15 @@ struct Product {
 Json StartFinding(const ReadOptions& options, const Product& product, std::string id,
                   std::string generator_id, const std::string& timestamp);
 
+// Returns the ProductArn that StartFinding gives the findings of `product`.
+std::string ProductArnOf(const ReadOptions& options, const Product& product);
+
+// Returns the coverage of a scan of the resource `resource_id` by `product` at `scanned_at`:
+// its findings of the account with `type` among their Types.
+Coverage MakeCoverage(const ReadOptions& options, const Product& product,
+                      std::string_view resource_id, std::string_view type,
+                      const std::string& scanned_at);
+
 // Returns a Resources[] entry of `type` and `id` in the options' partition and Region.
 Json MakeResource(const ReadOptions& options, std::string_view type, std::string_view id);
 

@@ -37,11 +37,12 @@ struct Scan {
   bool image = false;
   std::string image_id;
   std::string timestamp;
+  bool named = false;  // whether the report names its subject, not only its file
 };
 
 Scan MakeScan(const ReadOptions& options, Node root) {
   const Node source = root["source"];
-  Scan scan{options, "", source["type"].String() == "image", "", ""};
+  Scan scan{options, "", source["type"].String() == "image", "", "", false};
   const Node target = source["target"];
   if (target.IsString()) {
     scan.subject = target.String();
@@ -52,6 +53,7 @@ Scan MakeScan(const ReadOptions& options, Node root) {
       scan.subject = target["path"].String();
     }
   }
+  scan.named = !scan.subject.empty();
   if (scan.subject.empty()) {
     scan.subject = options.source_name;
   }
@@ -228,6 +230,12 @@ class GrypeReader final : public Reader {
     }
     if (index == 0) {
       result.note = "the report lists no matches";
+    }
+    // Grype reports every vulnerability it matched in its subject, so the report replaces
+    // the earlier ones of that subject.
+    if (scan.named) {
+      result.coverage.push_back(
+          MakeCoverage(options, kGrype, scan.subject, kVulnerabilityType, scan.timestamp));
     }
     return Status::Ok();
   }

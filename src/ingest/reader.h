@@ -22,12 +22,23 @@ struct Rejected {
   std::string message;  // names the finding and each problem, with its JSON path
 };
 
+// The stored findings that a report replaces, because it is a later scan of the same subject
+// by the same scanner. An ACTIVE stored finding that `filters` select, that was last updated
+// before `scanned_at` and that the report no longer contains was fixed or removed.
+struct Coverage {
+  Json filters;            // AwsSecurityFindingFilters
+  std::string scanned_at;  // the report's time, an ASFF timestamp
+};
+
 // What one report produced.
 struct ReadResult {
   std::string format;              // the reader's name, such as "trivy" or "asff"
   std::vector<Json> findings;      // validated, normalized ASFF findings
   std::vector<Rejected> rejected;  // findings that failed validation; the rest still count
   std::string note;                // why the report holds no findings, when it holds none
+  // The subjects and kinds of problem that the report lists in full; empty for formats whose
+  // reports may list only some.
+  std::vector<Coverage> coverage;
 };
 
 // Settings that readers use to fill what a format does not carry.

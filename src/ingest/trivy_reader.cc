@@ -11,6 +11,8 @@ namespace rampart::ingest {
 namespace {
 
 constexpr std::string_view kProductName = "Trivy";
+// The type of misconfigurations: no finer class of the ASFF namespace fits every check.
+constexpr std::string_view kMisconfigurationType = "Software and Configuration Checks";
 // Security Hub's integration for Trivy has the ProductArn product/aquasecurity/aquasecurity.
 constexpr Product kTrivy{"Aqua Security", kProductName, "aquasecurity", "aquasecurity"};
 
@@ -214,7 +216,7 @@ Json MisconfigurationFinding(const Report& report, const Target& target, Node mi
   Json finding =
       StartTrivyFinding(report, target, std::move(finding_id), fmt::format("trivy/{}", check),
                         misconfiguration["Severity"].String());
-  finding["Types"] = Json::array({"Software and Configuration Checks"});
+  finding["Types"] = Json::array({kMisconfigurationType});
   finding["Title"] =
       Truncate(fmt::format("{}: {}", check, misconfiguration["Title"].String()), kMaxTitleLength);
   std::string text =
@@ -289,6 +291,32 @@ void ReadResultEntry(const Report& report, Node entry, const std::string& path,
   }
 }
 
+// Trivy lists a result for every package file and configuration file it scanned, also a
+// clean one (an os-pkgs result without Vulnerabilities, a config result with only
+// MisconfSummary.Successes). So a report with an os-pkgs or lang-pkgs result covers the
+// vulnerabilities of its artifact, and one with a config result its misconfigurations.
+// Secrets are listed only where some were found, so a report never covers them.
+void AddCoverage(const Report& report, Node results, ReadResult& result) {
+  if (report.artifact.empty()) {
+    return;
+  }
+  bool packages = false;
+  bool configuration = false;
+  for (const Node entry : results.Items()) {
+    const std::string_view result_class = entry["Class"].String();
+    packages = packages || result_class == "os-pkgs" || result_class == "lang-pkgs";
+    configuration = configuration || result_class == "config";
+  }
+  if (packages) {
+    result.coverage.push_back(MakeCoverage(report.options, kTrivy, report.artifact,
+                                           kVulnerabilityType, report.timestamp));
+  }
+  if (configuration) {
+    result.coverage.push_back(MakeCoverage(report.options, kTrivy, report.artifact,
+                                           kMisconfigurationType, report.timestamp));
+  }
+}
+
 class TrivyReader final : public Reader {
  public:
   std::string_view Name() const override { return "trivy"; }
@@ -324,6 +352,7 @@ class TrivyReader final : public Reader {
     for (const Node entry : (*root)["Results"].Items()) {
       ReadResultEntry(report, entry, JsonPathIndex("$.Results", index++), result);
     }
+    AddCoverage(report, (*root)["Results"], result);
     if (result.findings.size() + result.rejected.size() == before) {
       result.note = "the report lists no vulnerabilities, failed misconfigurations or secrets";
     }

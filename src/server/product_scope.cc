@@ -37,8 +37,8 @@ std::vector<DeniedFinding> TakeDeniedFindings(std::vector<Json>& findings,
       continue;
     }
     const Json* id = FindPath(finding, "Id");
-    denied.push_back({id != nullptr && id->is_string() ? id->get<std::string>() : "",
-                      arn->get<std::string>()});
+    denied.push_back(
+        {id != nullptr && id->is_string() ? id->get<std::string>() : "", arn->get<std::string>()});
   }
   findings = std::move(allowed);
   return denied;
@@ -55,8 +55,7 @@ void AddDeniedFindings(Json& response, const std::vector<DeniedFinding>& denied,
   response["FailedCount"] = response.value("FailedCount", 0) + denied.size();
 }
 
-Json DeniedImportResponse(const std::vector<DeniedFinding>& denied,
-                          const std::string& token_name) {
+Json DeniedImportResponse(const std::vector<DeniedFinding>& denied, const std::string& token_name) {
   Json response{{"SuccessCount", 0}, {"FailedCount", 0}, {"FailedFindings", Json::array()}};
   AddDeniedFindings(response, denied, token_name);
   return response;

@@ -1,0 +1,200 @@
+// Ingesting a later Trivy or Grype report archives the findings it no longer lists.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "cli/ingest_support.h"
+#include "core/file.h"
+#include "store/sqlite_finding_store.h"
+
+namespace rampart::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kFirstScan = "2026-03-01T10:00:00Z";
+constexpr const char* kSecondScan = "2026-03-08T10:00:00Z";
+
+// A Trivy JSON report of one image with one result of `result_class` that lists
+// `vulnerabilities` (VulnerabilityID, PkgName).
+Json TrivyReport(const std::string& created_at,
+                 const std::vector<std::pair<std::string, std::string>>& vulnerabilities,
+                 const std::string& result_class = "os-pkgs") {
+  Json list = Json::array();
+  for (const auto& [id, package] : vulnerabilities) {
+    list.push_back({{"VulnerabilityID", id},
+                    {"PkgName", package},
+                    {"InstalledVersion", "1.0.0-r0"},
+                    {"FixedVersion", "1.0.1-r0"},
+                    {"Severity", "HIGH"},
+                    {"Title", id + " in " + package}});
+  }
+  Json result = {{"Target", "payments/api:1.4.2 (alpine 3.19.0)"},
+                 {"Class", result_class},
+                 {"Type", "alpine"}};
+  if (!list.empty()) {
+    result["Vulnerabilities"] = list;
+  }
+  return {{"SchemaVersion", 2},
+          {"CreatedAt", created_at},
+          {"ArtifactName", "payments/api:1.4.2"},
+          {"ArtifactType", "container_image"},
+          {"Results", Json::array({result})}};
+}
+
+class IngestArchiveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = std::filesystem::temp_directory_path() /
+              ("rampart-ingest-archive-" +
+               std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(folder_);
+    std::filesystem::create_directories(folder_);
+    auto store = store::SqliteFindingStore::Open((folder_ / "rampart.db").string());
+    ASSERT_TRUE(store.has_value()) << store.status().ToString();
+    store_ = std::move(*store);
+  }
+
+  void TearDown() override {
+    std::error_code error;
+    std::filesystem::remove_all(folder_, error);
+  }
+
+  // Writes `report` to a file named `name` and ingests it; returns what ingest printed.
+  std::string Ingest(const std::string& name, const Json& report, bool archive_stale = true,
+                     const std::string& account = "000000000000") {
+    const std::string path = (folder_ / name).string();
+    std::ofstream(path) << report.dump();
+    ingest::ReadOptions options;
+    options.aws_account_id = account;
+    std::ostringstream out;
+    auto read = IngestReportFile(path, options, *store_, totals_, out, archive_stale);
+    EXPECT_TRUE(read.has_value()) << read.status().ToString();
+    return out.str();
+  }
+
+  // Returns the RecordState of each stored finding, by the title's vulnerability id.
+  std::map<std::string, std::string> RecordStates() {
+    auto page = store_->List(store::FindingQuery{});
+    EXPECT_TRUE(page.has_value());
+    std::map<std::string, std::string> states;
+    for (const Json& finding : page ? page->findings : std::vector<Json>{}) {
+      const std::string title = finding["Title"];
+      states[title.substr(0, title.find(' '))] = finding["RecordState"];
+    }
+    return states;
+  }
+
+  std::filesystem::path folder_;
+  std::unique_ptr<store::SqliteFindingStore> store_;
+  IngestTotals totals_;
+};
+
+TEST_F(IngestArchiveTest, RescanArchivesFixedVulnerability) {
+  Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"},
+                                                {"CVE-2026-2", "musl"},
+                                                {"CVE-2026-3", "zlib"}}));
+  const std::string out = Ingest(
+      "second.json", TrivyReport(kSecondScan, {{"CVE-2026-1", "openssl"}, {"CVE-2026-3", "zlib"}}));
+  EXPECT_THAT(out, HasSubstr("1 findings of earlier scans archived"));
+  EXPECT_EQ(totals_.archived, 1u);
+  const auto states = RecordStates();
+  EXPECT_EQ(states.at("CVE-2026-1"), "ACTIVE");
+  EXPECT_EQ(states.at("CVE-2026-2"), "ARCHIVED");
+  EXPECT_EQ(states.at("CVE-2026-3"), "ACTIVE");
+
+  auto page = store_->List(store::FindingQuery{});
+  ASSERT_TRUE(page.has_value());
+  for (const Json& finding : page->findings) {
+    if (finding["RecordState"] == "ARCHIVED") {
+      EXPECT_EQ(finding["UpdatedAt"], "2026-03-08T10:00:00.000Z");
+      auto history = store_->History({finding["ProductArn"], finding["Id"]});
+      ASSERT_TRUE(history.has_value());
+      EXPECT_EQ(history->size(), 2u);
+    }
+  }
+}
+
+TEST_F(IngestArchiveTest, CleanRescanArchivesEverything) {
+  Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}));
+  Ingest("second.json", TrivyReport(kSecondScan, {}));
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ARCHIVED");
+}
+
+TEST_F(IngestArchiveTest, OlderReportArchivesNothing) {
+  Ingest("second.json", TrivyReport(kSecondScan, {{"CVE-2026-1", "openssl"}}));
+  const std::string out = Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-2", "musl"}}));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("archived")));
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
+}
+
+TEST_F(IngestArchiveTest, SecretScanKeepsVulnerabilities) {
+  Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}));
+  Ingest("second.json", TrivyReport(kSecondScan, {}, "secret"));
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
+}
+
+TEST_F(IngestArchiveTest, RejectedFindingStopsArchiving) {
+  Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}));
+  Json second = TrivyReport(kSecondScan, {{"CVE-2026-2", "musl"}});
+  second["Results"][0]["Vulnerabilities"][0].erase("PkgName");
+  const std::string out = Ingest("second.json", second);
+  EXPECT_THAT(out, HasSubstr("were not archived"));
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
+}
+
+TEST_F(IngestArchiveTest, KeepMissingKeepsFindings) {
+  Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}));
+  Ingest("second.json", TrivyReport(kSecondScan, {}), /*archive_stale=*/false);
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
+}
+
+TEST_F(IngestArchiveTest, OtherAccountIsKept) {
+  Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}));
+  Ingest("second.json", TrivyReport(kSecondScan, {}), true, "111122223333");
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
+}
+
+TEST_F(IngestArchiveTest, GrypeRescanArchivesDroppedMatch) {
+  auto text = ReadFile(std::string(RAMPART_SOURCE_DIR) + "/src/ingest/testdata/grype-image.json");
+  ASSERT_TRUE(text.has_value());
+  auto first = ParseJson(*text, "grype-image.json");
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ((*first)["matches"].size(), 3u);
+  Ingest("first.json", *first);
+  Json second = *first;
+  second["matches"].erase(0);
+  second["descriptor"]["timestamp"] = "2026-01-01T00:00:00Z";
+  const std::string out = Ingest("second.json", second);
+  EXPECT_THAT(out, HasSubstr("1 findings of earlier scans archived"));
+  EXPECT_EQ(totals_.archived, 1u);
+}
+
+TEST_F(IngestArchiveTest, RealTrivyRescanArchivesOne) {
+  const std::filesystem::path path =
+      std::filesystem::path(RAMPART_SHARED_DATA) / "findings/trivy/alpine-310.json";
+  if (!std::filesystem::exists(path)) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  auto text = ReadFile(path.string());
+  ASSERT_TRUE(text.has_value());
+  auto first = ParseJson(*text, path.string());
+  ASSERT_TRUE(first.has_value());
+  Ingest("first.json", *first);
+  Json second = *first;
+  Json& vulnerabilities = second["Results"][0]["Vulnerabilities"];
+  const std::size_t listed = vulnerabilities.size();
+  ASSERT_GE(listed, 2u);
+  vulnerabilities.erase(0);
+  second["CreatedAt"] = "2026-01-01T00:00:00Z";
+  Ingest("second.json", second);
+  EXPECT_EQ(totals_.archived, 1u);
+  EXPECT_EQ(totals_.updated, listed - 1);
+}
+
+}  // namespace
+}  // namespace rampart::cli
