@@ -95,9 +95,9 @@ class IngestArchiveTest : public ::testing::Test {
 };
 
 TEST_F(IngestArchiveTest, RescanArchivesFixedVulnerability) {
-  Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"},
-                                                {"CVE-2026-2", "musl"},
-                                                {"CVE-2026-3", "zlib"}}));
+  Ingest("first.json",
+         TrivyReport(kFirstScan,
+                     {{"CVE-2026-1", "openssl"}, {"CVE-2026-2", "musl"}, {"CVE-2026-3", "zlib"}}));
   const std::string out = Ingest(
       "second.json", TrivyReport(kSecondScan, {{"CVE-2026-1", "openssl"}, {"CVE-2026-3", "zlib"}}));
   EXPECT_THAT(out, HasSubstr("1 findings of earlier scans archived"));
@@ -136,6 +136,14 @@ TEST_F(IngestArchiveTest, SecretScanKeepsVulnerabilities) {
   Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}));
   Ingest("second.json", TrivyReport(kSecondScan, {}, "secret"));
   EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
+}
+
+TEST_F(IngestArchiveTest, LanguagePackageScanKeepsOsVulnerabilities) {
+  Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}));
+  Ingest("second.json", TrivyReport(kSecondScan, {}, "lang-pkgs"));
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
+  Ingest("third.json", TrivyReport("2026-03-09T10:00:00Z", {}, "os-pkgs"));
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ARCHIVED");
 }
 
 TEST_F(IngestArchiveTest, RejectedFindingStopsArchiving) {

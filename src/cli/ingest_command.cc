@@ -73,9 +73,11 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
       "--keep-missing", options->keep_missing,
       "Keep findings ACTIVE that a later Trivy or Grype report of the same artifact no longer "
       "lists. By default they are archived (RecordState ARCHIVED), because the scan found the "
-      "problem fixed; only the vulnerabilities, and with Trivy the misconfigurations, of the "
-      "same account and artifact are archived, and nothing is archived from a report with a "
-      "rejected finding");
+      "problem fixed. Only vulnerabilities, and Trivy's misconfigurations, of the same "
+      "account and artifact are archived, by Trivy only of the package classes (os-pkgs, "
+      "lang-pkgs) the report scanned, and nothing from a report with a rejected finding. A "
+      "report made with narrower options (--severity, --ignore-unfixed) archives what they "
+      "left out, so ingest such reports with this flag");
   command->add_option("files", options->paths, "Report files or folders of reports")->required();
   command->callback([options, &exit_code] {
     if (!options->format.empty() && ingest::FindReader(options->format) == nullptr) {

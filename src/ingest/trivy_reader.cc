@@ -1,5 +1,7 @@
 // Trivy's JSON report (SchemaVersion 2, Trivy 0.20 and later): one finding per result and
 // vulnerability, per misconfiguration with Status FAIL, and per secret.
+#include <set>
+
 #include <fmt/format.h>
 
 #include "core/hash.h"
@@ -293,25 +295,28 @@ void ReadResultEntry(const Report& report, Node entry, const std::string& path,
 
 // Trivy lists a result for every package file and configuration file it scanned, also a
 // clean one (an os-pkgs result without Vulnerabilities, a config result with only
-// MisconfSummary.Successes). So a report with an os-pkgs or lang-pkgs result covers the
-// vulnerabilities of its artifact, and one with a config result its misconfigurations.
+// MisconfSummary.Successes). So a report with a result of class os-pkgs covers the OS
+// package vulnerabilities of its artifact, lang-pkgs the language package ones, and config
+// its misconfigurations; a scan limited with --pkg-types leaves the other class alone.
 // Secrets are listed only where some were found, so a report never covers them.
 void AddCoverage(const Report& report, Node results, ReadResult& result) {
   if (report.artifact.empty()) {
     return;
   }
-  bool packages = false;
-  bool configuration = false;
+  std::set<std::string_view> classes;
   for (const Node entry : results.Items()) {
-    const std::string_view result_class = entry["Class"].String();
-    packages = packages || result_class == "os-pkgs" || result_class == "lang-pkgs";
-    configuration = configuration || result_class == "config";
+    classes.insert(entry["Class"].String());
   }
-  if (packages) {
-    result.coverage.push_back(MakeCoverage(report.options, kTrivy, report.artifact,
-                                           kVulnerabilityType, report.timestamp));
+  for (const std::string_view package_class : {"os-pkgs", "lang-pkgs"}) {
+    if (classes.count(package_class) != 0) {
+      Coverage coverage = MakeCoverage(report.options, kTrivy, report.artifact, kVulnerabilityType,
+                                       report.timestamp);
+      coverage.filters["ProductFields"] = Json::array(
+          {{{"Key", "trivy/Class"}, {"Value", package_class}, {"Comparison", "EQUALS"}}});
+      result.coverage.push_back(std::move(coverage));
+    }
   }
-  if (configuration) {
+  if (classes.count("config") != 0) {
     result.coverage.push_back(MakeCoverage(report.options, kTrivy, report.artifact,
                                            kMisconfigurationType, report.timestamp));
   }
