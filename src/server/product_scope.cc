@@ -15,8 +15,8 @@ bool Allowed(const std::string& product_arn, const std::vector<std::string>& pat
 
 std::string DeniedMessage(const std::string& product_arn, const std::string& token_name) {
   return fmt::format(
-      "token \"{}\" may not write findings of ProductArn \"{}\"; use a token created with "
-      "--product-arn for that product",
+      "token \"{}\" may not write findings of ProductArn \"{}\"; send them with a token whose "
+      "--product-arn patterns match it, or one created without --product-arn",
       token_name, product_arn);
 }
 
