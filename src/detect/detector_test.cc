@@ -452,6 +452,97 @@ TEST(InstanceCredentialDetector, ReportsOtrfExfiltration) {
   EXPECT_EQ(findings.findings().size(), 3u);
 }
 
+// Returns a call with the instance-role session of instance i-0abc12345678def00.
+LogEvent InstanceRoleCall(const std::string& source, const std::string& action,
+                          std::int64_t second) {
+  LogEvent event;
+  event.principal = "arn:aws:sts::123456789012:assumed-role/WebRole/i-0abc12345678def00";
+  event.principal_type = "AssumedRole";
+  event.source_ip = source;
+  event.user_agent = "aws-cli/2.15.0 Python/3.11.6 Darwin/23.1.0 exe/x86_64";
+  event.service = "s3.amazonaws.com";
+  event.action = action;
+  event.resource = "payroll/2024.csv";
+  event.time = FromUnixMicros(second * 1'000'000);
+  return event;
+}
+
+std::map<std::string, Json> FindingsByGenerator(const std::vector<LogEvent>& events) {
+  FindingSet findings(FixedTime());
+  InstanceCredentialDetector().Detect(events, findings);
+  std::map<std::string, Json> by_generator;
+  for (const Json& finding : findings.findings()) {
+    EXPECT_TRUE(finding::ValidateFinding(finding).empty()) << finding.dump();
+    by_generator[finding["GeneratorId"]] = finding;
+  }
+  return by_generator;
+}
+
+// GuardDuty's InstanceCredentialExfiltration.OutsideAWS is for addresses outside AWS. A
+// private address (RFC 1918, RFC 6598, RFC 4193) or a service name is inside.
+TEST(InstanceCredentialDetector, PrivateSourceIsNotOutsideAws) {
+  for (const std::string source :
+       {"10.0.0.1", "10.255.255.254", "172.16.0.5", "172.31.255.255", "192.168.1.1", "100.64.0.1",
+        "100.127.255.254", "fc00::1", "fd12:3456:789a::1"}) {
+    const auto findings = FindingsByGenerator({InstanceRoleCall(source, "GetObject", 0)});
+    EXPECT_EQ(findings.count("rampart-detect/instance-credential-exfiltration"), 0u) << source;
+    EXPECT_EQ(findings.count("rampart-detect/s3-download-stolen-credentials"), 0u) << source;
+    ASSERT_EQ(findings.count("rampart-detect/instance-credential-desktop-agent"), 1u) << source;
+    const Json& inside = findings.at("rampart-detect/instance-credential-desktop-agent");
+    EXPECT_EQ(inside["Severity"]["Label"], "LOW") << source;
+    EXPECT_EQ(inside["Types"][0],
+              "Unusual Behaviors/User/"
+              "Behavior:IAMUser-InstanceCredentialDesktopAgent.PrivateAddress");
+  }
+  for (const std::string service : {"ec2.amazonaws.com", "AWS Internal"}) {
+    EXPECT_TRUE(FindingsByGenerator({InstanceRoleCall(service, "GetObject", 0)}).empty())
+        << service;
+  }
+}
+
+TEST(InstanceCredentialDetector, PublicSourceIsOutsideAws) {
+  for (const std::string source :
+       {"9.255.255.255", "11.0.0.1", "172.15.255.255", "172.32.0.1", "192.169.0.1",
+        "100.63.255.255", "100.128.0.1", "198.51.100.7", "fe80::1", "2001:db8::7", "fbff::1"}) {
+    const auto findings = FindingsByGenerator({InstanceRoleCall(source, "GetObject", 0)});
+    ASSERT_EQ(findings.count("rampart-detect/instance-credential-exfiltration"), 1u) << source;
+    EXPECT_EQ(findings.at("rampart-detect/instance-credential-exfiltration")["Severity"]["Label"],
+              "HIGH");
+    EXPECT_EQ(findings.count("rampart-detect/s3-download-stolen-credentials"), 1u) << source;
+    EXPECT_EQ(findings.count("rampart-detect/instance-credential-desktop-agent"), 0u) << source;
+  }
+}
+
+// Once a session was used outside AWS, the instance's own later calls through the VPC are
+// neither counted as outside nor as stolen S3 reads.
+TEST(InstanceCredentialDetector, InsideCallsOfStolenSessionNotCounted) {
+  LogEvent own = InstanceRoleCall("10.0.3.17", "GetObject", 60);
+  own.user_agent = "aws-sdk-go/1.44.0 (go1.20; linux; amd64)";
+  const auto findings =
+      FindingsByGenerator({InstanceRoleCall("198.51.100.7", "GetObject", 0), own});
+  ASSERT_EQ(findings.count("rampart-detect/instance-credential-exfiltration"), 1u);
+  EXPECT_EQ(findings.at("rampart-detect/instance-credential-exfiltration")["ProductFields"]
+                                                                          ["rampart/detect/Count"],
+            "1");
+  ASSERT_EQ(findings.count("rampart-detect/s3-download-stolen-credentials"), 1u);
+  EXPECT_EQ(
+      findings.at(
+          "rampart-detect/s3-download-stolen-credentials")["ProductFields"]["rampart/detect/Count"],
+      "1");
+  EXPECT_EQ(findings.size(), 2u);
+}
+
+// A private address that an IAM user also calls from is most likely one host, such as a jump
+// host, where a person's own keys and the instance's credentials both belong.
+TEST(InstanceCredentialDetector, SharedPrivateAddressIsNotReported) {
+  LogEvent own = InstanceRoleCall("10.0.3.17", "ListBuckets", 60);
+  own.user_agent = "aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0 exe/x86_64";
+  LogEvent person = own;
+  person.principal = "arn:aws:iam::123456789012:user/alice";
+  person.principal_type = "IAMUser";
+  EXPECT_TRUE(FindingsByGenerator({person, own}).empty());
+}
+
 TEST(ImageRepository, StripsTagAndRegistry) {
   EXPECT_EQ(ImageRepository("nginx"), "nginx");
   EXPECT_EQ(ImageRepository("nginx:1.25"), "nginx");

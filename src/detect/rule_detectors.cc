@@ -1,5 +1,8 @@
 #include "detect/rule_detectors.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -21,6 +24,109 @@ void Trim(std::deque<TimePoint>& times, TimePoint now, std::chrono::seconds wind
   while (!times.empty() && times.front() <= now - window) {
     times.pop_front();
   }
+}
+
+bool HasDesktopUserAgent(const LogEvent& event) {
+  return event.user_agent.find("Darwin") != std::string::npos ||
+         event.user_agent.find("Windows") != std::string::npos;
+}
+
+// Returns true when the top `bits` bits of the 4-byte big-endian `address` equal `prefix`'s.
+bool InIpv4Block(const unsigned char* address, std::uint32_t prefix, int bits) {
+  const std::uint32_t value = (std::uint32_t{address[0]} << 24) |
+                              (std::uint32_t{address[1]} << 16) | (std::uint32_t{address[2]} << 8) |
+                              std::uint32_t{address[3]};
+  const std::uint32_t mask = ~std::uint32_t{0} << (32 - bits);
+  return (value & mask) == prefix;
+}
+
+// Returns a detection about one call of an instance role session, dated at the call.
+Detection RoleCallDetection(const LogEvent& event, std::string detector,
+                            finding::SeverityLabel severity) {
+  Detection detection;
+  detection.detector = std::move(detector);
+  detection.entity = event.principal;
+  detection.severity = severity;
+  detection.first_seen = event.time;
+  detection.last_seen = event.time;
+  detection.source_ip = event.source_ip;
+  detection.resource_type = "AwsIamRole";
+  return detection;
+}
+
+// Reports a desktop user agent on instance credentials called from a private address. The
+// finding is LOW because Windows and macOS instances send such agents themselves.
+void ReportDesktopAgentInside(const LogEvent& event, FindingSet& findings) {
+  Detection detection =
+      RoleCallDetection(event, "instance-credential-desktop-agent", finding::SeverityLabel::kLow);
+  detection.type =
+      "Unusual Behaviors/User/Behavior:IAMUser-InstanceCredentialDesktopAgent.PrivateAddress";
+  detection.title = "EC2 instance credentials used with a desktop user agent inside the network";
+  detection.description = fmt::format(
+      "{} called {} from the private address {} with the user agent \"{}\". Windows and macOS "
+      "instances send such agents. If {} is not the instance's address, a workstation reaching "
+      "AWS through a VPN, Direct Connect or a VPC endpoint holds the instance's credentials.",
+      event.principal, event.action, event.source_ip, event.user_agent, event.source_ip);
+  findings.Report(detection);
+}
+
+// Returns why a call counts as made outside AWS, for the finding's description.
+std::string_view OutsideReason(bool desktop, bool from_people) {
+  if (desktop && from_people) {
+    return "an address people use, desktop user agent";
+  }
+  if (from_people) {
+    return "an address people use";
+  }
+  return desktop ? "a desktop user agent" : "the session was used outside AWS before";
+}
+
+void ReportOutsideAws(const LogEvent& event, bool desktop, bool from_people, FindingSet& findings) {
+  Detection detection =
+      RoleCallDetection(event, "instance-credential-exfiltration", finding::SeverityLabel::kHigh);
+  detection.type =
+      "TTPs/Initial "
+      "Access/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS";
+  detection.title = "EC2 instance credentials used from outside their instance";
+  detection.description = fmt::format(
+      "{} called {} from {} ({}). Instance credentials are meant for the instance alone; "
+      "revoke the role's sessions and check the instance for a server-side request "
+      "forgery or metadata exposure.",
+      event.principal, event.action, event.source_ip, OutsideReason(desktop, from_people));
+  findings.Report(detection);
+}
+
+// Reports an S3 listing or download by a session already used outside AWS.
+void ReportS3Use(const LogEvent& event, FindingSet& findings) {
+  const bool listing = event.action == "ListBuckets" || event.action == "ListObjects" ||
+                       event.action == "ListObjectsV2";
+  const bool download = event.action == "GetObject";
+  if (!listing && !download) {
+    return;
+  }
+  Detection detection;
+  detection.detector =
+      download ? "s3-download-stolen-credentials" : "s3-listing-stolen-credentials";
+  detection.entity = event.principal;
+  detection.type = download
+                       ? "Effects/Data Exfiltration/Exfiltration:S3-ObjectRead.StolenCredentials"
+                       : "TTPs/Discovery/Discovery:S3-BucketEnumeration.StolenCredentials";
+  detection.title = download ? "S3 objects downloaded with stolen instance credentials"
+                             : "S3 buckets listed with stolen instance credentials";
+  detection.description = fmt::format(
+      "{} called {} on {} from {} after its credentials were used outside the instance.",
+      event.principal, event.action, event.resource.empty() ? "the account" : event.resource,
+      event.source_ip);
+  detection.severity = download ? finding::SeverityLabel::kHigh : finding::SeverityLabel::kMedium;
+  detection.first_seen = event.time;
+  detection.last_seen = event.time;
+  detection.source_ip = event.source_ip;
+  detection.resource_type = "AwsS3Bucket";
+  detection.resource_id =
+      event.resource.empty() ? "arn:aws:s3:::*"
+                             : "arn:aws:s3:::" + event.resource.substr(0, event.resource.find('/'));
+  detection.fields["rampart/detect/LastObject"] = event.resource;
+  findings.Report(detection);
 }
 
 }  // namespace
@@ -124,6 +230,30 @@ bool IsInstanceCredential(const std::string& principal_type, const std::string& 
          std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(c) != 0; });
 }
 
+bool IsAwsServiceName(const std::string& source) {
+  constexpr std::string_view kSuffix = ".amazonaws.com";
+  return source == "AWS Internal" ||
+         (source.size() > kSuffix.size() &&
+          source.compare(source.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0);
+}
+
+bool IsInsideAwsSource(const std::string& source) {
+  if (IsAwsServiceName(source)) {
+    return true;
+  }
+  unsigned char address[sizeof(in6_addr)];
+  if (inet_pton(AF_INET, source.c_str(), address) == 1) {
+    return InIpv4Block(address, 0x0A000000, 8) ||   // 10.0.0.0/8
+           InIpv4Block(address, 0xAC100000, 12) ||  // 172.16.0.0/12
+           InIpv4Block(address, 0xC0A80000, 16) ||  // 192.168.0.0/16
+           InIpv4Block(address, 0x64400000, 10);    // 100.64.0.0/10, shared address space
+  }
+  if (inet_pton(AF_INET6, source.c_str(), address) == 1) {
+    return (address[0] & 0xFE) == 0xFC;  // fc00::/7, unique local addresses
+  }
+  return false;
+}
+
 void InstanceCredentialDetector::Detect(const std::vector<LogEvent>& events,
                                         FindingSet& findings) const {
   std::set<std::string> people_addresses;
@@ -144,65 +274,21 @@ void InstanceCredentialDetector::Detect(const std::vector<LogEvent>& events,
     if (!IsInstanceCredential(event->principal_type, event->principal)) {
       continue;
     }
-    const bool desktop = event->user_agent.find("Darwin") != std::string::npos ||
-                         event->user_agent.find("Windows") != std::string::npos;
+    const bool desktop = HasDesktopUserAgent(*event);
+    if (IsInsideAwsSource(event->source_ip)) {
+      if (desktop && !IsAwsServiceName(event->source_ip)) {
+        ReportDesktopAgentInside(*event, findings);
+      }
+      continue;
+    }
     const bool from_people = people_addresses.count(event->source_ip) != 0;
     if (desktop || from_people || stolen.count(event->principal) != 0) {
       stolen.insert(event->principal);
-      Detection detection;
-      detection.detector = "instance-credential-exfiltration";
-      detection.entity = event->principal;
-      detection.type =
-          "TTPs/Initial "
-          "Access/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS";
-      detection.title = "EC2 instance credentials used from outside their instance";
-      detection.description = fmt::format(
-          "{} called {} from {} ({}{}). Instance credentials are meant for the instance alone; "
-          "revoke the role's sessions and check the instance for a server-side request "
-          "forgery or metadata exposure.",
-          event->principal, event->action, event->source_ip,
-          from_people ? "an address people use" : "a desktop user agent",
-          desktop && from_people ? ", desktop user agent" : "");
-      detection.severity = finding::SeverityLabel::kHigh;
-      detection.first_seen = event->time;
-      detection.last_seen = event->time;
-      detection.source_ip = event->source_ip;
-      detection.resource_type = "AwsIamRole";
-      findings.Report(detection);
+      ReportOutsideAws(*event, desktop, from_people, findings);
     }
-    if (stolen.count(event->principal) == 0 || event->service != "s3.amazonaws.com") {
-      continue;
+    if (stolen.count(event->principal) != 0 && event->service == "s3.amazonaws.com") {
+      ReportS3Use(*event, findings);
     }
-    const bool listing = event->action == "ListBuckets" || event->action == "ListObjects" ||
-                         event->action == "ListObjectsV2";
-    const bool download = event->action == "GetObject";
-    if (!listing && !download) {
-      continue;
-    }
-    Detection detection;
-    detection.detector =
-        download ? "s3-download-stolen-credentials" : "s3-listing-stolen-credentials";
-    detection.entity = event->principal;
-    detection.type = download
-                         ? "Effects/Data Exfiltration/Exfiltration:S3-ObjectRead.StolenCredentials"
-                         : "TTPs/Discovery/Discovery:S3-BucketEnumeration.StolenCredentials";
-    detection.title = download ? "S3 objects downloaded with stolen instance credentials"
-                               : "S3 buckets listed with stolen instance credentials";
-    detection.description = fmt::format(
-        "{} called {} on {} from {} after its credentials were used outside the instance.",
-        event->principal, event->action, event->resource.empty() ? "the account" : event->resource,
-        event->source_ip);
-    detection.severity = download ? finding::SeverityLabel::kHigh : finding::SeverityLabel::kMedium;
-    detection.first_seen = event->time;
-    detection.last_seen = event->time;
-    detection.source_ip = event->source_ip;
-    detection.resource_type = "AwsS3Bucket";
-    detection.resource_id =
-        event->resource.empty()
-            ? "arn:aws:s3:::*"
-            : "arn:aws:s3:::" + event->resource.substr(0, event->resource.find('/'));
-    detection.fields["rampart/detect/LastObject"] = event->resource;
-    findings.Report(detection);
   }
 }
 

@@ -66,16 +66,30 @@ class UnauthorizedCallsDetector {
 
 // Use of EC2 instance-profile credentials from outside their instance, and the S3 listing
 // and downloads made with them. Instance credentials are assumed-role sessions named after
-// the instance (i-...). They count as stolen when called from an address that people
-// (IAM users or the root user) also call from in the same log, or with a user agent naming
-// a desktop operating system (Darwin, Windows), since instances run neither.
-// NOTE: without the instance's own addresses this is a heuristic; GuardDuty compares with
-// AWS's published address ranges instead.
+// the instance (i-...). They count as used outside AWS when called from a public address
+// that people (IAM users or the root user) also call from in the same log, or with a user
+// agent naming a desktop operating system (Darwin, Windows). A call from a private address
+// or an AWS service name (IsInsideAwsSource) never counts: it came through the VPC or a
+// network linked to it, as the instance's own calls through a VPC endpoint do. With a
+// desktop user agent, such a call gets a LOW finding of its own
+// (instance-credential-desktop-agent), since Windows and macOS instances send such agents.
+// NOTE: without the instance's own addresses this is a heuristic. GuardDuty compares with
+// AWS's published address ranges instead, so a Windows instance calling from its public
+// address is reported here and not by GuardDuty.
 class InstanceCredentialDetector {
  public:
   // Reads every event first (addresses of people count wherever they appear), then reports.
   void Detect(const std::vector<LogEvent>& events, FindingSet& findings) const;
 };
+
+// Returns true when `source`, a CloudTrail sourceIPAddress, is inside AWS or a network linked
+// to it. These are the private IPv4 blocks 10/8, 172.16/12 and 192.168/16, the shared address
+// space 100.64/10, IPv6 unique local addresses (fc00::/7) and AWS service names such as
+// "ec2.amazonaws.com" or "AWS Internal".
+bool IsInsideAwsSource(const std::string& source);
+
+// Returns true when `source` is an AWS service name rather than an address.
+bool IsAwsServiceName(const std::string& source);
 
 // Returns true when `arn` is an assumed-role session named like an EC2 instance id.
 bool IsInstanceCredential(const std::string& principal_type, const std::string& arn);
