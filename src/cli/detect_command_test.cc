@@ -462,6 +462,48 @@ TEST_F(DetectCommand, ReplayedLogChangesNothing) {
   }
 }
 
+// Writes six failed logins from 198.51.100.7 on March `day`, then a login as `user`.
+void WriteBruteForceSuccess(const std::string& path, int day, const std::string& user) {
+  std::ofstream log(path);
+  for (int second = 0; second < 6; ++second) {
+    log << fmt::format(
+        "Mar {:2} 10:00:{:02} host sshd[42]: Failed password for {} from 198.51.100.7 port 4000 "
+        "ssh2\n",
+        day, second, user);
+  }
+  log << fmt::format(
+      "Mar {:2} 10:00:07 host sshd[42]: Accepted password for {} from 198.51.100.7 port 4000 "
+      "ssh2\n",
+      day, user);
+}
+
+// Two logs in which a brute force from one address got into another account: the stored
+// finding names both accounts, and the later run's description.
+TEST_F(DetectCommand, StoredSuccessKeepsEveryAccount) {
+  WriteBruteForceSuccess(Path("first.log"), 1, "root");
+  WriteBruteForceSuccess(Path("second.log"), 2, "deploy");
+  for (const std::string log : {"first.log", "second.log"}) {
+    CommandRun run = RunCommand({"detect", "--logs", Path(log), "--format", "sshd", "--db",
+                                 Path("hub.db"), "--syslog-year", "2026"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  std::vector<Json> successes;
+  for (const Json& finding : StoredFindings(Path("hub.db"))) {
+    if (finding["GeneratorId"] == "rampart-detect/ssh-brute-force-success") {
+      successes.push_back(finding);
+    }
+  }
+  ASSERT_EQ(successes.size(), 1u);
+  const Json& success = successes[0];
+  ASSERT_EQ(success["Resources"].size(), 2u) << success.dump();
+  EXPECT_EQ(success["Resources"][0]["Id"], "sshd root");
+  EXPECT_EQ(success["Resources"][1]["Id"], "sshd deploy");
+  EXPECT_EQ(success["LastObservedAt"], "2026-03-02T10:00:07.000Z");
+  EXPECT_NE(success["Description"].get<std::string>().find("logged in as deploy after"),
+            std::string::npos)
+      << success["Description"];
+}
+
 // Returns the stored Count of the brute-force finding for `source`, or -1 when there is none.
 int StoredBruteForceCount(const std::string& db, const std::string& source) {
   for (const Json& finding : StoredFindings(db)) {

@@ -71,6 +71,26 @@ void MergeCount(const Json& stored, Json& finding) {
   finding["ProductFields"][std::string(kCountField)] = std::to_string(count);
 }
 
+// Sets the Resources of `finding` to those of `stored`, then its own that `stored` lacks, up
+// to ASFF's 32, so that the accounts a brute force got into in an earlier run stay named.
+void MergeResources(const Json& stored, Json& finding) {
+  constexpr std::size_t kMaxResources = 32;
+  const Json stored_resources = stored.value("Resources", Json::array());
+  if (!stored_resources.is_array()) {
+    return;
+  }
+  Json merged = stored_resources;
+  for (const Json& resource : finding["Resources"]) {
+    const bool present = std::any_of(merged.begin(), merged.end(), [&](const Json& kept) {
+      return kept.value("Id", "") == resource.value("Id", "");
+    });
+    if (!present && merged.size() < kMaxResources) {
+      merged.push_back(resource);
+    }
+  }
+  finding["Resources"] = std::move(merged);
+}
+
 // Carries the fields of `stored` into `finding` as MergeWithStored describes.
 void CarryOverStored(const Json& stored, Json& finding) {
   MergeCount(stored, finding);
@@ -82,7 +102,9 @@ void CarryOverStored(const Json& stored, Json& finding) {
   const std::string last = stored.value("LastObservedAt", "");
   if (last > finding["LastObservedAt"].get<std::string>()) {
     finding["LastObservedAt"] = last;
+    finding["Description"] = stored.value("Description", finding["Description"].get<std::string>());
   }
+  MergeResources(stored, finding);
   // UpdatedAt is the time of this run. A newer UpdatedAt makes the store record a change,
   // so a finding that would change nothing keeps the stored one and is reported unchanged.
   if (ChangesNothing(stored, finding)) {

@@ -11,7 +11,8 @@
 namespace rampart::cli {
 
 // Carries over what an earlier run stored for the same detections: CreatedAt, the widest
-// span of FirstObservedAt and LastObservedAt, and the Count of both runs. A run reads only its
+// span of FirstObservedAt and LastObservedAt, the Count of both runs, the Resources of both
+// and the Description of the run that observed last. A run reads only its
 // own log, so without this each run dated the finding's creation anew, a replayed older log
 // moved LastObservedAt back, and the failures of an earlier piece of a rotated log were lost.
 // Count is the sum when the spans of the two runs do not overlap, and otherwise the larger

@@ -360,6 +360,68 @@ TEST(BruteForceDetector, SuccessAfterFailuresIsHigh) {
   EXPECT_EQ(findings.findings()[1]["LastObservedAt"], "1970-01-01T00:00:10.000Z");
 }
 
+// Returns an sshd login event from 198.51.100.7 at `second`.
+LogEvent SshLogin(const std::string& user, bool accepted, std::int64_t second) {
+  LogEvent event;
+  event.source_ip = "198.51.100.7";
+  event.service = "sshd";
+  event.principal = user;
+  event.failure = !accepted;
+  event.login_success = accepted;
+  event.time = FromUnixMicros(second * 1'000'000);
+  return event;
+}
+
+// Returns the Ids of a finding's Resources, in order.
+std::vector<std::string> ResourceIds(const Json& finding) {
+  std::vector<std::string> ids;
+  for (const Json& resource : finding["Resources"]) {
+    ids.push_back(resource["Id"]);
+  }
+  return ids;
+}
+
+TEST(BruteForceDetector, SuccessNamesEveryAccount) {
+  FindingSet findings(FixedTime());
+  BruteForceDetector detector({});
+  for (int i = 0; i < 6; ++i) {
+    detector.Add(SshLogin("root", false, i), findings);
+  }
+  detector.Add(SshLogin("root", true, 10), findings);
+  detector.Add(SshLogin("deploy", true, 11), findings);
+  detector.Add(SshLogin("root", true, 12), findings);
+  ASSERT_EQ(findings.findings().size(), 2u);
+  const Json& success = findings.findings()[1];
+  ASSERT_EQ(success["GeneratorId"], "rampart-detect/ssh-brute-force-success");
+  EXPECT_EQ(ResourceIds(success), (std::vector<std::string>{"sshd root", "sshd deploy"}));
+  EXPECT_EQ(success["Description"],
+            "198.51.100.7 logged in as root and deploy after 6 failed logins within 600 s. "
+            "Check these accounts and the host for compromise.");
+  EXPECT_EQ(success["ProductFields"]["rampart/detect/Count"], "3");
+  EXPECT_TRUE(finding::ValidateFinding(success).empty()) << success.dump();
+}
+
+TEST(BruteForceDetector, SuccessListsFiveAccountsThenCount) {
+  FindingSet findings(FixedTime());
+  BruteForceDetector detector({});
+  for (int i = 0; i < 5; ++i) {
+    detector.Add(SshLogin("root", false, i), findings);
+  }
+  for (int user = 0; user < 40; ++user) {
+    detector.Add(SshLogin("user" + std::to_string(user), true, 10 + user), findings);
+  }
+  ASSERT_EQ(findings.findings().size(), 2u);
+  const Json& success = findings.findings()[1];
+  EXPECT_NE(success["Description"].get<std::string>().find(
+                "logged in as user0, user1, user2, user3, user4 and 35 more after 5 failed"),
+            std::string::npos)
+      << success["Description"];
+  // ASFF allows 32 resources; the first 32 accounts are kept.
+  ASSERT_EQ(success["Resources"].size(), 32u);
+  EXPECT_EQ(success["Resources"][31]["Id"], "sshd user31");
+  EXPECT_TRUE(finding::ValidateFinding(success).empty()) << success.dump();
+}
+
 TEST(UnauthorizedCallsDetector, ReportsBurstOnce) {
   FindingSet findings(FixedTime());
   UnauthorizedCallsDetector detector({});

@@ -12,6 +12,8 @@ namespace rampart::detect {
 namespace {
 
 constexpr std::string_view kCountField = "rampart/detect/Count";
+// ASFF allows at most this many entries in a finding's Resources.
+constexpr std::size_t kMaxResources = 32;
 
 // Returns the ASFF Network field for a source: SourceIpV4 or SourceIpV6 for an address, else
 // SourceDomain.
@@ -42,11 +44,55 @@ Detection ValidText(const Detection& detection) {
   return clean;
 }
 
+// Appends `resource` to a finding's Resources unless a resource of its Id is there already or
+// the array is full.
+void AddResource(Json resource, Json& resources) {
+  if (resources.size() >= kMaxResources) {
+    return;
+  }
+  for (const Json& present : resources) {
+    if (present["Id"] == resource["Id"]) {
+      return;
+    }
+  }
+  resources.push_back(std::move(resource));
+}
+
 }  // namespace
 
 std::string FindingSet::FindingId(const std::string& detector, const std::string& entity) const {
   return fmt::format("rampart/detect/{}/{}/{}", options_.aws_account_id, detector,
                      StableId({detector, entity}));
+}
+
+Json FindingSet::ResourceOf(const Detection& detection) const {
+  return {{"Type", detection.resource_type},
+          {"Id", detection.resource_id.empty() ? detection.entity : detection.resource_id},
+          {"Region", options_.region}};
+}
+
+void FindingSet::Fold(const Detection& detection, const std::string& now, Json& finding) const {
+  Json& fields = finding["ProductFields"];
+  const std::size_t count =
+      std::stoull(fields[std::string(kCountField)].get<std::string>()) + detection.count;
+  fields[std::string(kCountField)] = std::to_string(count);
+  for (const auto& [key, value] : detection.fields) {
+    fields[key] = value;
+  }
+  // The Description is that of the latest observation, as the LastObservedAt is.
+  const std::string last = FormatTimestamp(detection.last_seen);
+  if (last >= finding["LastObservedAt"].get<std::string>()) {
+    finding["LastObservedAt"] = last;
+    finding["Description"] = detection.description;
+  }
+  // A repeat may be more severe (a brute force that succeeded); severity only rises.
+  const auto current = finding::ParseLabel(finding["Severity"]["Label"].get<std::string>());
+  if (current && detection.severity > *current) {
+    finding["Severity"] = {{"Label", finding::LabelName(detection.severity)}};
+    finding::ReconcileSeverity(finding["Severity"]);
+  }
+  AddResource(ResourceOf(detection), finding["Resources"]);
+  finding["UpdatedAt"] = now;
 }
 
 void FindingSet::Report(const Detection& raw) {
@@ -57,25 +103,7 @@ void FindingSet::Report(const Detection& raw) {
   const std::string now = FormatTimestamp(options_.clock->Now());
   const auto existing = index_.find(id);
   if (existing != index_.end()) {
-    Json& finding = findings_[existing->second];
-    Json& fields = finding["ProductFields"];
-    const std::size_t count =
-        std::stoull(fields[std::string(kCountField)].get<std::string>()) + detection.count;
-    fields[std::string(kCountField)] = std::to_string(count);
-    for (const auto& [key, value] : detection.fields) {
-      fields[key] = value;
-    }
-    const std::string last = FormatTimestamp(detection.last_seen);
-    if (last > finding["LastObservedAt"].get<std::string>()) {
-      finding["LastObservedAt"] = last;
-    }
-    // A repeat may be more severe (a brute force that succeeded); severity only rises.
-    const auto current = finding::ParseLabel(finding["Severity"]["Label"].get<std::string>());
-    if (current && detection.severity > *current) {
-      finding["Severity"] = {{"Label", finding::LabelName(detection.severity)}};
-      finding::ReconcileSeverity(finding["Severity"]);
-    }
-    finding["UpdatedAt"] = now;
+    Fold(detection, now, findings_[existing->second]);
     return;
   }
 
@@ -94,10 +122,7 @@ void FindingSet::Report(const Detection& raw) {
       {"Severity", {{"Label", finding::LabelName(detection.severity)}}},
       {"Title", detection.title},
       {"Description", detection.description},
-      {"Resources", Json::array({{{"Type", detection.resource_type},
-                                  {"Id", detection.resource_id.empty() ? detection.entity
-                                                                       : detection.resource_id},
-                                  {"Region", options_.region}}})},
+      {"Resources", Json::array({ResourceOf(detection)})},
       {"ProductFields", {{std::string(kCountField), std::to_string(detection.count)}}},
       {"RecordState", "ACTIVE"},
       {"Workflow", {{"Status", "NEW"}}},

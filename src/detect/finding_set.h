@@ -1,5 +1,7 @@
-// Detections turned into ASFF findings, one finding per (detector, entity): a repeat updates
-// that finding's count, LastObservedAt and UpdatedAt instead of adding a new one.
+// Detections turned into ASFF findings, one finding per (detector, entity). A repeat updates
+// that finding's count, ProductFields and UpdatedAt, and adds its resource to Resources (up to
+// ASFF's 32), instead of adding a new finding. A repeat observed no earlier than the finding's
+// LastObservedAt also sets LastObservedAt and the Description.
 #pragma once
 
 #include <cstddef>
@@ -54,6 +56,10 @@ class FindingSet {
   std::string FindingId(const std::string& detector, const std::string& entity) const;
 
  private:
+  Json ResourceOf(const Detection& detection) const;
+  // Folds a repeat into `finding`, as the file comment describes.
+  void Fold(const Detection& detection, const std::string& now, Json& finding) const;
+
   FindingOptions options_;
   std::vector<Json> findings_;
   std::map<std::string, std::size_t> index_;  // Id -> position in findings_

@@ -26,6 +26,36 @@ void Trim(std::deque<TimePoint>& times, TimePoint now, std::chrono::seconds wind
   }
 }
 
+// Returns a detection of `detector` about `entity`, observed from `first_seen` to the event,
+// whose source address it carries.
+Detection EventDetection(const LogEvent& event, std::string detector, std::string entity,
+                         TimePoint first_seen) {
+  Detection detection;
+  detection.detector = std::move(detector);
+  detection.entity = std::move(entity);
+  detection.first_seen = first_seen;
+  detection.last_seen = event.time;
+  detection.source_ip = event.source_ip;
+  return detection;
+}
+
+// Returns the accounts for a description: "a", "a and b", "a, b and c", and past
+// kListedAccounts names "a, b, c, d, e and 3 more", so that it stays within ASFF's length.
+std::string AccountList(const std::vector<std::string>& accounts) {
+  constexpr std::size_t kListedAccounts = 5;
+  const std::size_t listed = std::min(accounts.size(), kListedAccounts);
+  std::string list;
+  for (std::size_t i = 0; i < listed; ++i) {
+    const bool last = i + 1 == accounts.size();
+    list += i == 0 ? "" : (last ? " and " : ", ");
+    list += accounts[i].empty() ? "an unnamed account" : accounts[i];
+  }
+  if (accounts.size() > listed) {
+    list += fmt::format(" and {} more", accounts.size() - listed);
+  }
+  return list;
+}
+
 bool HasDesktopUserAgent(const LogEvent& event) {
   return event.user_agent.find("Darwin") != std::string::npos ||
          event.user_agent.find("Windows") != std::string::npos;
@@ -40,16 +70,11 @@ bool InIpv4Block(const unsigned char* address, std::uint32_t prefix, int bits) {
   return (value & mask) == prefix;
 }
 
-// Returns a detection about one call of an instance role session, dated at the call.
+// Returns a detection about one call of an instance role session.
 Detection RoleCallDetection(const LogEvent& event, std::string detector,
                             finding::SeverityLabel severity) {
-  Detection detection;
-  detection.detector = std::move(detector);
-  detection.entity = event.principal;
+  Detection detection = EventDetection(event, std::move(detector), event.principal, event.time);
   detection.severity = severity;
-  detection.first_seen = event.time;
-  detection.last_seen = event.time;
-  detection.source_ip = event.source_ip;
   detection.resource_type = "AwsIamRole";
   return detection;
 }
@@ -143,6 +168,25 @@ std::size_t EventRun::TakeUncounted() {
   return std::min(uncounted, times.size());
 }
 
+void BruteForceDetector::ReportSuccess(const LogEvent& event, const std::deque<TimePoint>& failures,
+                                       FindingSet& findings) {
+  std::vector<std::string>& accounts = accounts_[event.source_ip];
+  if (std::find(accounts.begin(), accounts.end(), event.principal) == accounts.end()) {
+    accounts.push_back(event.principal);
+  }
+  Detection detection =
+      EventDetection(event, "ssh-brute-force-success", event.source_ip, failures.front());
+  detection.type = "TTPs/Initial Access/UnauthorizedAccess:Host-SSHBruteForceSuccess.Threshold";
+  detection.title = fmt::format("Login from {} succeeded after a brute force", event.source_ip);
+  detection.description = fmt::format(
+      "{} logged in as {} after {} failed logins within {} s. Check these accounts and the "
+      "host for compromise.",
+      event.source_ip, AccountList(accounts), failures.size(), options_.window.count());
+  detection.severity = finding::SeverityLabel::kHigh;
+  detection.resource_id = event.service + " " + event.principal;
+  findings.Report(detection);
+}
+
 void BruteForceDetector::Add(const LogEvent& event, FindingSet& findings) {
   if (event.source_ip.empty() || (!event.failure && !event.login_success)) {
     return;
@@ -151,21 +195,7 @@ void BruteForceDetector::Add(const LogEvent& event, FindingSet& findings) {
   if (event.login_success) {
     Trim(failures.times, event.time, options_.window);
     if (failures.times.size() >= options_.failures) {
-      Detection detection;
-      detection.detector = "ssh-brute-force-success";
-      detection.entity = event.source_ip;
-      detection.type = "TTPs/Initial Access/UnauthorizedAccess:Host-SSHBruteForceSuccess.Threshold";
-      detection.title = fmt::format("Login from {} succeeded after a brute force", event.source_ip);
-      detection.description = fmt::format(
-          "{} logged in as {} after {} failed logins within {} s. Check the account and the "
-          "host for compromise.",
-          event.source_ip, event.principal, failures.times.size(), options_.window.count());
-      detection.severity = finding::SeverityLabel::kHigh;
-      detection.first_seen = failures.times.front();
-      detection.last_seen = event.time;
-      detection.source_ip = event.source_ip;
-      detection.resource_id = event.service + " " + event.principal;
-      findings.Report(detection);
+      ReportSuccess(event, failures.times, findings);
     }
     return;
   }
@@ -174,18 +204,14 @@ void BruteForceDetector::Add(const LogEvent& event, FindingSet& findings) {
   if (failures.times.size() < options_.failures) {
     return;
   }
-  Detection detection;
-  detection.detector = "ssh-brute-force";
-  detection.entity = event.source_ip;
+  Detection detection =
+      EventDetection(event, "ssh-brute-force", event.source_ip, failures.times.front());
   detection.type = "TTPs/Credential Access/UnauthorizedAccess:Host-SSHBruteForce.Threshold";
   detection.title = fmt::format("Brute force of logins from {}", event.source_ip);
   detection.description = fmt::format(
       "{} failed {} or more logins within {} s (last as {}). Block the address if it is not "
       "expected.",
       event.source_ip, options_.failures, options_.window.count(), event.principal);
-  detection.first_seen = failures.times.front();
-  detection.last_seen = event.time;
-  detection.source_ip = event.source_ip;
   detection.resource_id = event.service;
   detection.count = failures.TakeUncounted();
   findings.Report(detection);

@@ -36,15 +36,22 @@ struct BruteForceOptions {
 
 // Brute force against logins: `failures` failed logins from one source address within
 // `window`. An accepted login from a source right after such a run is reported as a
-// separate, HIGH severity finding, since the attacker may now be in.
+// separate, HIGH severity finding, since the attacker may now be in. That finding names
+// every account that logged in so, in its Description and one resource per account.
 class BruteForceDetector {
  public:
   explicit BruteForceDetector(BruteForceOptions options) : options_(options) {}
   void Add(const LogEvent& event, FindingSet& findings);
 
  private:
+  void ReportSuccess(const LogEvent& event, const std::deque<TimePoint>& failures,
+                     FindingSet& findings);
+
   BruteForceOptions options_;
   std::map<std::string, EventRun> sources_;  // failed logins by source address
+  // Accounts logged in after a brute force, by source address, in the order of their first
+  // login.
+  std::map<std::string, std::vector<std::string>> accounts_;
 };
 
 struct UnauthorizedCallsOptions {
