@@ -43,6 +43,8 @@ Status AddRecord(const Json& record, std::size_t line, LogReadResult& result) {
     event.principal = Text(identity, "principalId");
   }
   event.principal_type = Text(identity, "type");
+  event.access_key_id = Text(identity, "accessKeyId");
+  event.user_name = Text(identity, "userName");
   event.account = Text(identity, "accountId");
   if (event.account.empty()) {
     event.account = Text(record, "recipientAccountId");

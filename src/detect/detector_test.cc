@@ -10,6 +10,8 @@
 #include <sstream>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "core/file.h"
 #include "detect/k8s_audit_detector.h"
 #include "detect/rule_detectors.h"
@@ -439,6 +441,71 @@ TEST(UnauthorizedCallsDetector, ReportsBurstOnce) {
   EXPECT_EQ(finding["ProductFields"]["rampart/detect/Count"], "15");
   EXPECT_EQ(finding["Resources"][0]["Type"], "AwsIamUser");
   EXPECT_EQ(finding["LastObservedAt"], "1970-01-01T00:00:14.000Z");
+}
+
+// Returns the findings of the denied-calls detector on 12 denied calls of each CloudTrail
+// userIdentity in `identities`, all from `source`.
+std::vector<Json> DeniedCallFindings(const std::vector<Json>& identities,
+                                     const std::string& source) {
+  std::string text;
+  for (const Json& identity : identities) {
+    for (int second = 0; second < 12; ++second) {
+      Json record = {{"eventTime", fmt::format("2024-05-01T10:00:{:02}Z", second)},
+                     {"eventName", "GetObject"},
+                     {"eventSource", "s3.amazonaws.com"},
+                     {"errorCode", "AccessDenied"},
+                     {"userIdentity", identity}};
+      if (!source.empty()) {
+        record["sourceIPAddress"] = source;
+      }
+      text += record.dump() + "\n";
+    }
+  }
+  auto events = ReadCloudTrail(text, {});
+  EXPECT_TRUE(events.has_value()) << events.status().ToString();
+  FindingSet findings(FixedTime());
+  UnauthorizedCallsDetector detector({});
+  for (const LogEvent& event : events ? events->events : std::vector<LogEvent>{}) {
+    detector.Add(event, findings);
+  }
+  for (const Json& finding : findings.findings()) {
+    EXPECT_TRUE(finding::ValidateFinding(finding).empty()) << finding.dump();
+  }
+  return findings.findings();
+}
+
+// Anonymous S3 requests carry no ARN and no principal id; CloudTrail writes them so.
+TEST(UnauthorizedCallsDetector, KeysAnonymousCallsOnSource) {
+  const Json anonymous = {
+      {"type", "AWSAccount"}, {"principalId", ""}, {"accountId", "ANONYMOUS_PRINCIPAL"}};
+  const std::vector<Json> findings = DeniedCallFindings({anonymous}, "203.0.113.9");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0]["Title"],
+            "Burst of denied API calls by a caller without identity from "
+            "203.0.113.9");
+  EXPECT_EQ(findings[0]["Resources"][0]["Id"], "203.0.113.9");
+  EXPECT_EQ(findings[0]["Network"]["SourceIpV4"], "203.0.113.9");
+  EXPECT_EQ(findings[0]["ProductFields"]["rampart/detect/Count"], "12");
+}
+
+TEST(UnauthorizedCallsDetector, KeysOnAccessKeyThenUserName) {
+  const Json key_only = {{"type", "IAMUser"}, {"accessKeyId", "AKIAIOSFODNN7EXAMPLE"}};
+  const Json federated = {{"type", "WebIdentityUser"}, {"userName", "alice"}};
+  const std::vector<Json> findings = DeniedCallFindings({key_only, federated}, "198.51.100.7");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0]["Resources"][0]["Type"], "AwsIamAccessKey");
+  EXPECT_EQ(findings[0]["Resources"][0]["Id"], "AKIAIOSFODNN7EXAMPLE");
+  EXPECT_EQ(findings[0]["Title"], "Burst of denied API calls by access key AKIAIOSFODNN7EXAMPLE");
+  EXPECT_EQ(findings[1]["Resources"][0]["Id"], "WebIdentityUser/alice");
+  EXPECT_EQ(findings[1]["Title"], "Burst of denied API calls by WebIdentityUser alice");
+}
+
+TEST(UnauthorizedCallsDetector, ReportsCallsWithoutAnyIdentity) {
+  const std::vector<Json> findings = DeniedCallFindings({Json::object()}, "");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0]["Title"],
+            "Burst of denied API calls by callers without identity or source address");
+  EXPECT_EQ(findings[0]["ProductFields"]["rampart/detect/Count"], "12");
 }
 
 // Count is the number of denied calls in reported bursts, each counted once: 20 calls, the

@@ -25,6 +25,8 @@ struct LogEvent {
   std::string principal;       // IAM ARN, Kubernetes user name or login user
   std::string principal_type;  // CloudTrail userIdentity.type, such as "AssumedRole"
   std::string account;         // AWS account id
+  std::string access_key_id;   // CloudTrail userIdentity.accessKeyId
+  std::string user_name;       // CloudTrail userIdentity.userName
   std::string source_ip;
   std::string user_agent;
   std::string service;  // eventSource, Kubernetes API group or program name

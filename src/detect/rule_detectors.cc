@@ -217,28 +217,48 @@ void BruteForceDetector::Add(const LogEvent& event, FindingSet& findings) {
   findings.Report(detection);
 }
 
+Caller CallerOf(const LogEvent& event) {
+  if (!event.principal.empty()) {
+    return {event.principal, event.principal, ResourceTypeOf(event.principal), event.principal};
+  }
+  if (!event.access_key_id.empty()) {
+    return {"access-key:" + event.access_key_id, "access key " + event.access_key_id,
+            "AwsIamAccessKey", event.access_key_id};
+  }
+  if (!event.user_name.empty()) {
+    const std::string type = event.principal_type.empty() ? "user" : event.principal_type;
+    return {fmt::format("user:{}/{}", type, event.user_name),
+            fmt::format("{} {}", type, event.user_name), "Other",
+            fmt::format("{}/{}", type, event.user_name)};
+  }
+  if (!event.source_ip.empty()) {
+    return {"source:" + event.source_ip,
+            fmt::format("a caller without identity from {}", event.source_ip), "Other",
+            event.source_ip};
+  }
+  return {"unidentified", "callers without identity or source address", "Other", "unidentified"};
+}
+
 void UnauthorizedCallsDetector::Add(const LogEvent& event, FindingSet& findings) {
-  if (!event.failure || event.principal.empty()) {
+  if (!event.failure) {
     return;
   }
-  EventRun& denied = denied_[event.principal];
+  const Caller caller = CallerOf(event);
+  EventRun& denied = denied_[caller.key];
   denied.Add(event.time, options_.window);
   if (denied.times.size() < options_.denied) {
     return;
   }
-  Detection detection;
-  detection.detector = "unauthorized-api-calls";
-  detection.entity = event.principal;
+  Detection detection =
+      EventDetection(event, "unauthorized-api-calls", caller.key, denied.times.front());
   detection.type = "TTPs/Discovery/Recon:IAMUser-UnauthorizedCalls.Burst";
-  detection.title = fmt::format("Burst of denied API calls by {}", event.principal);
+  detection.title = fmt::format("Burst of denied API calls by {}", caller.name);
   detection.description = fmt::format(
       "{} received {} or more {} errors within {} s (last on {}). A stolen credential probing "
-      "its permissions looks like this; review the principal's recent activity.",
-      event.principal, options_.denied, event.error_code, options_.window.count(), event.action);
-  detection.first_seen = denied.times.front();
-  detection.last_seen = event.time;
-  detection.source_ip = event.source_ip;
-  detection.resource_type = ResourceTypeOf(event.principal);
+      "its permissions looks like this; review the caller's recent activity.",
+      caller.name, options_.denied, event.error_code, options_.window.count(), event.action);
+  detection.resource_type = caller.resource_type;
+  detection.resource_id = caller.resource_id;
   detection.count = denied.TakeUncounted();
   findings.Report(detection);
 }

@@ -59,8 +59,22 @@ struct UnauthorizedCallsOptions {
   std::chrono::seconds window{300};  // ... within this span make a burst
 };
 
-// Bursts of AccessDenied or UnauthorizedOperation errors for one principal, the pattern
-// of a stolen key probing what it may do.
+// The identity that denied calls are counted under.
+struct Caller {
+  std::string key;            // the finding's entity, such as "access-key:AKIA..."
+  std::string name;           // for titles and descriptions
+  std::string resource_type;  // ASFF resource type
+  std::string resource_id;
+};
+
+// Returns the best identity of a call's caller: the principal (an ARN, AWS service or
+// principal id), else the access key id, else the identity type with the user name, else the
+// source address. Calls with none of them share one caller, "unidentified".
+Caller CallerOf(const LogEvent& event);
+
+// Bursts of AccessDenied or UnauthorizedOperation errors for one caller (CallerOf), the
+// pattern of a stolen key probing what it may do. Calls without a principal ARN, such as
+// anonymous ones, count under their other identity and are never dropped.
 class UnauthorizedCallsDetector {
  public:
   explicit UnauthorizedCallsDetector(UnauthorizedCallsOptions options) : options_(options) {}
@@ -68,7 +82,7 @@ class UnauthorizedCallsDetector {
 
  private:
   UnauthorizedCallsOptions options_;
-  std::map<std::string, EventRun> denied_;  // denied calls by principal
+  std::map<std::string, EventRun> denied_;  // denied calls by Caller::key
 };
 
 // Use of EC2 instance-profile credentials from outside their instance, and the S3 listing
