@@ -1,6 +1,7 @@
 #include "server/models_api.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/file.h"
+#include "core/log.h"
 #include "detect/csv.h"
 #include "server/api_support.h"
 
@@ -94,6 +96,30 @@ Result<detect::Matrix> JsonRows(const std::string& body, std::size_t features) {
   return matrix;
 }
 
+// Returns the media type of a Content-Type value: the part before its parameters, without
+// spaces and in lower case, because HTTP type and subtype names are case-insensitive.
+std::string MediaType(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  const std::size_t start = type.find_first_not_of(" \t");
+  const std::size_t end = type.find_last_not_of(" \t");
+  type = start == std::string_view::npos ? std::string_view() : type.substr(start, end - start + 1);
+  std::string lower(type);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower;
+}
+
+// Returns 415 Unsupported Media Type, naming the accepted types, and logs it.
+ApiResponse UnsupportedMediaType(const ApiRequest& request) {
+  Logger("api")->info("{} {} by {} rejected: Content-Type \"{}\" is not supported", request.method,
+                      request.path, request.token_name, request.content_type);
+  return ApiResponse::Error(
+      415, "UnsupportedMediaTypeException",
+      fmt::format("Content-Type \"{}\" is not supported; send text/csv (one row of features "
+                  "per line) or application/json ({{\"instances\": [{{\"features\": [...]}}]}})",
+                  request.content_type));
+}
+
 ApiResponse Invoke(detect::ModelFolder& models, const ApiRequest& request) {
   const std::string& name = request.path_params.at("name");
   if (!IsValidModelName(name)) {
@@ -115,7 +141,11 @@ ApiResponse Invoke(detect::ModelFolder& models, const ApiRequest& request) {
   }
   const std::size_t features = (*model)->feature_names().size();
 
-  const bool csv = request.content_type.rfind("text/csv", 0) == 0;
+  const std::string media_type = MediaType(request.content_type);
+  const bool csv = media_type == "text/csv";
+  if (!csv && media_type != "application/json" && !media_type.empty()) {
+    return UnsupportedMediaType(request);
+  }
   auto rows =
       csv ? CsvRows(request.body, (*model)->feature_names()) : JsonRows(request.body, features);
   if (!rows) {

@@ -2,8 +2,9 @@
 //   POST /v1/models/{name}/invocations scores rows with the model file `{name}.model`, as a
 //     SageMaker endpoint's InvokeEndpoint does. Rows come as text/csv (one row per line, the
 //     model's features in order, no header) or as application/json
-//     {"instances": [{"features": [...]}, ...]}. The response is {"scores": [{"score": S}, ...]},
-//     one score per row in input order.
+//     {"instances": [{"features": [...]}, ...]}, and a body without a Content-Type as JSON.
+//     Another Content-Type gets 415. The response is {"scores": [{"score": S}, ...]}, one
+//     score per row in input order.
 //   GET /v1/models lists the model files with their kind, features and threshold.
 //   GET /v1/models/{name}/scores scores the series `{name}.csv` beside the model (a CSV with a
 //     header, such as the file the model was trained on) and returns each row's time and

@@ -118,6 +118,36 @@ TEST_F(ModelsApiTest, BadRowsAndNamesAreRejected) {
   EXPECT_EQ(anonymous->status, 401);
 }
 
+// A body of another media type gets 415, with a message naming the accepted types.
+TEST_F(ModelsApiTest, OtherMediaTypesGet415) {
+  if (!std::filesystem::exists(kTemperature)) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  TrainTemperatureModel();
+  for (const std::string type :
+       {"text/plain", "application/xml", "text/csvx", "application/jsonlines", "text/html"}) {
+    auto response = Post("/v1/models/temperature/invocations", "1\n", "read", type);
+    ASSERT_TRUE(response) << type;
+    EXPECT_EQ(response->status, 415) << type;
+    const Json body = BodyJson(response);
+    EXPECT_EQ(body["Code"], "UnsupportedMediaTypeException") << type;
+    const std::string message = body["Message"];
+    EXPECT_THAT(message, HasSubstr("\"" + type + "\" is not supported")) << type;
+    EXPECT_THAT(message, HasSubstr("text/csv")) << type;
+    EXPECT_THAT(message, HasSubstr("application/json")) << type;
+  }
+  // Media types compare without case and parameters.
+  for (const std::string type : {"Text/CSV; charset=utf-8", "text/csv ; header=absent"}) {
+    auto response = Post("/v1/models/temperature/invocations", "1\n", "read", type);
+    ASSERT_TRUE(response) << type;
+    EXPECT_EQ(response->status, 200) << type << " " << response->body;
+  }
+  auto json = Post("/v1/models/temperature/invocations", R"({"instances": [{"features": [1]}]})",
+                   "read", "application/json; charset=utf-8");
+  ASSERT_TRUE(json);
+  EXPECT_EQ(json->status, 200) << json->body;
+}
+
 TEST_F(ModelsApiTest, ScoresSeriesBesideModelOverTime) {
   // A small series made here, so this test needs no data files: a steady load with one
   // spike on the fifth row.
