@@ -20,11 +20,12 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
  && strip build/rampart
 
 FROM debian:12-slim
-# The shared libraries the binary links, bubblewrap for the exec action's sandbox and the CA
-# certificates for HTTPS to git hosts, webhooks and cloud APIs.
+# The shared libraries the binary links, bubblewrap for the exec action's sandbox, the CA
+# certificates for HTTPS to git hosts, webhooks and cloud APIs, and the time zones that
+# `detect --timezone` reads.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      ca-certificates bubblewrap \
+      ca-certificates bubblewrap tzdata \
       libsimdjson14 libyaml-cpp0.7 libsqlite3-0 libfmt9 libspdlog1.10 libre2-9 \
       libssl3 zlib1g libarchive13 libcurl4 libgit2-1.5 libcpp-httplib0.11 \
       libpq5 libpqxx-6.4 libnats3.4 \

@@ -45,6 +45,7 @@ struct TrainOptions {
   double quantile = 0.99;
   int window_seconds = 300;
   int syslog_year = 0;
+  std::string timezone = "UTC";
 };
 
 struct ScoreOptions {
@@ -62,9 +63,25 @@ struct DetectOptions {
   std::string region = "us-east-1";
   double threshold = 0.5;
   int syslog_year = 0;
+  std::string timezone = "UTC";
   std::size_t scrapes = 1;
   double scrape_interval = 15.0;  // seconds
 };
+
+constexpr const char* kTimezoneHelp =
+    "Time zone of syslog times written without an offset (\"Mmm dd hh:mm:ss\"): an IANA name "
+    "such as Europe/Zurich, read from the system's zoneinfo with its daylight saving time, or a "
+    "fixed offset such as +02:00 (default: UTC). RFC 3339 times keep their own offset";
+
+// Returns an error when --timezone is given for a format whose times carry their zone.
+Status CheckTimezoneFormat(bool timezone_given, const std::string& format) {
+  if (timezone_given && format != "sshd" && format != "syslog") {
+    return InvalidArgument(fmt::format(
+        "--timezone applies to sshd logs, whose times carry no zone, and not to {}; leave it out",
+        format.empty() ? "CSV rows" : "--format " + format));
+  }
+  return Status::Ok();
+}
 
 int Fail(const Status& status, int code = 2) {
   std::cerr << "error: " << status.message() << "\n";
@@ -79,12 +96,17 @@ Result<CsvTable> ReadCsvFile(const std::string& path) {
   return ParseCsv(*text, path);
 }
 
-// Reads a log file in `format_name`; prints rejected records to standard error.
+// Reads a log file in `format_name`; prints rejected records to standard error. Syslog times
+// without a year or offset are read in `syslog_year` and the zone named `timezone`.
 Result<LogReadResult> ReadLogFile(const std::string& path, const std::string& format_name,
-                                  int syslog_year) {
+                                  int syslog_year, const std::string& timezone) {
   auto format = ParseLogFormat(format_name);
   if (!format) {
     return format.status();
+  }
+  auto zone = TimeZone::Load(timezone);
+  if (!zone) {
+    return InvalidArgument(fmt::format("--timezone: {}", zone.status().message()));
   }
   bool truncated = false;
   auto text = ReadFileUpToCut(path, truncated);
@@ -99,6 +121,7 @@ Result<LogReadResult> ReadLogFile(const std::string& path, const std::string& fo
   LogReadOptions options;
   options.source_name = path;
   options.syslog_year = syslog_year;
+  options.syslog_zone = *zone;
   auto result = ReadLogs(*text, *format, options);
   if (result && truncated) {
     const auto lines = static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n'));
@@ -165,7 +188,11 @@ Result<ModelFile> TrainOnCsv(const TrainOptions& options) {
   return file;
 }
 
-void RunTrain(const TrainOptions& options, int& exit_code) {
+void RunTrain(const TrainOptions& options, bool timezone_given, int& exit_code) {
+  if (const Status usage = CheckTimezoneFormat(timezone_given, options.format); !usage.ok()) {
+    exit_code = Fail(usage);
+    return;
+  }
   if (options.input.empty() == options.logs.empty()) {
     exit_code = Fail(InvalidArgument("pass exactly one of --input (CSV rows) or --logs (a log)"));
     return;
@@ -187,7 +214,7 @@ void RunTrain(const TrainOptions& options, int& exit_code) {
       exit_code = Fail(InvalidArgument("models of log windows use --algorithm rcf"));
       return;
     }
-    auto events = ReadLogFile(options.logs, options.format, options.syslog_year);
+    auto events = ReadLogFile(options.logs, options.format, options.syslog_year, options.timezone);
     if (!events) {
       exit_code = Fail(events.status());
       return;
@@ -381,7 +408,7 @@ Status DetectInTable(const DetectOptions& options, FindingSet& findings, bool& r
 }
 
 Status DetectInLogs(const DetectOptions& options, FindingSet& findings, bool& rejected) {
-  auto events = ReadLogFile(options.logs, options.format, options.syslog_year);
+  auto events = ReadLogFile(options.logs, options.format, options.syslog_year, options.timezone);
   if (!events) {
     return events.status();
   }
@@ -449,7 +476,8 @@ void PrintFindings(const std::vector<Json>& findings, const std::string& output)
 }
 
 // Returns the error of options that do not go together, or OK.
-Status CheckDetectOptions(const DetectOptions& options, bool scrapes_given) {
+Status CheckDetectOptions(const DetectOptions& options, bool scrapes_given, bool timezone_given) {
+  RAMPART_RETURN_IF_ERROR(CheckTimezoneFormat(timezone_given, options.format));
   const bool url = IsScrapeUrl(options.logs);
   if (url && options.format != "prometheus") {
     return InvalidArgument(
@@ -464,8 +492,10 @@ Status CheckDetectOptions(const DetectOptions& options, bool scrapes_given) {
   return Status::Ok();
 }
 
-void RunDetect(const DetectOptions& options, bool scrapes_given, int& exit_code) {
-  if (const Status usage = CheckDetectOptions(options, scrapes_given); !usage.ok()) {
+void RunDetect(const DetectOptions& options, bool scrapes_given, bool timezone_given,
+               int& exit_code) {
+  if (const Status usage = CheckDetectOptions(options, scrapes_given, timezone_given);
+      !usage.ok()) {
     exit_code = Fail(usage);
     return;
   }
@@ -528,7 +558,11 @@ void AddModelCommands(CLI::App& app, int& exit_code) {
                    "Year of syslog timestamps, which carry none, 1970 to 9999 (default: this "
                    "year)")
       ->check(CLI::Range(1970, 9999));
-  train_command->callback([train, &exit_code] { RunTrain(*train, exit_code); });
+  CLI::Option* train_timezone =
+      train_command->add_option("--timezone", train->timezone, kTimezoneHelp);
+  train_command->callback([train, train_timezone, &exit_code] {
+    RunTrain(*train, train_timezone->count() > 0, exit_code);
+  });
 
   auto score = std::make_shared<ScoreOptions>();
   CLI::App* score_command = model->add_subcommand(
@@ -594,8 +628,9 @@ void AddDetectCommand(CLI::App& app, int& exit_code) {
                        "that takes more than 5 s fails")
           ->check(CLI::Range(0.0, 86400.0))
           ->capture_default_str();
-  detect->callback([options, scrapes, interval, &exit_code] {
-    RunDetect(*options, scrapes->count() + interval->count() > 0, exit_code);
+  CLI::Option* timezone = detect->add_option("--timezone", options->timezone, kTimezoneHelp);
+  detect->callback([options, scrapes, interval, timezone, &exit_code] {
+    RunDetect(*options, scrapes->count() + interval->count() > 0, timezone->count() > 0, exit_code);
   });
 }
 

@@ -669,5 +669,76 @@ TEST_F(DetectCommand, ReportsMissingFile) {
   EXPECT_NE(run.err.find("absent.json"), std::string::npos) << run.err;
 }
 
+// Returns the LastObservedAt of the brute-force finding of `run`'s JSON output.
+std::string BruteForceLastObserved(const CommandRun& run) {
+  auto document = ParseJson(run.out, "output");
+  EXPECT_TRUE(document.has_value()) << run.out << run.err;
+  for (const Json& finding : document ? (*document)["Findings"] : Json::array()) {
+    if (finding["GeneratorId"] == "rampart-detect/ssh-brute-force") {
+      return finding["LastObservedAt"];
+    }
+  }
+  return "";
+}
+
+// Six failed logins at 10:00 local time on 1 July, when Zurich is two hours ahead of UTC.
+TEST_F(DetectCommand, ReadsSyslogInTimezone) {
+  WriteBruteForceSuccess(Path("auth.log"), 1, "root");
+  std::string log = *ReadFile(Path("auth.log"));
+  for (std::size_t at = log.find("Mar  1"); at != std::string::npos; at = log.find("Mar  1")) {
+    log.replace(at, 6, "Jul  1");
+  }
+  ASSERT_TRUE(WriteFileAtomic(Path("auth.log"), log).ok());
+  const std::vector<std::string> args = {"detect",   "--logs", Path("auth.log"), "--format", "sshd",
+                                         "--output", "json",   "--syslog-year",  "2024"};
+  CommandRun utc = RunCommand(args);
+  ASSERT_EQ(utc.exit_code, 0) << utc.err;
+  EXPECT_EQ(BruteForceLastObserved(utc), "2024-07-01T10:00:05.000Z");
+
+  std::vector<std::string> offset_args = args;
+  offset_args.insert(offset_args.end(), {"--timezone", "-05:30"});
+  CommandRun offset = RunCommand(offset_args);
+  ASSERT_EQ(offset.exit_code, 0) << offset.err;
+  EXPECT_EQ(BruteForceLastObserved(offset), "2024-07-01T15:30:05.000Z");
+
+  if (!std::filesystem::exists("/usr/share/zoneinfo/Europe/Zurich")) {
+    GTEST_SKIP() << "the system has no zoneinfo file for Europe/Zurich";
+  }
+  std::vector<std::string> zurich_args = args;
+  zurich_args.insert(zurich_args.end(), {"--timezone", "Europe/Zurich"});
+  CommandRun zurich = RunCommand(zurich_args);
+  ASSERT_EQ(zurich.exit_code, 0) << zurich.err;
+  EXPECT_EQ(BruteForceLastObserved(zurich), "2024-07-01T08:00:05.000Z");
+}
+
+TEST_F(DetectCommand, RejectsUnknownTimezone) {
+  WriteBruteForceSuccess(Path("auth.log"), 1, "root");
+  for (const std::string zone : {"Europe/Zurih", "../../etc/passwd", "+25:00"}) {
+    CommandRun run =
+        RunCommand({"detect", "--logs", Path("auth.log"), "--format", "sshd", "--timezone", zone});
+    EXPECT_EQ(run.exit_code, 2) << zone;
+    EXPECT_NE(run.err.find("--timezone: time zone \"" + zone + "\""), std::string::npos) << run.err;
+    EXPECT_EQ(run.out, "") << zone;
+  }
+  CommandRun train =
+      RunCommand({"model", "train", "--algorithm", "rcf", "--logs", Path("auth.log"), "--format",
+                  "sshd", "--timezone", "Mars/Olympus", "--out", Path("m.model")});
+  EXPECT_EQ(train.exit_code, 2);
+  EXPECT_NE(train.err.find("time zone \"Mars/Olympus\": unknown"), std::string::npos) << train.err;
+}
+
+TEST_F(DetectCommand, TimezoneOnlyForSshd) {
+  CommandRun run = RunCommand({"detect", "--logs", Path("trail.json"), "--format", "cloudtrail",
+                               "--timezone", "Europe/Zurich"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--timezone applies to sshd logs"), std::string::npos) << run.err;
+}
+
+TEST_F(DetectCommand, HelpNamesTimezoneDefault) {
+  CommandRun run = RunCommand({"detect", "--help"});
+  EXPECT_NE(run.out.find("--timezone"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("(default: UTC)"), std::string::npos) << run.out;
+}
+
 }  // namespace
 }  // namespace rampart::cli

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "core/time_zone.h"
 
 namespace rampart::detect {
 
@@ -57,6 +58,9 @@ struct LogReadOptions {
   std::string source_name = "input";  // file name for messages
   // Syslog lines carry no year; this one is used. 0 takes the year of `clock`.
   int syslog_year = 0;
+  // The zone of syslog times written without an offset ("Mmm dd hh:mm:ss"). RFC 3339 times
+  // carry their own offset.
+  TimeZone syslog_zone;
   const Clock* clock = &DefaultClock();
 };
 

@@ -282,6 +282,54 @@ TEST(SyslogReader, ExpandsAndCapsRepeatedMessages) {
   EXPECT_EQ(result->events.back().source_ip, "5.36.59.76");
 }
 
+// Returns the times of the events read from `text` in `zone`, in the year 2024.
+std::vector<std::string> TimesInZone(const std::string& text, const TimeZone& zone) {
+  LogReadOptions options;
+  options.syslog_year = 2024;
+  options.syslog_zone = zone;
+  auto result = ReadSyslogAuth(text, options);
+  EXPECT_TRUE(result.has_value()) << result.status().ToString();
+  std::vector<std::string> times;
+  for (const LogEvent& event : result ? result->events : std::vector<LogEvent>{}) {
+    times.push_back(FormatTimestamp(event.time));
+  }
+  return times;
+}
+
+TEST(SyslogReader, ReadsTimesInFixedOffset) {
+  auto zone = TimeZone::Load("+02:00");
+  ASSERT_TRUE(zone.has_value()) << zone.status().ToString();
+  const std::string failure = " host sshd[1]: Failed password for root from 198.51.100.1\n";
+  EXPECT_EQ(TimesInZone("Jan  1 01:30:00" + failure + "Mar  1 12:00:00" + failure, *zone),
+            (std::vector<std::string>{"2023-12-31T23:30:00.000Z", "2024-03-01T10:00:00.000Z"}));
+  // An RFC 3339 time keeps its own offset.
+  EXPECT_EQ(TimesInZone("2024-03-01T10:00:00+01:00" + failure, *zone),
+            (std::vector<std::string>{"2024-03-01T09:00:00.000Z"}));
+}
+
+// Zurich is UTC+1 in winter and UTC+2 from the last Sunday of March, 01:00 UTC, to the last
+// Sunday of October, 01:00 UTC.
+TEST(SyslogReader, ReadsTimesInIanaZone) {
+  auto zone = TimeZone::Load("Europe/Zurich");
+  if (!zone) {
+    GTEST_SKIP() << zone.status().ToString();
+  }
+  const std::string failure = " host sshd[1]: Failed password for root from 198.51.100.1\n";
+  EXPECT_EQ(TimesInZone("Jan 15 12:00:00" + failure + "Jul  1 12:00:00" + failure, *zone),
+            (std::vector<std::string>{"2024-01-15T11:00:00.000Z", "2024-07-01T10:00:00.000Z"}));
+  // 02:30 on 31 March does not exist, and is read with the winter offset.
+  EXPECT_EQ(TimesInZone("Mar 31 01:59:59" + failure + "Mar 31 03:00:00" + failure, *zone),
+            (std::vector<std::string>{"2024-03-31T00:59:59.000Z", "2024-03-31T01:00:00.000Z"}));
+  // On 27 October the hour from 02:00 runs twice: a log through it stays in order.
+  EXPECT_EQ(
+      TimesInZone("Oct 27 02:30:00" + failure + "Oct 27 02:59:59" + failure + "Oct 27 02:00:05" +
+                      failure + "Oct 27 02:30:00" + failure + "Oct 27 03:00:00" + failure,
+                  *zone),
+      (std::vector<std::string>{"2024-10-27T00:30:00.000Z", "2024-10-27T00:59:59.000Z",
+                                "2024-10-27T01:00:05.000Z", "2024-10-27T01:30:00.000Z",
+                                "2024-10-27T02:00:00.000Z"}));
+}
+
 LogEvent Event(const std::string& principal, int second, const std::string& action,
                bool failure = false) {
   LogEvent event;

@@ -57,8 +57,38 @@ class SyslogYears {
   int previous_month_ = -1;
 };
 
+// Turns the local times of syslog lines into UTC. A local time that clocks repeat when they
+// go back is read as the instant nearer the previous line's, so that a log that runs
+// through the repeated hour twice stays in order. Without a previous line it is the earlier.
+class SyslogZone {
+ public:
+  explicit SyslogZone(const TimeZone& zone) : zone_(zone) {}
+
+  TimePoint ToUtc(std::int64_t local_seconds) {
+    const LocalInstants instants = zone_.ToUtc(local_seconds);
+    std::int64_t utc = instants.earlier;
+    if (has_previous_ && instants.later - previous_ < previous_ - instants.earlier) {
+      utc = instants.later;
+    }
+    Observe(utc);
+    return TimePoint{std::chrono::seconds{utc}};
+  }
+
+  // Records the time of a line that carried its own offset.
+  void Observe(std::int64_t utc_seconds) {
+    previous_ = utc_seconds;
+    has_previous_ = true;
+  }
+
+ private:
+  const TimeZone& zone_;
+  bool has_previous_ = false;
+  std::int64_t previous_ = 0;  // UTC seconds of the previous line
+};
+
 // Reads "Mmm dd hh:mm:ss " at the start of `line`. Returns the length read, or 0.
-std::size_t ParseTraditionalTime(std::string_view line, SyslogYears& years, TimePoint& time) {
+std::size_t ParseTraditionalTime(std::string_view line, SyslogYears& years, SyslogZone& zone,
+                                 TimePoint& time) {
   if (line.size() < 16) {
     return 0;
   }
@@ -84,8 +114,10 @@ std::size_t ParseTraditionalTime(std::string_view line, SyslogYears& years, Time
   if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
     return 0;
   }
-  time = TimePoint{std::chrono::sys_days{date}} + std::chrono::hours{hour} +
-         std::chrono::minutes{minute} + std::chrono::seconds{second};
+  const std::int64_t local_seconds =
+      std::int64_t{std::chrono::sys_days{date}.time_since_epoch().count()} * 86400 + hour * 3600 +
+      minute * 60 + second;
+  time = zone.ToUtc(local_seconds);
   return 16;
 }
 
@@ -104,10 +136,13 @@ std::size_t ParseRfc3339Time(std::string_view line, TimePoint& time) {
   return end + 1;
 }
 
-bool ParseSyslogLine(std::string_view line, SyslogYears& years, SyslogLine& parsed) {
+bool ParseSyslogLine(std::string_view line, SyslogYears& years, SyslogZone& zone,
+                     SyslogLine& parsed) {
   std::size_t start = ParseRfc3339Time(line, parsed.time);
-  if (start == 0) {
-    start = ParseTraditionalTime(line, years, parsed.time);
+  if (start != 0) {
+    zone.Observe(std::chrono::floor<std::chrono::seconds>(parsed.time).time_since_epoch().count());
+  } else {
+    start = ParseTraditionalTime(line, years, zone, parsed.time);
   }
   if (start == 0) {
     return false;
@@ -169,6 +204,7 @@ bool IsSshd(std::string_view program) { return program == "sshd" || program == "
 
 Result<LogReadResult> ReadSyslogAuth(std::string_view text, const LogReadOptions& options) {
   SyslogYears years(options.syslog_year, options.clock->Now());
+  SyslogZone zone(options.syslog_zone);
   LogReadResult result;
   std::size_t line_number = 0;
   std::size_t position = 0;
@@ -187,7 +223,7 @@ Result<LogReadResult> ReadSyslogAuth(std::string_view text, const LogReadOptions
       continue;
     }
     SyslogLine parsed;
-    if (!ParseSyslogLine(line, years, parsed)) {
+    if (!ParseSyslogLine(line, years, zone, parsed)) {
       result.problems.push_back(
           {line_number, fmt::format("{}: line {}: not a syslog line (expected \"Mmm dd hh:mm:ss "
                                     "host program[pid]: message\", or an RFC 3339 time in "
