@@ -7,13 +7,18 @@
 
 #include <fmt/format.h>
 
+#include "detect/entity_history.h"
+
 namespace rampart::detect {
 namespace {
 
 constexpr std::size_t kTopFeatures = 3;
 
+// Returns the windows of `events`. Entities start from `history` and end with what they used
+// in `events` added to it.
 std::vector<WindowFeatures> CollectWindows(const std::vector<LogEvent>& events,
-                                           const WindowOptions& options, Status& status) {
+                                           const WindowOptions& options,
+                                           std::vector<EntityHistory>& history, Status& status) {
   std::vector<WindowFeatures> windows;
   auto feature_windows =
       FeatureWindows::Create(options, [&](const WindowFeatures& w) { windows.push_back(w); });
@@ -21,6 +26,7 @@ std::vector<WindowFeatures> CollectWindows(const std::vector<LogEvent>& events,
     status = feature_windows.status();
     return windows;
   }
+  feature_windows->Restore(history);
   std::vector<const LogEvent*> ordered;
   for (const LogEvent& event : events) {
     ordered.push_back(&event);
@@ -32,6 +38,7 @@ std::vector<WindowFeatures> CollectWindows(const std::vector<LogEvent>& events,
     feature_windows->Add(*event);
   }
   feature_windows->Flush();
+  history = feature_windows->History();
   return windows;
 }
 
@@ -70,7 +77,9 @@ Result<BehaviourModel> BehaviourModel::Train(const std::vector<LogEvent>& events
         fmt::format("behaviour model: quantile {} is outside (0, 1]", options.quantile));
   }
   Status status;
-  const std::vector<WindowFeatures> windows = CollectWindows(events, options.windows, status);
+  std::vector<EntityHistory> history;
+  const std::vector<WindowFeatures> windows =
+      CollectWindows(events, options.windows, history, status);
   RAMPART_RETURN_IF_ERROR(status);
   if (windows.size() < 2) {
     return InvalidArgument(fmt::format(
@@ -94,13 +103,15 @@ Result<BehaviourModel> BehaviourModel::Train(const std::vector<LogEvent>& events
   }
   forest->UpdateAll(features);
   const std::vector<double> scores = forest->ScoreAll(features);
-  return BehaviourModel(std::move(*forest), Quantile(scores, options.quantile), options.windows);
+  return BehaviourModel(std::move(*forest), Quantile(scores, options.quantile), options.windows,
+                        std::move(history));
 }
 
 std::size_t BehaviourModel::Detect(const std::vector<LogEvent>& events,
                                    FindingSet& findings) const {
   Status status;
-  const std::vector<WindowFeatures> windows = CollectWindows(events, windows_, status);
+  std::vector<EntityHistory> history = history_;
+  const std::vector<WindowFeatures> windows = CollectWindows(events, windows_, history, status);
   const std::vector<std::string>& names = WindowFeatureNames();
   for (const WindowFeatures& window : windows) {
     const std::vector<double> features = BehaviourFeatures(window);
@@ -150,6 +161,7 @@ ModelFile BehaviourModel::ToModelFile() const {
   file.kind = ModelKind::kRandomCutForest;
   file.feature_names = WindowFeatureNames();
   file.payload = forest_.Encode();
+  file.entity_history = EncodeEntityHistory(history_);
   file.metadata["input"] = "log-windows";
   file.metadata["threshold"] = fmt::format("{:.17g}", threshold_);
   file.metadata["window_seconds"] = std::to_string(windows_.size.count());
@@ -163,6 +175,17 @@ Result<BehaviourModel> BehaviourModel::FromModelFile(const ModelFile& file) {
       file.metadata.at("input") != "log-windows") {
     return InvalidArgument(
         "the model was not trained on log windows; train it with `rampart model train --logs`");
+  }
+  if (file.version < 4) {
+    return InvalidArgument(fmt::format(
+        "the model file is format version {}, which does not keep what each entity did in "
+        "training, so every entity would look new; train it again with `rampart model train "
+        "--logs`",
+        file.version));
+  }
+  auto history = DecodeEntityHistory(file.entity_history);
+  if (!history) {
+    return history.status();
   }
   auto forest = RandomCutForest::Decode(file.payload);
   if (!forest) {
@@ -193,7 +216,7 @@ Result<BehaviourModel> BehaviourModel::FromModelFile(const ModelFile& file) {
     return InvalidArgument(fmt::format("the model reads {} features, log windows have {}",
                                        forest->dimensions(), WindowFeatureNames().size()));
   }
-  return BehaviourModel(std::move(*forest), threshold, windows);
+  return BehaviourModel(std::move(*forest), threshold, windows, std::move(*history));
 }
 
 }  // namespace rampart::detect

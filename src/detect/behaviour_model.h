@@ -27,28 +27,38 @@ std::vector<double> BehaviourFeatures(const WindowFeatures& window);
 
 class BehaviourModel {
  public:
-  // Trains on the windows of `events`. Fails when there are fewer than 2 windows.
+  // Trains on the windows of `events`, and keeps what each entity used in them. Fails when
+  // there are fewer than 2 windows.
   static Result<BehaviourModel> Train(const std::vector<LogEvent>& events,
                                       const BehaviourOptions& options, RandomEngine engine);
 
-  // Scores the windows of `events` and reports every window above threshold(). Returns the
-  // number of windows scored.
+  // Scores the windows of `events` and reports every window above threshold(). Entities
+  // start from what they used in training, so only values they never used count as new.
+  // Returns the number of windows scored.
   std::size_t Detect(const std::vector<LogEvent>& events, FindingSet& findings) const;
 
   double threshold() const { return threshold_; }
   const RandomCutForest& forest() const { return forest_; }
+  const std::vector<EntityHistory>& history() const { return history_; }
 
-  // A model file of kind rcf with the threshold and window settings as metadata.
+  // A model file of kind rcf with the threshold and window settings as metadata and the
+  // entities' history.
   ModelFile ToModelFile() const;
+  // Rejects files before format version 4, which lack the entities' history.
   static Result<BehaviourModel> FromModelFile(const ModelFile& file);
 
  private:
-  BehaviourModel(RandomCutForest forest, double threshold, WindowOptions windows)
-      : forest_(std::move(forest)), threshold_(threshold), windows_(std::move(windows)) {}
+  BehaviourModel(RandomCutForest forest, double threshold, WindowOptions windows,
+                 std::vector<EntityHistory> history)
+      : forest_(std::move(forest)),
+        threshold_(threshold),
+        windows_(std::move(windows)),
+        history_(std::move(history)) {}
 
   RandomCutForest forest_;
   double threshold_ = 0.0;
   WindowOptions windows_;
+  std::vector<EntityHistory> history_;  // what each entity used in training
 };
 
 // Returns the value below which `quantile` of `values` lie (nearest rank).

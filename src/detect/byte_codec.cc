@@ -33,6 +33,11 @@ void ByteWriter::PutString(std::string_view text) {
   bytes_.append(text);
 }
 
+void ByteWriter::PutLongString(std::string_view text) {
+  PutU64(text.size());
+  bytes_.append(text);
+}
+
 void ByteWriter::PutF64Array(const std::vector<double>& values) {
   PutU64(values.size());
   for (double value : values) {

@@ -18,6 +18,7 @@ class ByteWriter {
   void PutF32(float value);
   void PutF64(double value);
   void PutString(std::string_view text);                // a u32 length, then the bytes
+  void PutLongString(std::string_view text);            // a u64 length, then the bytes
   void PutF64Array(const std::vector<double>& values);  // a u64 count, then the values
 
   const std::string& bytes() const { return bytes_; }

@@ -8,8 +8,6 @@
 namespace rampart::detect {
 namespace {
 
-std::uint64_t Hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
-
 std::int64_t FloorDiv(std::int64_t value, std::int64_t divisor) {
   const std::int64_t quotient = value / divisor;
   return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? quotient - 1 : quotient;
@@ -30,6 +28,17 @@ const std::string& EntityOf(EntityKind kind, const LogEvent& event) {
 }
 
 }  // namespace
+
+std::uint64_t ValueHash(std::string_view value) {
+  constexpr std::uint64_t kOffsetBasis = 14695981039346656037ull;
+  constexpr std::uint64_t kPrime = 1099511628211ull;
+  std::uint64_t hash = kOffsetBasis;
+  for (const char c : value) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= kPrime;
+  }
+  return hash;
+}
 
 std::string_view EntityKindName(EntityKind kind) {
   switch (kind) {
@@ -112,11 +121,11 @@ void FeatureWindows::Add(const LogEvent& event) {
 
 void FeatureWindows::AddTo(EntityKind kind, const std::string& entity, const LogEvent& event) {
   EntityState& state = entities_[static_cast<int>(kind)][entity];
-  const bool new_action = state.seen_actions.Insert(Hash(event.action));
+  const bool new_action = state.seen_actions.Insert(ValueHash(event.action));
   const bool new_ip =
-      !event.source_ip.empty() && state.seen_source_ips.Insert(Hash(event.source_ip));
+      !event.source_ip.empty() && state.seen_source_ips.Insert(ValueHash(event.source_ip));
   const bool new_agent =
-      !event.user_agent.empty() && state.seen_user_agents.Insert(Hash(event.user_agent));
+      !event.user_agent.empty() && state.seen_user_agents.Insert(ValueHash(event.user_agent));
 
   const std::int64_t slide = options_.slide.count() * 1'000'000;
   const std::int64_t size = options_.size.count() * 1'000'000;
@@ -133,15 +142,15 @@ void FeatureWindows::AddTo(EntityKind kind, const std::string& entity, const Log
     }
     ++features.events;
     features.failures += event.failure ? 1 : 0;
-    features.distinct_actions += window.actions.Insert(Hash(event.action)) ? 1 : 0;
+    features.distinct_actions += window.actions.Insert(ValueHash(event.action)) ? 1 : 0;
     if (!event.region.empty()) {
-      features.distinct_regions += window.regions.Insert(Hash(event.region)) ? 1 : 0;
+      features.distinct_regions += window.regions.Insert(ValueHash(event.region)) ? 1 : 0;
     }
     if (!event.resource.empty()) {
-      features.distinct_resources += window.resources.Insert(Hash(event.resource)) ? 1 : 0;
+      features.distinct_resources += window.resources.Insert(ValueHash(event.resource)) ? 1 : 0;
     }
     if (!event.source_ip.empty()) {
-      features.distinct_source_ips += window.source_ips.Insert(Hash(event.source_ip)) ? 1 : 0;
+      features.distinct_source_ips += window.source_ips.Insert(ValueHash(event.source_ip)) ? 1 : 0;
     }
     features.new_actions += new_action ? 1 : 0;
     features.new_source_ips += new_ip ? 1 : 0;
@@ -180,5 +189,34 @@ void FeatureWindows::CloseUpTo(std::int64_t watermark_micros) {
 }
 
 void FeatureWindows::Flush() { CloseUpTo(INT64_MAX); }
+
+std::vector<EntityHistory> FeatureWindows::History() const {
+  std::vector<EntityHistory> history;
+  for (std::size_t kind = 0; kind < std::size(entities_); ++kind) {
+    for (const auto& [entity, state] : entities_[kind]) {
+      history.push_back({static_cast<EntityKind>(kind), entity, state.seen_actions.hashes,
+                         state.seen_source_ips.hashes, state.seen_user_agents.hashes});
+    }
+  }
+  std::sort(history.begin(), history.end(), [](const EntityHistory& a, const EntityHistory& b) {
+    return a.kind != b.kind ? a.kind < b.kind : a.entity < b.entity;
+  });
+  return history;
+}
+
+void FeatureWindows::Restore(const std::vector<EntityHistory>& history) {
+  for (const EntityHistory& used : history) {
+    EntityState& state = entities_[static_cast<int>(used.kind)][used.entity];
+    for (const std::uint64_t hash : used.actions) {
+      state.seen_actions.Insert(hash);
+    }
+    for (const std::uint64_t hash : used.source_ips) {
+      state.seen_source_ips.Insert(hash);
+    }
+    for (const std::uint64_t hash : used.user_agents) {
+      state.seen_user_agents.Insert(hash);
+    }
+  }
+}
 
 }  // namespace rampart::detect

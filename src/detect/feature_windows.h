@@ -32,6 +32,22 @@ struct WindowOptions {
 // The names of WindowFeatures::Vector()'s values, in order.
 const std::vector<std::string>& WindowFeatureNames();
 
+// The values one entity used in every window so far: the ValueHash of each action, source
+// address and user agent, in the order of first use.
+struct EntityHistory {
+  EntityKind kind = EntityKind::kPrincipal;
+  std::string entity;
+  std::vector<std::uint64_t> actions;
+  std::vector<std::uint64_t> source_ips;
+  std::vector<std::uint64_t> user_agents;
+
+  bool operator==(const EntityHistory&) const = default;
+};
+
+// Returns the 64-bit FNV-1a hash of `value`, which is the same on every platform and build, so
+// that a stored EntityHistory stays valid.
+std::uint64_t ValueHash(std::string_view value);
+
 // The counts of one entity in one window.
 struct WindowFeatures {
   EntityKind kind = EntityKind::kPrincipal;
@@ -65,6 +81,13 @@ class FeatureWindows {
 
   // Closes every open window, oldest first.
   void Flush();
+
+  // Returns what each entity has used so far, sorted by kind and entity.
+  std::vector<EntityHistory> History() const;
+
+  // Adds `history` to what the entities have used, so that values used before, such as in
+  // a model's training log, do not count as new. Call it before the first Add.
+  void Restore(const std::vector<EntityHistory>& history);
 
   std::size_t late_events() const { return late_events_; }
 

@@ -368,6 +368,49 @@ TEST(FeatureWindows, TumblingCountsPerEntity) {
   EXPECT_EQ(windows[2].new_actions, 0u);  // alice listed before
 }
 
+// A second stream restored from the first's history counts as new only what the first
+// never used.
+TEST(FeatureWindows, RestoredHistoryIsNotNew) {
+  WindowOptions options;
+  options.size = std::chrono::seconds(60);
+  options.slide = std::chrono::seconds(60);
+  auto first = FeatureWindows::Create(options, [](const WindowFeatures&) {});
+  ASSERT_TRUE(first.has_value());
+  first->Add(Event("alice", 0, "List"));  // from 10.0.0.0
+  first->Add(Event("alice", 10, "Get"));  // from 10.0.0.1
+  first->Flush();
+  const std::vector<EntityHistory> history = first->History();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].entity, "alice");
+  EXPECT_EQ(history[0].actions, (std::vector<std::uint64_t>{ValueHash("List"), ValueHash("Get")}));
+  EXPECT_EQ(history[0].source_ips.size(), 2u);
+
+  std::vector<WindowFeatures> windows;
+  auto second =
+      FeatureWindows::Create(options, [&](const WindowFeatures& w) { windows.push_back(w); });
+  ASSERT_TRUE(second.has_value());
+  second->Restore(history);
+  second->Add(Event("alice", 3600, "List"));    // from 10.0.0.0
+  second->Add(Event("alice", 3601, "Delete"));  // from 10.0.0.1
+  second->Add(Event("alice", 3602, "Get"));     // from 10.0.0.2, new
+  second->Add(Event("bob", 3603, "List"));
+  second->Flush();
+  ASSERT_EQ(windows.size(), 2u);
+  EXPECT_EQ(windows[0].entity, "alice");
+  EXPECT_EQ(windows[0].new_actions, 1u);
+  EXPECT_EQ(windows[0].new_source_ips, 1u);
+  EXPECT_EQ(windows[1].entity, "bob");
+  EXPECT_EQ(windows[1].new_actions, 1u);
+  EXPECT_EQ(second->History().size(), 2u);
+}
+
+// The published FNV-1a 64 test values of "", "a" and "foobar".
+TEST(ValueHash, IsFnv1a64) {
+  EXPECT_EQ(ValueHash(""), 0xcbf29ce484222325ull);
+  EXPECT_EQ(ValueHash("a"), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(ValueHash("foobar"), 0x85944171f73967e8ull);
+}
+
 TEST(FeatureWindows, SlidingWindowsOverlap) {
   std::vector<WindowFeatures> windows;
   WindowOptions options;

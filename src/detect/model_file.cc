@@ -38,6 +38,7 @@ std::string EncodeModelFile(const ModelFile& file) {
     body.PutString(key);
     body.PutString(value);
   }
+  body.PutLongString(file.entity_history);
   ByteWriter header;
   header.PutU32(kModelFileVersion);
   header.PutU32(static_cast<std::uint32_t>(file.kind));
@@ -68,11 +69,11 @@ Result<ModelFile> DecodeModelFile(std::string_view bytes, std::string_view sourc
   if (!header.ok()) {
     return InvalidArgument(fmt::format("{}: model file is truncated inside its header", source));
   }
-  if (version != kModelFileVersion) {
+  if (version < kOldestModelFileVersion || version > kModelFileVersion) {
     return InvalidArgument(fmt::format(
-        "{}: model file format version {} is not supported (this build reads version {}); "
-        "train the model again with this build",
-        source, version, kModelFileVersion));
+        "{}: model file format version {} is not supported (this build reads versions {} to "
+        "{}); train the model again with this build",
+        source, version, kOldestModelFileVersion, kModelFileVersion));
   }
   if (kind != static_cast<std::uint32_t>(ModelKind::kIsolationForest) &&
       kind != static_cast<std::uint32_t>(ModelKind::kRandomCutForest)) {
@@ -94,6 +95,7 @@ Result<ModelFile> DecodeModelFile(std::string_view bytes, std::string_view sourc
   }
 
   ModelFile file;
+  file.version = version;
   file.kind = static_cast<ModelKind>(kind);
   ByteReader body(covered.substr(kHeaderBytes));
   std::uint32_t name_count = 0;
@@ -119,7 +121,14 @@ Result<ModelFile> DecodeModelFile(std::string_view bytes, std::string_view sourc
     }
     file.metadata[key] = value;
   }
-  file.payload = std::string(covered.substr(kHeaderBytes + body.offset()));
+  std::uint64_t history_length = 0;
+  if (version >= 4 && (!body.GetU64(history_length) || history_length > body.remaining())) {
+    return InvalidArgument(
+        fmt::format("{}: model file has an invalid entity history length", source));
+  }
+  const std::size_t history_at = kHeaderBytes + body.offset();
+  file.entity_history = std::string(covered.substr(history_at, history_length));
+  file.payload = std::string(covered.substr(history_at + history_length));
   return file;
 }
 

@@ -1,8 +1,12 @@
 #include "detect/model_file.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
+
+#include "core/hash.h"
+#include "detect/byte_codec.h"
 
 namespace rampart::detect {
 namespace {
@@ -26,13 +30,51 @@ TEST(ModelFile, RoundTrips) {
 }
 
 TEST(ModelFile, RejectsOtherVersion) {
-  std::string bytes = EncodeModelFile(SampleFile());
-  bytes[8] = 1;  // the version field's low byte: files of the first format
-  auto decoded = DecodeModelFile(bytes, "model.bin");
-  ASSERT_FALSE(decoded.has_value());
-  EXPECT_NE(decoded.status().message().find("format version 1 is not supported"), std::string::npos)
-      << decoded.status().message();
-  EXPECT_NE(decoded.status().message().find("model.bin"), std::string::npos);
+  for (const char version : {1, 2, 5}) {
+    std::string bytes = EncodeModelFile(SampleFile());
+    bytes[8] = version;  // the version field's low byte
+    auto decoded = DecodeModelFile(bytes, "model.bin");
+    ASSERT_FALSE(decoded.has_value());
+    EXPECT_NE(decoded.status().message().find(
+                  fmt::format("format version {} is not supported", static_cast<int>(version))),
+              std::string::npos)
+        << decoded.status().message();
+    EXPECT_NE(decoded.status().message().find("model.bin"), std::string::npos);
+  }
+}
+
+// Returns `file` in format version 3, which has no entity history: the version 4 encoding
+// without the history's length, with the version, body length and checksum to match.
+std::string EncodeVersion3(const ModelFile& file) {
+  const std::string version4 = EncodeModelFile(file);
+  std::string bytes = version4.substr(0, version4.size() - 64);
+  bytes.erase(bytes.size() - file.payload.size() - 8, 8);  // the empty history's u64 length
+  ByteWriter header;
+  header.PutU32(3);
+  header.PutU32(static_cast<std::uint32_t>(file.kind));
+  header.PutU64(bytes.size() - 24);
+  bytes.replace(8, 16, header.bytes());
+  return bytes + Sha256Hex(bytes);
+}
+
+TEST(ModelFile, ReadsVersion3) {
+  auto decoded = DecodeModelFile(EncodeVersion3(SampleFile()), "model.bin");
+  ASSERT_TRUE(decoded.has_value()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->version, 3u);
+  EXPECT_EQ(decoded->feature_names, (std::vector<std::string>{"cpu", "memory"}));
+  EXPECT_EQ(decoded->metadata.at("threshold"), "1.25");
+  EXPECT_EQ(decoded->entity_history, "");
+  EXPECT_EQ(decoded->payload, std::string("payload\0bytes", 13));
+}
+
+TEST(ModelFile, KeepsEntityHistory) {
+  ModelFile file = SampleFile();
+  file.entity_history = std::string("history\0bytes", 13);
+  auto decoded = DecodeModelFile(EncodeModelFile(file), "model.bin");
+  ASSERT_TRUE(decoded.has_value()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->version, kModelFileVersion);
+  EXPECT_EQ(decoded->entity_history, file.entity_history);
+  EXPECT_EQ(decoded->payload, file.payload);
 }
 
 TEST(ModelFile, RejectsFlippedByte) {
