@@ -28,8 +28,33 @@ const char* SourceField(const std::string& source) {
   return "SourceDomain";
 }
 
-// Returns `detection` with its texts made valid UTF-8. They come from logs, where a user
-// name or a CSV header may hold any bytes, and ASFF text must be UTF-8.
+// ASFF's limits, in characters, of the texts a detection fills.
+constexpr std::size_t kMaxTitle = 256;
+constexpr std::size_t kMaxDescription = 1024;
+constexpr std::size_t kMaxResourceId = 512;
+constexpr std::size_t kMaxFieldKey = 128;
+constexpr std::size_t kMaxFieldValue = 2048;
+
+// Returns valid UTF-8 `text` cut to at most `max_characters` characters, the last three of
+// them "..." when it was cut.
+std::string CutCharacters(const std::string& text, std::size_t max_characters) {
+  if (CountCharacters(text) <= max_characters) {
+    return text;
+  }
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = begin + text.size();
+  const auto* position = begin;
+  for (std::size_t kept = 0; kept + 3 < max_characters && position < end; ++kept) {
+    // The text is valid UTF-8, so only an ASCII byte has no multi-byte sequence.
+    const std::size_t length = *position < 0x80 ? 1 : Utf8SequenceLength(position, end);
+    position += length == 0 ? 1 : length;
+  }
+  return text.substr(0, static_cast<std::size_t>(position - begin)) + "...";
+}
+
+// Returns `detection` with its texts made valid UTF-8 and cut to ASFF's limits. They come
+// from logs, where a user name or a CSV header may hold any bytes and be of any length, and
+// ASFF text must be UTF-8.
 Detection ValidText(const Detection& detection) {
   Detection clean = detection;
   for (std::string* text :
@@ -37,9 +62,14 @@ Detection ValidText(const Detection& detection) {
         &clean.resource_type, &clean.resource_id, &clean.source_ip}) {
     *text = ToValidUtf8(*text);
   }
+  clean.title = CutCharacters(clean.title, kMaxTitle);
+  clean.description = CutCharacters(clean.description, kMaxDescription);
+  clean.entity = CutCharacters(clean.entity, kMaxResourceId);
+  clean.resource_id = CutCharacters(clean.resource_id, kMaxResourceId);
   clean.fields.clear();
   for (const auto& [key, value] : detection.fields) {
-    clean.fields[ToValidUtf8(key)] = ToValidUtf8(value);
+    clean.fields[CutCharacters(ToValidUtf8(key), kMaxFieldKey)] =
+        CutCharacters(ToValidUtf8(value), kMaxFieldValue);
   }
   return clean;
 }
