@@ -610,9 +610,9 @@ std::map<std::string, Json> FindingsByGenerator(const std::vector<LogEvent>& eve
 // GuardDuty's InstanceCredentialExfiltration.OutsideAWS is for addresses outside AWS. A
 // private address (RFC 1918, RFC 6598, RFC 4193) or a service name is inside.
 TEST(InstanceCredentialDetector, PrivateSourceIsNotOutsideAws) {
-  for (const std::string source :
-       {"10.0.0.1", "10.255.255.254", "172.16.0.5", "172.31.255.255", "192.168.1.1", "100.64.0.1",
-        "100.127.255.254", "fc00::1", "fd12:3456:789a::1"}) {
+  for (const std::string source : {"10.0.0.1", "10.255.255.254", "172.16.0.5", "172.31.255.255",
+                                   "192.168.1.1", "100.64.0.1", "100.127.255.254", "fc00::1",
+                                   "fd12:3456:789a::1", "::ffff:10.0.0.1", "::ffff:192.168.7.7"}) {
     const auto findings = FindingsByGenerator({InstanceRoleCall(source, "GetObject", 0)});
     EXPECT_EQ(findings.count("rampart-detect/instance-credential-exfiltration"), 0u) << source;
     EXPECT_EQ(findings.count("rampart-detect/s3-download-stolen-credentials"), 0u) << source;
@@ -630,9 +630,9 @@ TEST(InstanceCredentialDetector, PrivateSourceIsNotOutsideAws) {
 }
 
 TEST(InstanceCredentialDetector, PublicSourceIsOutsideAws) {
-  for (const std::string source :
-       {"9.255.255.255", "11.0.0.1", "172.15.255.255", "172.32.0.1", "192.169.0.1",
-        "100.63.255.255", "100.128.0.1", "198.51.100.7", "fe80::1", "2001:db8::7", "fbff::1"}) {
+  for (const std::string source : {"9.255.255.255", "11.0.0.1", "172.15.255.255", "172.32.0.1",
+                                   "192.169.0.1", "100.63.255.255", "100.128.0.1", "198.51.100.7",
+                                   "fe80::1", "2001:db8::7", "fbff::1", "::ffff:198.51.100.7"}) {
     const auto findings = FindingsByGenerator({InstanceRoleCall(source, "GetObject", 0)});
     ASSERT_EQ(findings.count("rampart-detect/instance-credential-exfiltration"), 1u) << source;
     EXPECT_EQ(findings.at("rampart-detect/instance-credential-exfiltration")["Severity"]["Label"],

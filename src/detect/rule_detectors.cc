@@ -276,6 +276,17 @@ bool IsInstanceCredential(const std::string& principal_type, const std::string& 
          std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(c) != 0; });
 }
 
+namespace {
+
+bool IsPrivateIpv4(const unsigned char* address) {
+  return InIpv4Block(address, 0x0A000000, 8) ||   // 10.0.0.0/8
+         InIpv4Block(address, 0xAC100000, 12) ||  // 172.16.0.0/12
+         InIpv4Block(address, 0xC0A80000, 16) ||  // 192.168.0.0/16
+         InIpv4Block(address, 0x64400000, 10);    // 100.64.0.0/10, shared address space
+}
+
+}  // namespace
+
 bool IsAwsServiceName(const std::string& source) {
   constexpr std::string_view kSuffix = ".amazonaws.com";
   return source == "AWS Internal" ||
@@ -289,12 +300,14 @@ bool IsInsideAwsSource(const std::string& source) {
   }
   unsigned char address[sizeof(in6_addr)];
   if (inet_pton(AF_INET, source.c_str(), address) == 1) {
-    return InIpv4Block(address, 0x0A000000, 8) ||   // 10.0.0.0/8
-           InIpv4Block(address, 0xAC100000, 12) ||  // 172.16.0.0/12
-           InIpv4Block(address, 0xC0A80000, 16) ||  // 192.168.0.0/16
-           InIpv4Block(address, 0x64400000, 10);    // 100.64.0.0/10, shared address space
+    return IsPrivateIpv4(address);
   }
   if (inet_pton(AF_INET6, source.c_str(), address) == 1) {
+    // An IPv4-mapped address (::ffff:a.b.c.d, RFC 4291 section 2.5.5.2) is the IPv4 address.
+    constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+    if (std::equal(std::begin(kMappedPrefix), std::end(kMappedPrefix), address)) {
+      return IsPrivateIpv4(address + 12);
+    }
     return (address[0] & 0xFE) == 0xFC;  // fc00::/7, unique local addresses
   }
   return false;
