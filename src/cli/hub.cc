@@ -239,7 +239,8 @@ Result<CycleReport> Hub::RunCycle(std::ostream& out) {
     options.aws_account_id = source.account;
     options.region = source.region;
     for (const auto& file : ExpandReportPaths({config_.Resolve(source.path)})) {
-      auto read = IngestReportFile(file, options, *findings_, report.ingest, out);
+      auto read =
+          IngestReportFile(file, options, *findings_, report.ingest, out, !source.keep_missing);
       if (!read) {
         std::cerr << "error: " << read.status().message() << '\n';
       }

@@ -146,6 +146,33 @@ TEST_F(IngestArchiveTest, LanguagePackageScanKeepsOsVulnerabilities) {
   EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ARCHIVED");
 }
 
+// Returns `report` as a file system scan of `path`, with a lockfile result.
+Json FileSystemScan(Json report, const std::string& path) {
+  report["ArtifactName"] = path;
+  report["ArtifactType"] = "filesystem";
+  report["Results"][0]["Target"] = "package-lock.json";
+  report["Results"][0]["Class"] = "lang-pkgs";
+  report["Results"][0]["Type"] = "npm";
+  return report;
+}
+
+TEST_F(IngestArchiveTest, RelativePathScanArchivesNothing) {
+  Ingest("first.json",
+         FileSystemScan(TrivyReport(kFirstScan, {{"CVE-2026-1", "lodash"}}, "lang-pkgs"), "."));
+  const std::string out =
+      Ingest("second.json", FileSystemScan(TrivyReport(kSecondScan, {}, "lang-pkgs"), "."));
+  EXPECT_THAT(out, HasSubstr("were not archived: the report names its subject \".\""));
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
+}
+
+TEST_F(IngestArchiveTest, AbsolutePathScanArchives) {
+  const std::string path = "/builds/payments/api";
+  Ingest("first.json",
+         FileSystemScan(TrivyReport(kFirstScan, {{"CVE-2026-1", "lodash"}}, "lang-pkgs"), path));
+  Ingest("second.json", FileSystemScan(TrivyReport(kSecondScan, {}, "lang-pkgs"), path));
+  EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ARCHIVED");
+}
+
 TEST_F(IngestArchiveTest, RejectedFindingStopsArchiving) {
   Ingest("first.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}));
   Json second = TrivyReport(kSecondScan, {{"CVE-2026-2", "musl"}});
@@ -180,6 +207,21 @@ TEST_F(IngestArchiveTest, GrypeRescanArchivesDroppedMatch) {
   const std::string out = Ingest("second.json", second);
   EXPECT_THAT(out, HasSubstr("1 findings of earlier scans archived"));
   EXPECT_EQ(totals_.archived, 1u);
+}
+
+TEST_F(IngestArchiveTest, GrypeDirectoryScanOfDotArchivesNothing) {
+  auto text = ReadFile(std::string(RAMPART_SOURCE_DIR) + "/src/ingest/testdata/grype-image.json");
+  ASSERT_TRUE(text.has_value());
+  auto first = ParseJson(*text, "grype-image.json");
+  ASSERT_TRUE(first.has_value());
+  (*first)["source"] = {{"type", "directory"}, {"target", "."}};
+  Ingest("first.json", *first);
+  Json second = *first;
+  second["matches"] = Json::array();
+  second["descriptor"]["timestamp"] = "2026-01-01T00:00:00Z";
+  const std::string out = Ingest("second.json", second);
+  EXPECT_THAT(out, HasSubstr("were not archived"));
+  EXPECT_EQ(totals_.archived, 0u);
 }
 
 TEST_F(IngestArchiveTest, RealTrivyRescanArchivesOne) {

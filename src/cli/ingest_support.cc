@@ -166,6 +166,10 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
       "{}: {} findings read ({}): {} created, {} updated, {} unchanged, {} rejected\n", path,
       findings.size(), report->format, summary->created, summary->updated, summary->unchanged,
       rejected);
+  if (archive_stale && !report->uncovered.empty()) {
+    out << Printable(fmt::format("{}: findings of earlier scans were not archived: {}\n", path,
+                                 report->uncovered));
+  }
   if (!archive_stale || report->coverage.empty()) {
     return findings;
   }

@@ -14,6 +14,7 @@
 #include "cli/table.h"
 #include "core/duration.h"
 #include "core/log.h"
+#include "store/filter.h"
 
 namespace rampart::cli {
 namespace {
@@ -24,7 +25,12 @@ void OnSignal(int) { stop_requested = true; }
 
 void PrintGroup(store::FindingStore& findings, const std::string& attribute,
                 const std::string& title, std::ostream& out) {
-  auto groups = findings.GroupBy(store::Filters{}, attribute);
+  // Archived findings were fixed or withdrawn, as Security Hub's default view of findings
+  // assumes.
+  auto active = store::ParseFilters(
+      Json{{"RecordState", Json::array({{{"Value", "ACTIVE"}, {"Comparison", "EQUALS"}}})}});
+  auto groups = active ? findings.GroupBy(*active, attribute)
+                       : Result<std::vector<store::GroupCount>>(active.status());
   if (!groups) {
     out << fmt::format("{}: unavailable: {}\n", title, groups.status().message());
     return;
@@ -43,10 +49,11 @@ void PrintGroup(store::FindingStore& findings, const std::string& attribute,
 void PrintRunReport(const CycleReport& report, Hub& hub, std::ostream& out) {
   out << "\n== Findings\n";
   out << fmt::format(
-      "ingested {} files: {} findings read, {} created, {} updated, {} unchanged, {} rejected\n\n",
+      "ingested {} files: {} findings read, {} created, {} updated, {} unchanged, {} archived, "
+      "{} rejected\n\n",
       report.ingest.files, report.ingest.read, report.ingest.created, report.ingest.updated,
-      report.ingest.unchanged, report.ingest.rejected);
-  PrintGroup(hub.findings(), "SeverityLabel", "By severity:", out);
+      report.ingest.unchanged, report.ingest.archived, report.ingest.rejected);
+  PrintGroup(hub.findings(), "SeverityLabel", "By severity (ACTIVE findings):", out);
 
   out << "== Remediations\n";
   out << fmt::format(

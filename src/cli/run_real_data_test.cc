@@ -127,10 +127,10 @@ Expected CountReports() {
   return expected;
 }
 
-// Reads the "By severity:" table of the run report.
+// Reads the "By severity (ACTIVE findings):" table of the run report.
 std::map<std::string, int> SeverityTable(const std::string& report) {
   std::map<std::string, int> counts;
-  std::istringstream in(report.substr(report.find("By severity:")));
+  std::istringstream in(report.substr(report.find("By severity (ACTIVE findings):")));
   std::string line;
   std::getline(in, line);  // the title
   std::getline(in, line);  // the column names

@@ -110,7 +110,7 @@ class ConfigReader {
       return Status::Ok();
     }
     if (!it->is_array()) {
-      return Error("sources", "must be a list of {path, format, account, region}");
+      return Error("sources", "must be a list of {path, format, account, region, keep_missing}");
     }
     for (std::size_t i = 0; i < it->size(); ++i) {
       const Json& item = (*it)[i];
@@ -120,11 +120,17 @@ class ConfigReader {
         source.path = item.get<std::string>();
       } else {
         RAMPART_RETURN_IF_ERROR(CheckKeys(item, where.substr(0, where.size() - 1),
-                                          {"path", "format", "account", "region"}));
+                                          {"path", "format", "account", "region", "keep_missing"}));
         RAMPART_RETURN_IF_ERROR(String(item, "path", where, source.path));
         RAMPART_RETURN_IF_ERROR(String(item, "format", where, source.format));
         RAMPART_RETURN_IF_ERROR(String(item, "account", where, source.account));
         RAMPART_RETURN_IF_ERROR(String(item, "region", where, source.region));
+        if (const auto keep = item.find("keep_missing"); keep != item.end()) {
+          if (!keep->is_boolean()) {
+            return Error(where + "keep_missing", "must be true or false");
+          }
+          source.keep_missing = keep->get<bool>();
+        }
       }
       if (source.path.empty()) {
         return Error(where + "path", "is missing: name a report file or folder");

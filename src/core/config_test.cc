@@ -46,6 +46,19 @@ server:
   EXPECT_EQ(config->Resolve(config->models), "/etc/rampart/models");
 }
 
+TEST(Config, SourceKeepMissingIsABoolean) {
+  auto config = Parse("sources:\n  - path: narrow\n    keep_missing: true\n  - path: full\n");
+  ASSERT_TRUE(config.has_value()) << config.status().ToString();
+  ASSERT_EQ(config->sources.size(), 2u);
+  EXPECT_TRUE(config->sources[0].keep_missing);
+  EXPECT_FALSE(config->sources[1].keep_missing);
+  auto text = Parse("sources:\n  - path: narrow\n    keep_missing: sometimes\n");
+  ASSERT_FALSE(text.has_value());
+  EXPECT_NE(text.status().message().find("sources[0].keep_missing: must be true or false"),
+            std::string::npos)
+      << text.status().message();
+}
+
 TEST(Config, UnknownKeyIsAnError) {
   auto config = Parse("stor: sqlite:x.db\n");
   ASSERT_FALSE(config.has_value());

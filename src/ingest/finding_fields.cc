@@ -109,6 +109,16 @@ Coverage MakeCoverage(const ReadOptions& options, const Product& product,
   return Coverage{std::move(filters), scanned_at};
 }
 
+std::string PathSubjectProblem(std::string_view path) {
+  if (path.size() > 1 && path.front() == '/') {
+    return "";
+  }
+  return fmt::format(
+      "the report names its subject \"{}\", which other projects or hosts may share; scan an "
+      "image or an absolute path so that a later scan can archive what it no longer lists",
+      path);
+}
+
 Json MakeResource(const ReadOptions& options, std::string_view type, std::string_view id) {
   Json resource = Json::object();
   resource["Type"] = type;

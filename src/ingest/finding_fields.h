@@ -63,6 +63,11 @@ Coverage MakeCoverage(const ReadOptions& options, const Product& product,
                       std::string_view resource_id, std::string_view type,
                       const std::string& scanned_at);
 
+// Returns "" when the scanned path `path` names one subject: an absolute path other than
+// "/". Otherwise returns why a scan of it cannot replace earlier scans of the same name, as
+// two projects scanned at "." share that name.
+std::string PathSubjectProblem(std::string_view path);
+
 // Returns a Resources[] entry of `type` and `id` in the options' partition and Region.
 Json MakeResource(const ReadOptions& options, std::string_view type, std::string_view id);
 

@@ -233,7 +233,11 @@ class GrypeReader final : public Reader {
     }
     // Grype reports every vulnerability it matched in its subject, so the report replaces
     // the earlier ones of that subject.
-    if (scan.named) {
+    // A directory or file is named by the path given to Grype, often ".".
+    if (!scan.image && scan.named) {
+      result.uncovered = PathSubjectProblem(scan.subject);
+    }
+    if (scan.named && result.uncovered.empty()) {
       result.coverage.push_back(
           MakeCoverage(options, kGrype, scan.subject, kVulnerabilityType, scan.timestamp));
     }

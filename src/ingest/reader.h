@@ -39,6 +39,9 @@ struct ReadResult {
   // The subjects and kinds of problem that the report lists in full; empty for formats whose
   // reports may list only some.
   std::vector<Coverage> coverage;
+  // Why a report of a format that covers its subject covers nothing, such as a scan of ".",
+  // which names no one project; empty otherwise.
+  std::string uncovered;
 };
 
 // Settings that readers use to fill what a format does not carry.

@@ -303,6 +303,13 @@ void AddCoverage(const Report& report, Node results, ReadResult& result) {
   if (report.artifact.empty()) {
     return;
   }
+  // A file system is named by the path given to Trivy, often ".".
+  if (report.artifact_type == "filesystem" || report.artifact_type == "rootfs") {
+    result.uncovered = PathSubjectProblem(report.artifact);
+    if (!result.uncovered.empty()) {
+      return;
+    }
+  }
   std::set<std::string_view> classes;
   for (const Node entry : results.Items()) {
     classes.insert(entry["Class"].String());
