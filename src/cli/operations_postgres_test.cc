@@ -60,6 +60,27 @@ TEST_F(OperationsPostgresTest, TokenLifecycle) {
   EXPECT_THAT(again.errors, HasSubstr("no valid token named \"ci\""));
 }
 
+TEST_F(OperationsPostgresTest, TokenListShowsWholeProductPatterns) {
+  const std::string trivy = "arn:aws:securityhub:*:*:product/aquasecurity/aquasecurity";
+  const std::string grype = "arn:aws:securityhub:*:*:product/anchore/grype";
+  const ProgramRun created =
+      Rampart({"token", "create", "--db", url_, "--name", "scanners", "--scopes", "import",
+               "--product-arn", trivy, "--product-arn", grype});
+  ASSERT_EQ(created.exit_code, 0) << created.errors;
+
+  const ProgramRun table = Rampart({"token", "list", "--db", url_});
+  ASSERT_EQ(table.exit_code, 0) << table.errors;
+  EXPECT_THAT(table.output, HasSubstr(trivy + "," + grype));
+
+  const ProgramRun json = Rampart({"token", "list", "--db", url_, "--output", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.errors;
+  auto parsed = ParseJson(json.output, "token list");
+  ASSERT_TRUE(parsed.has_value()) << json.output;
+  ASSERT_EQ(parsed->size(), 1u);
+  EXPECT_EQ((*parsed)[0]["Name"], "scanners");
+  EXPECT_EQ((*parsed)[0]["ProductArns"], Json::array({trivy, grype}));
+}
+
 TEST_F(OperationsPostgresTest, ApprovalIsAuditedInOneChain) {
   {
     auto store = store::RemediationStore::Open(url_);

@@ -2,6 +2,7 @@
 // rampart token create|list|revoke.
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -228,6 +229,7 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
     std::string name;
     std::string scopes;
     std::vector<std::string> product_arns;
+    std::string output = "table";
   };
   auto options = std::make_shared<Options>();
 
@@ -258,6 +260,9 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
 
   auto* list = group->add_subcommand("list", "List tokens with their scopes (never the tokens)");
   list->add_option("--db", options->db, kDbHelp)->capture_default_str();
+  list->add_option("--output", options->output, "table, or json for an array of tokens")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
   list->callback([options, &exit_code] {
     auto tokens = store::TokenStore::Open(options->db);
     if (!Check(tokens, exit_code)) {
@@ -267,6 +272,18 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
     if (!Check(infos, exit_code)) {
       return;
     }
+    if (options->output == "json") {
+      Json array = Json::array();
+      for (const auto& info : *infos) {
+        array.push_back({{"Name", info.name},
+                         {"Scopes", info.scopes},
+                         {"ProductArns", info.product_arns},
+                         {"CreatedAt", info.created_at},
+                         {"RevokedAt", info.revoked_at}});
+      }
+      std::cout << array.dump(2) << '\n';
+      return;
+    }
     Table table({"NAME", "SCOPES", "PRODUCTS", "CREATED", "REVOKED"});
     for (const auto& info : *infos) {
       table.AddRow(
@@ -274,7 +291,8 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
            info.product_arns.empty() ? "all" : fmt::format("{}", fmt::join(info.product_arns, ",")),
            info.created_at, info.revoked_at});
     }
-    table.Print(std::cout);
+    // Product patterns are printed whole: a cut one would hide what the token may write.
+    table.Print(std::cout, std::numeric_limits<std::size_t>::max());
   });
 
   auto* revoke = group->add_subcommand("revoke", "Revoke the valid token with this name");

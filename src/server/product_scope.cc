@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/log.h"
 #include "store/token_store.h"
 
 namespace rampart::server {
@@ -79,6 +80,10 @@ std::vector<store::UnprocessedFinding> TakeDeniedIdentifiers(
                       DeniedMessage(identifier.product_arn, token_name)});
   }
   update.finding_identifiers = std::move(allowed);
+  for (const store::UnprocessedFinding& finding : denied) {
+    Logger("api")->warn("token \"{}\" may not update finding \"{}\" of ProductArn \"{}\"",
+                        token_name, finding.key.id, finding.key.product_arn);
+  }
   return denied;
 }
 
