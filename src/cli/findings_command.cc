@@ -94,13 +94,14 @@ Result<ParsedQuery> ParseQuery(const std::string& filter_argument) {
   }
   ParsedQuery query;
   const bool request = json->is_object() && json->contains("Filters");
-  auto filters = store::ParseFilters(request ? (*json)["Filters"] : *json);
+  auto filters =
+      request ? store::ParseFilters((*json)["Filters"], "$.Filters") : store::ParseFilters(*json);
   if (!filters) {
     return filters.status().WithContext("--filter");
   }
   query.filters = std::move(*filters);
   if (request && json->contains("SortCriteria")) {
-    auto sort = store::ParseSortCriteria((*json)["SortCriteria"]);
+    auto sort = store::ParseSortCriteria((*json)["SortCriteria"], "$.SortCriteria");
     if (!sort) {
       return sort.status().WithContext("--filter");
     }

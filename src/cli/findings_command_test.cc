@@ -171,6 +171,13 @@ TEST_F(FindingsCommandTest, BadFilterExitsTwo) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_THAT(unknown.err, HasSubstr("unknown filter field \"Severity\""));
 
+  const RunResult request =
+      RunRampart({"findings", "list", "--db", db_, "--filter",
+                  R"({"Filters": {"Title": [{"Value": "x", "Comparison": "EQ"}]}})"});
+  EXPECT_EQ(request.exit_code, 2);
+  EXPECT_THAT(request.err,
+              HasSubstr("error: --filter: $.Filters.Title[0].Comparison: \"EQ\" is not one of"));
+
   const RunResult missing =
       RunRampart({"findings", "list", "--db", db_, "--filter", "@/no/such/file"});
   EXPECT_EQ(missing.exit_code, 2);

@@ -111,15 +111,15 @@ Result<store::FindingQuery> ParseQuery(const Json& body) {
   RAMPART_RETURN_IF_ERROR(
       store::CheckMembers(body, {"Filters", "SortCriteria", "MaxResults", "NextToken"}, "$"));
   store::FindingQuery query;
-  auto filters = store::ParseFilters(body.value("Filters", Json::object()));
+  auto filters = store::ParseFilters(body.value("Filters", Json::object()), "$.Filters");
   if (!filters) {
-    return filters.status().WithContext("$.Filters");
+    return filters.status();
   }
   query.filters = std::move(*filters);
   if (body.contains("SortCriteria")) {
-    auto sort = store::ParseSortCriteria(body["SortCriteria"]);
+    auto sort = store::ParseSortCriteria(body["SortCriteria"], "$.SortCriteria");
     if (!sort) {
-      return sort.status().WithContext("$.SortCriteria");
+      return sort.status();
     }
     query.sort = std::move(*sort);
   }
@@ -213,9 +213,9 @@ ApiResponse GroupBy(ApiStores& stores, const ApiRequest& request) {
     return InvalidInput(
         request, "$.GroupByAttribute: required; send an attribute such as \"SeverityLabel\"");
   }
-  auto filters = store::ParseFilters(body->value("Filters", Json::object()));
+  auto filters = store::ParseFilters(body->value("Filters", Json::object()), "$.Filters");
   if (!filters) {
-    return StatusResponse(request, filters.status().WithContext("$.Filters"));
+    return StatusResponse(request, filters.status());
   }
   std::lock_guard lock(stores.mutex);
   auto groups = stores.findings->GroupBy(*filters, attribute.get<std::string>());

@@ -13,6 +13,7 @@ namespace rampart::server {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 // Reads the ASFF findings of one file: a {"Findings": [...]} body, an array or one finding.
 std::vector<Json> ReadAsff(const std::filesystem::path& path) {
@@ -357,7 +358,26 @@ TEST_F(FindingsApiTest, GroupBySeverityCountsEveryFinding) {
            R"({"GroupByAttribute": "SeverityLabel", "Filters": {"Sevrity": []}})", "read");
   ASSERT_TRUE(bad_filter);
   EXPECT_EQ(bad_filter->status, 400);
-  EXPECT_THAT(BodyJson(bad_filter)["Message"].get<std::string>(), HasSubstr("$.Filters"));
+  EXPECT_THAT(BodyJson(bad_filter)["Message"].get<std::string>(),
+              StartsWith("$.Filters.Sevrity: unknown filter field"));
+}
+
+// A bad filter or sort criterion is named by one full path, not by its parent's path and then
+// its own.
+TEST_F(FindingsApiTest, QueryErrorsNameOneFullPath) {
+  auto filter =
+      Post("/v1/findings/query",
+           R"({"Filters": {"SeverityLabel": [{"Value": "LOW", "Comparison": "EQ"}]}})", "read");
+  ASSERT_TRUE(filter);
+  EXPECT_EQ(filter->status, 400);
+  EXPECT_THAT(BodyJson(filter)["Message"].get<std::string>(),
+              StartsWith("$.Filters.SeverityLabel[0].Comparison: \"EQ\" is not one of"));
+
+  auto sort = Post("/v1/findings/query", R"({"SortCriteria": [{"Field": "Nope"}]})", "read");
+  ASSERT_TRUE(sort);
+  EXPECT_EQ(sort->status, 400);
+  EXPECT_THAT(BodyJson(sort)["Message"].get<std::string>(),
+              StartsWith("$.SortCriteria[0].Field: unknown filter field \"Nope\""));
 }
 
 }  // namespace

@@ -38,9 +38,9 @@ ApiResponse Count(ApiStores& stores, const ApiRequest& request) {
   if (auto members = store::CheckMembers(*body, {"Filters"}, "$"); !members.ok()) {
     return StatusResponse(request, members);
   }
-  auto filters = store::ParseFilters(body->value("Filters", Json::object()));
+  auto filters = store::ParseFilters(body->value("Filters", Json::object()), "$.Filters");
   if (!filters) {
-    return StatusResponse(request, filters.status().WithContext("$.Filters"));
+    return StatusResponse(request, filters.status());
   }
   std::lock_guard lock(stores.mutex);
   auto count = stores.findings->Count(*filters);

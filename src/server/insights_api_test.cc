@@ -133,6 +133,8 @@ TEST_F(InsightsApiTest, CountMatchesRealFindingsBySeverity) {
   auto bad = Post("/v1/findings/count", R"({"Filters": {"Colour": []}})", "read");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
+  EXPECT_THAT(BodyJson(bad)["Message"].get<std::string>(),
+              ::testing::StartsWith("$.Filters.Colour: unknown filter field"));
   auto misspelled = Post("/v1/findings/count", R"({"Filter": {}})", "read");
   ASSERT_TRUE(misspelled);
   EXPECT_EQ(misspelled->status, 400);

@@ -441,7 +441,7 @@ bool IsNegative(MapComparison comparison) {
   return comparison == MapComparison::kNotEquals || comparison == MapComparison::kNotContains;
 }
 
-Result<Filters> ParseFilters(const Json& filters) {
+Result<Filters> ParseFilters(const Json& filters, const std::string& path) {
   Filters parsed;
   if (filters.is_null()) {
     parsed.canonical = "{}";
@@ -449,17 +449,17 @@ Result<Filters> ParseFilters(const Json& filters) {
   }
   if (!filters.is_object()) {
     return InvalidArgument(
-        fmt::format("$: filters must be a JSON object such as {{\"SeverityLabel\": [{{\"Value\": "
+        fmt::format("{}: filters must be a JSON object such as {{\"SeverityLabel\": [{{\"Value\": "
                     "\"CRITICAL\", \"Comparison\": \"EQUALS\"}}]}}, not {}",
-                    filters.type_name()));
+                    path, filters.type_name()));
   }
   for (const auto& [name, list] : filters.items()) {
-    const std::string path = JsonPathMember("$", name);
+    const std::string field_path = JsonPathMember(path, name);
     const FieldSpec* field = FindField(name);
     if (field == nullptr) {
-      return UnknownField(name, path);
+      return UnknownField(name, field_path);
     }
-    auto filter = ParseFieldFilter(*field, list, path);
+    auto filter = ParseFieldFilter(*field, list, field_path);
     if (!filter) {
       return filter.status();
     }
@@ -467,34 +467,36 @@ Result<Filters> ParseFilters(const Json& filters) {
   }
   // nlohmann::json keeps object members sorted, so equal filters write equal text.
   if (!WriteJson(filters, parsed.canonical)) {
-    return InvalidArgument("$: the filters hold text that is not valid UTF-8");
+    return InvalidArgument(fmt::format("{}: the filters hold text that is not valid UTF-8", path));
   }
   return parsed;
 }
 
-Result<std::vector<SortCriterion>> ParseSortCriteria(const Json& criteria) {
+Result<std::vector<SortCriterion>> ParseSortCriteria(const Json& criteria,
+                                                     const std::string& path) {
   std::vector<SortCriterion> parsed;
   if (criteria.is_null()) {
     return parsed;
   }
   if (!criteria.is_array()) {
-    return InvalidArgument("$.SortCriteria: must be an array of {\"Field\", \"SortOrder\"}");
+    return InvalidArgument(
+        fmt::format("{}: must be an array of {{\"Field\", \"SortOrder\"}}", path));
   }
   for (std::size_t i = 0; i < criteria.size(); ++i) {
-    const std::string path = JsonPathIndex("$.SortCriteria", i);
-    RAMPART_RETURN_IF_ERROR(CheckMembers(criteria[i], {"Field", "SortOrder"}, path));
-    auto name = RequiredString(criteria[i], "Field", path);
+    const std::string item_path = JsonPathIndex(path, i);
+    RAMPART_RETURN_IF_ERROR(CheckMembers(criteria[i], {"Field", "SortOrder"}, item_path));
+    auto name = RequiredString(criteria[i], "Field", item_path);
     if (!name) {
       return name.status();
     }
-    auto field = SortField(*name, JsonPathMember(path, "Field"));
+    auto field = SortField(*name, JsonPathMember(item_path, "Field"));
     if (!field) {
       return field.status();
     }
     SortCriterion criterion{*field, SortOrder::kDescending};
     if (auto it = criteria[i].find("SortOrder"); it != criteria[i].end()) {
       auto order = ParseSortOrder(it->is_string() ? it->get<std::string>() : it->dump(),
-                                  JsonPathMember(path, "SortOrder"));
+                                  JsonPathMember(item_path, "SortOrder"));
       if (!order) {
         return order.status();
       }

@@ -100,8 +100,9 @@ inline constexpr std::size_t kMaxFilterValues = 200;
 // unknown comparison, a missing or empty value, and an invalid date or CIDR. They also cover
 // the combinations that Security Hub rejects on one attribute: CONTAINS with NOT_CONTAINS,
 // EQUALS with NOT_EQUALS or PREFIX_NOT_EQUALS, and CONTAINS or NOT_CONTAINS with any other
-// comparison. An attribute with more than kMaxFilterValues values is rejected.
-Result<Filters> ParseFilters(const Json& filters);
+// comparison. An attribute with more than kMaxFilterValues values is rejected. `path` is the
+// JSON path of `filters` in its request, such as "$.Filters", and errors name paths under it.
+Result<Filters> ParseFilters(const Json& filters, const std::string& path = "$");
 
 // Returns an error naming the first member of `object` that is not in `allowed`, or one when
 // `object` is not an object. `path` is the object's JSON path, such as "$.Workflow".
@@ -109,8 +110,10 @@ Status CheckMembers(const Json& object, std::initializer_list<std::string_view> 
                     const std::string& path);
 
 // Parses SortCriteria: [{"Field": "SeverityNormalized", "SortOrder": "desc"}, ...]. The
-// SortOrder defaults to desc. Map attributes cannot be sorted on.
-Result<std::vector<SortCriterion>> ParseSortCriteria(const Json& criteria);
+// SortOrder defaults to desc. Map attributes cannot be sorted on. `path` is the JSON path of
+// `criteria` in its request, such as "$.SortCriteria", and errors name paths under it.
+Result<std::vector<SortCriterion>> ParseSortCriteria(const Json& criteria,
+                                                     const std::string& path = "$");
 
 // Parses "FIELD", "FIELD:asc" or "FIELD:desc", the command-line form.
 Result<SortCriterion> ParseSortOption(std::string_view text);

@@ -51,6 +51,20 @@ TEST(ParseFilters, UnknownFieldSuggestsName) {
   EXPECT_THAT(status.message(), HasSubstr("did you mean SeverityLabel?"));
 }
 
+// Errors name the full path under the filters' own path in their request, once.
+TEST(ParseFilters, ErrorsNamePathUnderRequest) {
+  auto json = ParseJson(R"({"SeverityLabel": [{"Value": "LOW", "Comparison": "EQ"}]})", "filter");
+  ASSERT_TRUE(json.has_value());
+  auto filters = ParseFilters(*json, "$.Filters");
+  ASSERT_FALSE(filters.has_value());
+  EXPECT_THAT(filters.status().message(),
+              ::testing::StartsWith("$.Filters.SeverityLabel[0].Comparison: \"EQ\" is not one of"));
+
+  auto not_object = ParseFilters(Json::array(), "$.Filters");
+  ASSERT_FALSE(not_object.has_value());
+  EXPECT_THAT(not_object.status().message(), ::testing::StartsWith("$.Filters: filters must be"));
+}
+
 TEST(ParseFilters, TooManyValuesForOneAttribute) {
   Json values = Json::array();
   for (std::size_t i = 0; i <= kMaxFilterValues; ++i) {
@@ -171,6 +185,18 @@ TEST(ParseSortCriteria, RejectsUnknownFieldAndOrder) {
   auto map = ParseSortCriteria(Json::parse(R"([{"Field": "ResourceTags"}])"));
   ASSERT_FALSE(map.has_value());
   EXPECT_THAT(map.status().message(), HasSubstr("cannot be sorted on"));
+}
+
+TEST(ParseSortCriteria, ErrorsNamePathUnderRequest) {
+  auto unknown = ParseSortCriteria(Json::parse(R"([{"Field": "Title"}, {"Field": "Nope"}])"),
+                                   "$.SortCriteria");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_THAT(unknown.status().message(),
+              ::testing::StartsWith("$.SortCriteria[1].Field: unknown filter field \"Nope\""));
+  auto not_array = ParseSortCriteria(Json::object(), "$.SortCriteria");
+  ASSERT_FALSE(not_array.has_value());
+  EXPECT_THAT(not_array.status().message(),
+              ::testing::StartsWith("$.SortCriteria: must be an array"));
 }
 
 TEST(ParseSortOption, ReadsCommandLineForm) {
