@@ -366,5 +366,22 @@ TEST_F(FindingsCommandTest, IngestErrorsPrintNoControlCharacters) {
   EXPECT_THAT(ingest.err, HasSubstr("finding \"x?]0;owned??[2J\": $.Findings[0].Title"));
 }
 
+// Ingest prints each rejected finding's place once, after the file name.
+TEST_F(FindingsCommandTest, IngestRejectionNamesPlaceOnce) {
+  Json finding = findings_[0];
+  finding["Id"] = "no-title";
+  finding["Title"] = "";
+  const std::string report = (folder_ / "array.json").string();
+  std::ofstream(report) << Json::array({finding, 7}).dump();
+  const RunResult ingest = RunRampart({"ingest", "--db", db_, report});
+  EXPECT_EQ(ingest.exit_code, 1);
+  EXPECT_THAT(ingest.err, HasSubstr("error: " + report +
+                                    ": finding \"no-title\": $[0].Title: must not be empty\n"));
+  EXPECT_THAT(ingest.err, HasSubstr("error: " + report +
+                                    ": finding without Id: $[1]: a finding must be a JSON object, "
+                                    "not number\n"));
+  EXPECT_THAT(ingest.err, ::testing::Not(HasSubstr("$[0]: finding")));
+}
+
 }  // namespace
 }  // namespace rampart::cli

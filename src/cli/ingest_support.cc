@@ -136,9 +136,9 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
     return report.status();
   }
   for (const auto& rejected : report->rejected) {
-    // Messages quote report text, which may contain terminal escape sequences.
-    std::cerr << Printable(fmt::format("error: {}: {}: {}", path, rejected.path, rejected.message))
-              << '\n';
+    // Messages quote report text, which may contain terminal escape sequences. Each names its
+    // place in the file already.
+    std::cerr << Printable(fmt::format("error: {}: {}", path, rejected.message)) << '\n';
   }
   std::vector<Json> findings = report->findings;
   store::ImportOptions import_options;

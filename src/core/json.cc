@@ -79,8 +79,8 @@ std::size_t JsonNestingDepth(std::string_view text, std::size_t stop_at, std::si
   return deepest;
 }
 
-std::string DescribeOffset(std::string_view text, std::size_t offset) {
-  std::size_t line = 1;
+std::string DescribeOffset(std::string_view text, std::size_t offset, std::size_t first_line) {
+  std::size_t line = first_line;
   std::size_t column = 1;
   const std::size_t end = offset < text.size() ? offset : text.size();
   for (std::size_t i = 0; i < end; ++i) {
@@ -94,19 +94,24 @@ std::string DescribeOffset(std::string_view text, std::size_t offset) {
   return fmt::format("line {}, column {}", line, column);
 }
 
-Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimits limits) {
+namespace {
+
+// Parses `text`, whose first line is line `first_line` of its input. Each error message starts
+// with `prefix`, such as "report.json: ".
+Result<Json> ParseJsonAt(std::string_view text, std::string_view prefix, std::size_t first_line,
+                         JsonLimits limits) {
   // nlohmann's parser stops at a NUL byte and accepts what came before it.
   const std::size_t nul = text.find('\0');
   if (nul != std::string_view::npos) {
     return InvalidArgument(
-        fmt::format("{}: invalid JSON at {}: a NUL byte; JSON text cannot contain NUL bytes",
-                    source, DescribeOffset(text, nul)));
+        fmt::format("{}invalid JSON at {}: a NUL byte; JSON text cannot contain NUL bytes", prefix,
+                    DescribeOffset(text, nul, first_line)));
   }
   std::size_t deep_offset = 0;
   if (JsonNestingDepth(text, limits.max_depth, &deep_offset) > limits.max_depth) {
     return InvalidArgument(
-        fmt::format("{}: JSON nesting deeper than {} levels at {}; flatten the document", source,
-                    limits.max_depth, DescribeOffset(text, deep_offset)));
+        fmt::format("{}JSON nesting deeper than {} levels at {}; flatten the document", prefix,
+                    limits.max_depth, DescribeOffset(text, deep_offset, first_line)));
   }
   try {
     return Json::parse(text.begin(), text.end());
@@ -130,21 +135,31 @@ Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimit
     if (text.empty()) {
       what = "the input is empty";
     }
-    return InvalidArgument(
-        fmt::format("{}: invalid JSON at {}: {}", source, DescribeOffset(text, at), what));
+    return InvalidArgument(fmt::format("{}invalid JSON at {}: {}", prefix,
+                                       DescribeOffset(text, at, first_line), what));
   } catch (const Json::out_of_range&) {
     // A number too large for a double, such as 1e400, is out_of_range (406), not parse_error,
     // and carries no position.
     const auto number = FindNumberOutOfRange(text);
     if (!number) {
-      return InvalidArgument(fmt::format("{}: invalid JSON: a number is out of range", source));
+      return InvalidArgument(fmt::format("{}invalid JSON: a number is out of range", prefix));
     }
     const std::string excerpt = number->second.substr(0, 40);
     return InvalidArgument(fmt::format(
-        "{}: invalid JSON at {}: the number {} is out of range for a double (at most about "
+        "{}invalid JSON at {}: the number {} is out of range for a double (at most about "
         "1.8e308); send it as a string or scale it down",
-        source, DescribeOffset(text, number->first), excerpt));
+        prefix, DescribeOffset(text, number->first, first_line), excerpt));
   }
+}
+
+}  // namespace
+
+Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimits limits) {
+  return ParseJsonAt(text, fmt::format("{}: ", source), 1, limits);
+}
+
+Result<Json> ParseJsonLine(std::string_view line, std::size_t line_number, JsonLimits limits) {
+  return ParseJsonAt(line, "", line_number, limits);
 }
 
 std::string JsonPathMember(std::string_view path, std::string_view member) {

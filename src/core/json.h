@@ -25,8 +25,13 @@ Result<Json> ParseJson(std::string_view text, std::string_view source, JsonLimit
 // exceeds `stop_at`; `offset` receives where that depth was reached.
 std::size_t JsonNestingDepth(std::string_view text, std::size_t stop_at, std::size_t* offset);
 
-// Returns "line L, column C" for a byte offset in `text` (both 1-based).
-std::string DescribeOffset(std::string_view text, std::size_t offset);
+// Parses one line of a JSON-lines text. Errors name no source and give the position as
+// "line L, column C", where L counts from `line_number`, the line's number in the whole text.
+Result<Json> ParseJsonLine(std::string_view line, std::size_t line_number, JsonLimits limits = {});
+
+// Returns "line L, column C" for a byte offset in `text` (both 1-based), counting lines from
+// `first_line`.
+std::string DescribeOffset(std::string_view text, std::size_t offset, std::size_t first_line = 1);
 
 // Appends a member or index to a JSON path such as "$.Findings[2]".
 std::string JsonPathMember(std::string_view path, std::string_view member);

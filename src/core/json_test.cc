@@ -19,6 +19,21 @@ TEST(ParseJson, SyntaxErrorNamesLineAndColumn) {
   EXPECT_NE(parsed.status().message().find("line 2"), std::string::npos);
 }
 
+// A line of a JSON-lines text is named by its number in the whole text, and by no source.
+TEST(ParseJsonLine, ErrorNamesLineOfText) {
+  auto parsed = ParseJsonLine(R"({"a": tru})", 7);
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(parsed.status().message().rfind("invalid JSON at line 7, column ", 0), 0u)
+      << parsed.status().message();
+}
+
+TEST(ParseJsonLine, ParsesLine) {
+  auto parsed = ParseJsonLine(R"({"a": true})", 3);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ((*parsed)["a"], true);
+}
+
 TEST(ParseJson, RejectsDeepNesting) {
   const std::string deep = std::string(10000, '[') + std::string(10000, ']');
   auto parsed = ParseJson(deep, "deep.json");

@@ -82,22 +82,22 @@ void AddArray(Node array, const std::string& path, ReadResult& result) {
   }
 }
 
-Status ReadJsonLines(std::string_view text, const ReadOptions& options, ReadResult& result) {
+Status ReadJsonLines(std::string_view text, ReadResult& result) {
   simdjson::dom::parser parser;
   for (const TextLine& line : NonBlankLines(text)) {
     const std::string path = fmt::format("line {}", line.number);
     simdjson::dom::element value;
     if (parser.parse(line.text.data(), line.text.size(), true).get(value) != simdjson::SUCCESS) {
-      auto parsed = ParseJson(line.text, fmt::format("{} {}", options.source_name, path));
+      auto parsed = ParseJsonLine(line.text, line.number);
       result.rejected.push_back(
-          {path, parsed ? "the line is not one JSON value" : parsed.status().message()});
+          {path, parsed ? path + ": the line is not one JSON value" : parsed.status().message()});
       continue;
     }
     const Node node(value);
     if (IsSecurityHubFindingsEvent(node)) {
       AddArray(node["detail"]["findings"], path + " $.detail.findings", result);
     } else {
-      AddAsffFinding(node.ToJson(), path, result);
+      AddAsffFinding(node.ToJson(), path + " $", result);
     }
   }
   return Status::Ok();
@@ -111,7 +111,8 @@ void AddEvents(Node events, ReadResult& result) {
       AddArray(event["detail"]["findings"], path + ".detail.findings", result);
     } else {
       result.rejected.push_back(
-          {path, "not a Security Hub findings event, as the first element of the array is"});
+          {path,
+           path + ": not a Security Hub findings event, as the first element of the array is"});
     }
   }
 }
@@ -132,7 +133,7 @@ class AsffReader final : public Reader {
 
   Status Read(const Input& input, const ReadOptions& options, ReadResult& result) const override {
     if (input.dom == nullptr && input.document == nullptr && LooksLikeJsonLines(input.text)) {
-      return ReadJsonLines(input.text, options, result);
+      return ReadJsonLines(input.text, result);
     }
     DomDocument storage;
     auto root = ResolveDom(input, options.source_name, storage);

@@ -141,6 +141,22 @@ TEST(AsffReaderTest, ReadsJsonLines) {
   EXPECT_EQ(result.findings.size(), 3u);
   ASSERT_EQ(result.rejected.size(), 1u);
   EXPECT_EQ(result.rejected[0].path, "line 4");
+  EXPECT_EQ(result.rejected[0].message.rfind("invalid JSON at line 4, column ", 0), 0u)
+      << result.rejected[0].message;
+}
+
+// A finding on a line of JSON lines is validated at "line N $", so that its problems read
+// "line N $.Title" and not "line N.Title".
+TEST(AsffReaderTest, JsonLinesProblemsNameLineAndPath) {
+  RAMPART_REQUIRE_FINDINGS_DATA();
+  Json finding = ParseFindingsFile("asr/afsbp-ec2.1.finding.json");
+  const std::string first = finding.dump();
+  finding["Title"] = "";
+  const ReadResult result = ReadOk(first + "\n" + finding.dump() + "\n", "findings.jsonl");
+  ASSERT_EQ(result.rejected.size(), 1u);
+  EXPECT_EQ(result.rejected[0].path, "line 2 $");
+  EXPECT_NE(result.rejected[0].message.find("line 2 $.Title: must not be empty"), std::string::npos)
+      << result.rejected[0].message;
 }
 
 TEST(AsffReaderTest, EmptyFindingsArrayHasNote) {

@@ -238,7 +238,7 @@ class FalcoReader final : public Reader {
       const std::string_view line = detail::Trim(text.substr(0, end));
       text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
       if (!line.empty()) {
-        ReadLine(line, fmt::format("line {}", number), options, result);
+        ReadLine(line, number, options, result);
       }
     }
     return Status::Ok();
@@ -247,26 +247,32 @@ class FalcoReader final : public Reader {
  private:
   void ReadDocument(const Json& document, const ReadOptions& options, ReadResult& result) const {
     if (!document.is_array()) {
-      ReadAlert(document, "$", options, result);
+      ReadAlert(document, "$", "$", options, result);
       return;
     }
     for (std::size_t i = 0; i < document.size(); ++i) {
-      ReadAlert(document[i], JsonPathIndex("$", i), options, result);
+      const std::string path = JsonPathIndex("$", i);
+      ReadAlert(document[i], path, path, options, result);
     }
   }
 
-  void ReadLine(std::string_view line, const std::string& place, const ReadOptions& options,
+  // Reads line `number` of the text. Its errors name the line once and the file not at all,
+  // because the caller prints the file name before every rejection.
+  void ReadLine(std::string_view line, std::size_t number, const ReadOptions& options,
                 ReadResult& result) const {
-    auto parsed = ParseJson(line, fmt::format("{} {}", options.source_name, place));
+    const std::string place = fmt::format("line {}", number);
+    auto parsed = ParseJsonLine(line, number);
     if (!parsed) {
       result.rejected.push_back({place, parsed.status().message()});
       return;
     }
-    ReadAlert(*parsed, place, options, result);
+    ReadAlert(*parsed, place, place + " $", options, result);
   }
 
-  void ReadAlert(const Json& alert, const std::string& place, const ReadOptions& options,
-                 ReadResult& result) const {
+  // Reads one alert found at `place` ("$[2]" or "line 3"). `path` is the JSON path of the
+  // finding built from it, which its validation errors extend, such as "line 3 $".
+  void ReadAlert(const Json& alert, const std::string& place, const std::string& path,
+                 const ReadOptions& options, ReadResult& result) const {
     if (!IsAlert(alert)) {
       result.rejected.push_back(
           {place, fmt::format("{}: not a Falco alert; it needs rule, priority and output", place)});
@@ -282,7 +288,7 @@ class FalcoReader final : public Reader {
                               place, priority, StringMember(alert, "rule"))});
       return;
     }
-    AddFinding(BuildFinding(alert, *label, options), place, result);
+    AddFinding(BuildFinding(alert, *label, options), path, result);
   }
 
   Json BuildFinding(const Json& alert, std::string_view label, const ReadOptions& options) const {

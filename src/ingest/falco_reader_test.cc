@@ -135,13 +135,31 @@ TEST(FalcoReader, BadLinesAreRejectedAndOthersKept) {
   EXPECT_EQ(result.findings.size(), 2u);
   ASSERT_EQ(result.rejected.size(), 3u);
   EXPECT_EQ(result.rejected[0].path, "line 2");
-  EXPECT_NE(result.rejected[0].message.find("test-report.json line 2: invalid JSON"),
-            std::string::npos)
+  EXPECT_EQ(result.rejected[0].message.rfind("invalid JSON at line 2, column ", 0), 0u)
       << result.rejected[0].message;
   EXPECT_EQ(result.rejected[1].path, "line 3");
   EXPECT_NE(result.rejected[1].message.find("not a Falco alert"), std::string::npos);
   EXPECT_EQ(result.rejected[2].path, "line 4");
   EXPECT_NE(result.rejected[2].message.find("priority \"Loud\""), std::string::npos);
+}
+
+// Each message names its line once, and never the file, which the caller prints before it.
+TEST(FalcoReader, RejectionsNameLineOnce) {
+  const std::string text = Lines(
+      {kContainerAlert, "{\"rule\": \"broken", R"({"hello": 1})", WithPriority("Loud").dump()});
+  const ReadResult result = ReadText(text);
+  ASSERT_EQ(result.rejected.size(), 3u);
+  for (const Rejected& rejected : result.rejected) {
+    EXPECT_EQ(rejected.message.find("test-report.json"), std::string::npos) << rejected.message;
+    const std::size_t first = rejected.message.find(rejected.path);
+    ASSERT_NE(first, std::string::npos) << rejected.message;
+    EXPECT_EQ(rejected.message.find(rejected.path, first + 1), std::string::npos)
+        << rejected.message;
+  }
+  EXPECT_EQ(result.rejected[1].message.rfind("line 3: not a Falco alert", 0), 0u)
+      << result.rejected[1].message;
+  EXPECT_EQ(result.rejected[2].message.rfind("line 4: priority \"Loud\"", 0), 0u)
+      << result.rejected[2].message;
 }
 
 TEST(FalcoReader, SameLogGivesSameIds) {

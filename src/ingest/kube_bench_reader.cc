@@ -134,7 +134,8 @@ class KubeBenchReader final : public Reader {
   void ReadControls(const ControlsAt& entry, const ReadOptions& options, ReadResult& result) const {
     const Json& controls = *entry.controls;
     if (!controls.is_object()) {
-      result.rejected.push_back({entry.path, "a kube-bench Controls entry must be an object"});
+      result.rejected.push_back(
+          {entry.path, entry.path + ": a kube-bench Controls entry must be an object"});
       return;
     }
     const Json* groups = ArrayMember(controls, "tests");

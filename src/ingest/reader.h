@@ -18,8 +18,11 @@ namespace rampart::ingest {
 
 // A finding inside a report that could not be accepted, with where it was and why.
 struct Rejected {
-  std::string path;     // JSON path or "line N" of the finding in its file
-  std::string message;  // names the finding and each problem, with its JSON path
+  // Where the finding is in its file: a JSON path, or "line N" or "line N $..." in JSON lines.
+  std::string path;
+  // The whole error, to print after the file name: it names the place (`path` or a path
+  // under it), the finding's Id when it has one, and each problem.
+  std::string message;
 };
 
 // The stored findings that a report replaces, because it is a later scan of the same subject
