@@ -47,7 +47,7 @@ void Import(Stores& stores, const Json& body) {
   if (it == body.end() || !it->is_array() || it->size() > server::kMaxImportFindings) {
     return;
   }
-  (void)server::ImportFindings(stores.api, it->get<std::vector<Json>>(), "fuzz");
+  (void)server::ImportFindings(stores.api, it->get<std::vector<Json>>(), "fuzz", "$.Findings");
 }
 
 void Query(Stores& stores, const Json& body, bool group_by) {

@@ -155,8 +155,7 @@ bool StoreDetections(const std::string& db, std::vector<Json> findings) {
 
   for (const store::ImportResult& result : summary->results) {
     if (result.outcome == store::ImportOutcome::kFailed) {
-      std::cerr << fmt::format("error: {}: finding \"{}\": {} {}\n", db_name, result.key.id,
-                               result.error_code, result.message);
+      std::cerr << fmt::format("error: {}: {}: {}\n", db_name, result.error_code, result.message);
     }
   }
   std::cerr << fmt::format("{}: {} created, {} updated, {} unchanged, {} rejected\n", db_name,

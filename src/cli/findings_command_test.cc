@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -364,6 +366,34 @@ TEST_F(FindingsCommandTest, IngestErrorsPrintNoControlCharacters) {
   EXPECT_EQ(ingest.err.find('\x1b'), std::string::npos) << ingest.err;
   EXPECT_EQ(ingest.err.find('\x07'), std::string::npos) << ingest.err;
   EXPECT_THAT(ingest.err, HasSubstr("finding \"x?]0;owned??[2J\": $.Findings[0].Title"));
+}
+
+// A finding that the store rejects is named by its Id and its path in the file, once. Trivy's
+// ASFF report gives two findings of one CVE the same Id and UpdatedAt.
+TEST_F(FindingsCommandTest, IngestStoreRejectionNamesPath) {
+  const auto report = FindingsFolder() / "trivy" / "alpine-310.asff.json";
+  const Json findings = ReadJson(report)["Findings"];
+  std::size_t repeat = 0;
+  while (repeat < findings.size()) {
+    bool earlier = false;
+    for (std::size_t i = 0; i < repeat; ++i) {
+      earlier = earlier || findings[i]["Id"] == findings[repeat]["Id"];
+    }
+    if (earlier) {
+      break;
+    }
+    ++repeat;
+  }
+  ASSERT_LT(repeat, findings.size());
+  const std::string fresh = (folder_ / "fresh.db").string();
+  const RunResult ingest = RunRampart({"ingest", "--db", fresh, report.string()});
+  EXPECT_EQ(ingest.exit_code, 1);
+  const std::string id = findings[repeat]["Id"];
+  EXPECT_THAT(ingest.err,
+              HasSubstr(fmt::format("error: {}: DuplicatedFindingIdentifier: finding \"{}\" at "
+                                    "$.Findings[{}] appears earlier in this batch",
+                                    report.string(), id, repeat)));
+  EXPECT_THAT(ingest.err, ::testing::Not(HasSubstr(": finding \"" + id + "\": ")));
 }
 
 // Ingest prints each rejected finding's place once, after the file name.

@@ -143,6 +143,7 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
   std::vector<Json> findings = report->findings;
   store::ImportOptions import_options;
   import_options.actor = fmt::format("rampart ingest ({})", report->format);
+  import_options.paths = std::move(report->paths);
   auto summary = store.Import(std::move(report->findings), import_options);
   if (!summary) {
     totals.failed_files += 1;
@@ -151,8 +152,9 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
   }
   for (const auto& result : summary->results) {
     if (result.outcome == store::ImportOutcome::kFailed) {
-      std::cerr << Printable(fmt::format("error: {}: finding \"{}\": {} {}", path, result.key.id,
-                                         result.error_code, result.message))
+      // The message names the finding and its place in the file.
+      std::cerr << Printable(
+                       fmt::format("error: {}: {}: {}", path, result.error_code, result.message))
                 << '\n';
     }
   }

@@ -127,8 +127,7 @@ bool StoreFindings(const std::string& db, std::vector<Json> findings,
   }
   for (const store::ImportResult& result : summary->results) {
     if (result.outcome == store::ImportOutcome::kFailed) {
-      std::cerr << fmt::format("error: {}: finding \"{}\": {} {}\n", db, result.key.id,
-                               result.error_code, result.message);
+      std::cerr << fmt::format("error: {}: {}: {}\n", db, result.error_code, result.message);
     }
   }
   auto resolved = ResolvePassedFindings(**store, posture::PostureProductArn(finding_options));

@@ -16,7 +16,7 @@ void Count(const store::ImportSummary& summary, ScanImportCounts& counts) {
   counts.failed += summary.failed;
   for (const store::ImportResult& result : summary.results) {
     if (result.outcome == store::ImportOutcome::kFailed) {
-      counts.failures.push_back(fmt::format("{}: {}", result.key.id, result.message));
+      counts.failures.push_back(fmt::format("{}: {}", result.error_code, result.message));
     }
   }
 }

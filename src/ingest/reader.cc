@@ -47,6 +47,7 @@ void AddFinding(Json finding, const std::string& path, ReadResult& result) {
   }
   finding::Normalize(finding);
   result.findings.push_back(std::move(finding));
+  result.paths.push_back(path);
 }
 
 std::string ProductArn(const ReadOptions& options, std::string_view company,

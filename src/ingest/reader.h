@@ -18,7 +18,7 @@ namespace rampart::ingest {
 
 // A finding inside a report that could not be accepted, with where it was and why.
 struct Rejected {
-  // Where the finding is in its file: a JSON path, or "line N" or "line N $..." in JSON lines.
+  // The finding's place in its file: a JSON path, or "line N" or "line N $..." in JSON lines.
   std::string path;
   // The whole error, to print after the file name: it names the place (`path` or a path
   // under it), the finding's Id when it has one, and each problem.
@@ -37,6 +37,7 @@ struct Coverage {
 struct ReadResult {
   std::string format;              // the reader's name, such as "trivy" or "asff"
   std::vector<Json> findings;      // validated, normalized ASFF findings
+  std::vector<std::string> paths;  // the place of each of `findings` in its file, as in Rejected
   std::vector<Rejected> rejected;  // findings that failed validation; the rest still count
   std::string note;                // why the report holds no findings, when it holds none
   // The subjects and kinds of problem that the report lists in full; empty for formats whose

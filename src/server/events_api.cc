@@ -47,7 +47,8 @@ ApiResponse PostEvent(ApiStores& stores, const ApiRequest& request) {
                                     findings->size(), kMaxImportFindings));
   }
   std::vector<Json> batch(findings->begin(), findings->end());
-  auto answer = ImportFindings(stores, std::move(batch), request.token_name, request.product_arns);
+  auto answer = ImportFindings(stores, std::move(batch), request.token_name, "$.detail.findings",
+                               request.product_arns);
   if (!answer) {
     return StatusResponse(request, answer.status());
   }

@@ -43,6 +43,23 @@ TEST_F(EventsApiTest, ImportedEventIsStored) {
   EXPECT_THAT(outbox->front().event, HasSubstr("Security Hub Findings - Imported"));
 }
 
+// A finding of the event that fails is named by its path in the event.
+TEST_F(EventsApiTest, FailedFindingNamesItsPath) {
+  if (SharedFindings().empty()) {
+    GTEST_SKIP() << "../shared/data is absent";
+  }
+  Json event = Json::parse(ReadText(SharedFindings() / "asr/eventbridge-imported-cis-1.3.json"));
+  Json broken = event["detail"]["findings"][0];
+  broken["Id"] = "broken";
+  broken.erase("Title");
+  event["detail"]["findings"].push_back(broken);
+  const Json answer = BodyJson(Post("/v1/events", event.dump(), "import"));
+  EXPECT_EQ(answer["SuccessCount"], 1) << answer.dump();
+  ASSERT_EQ(answer["FailedFindings"].size(), 1u) << answer.dump();
+  EXPECT_EQ(answer["FailedFindings"][0]["ErrorMessage"],
+            "finding \"broken\": $.detail.findings[1].Title: required attribute is missing");
+}
+
 TEST_F(EventsApiTest, CustomActionEventIsRejected) {
   if (SharedFindings().empty()) {
     GTEST_SKIP() << "../shared/data is absent";

@@ -63,8 +63,8 @@ ApiResponse Import(ApiStores& stores, const ApiRequest& request) {
   for (Json& finding : (*body)["Findings"]) {
     batch.push_back(std::move(finding));
   }
-  auto response =
-      ImportFindings(stores, std::move(batch), request.token_name, request.product_arns);
+  auto response = ImportFindings(stores, std::move(batch), request.token_name, "$.Findings",
+                                 request.product_arns);
   if (!response) {
     return StatusResponse(request, response.status());
   }
@@ -306,14 +306,14 @@ std::vector<Result<Json>> StoreImportRound(ApiStores& stores,
 }
 
 Result<Json> StoreFindings(ApiStores& stores, std::vector<Json> findings,
-                           const std::string& actor) {
+                           const std::vector<std::string>& paths, const std::string& actor) {
   // Checked and written out here, on the request's thread, so that the round that stores
   // them has less to do, because rounds run one at a time.
   ImportQueue::Request request{{}, actor};
   request.findings.reserve(findings.size());
   const TimePoint now = stores.clock->Now();
-  for (Json& finding : findings) {
-    request.findings.push_back(store::PrepareFinding(std::move(finding), now));
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    request.findings.push_back(store::PrepareFinding(std::move(findings[i]), now, paths[i]));
   }
   return stores.imports.Submit(std::move(request),
                                [&stores](std::vector<ImportQueue::Request*>& round) {
@@ -324,8 +324,14 @@ Result<Json> StoreFindings(ApiStores& stores, std::vector<Json> findings,
 }  // namespace
 
 Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings, const std::string& actor,
+                            const std::string& array_path,
                             const std::vector<std::string>& product_arns) {
-  const std::vector<DeniedFinding> denied = TakeDeniedFindings(findings, product_arns);
+  std::vector<std::string> paths;
+  paths.reserve(findings.size());
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    paths.push_back(JsonPathIndex(array_path, i));
+  }
+  const std::vector<DeniedFinding> denied = TakeDeniedFindings(findings, paths, product_arns);
   if (!denied.empty()) {
     Logger("api")->warn("token \"{}\" tried to import {} findings of products it may not write",
                         actor, denied.size());
@@ -333,7 +339,7 @@ Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings, const
   if (findings.empty()) {
     return DeniedImportResponse(denied, actor);
   }
-  auto response = StoreFindings(stores, std::move(findings), actor);
+  auto response = StoreFindings(stores, std::move(findings), paths, actor);
   if (response) {
     AddDeniedFindings(*response, denied, actor);
   }

@@ -22,8 +22,10 @@ inline constexpr std::size_t kMaxQueryResults = 100;
 // Imports `findings` on behalf of `actor` (a token name) and appends one audit entry. A
 // finding whose ProductArn none of `product_arns` matches fails with AccessDenied, unless
 // `product_arns` is empty. Returns the BatchImportFindings response: SuccessCount,
-// FailedCount and FailedFindings.
+// FailedCount and FailedFindings, whose messages name each finding by its path in the
+// request body, `array_path`[i].
 Result<Json> ImportFindings(ApiStores& stores, std::vector<Json> findings, const std::string& actor,
+                            const std::string& array_path,
                             const std::vector<std::string>& product_arns = {});
 
 // Adds the finding routes to `server`; `stores` outlives it.

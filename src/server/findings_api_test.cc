@@ -82,7 +82,7 @@ TEST_F(FindingsApiTest, ImportsRealAsffAndQueriesByProduct) {
   ASSERT_EQ(rejected["FailedFindings"].size(), prowler.size()) << rejected.dump();
   EXPECT_EQ(rejected["FailedFindings"][0]["Id"], prowler[0]["Id"]);
   EXPECT_THAT(rejected["FailedFindings"][0]["ErrorMessage"].get<std::string>(),
-              HasSubstr("$.Types"));
+              HasSubstr("$.Findings[0].Types: must be a non-empty array"));
 
   const Json query = {
       {"Filters",
@@ -244,9 +244,14 @@ TEST_F(FindingsApiTest, InvalidFindingFailsAloneAndOthersAreStored) {
   EXPECT_EQ(answer["FailedCount"], 2);
   ASSERT_EQ(answer["FailedFindings"].size(), 2u);
   EXPECT_EQ(answer["FailedFindings"][0]["ErrorCode"], "DuplicatedFindingIdentifier");
+  EXPECT_THAT(answer["FailedFindings"][0]["ErrorMessage"].get<std::string>(),
+              HasSubstr(" at $.Findings[1] appears earlier in this batch"));
   EXPECT_EQ(answer["FailedFindings"][1]["Id"], "broken-finding");
   EXPECT_EQ(answer["FailedFindings"][1]["ErrorCode"], "InvalidInput");
-  EXPECT_FALSE(answer["FailedFindings"][1]["ErrorMessage"].get<std::string>().empty());
+  const std::string message = answer["FailedFindings"][1]["ErrorMessage"];
+  EXPECT_THAT(message, StartsWith("finding \"broken-finding\": "));
+  EXPECT_THAT(message, HasSubstr("$.Findings[2].Severity: required attribute is missing"));
+  EXPECT_THAT(message, HasSubstr("$.Findings[2].Title: required attribute is missing"));
   auto count = findings_->Count(store::Filters{});
   ASSERT_TRUE(count.has_value());
   EXPECT_EQ(*count, 1);
@@ -257,6 +262,14 @@ TEST_F(FindingsApiTest, InvalidFindingFailsAloneAndOthersAreStored) {
   auto broken_stored = findings_->Get({broken["ProductArn"], "broken-finding"});
   ASSERT_TRUE(broken_stored.has_value());
   EXPECT_FALSE(broken_stored->has_value());
+}
+
+// An entry of the batch that is not an object has no Id, so its index names it.
+TEST_F(FindingsApiTest, NonObjectEntryNamedByIndex) {
+  const Json answer = BodyJson(Post("/v1/findings/import", R"({"Findings": [7]})", "import"));
+  ASSERT_EQ(answer["FailedFindings"].size(), 1u) << answer.dump();
+  EXPECT_EQ(answer["FailedFindings"][0]["ErrorMessage"],
+            "$.Findings[0]: a finding must be a JSON object, not number");
 }
 
 TEST_F(FindingsApiTest, UpdateRecordsTheTokenName) {

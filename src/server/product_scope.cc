@@ -24,24 +24,28 @@ std::string DeniedMessage(const std::string& product_arn, const std::string& tok
 }  // namespace
 
 std::vector<DeniedFinding> TakeDeniedFindings(std::vector<Json>& findings,
+                                              std::vector<std::string>& paths,
                                               const std::vector<std::string>& patterns) {
   std::vector<DeniedFinding> denied;
   if (patterns.empty()) {
     return denied;
   }
   std::vector<Json> allowed;
-  allowed.reserve(findings.size());
-  for (Json& finding : findings) {
+  std::vector<std::string> allowed_paths;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    Json& finding = findings[i];
     const Json* arn = finding.is_object() ? FindPath(finding, "ProductArn") : nullptr;
     if (arn == nullptr || !arn->is_string() || Allowed(arn->get<std::string>(), patterns)) {
       allowed.push_back(std::move(finding));
+      allowed_paths.push_back(std::move(paths[i]));
       continue;
     }
     const Json* id = FindPath(finding, "Id");
-    denied.push_back(
-        {id != nullptr && id->is_string() ? id->get<std::string>() : "", arn->get<std::string>()});
+    denied.push_back({id != nullptr && id->is_string() ? id->get<std::string>() : "",
+                      arn->get<std::string>(), std::move(paths[i])});
   }
   findings = std::move(allowed);
+  paths = std::move(allowed_paths);
   return denied;
 }
 
@@ -51,7 +55,8 @@ void AddDeniedFindings(Json& response, const std::vector<DeniedFinding>& denied,
     response["FailedFindings"].push_back(
         {{"Id", finding.id},
          {"ErrorCode", kProductDenied},
-         {"ErrorMessage", DeniedMessage(finding.product_arn, token_name)}});
+         {"ErrorMessage",
+          fmt::format("{}: {}", finding.path, DeniedMessage(finding.product_arn, token_name))}});
   }
   response["FailedCount"] = response.value("FailedCount", 0) + denied.size();
 }

@@ -18,11 +18,14 @@ inline constexpr const char* kProductDenied = "AccessDenied";
 struct DeniedFinding {
   std::string id;
   std::string product_arn;
+  std::string path;  // the finding's place in the request, such as $.Findings[3]
 };
 
-// Moves the findings whose ProductArn no pattern matches out of `findings` and returns them.
-// A finding without a string ProductArn stays, so that validation names what is missing.
+// Moves the findings whose ProductArn no pattern matches out of `findings`, and their paths
+// out of the parallel `paths`, and returns them. A finding without a string ProductArn
+// stays, so that validation names what is missing.
 std::vector<DeniedFinding> TakeDeniedFindings(std::vector<Json>& findings,
+                                              std::vector<std::string>& paths,
                                               const std::vector<std::string>& patterns);
 
 // Adds `denied` to a BatchImportFindings response: FailedCount and FailedFindings.

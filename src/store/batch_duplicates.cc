@@ -20,7 +20,7 @@ void BatchDuplicates::Count(const Json& finding) {
   }
 }
 
-std::optional<ImportResult> BatchDuplicates::Check(const Json& finding) {
+std::optional<ImportResult> BatchDuplicates::Check(const Json& finding, std::string_view path) {
   if (!finding.is_object()) {
     return std::nullopt;
   }
@@ -38,13 +38,13 @@ std::optional<ImportResult> BatchDuplicates::Check(const Json& finding) {
       earlier->second.text == current.text) {
     return std::nullopt;
   }
-  const std::string id = StringOr(finding, "Id", "");
   return FailedImport(
-      {StringOr(finding, "ProductArn", ""), id}, "DuplicatedFindingIdentifier",
-      fmt::format("finding \"{}\" appears earlier in this batch with the same UpdatedAt and "
-                  "other content, and only the earlier one is stored; give each finding its own "
-                  "Id, or the newer version a later UpdatedAt",
-                  id));
+      {StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")},
+      "DuplicatedFindingIdentifier",
+      fmt::format("{} appears earlier in this batch with the same UpdatedAt and other content, "
+                  "and only the earlier one is stored; give each finding its own Id, or the "
+                  "newer version a later UpdatedAt",
+                  FindingName(finding, path)));
 }
 
 }  // namespace rampart::store

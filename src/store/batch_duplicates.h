@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/json.h"
@@ -19,9 +20,10 @@ class BatchDuplicates {
   // Counts the key of one finding of the batch. Call for every finding before any Check.
   void Count(const Json& finding);
 
-  // Returns the failed result of `finding` when an earlier finding of the batch has its key and
-  // UpdatedAt and other content. Call in batch order, before the store changes the finding.
-  std::optional<ImportResult> Check(const Json& finding);
+  // Returns the failed result of `finding`, at `path` in its batch, when an earlier finding of
+  // the batch has its key and UpdatedAt and other content. Call in batch order, before the
+  // store changes the finding.
+  std::optional<ImportResult> Check(const Json& finding, std::string_view path);
 
  private:
   struct Earlier {

@@ -56,6 +56,9 @@ struct ImportOptions {
   // The importer's name, recorded in the history (for example "ingest trivy report.json").
   // Empty records each finding's ProductArn, as Security Hub records the provider.
   std::string actor;
+  // The JSON path of each finding in its request or file, such as "$.Findings[3]", which
+  // the messages of failed findings name. Empty, or shorter than the batch: "$" for the rest.
+  std::vector<std::string> paths = {};
 };
 
 // A finding a BatchUpdateFindings request could not change, with Security Hub's error code:
@@ -152,13 +155,15 @@ struct FindingStoreOptions {
 // servers prepare on their request threads, so the one thread that writes does less per
 // finding. A completed finding imports as an update exactly as the received one would.
 struct PreparedFinding {
-  Json finding;        // completed when ready, otherwise as received
-  bool ready = false;  // false: not prepared, and the store does all the work
-  std::string text;    // when ready: `finding` as JSON text
+  Json finding;            // completed when ready, otherwise as received
+  bool ready = false;      // false: not prepared, and the store does all the work
+  std::string text;        // when ready: `finding` as JSON text
+  std::string path = "$";  // the finding's JSON path in its request, for error messages
 };
 
-// Prepares `finding` for ImportPrepared; `now` becomes its ProcessedAt if it is new.
-PreparedFinding PrepareFinding(Json finding, TimePoint now);
+// Prepares `finding` for ImportPrepared; `now` becomes its ProcessedAt if it is new. `path`
+// is the finding's JSON path in its request, such as "$.Findings[3]".
+PreparedFinding PrepareFinding(Json finding, TimePoint now, std::string path = "$");
 
 // The finding store. Every write is one transaction: its findings, history records and
 // outbox events are committed together or not at all. Implementations are not thread-safe;

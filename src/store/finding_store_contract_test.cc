@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -107,6 +108,41 @@ TEST_P(StoreTest, SharedIdInOneReportFailsLaterCopy) {
     }
   }
   EXPECT_EQ(Stored(trivy[0])["Title"], trivy[0]["Title"]);
+}
+
+// The message of a failed finding names its path in the batch from ImportOptions::paths.
+TEST_P(StoreTest, FailedFindingNamesItsBatchPath) {
+  const Json finding = AsrFinding("cis-4.1.finding.json");
+  Json invalid = AsrFinding("pci-kms.1.finding.json");
+  invalid.erase("Title");
+  Json other = finding;
+  other["Title"] = "other content, same UpdatedAt";
+  ImportOptions options{
+      .actor = "scanner",
+      .paths = {"$.Findings[0]", "$.Findings[1]", "$.Findings[2]", "$.Findings[3]"}};
+  auto summary = store_->Import({finding, invalid, Json(7), other}, options);
+  ASSERT_TRUE(summary.has_value()) << summary.status().ToString();
+  ASSERT_EQ(summary->results.size(), 4u);
+  EXPECT_EQ(summary->results[0].outcome, ImportOutcome::kCreated);
+  EXPECT_EQ(summary->results[1].message,
+            fmt::format("finding \"{}\": $.Findings[1].Title: required attribute is missing",
+                        invalid["Id"].get<std::string>()));
+  EXPECT_EQ(summary->results[2].message,
+            "$.Findings[2]: a finding must be a JSON object, not number");
+  EXPECT_EQ(summary->results[3].error_code, "DuplicatedFindingIdentifier");
+  EXPECT_THAT(summary->results[3].message,
+              ::testing::StartsWith(fmt::format("finding \"{}\" at $.Findings[3] appears earlier",
+                                                finding["Id"].get<std::string>())));
+}
+
+// Without paths, a finding is named by its Id and problems by paths from its own root.
+TEST_P(StoreTest, FailedFindingWithoutPathsUsesRoot) {
+  Json invalid = AsrFinding("pci-kms.1.finding.json");
+  invalid.erase("Title");
+  const ImportSummary summary = Import({invalid, Json(7)});
+  ASSERT_EQ(summary.results.size(), 2u);
+  EXPECT_THAT(summary.results[0].message, HasSubstr(": $.Title: required attribute is missing"));
+  EXPECT_EQ(summary.results[1].message, "$: a finding must be a JSON object, not number");
 }
 
 // An exact repeat in one batch is unchanged, and a repeat with a later UpdatedAt updates.

@@ -10,9 +10,23 @@ ImportResult FailedImport(FindingKey key, std::string code, std::string message)
   return {std::move(key), ImportOutcome::kFailed, std::move(code), std::move(message)};
 }
 
-ImportResult NotAnObject(const Json& finding) {
-  return FailedImport({}, "InvalidInput",
-                      fmt::format("a finding must be a JSON object, not {}", finding.type_name()));
+const std::string& FindingPath(const ImportOptions& options, std::size_t index) {
+  static const std::string kRoot = "$";
+  return index < options.paths.size() ? options.paths[index] : kRoot;
+}
+
+std::string FindingName(const Json& finding, std::string_view path) {
+  std::string name = fmt::format("finding \"{}\"", StringOr(finding, "Id", ""));
+  if (path != "$") {
+    name += fmt::format(" at {}", path);
+  }
+  return name;
+}
+
+ImportResult NotAnObject(const Json& finding, std::string_view path) {
+  return FailedImport(
+      {}, "InvalidInput",
+      fmt::format("{}: a finding must be a JSON object, not {}", path, finding.type_name()));
 }
 
 ImportResult NotNewer(FindingKey key, const Json& finding, std::int64_t stored_updated_at) {
@@ -46,33 +60,33 @@ std::int64_t UpdatedAtMicros(const Json& finding) {
   return time ? ToUnixMicros(*time) : 0;
 }
 
-std::string Utf8Message(const Json& finding) {
-  return fmt::format(
-      "finding \"{}\" holds text that is not valid UTF-8; fix the encoding of "
-      "the report",
-      StringOr(finding, "Id", ""));
+std::string Utf8Message(const Json& finding, std::string_view path) {
+  return fmt::format("{} holds text that is not valid UTF-8; fix the encoding of the report",
+                     FindingName(finding, path));
 }
 
-std::optional<ImportResult> InFuture(const FindingKey& key, const Json& finding, TimePoint now) {
+std::optional<ImportResult> InFuture(const FindingKey& key, const Json& finding,
+                                     std::string_view path, TimePoint now) {
   const TimePoint latest = now + std::chrono::hours(24);
   for (const char* field : {"CreatedAt", "UpdatedAt"}) {
     auto time = ParseTimestamp(StringOr(finding, field, ""));
     if (time && *time > latest) {
       return FailedImport(
           key, "InvalidInput",
-          fmt::format("finding \"{}\": {} {} lies more than a day after the time of import, {}; "
+          fmt::format("finding \"{}\": {}: {} lies more than a day after the time of import, {}; "
                       "check the clock of the scanner that wrote it",
-                      key.id, field, StringOr(finding, field, ""), FormatTimestamp(now)));
+                      key.id, JsonPathMember(path, field), StringOr(finding, field, ""),
+                      FormatTimestamp(now)));
     }
   }
   return std::nullopt;
 }
 
-std::string NulMessage(const Json& finding) {
+std::string NulMessage(const Json& finding, std::string_view path) {
   return fmt::format(
-      "finding \"{}\" contains the character U+0000, which the store cannot search and PostgreSQL "
-      "cannot store; remove it from the report",
-      StringOr(finding, "Id", ""));
+      "{} contains the character U+0000, which the store cannot search and PostgreSQL cannot "
+      "store; remove it from the report",
+      FindingName(finding, path));
 }
 
 std::optional<UnprocessedFinding> TooManyUserDefinedFields(FindingKey key, const Json& finding) {
@@ -87,9 +101,10 @@ std::optional<UnprocessedFinding> TooManyUserDefinedFields(FindingKey key, const
   return UnprocessedFinding{std::move(key), "InvalidInput", std::move(message)};
 }
 
-std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit) {
-  return fmt::format("finding \"{}\" is {} bytes as stored; the maximum is {}",
-                     StringOr(finding, "Id", ""), size, limit);
+std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit,
+                        std::string_view path) {
+  return fmt::format("{} is {} bytes as stored; the maximum is {}", FindingName(finding, path),
+                     size, limit);
 }
 
 UnprocessedFinding FindingNotFound(FindingKey key) {

@@ -17,8 +17,16 @@ namespace rampart::store {
 // "FindingSizeExceeded").
 ImportResult FailedImport(FindingKey key, std::string code, std::string message);
 
-// Returns the failed result of an import entry that is not a JSON object.
-ImportResult NotAnObject(const Json& finding);
+// Returns the JSON path of finding `index` of a batch imported with `options`: its entry in
+// options.paths, or "$".
+const std::string& FindingPath(const ImportOptions& options, std::size_t index);
+
+// Returns how a message names a finding: "finding \"ID\"", followed by " at PATH" unless
+// `path` is "$", the root of the finding itself.
+std::string FindingName(const Json& finding, std::string_view path);
+
+// Returns the failed result of an import entry at `path` that is not a JSON object.
+ImportResult NotAnObject(const Json& finding, std::string_view path);
 
 // Returns the unchanged result of a finding whose UpdatedAt is not newer than the stored one
 // (microseconds since the Unix epoch).
@@ -33,16 +41,19 @@ std::int64_t UpdatedAtMicros(const Json& finding);
 // Returns the failed result of a finding whose CreatedAt or UpdatedAt lies more than a day
 // after `now`, or nothing. A time that far ahead comes from a wrong clock, and a stored
 // UpdatedAt in the future would make every later import of the finding look older.
-std::optional<ImportResult> InFuture(const FindingKey& key, const Json& finding, TimePoint now);
+// `path` is the finding's JSON path in its batch, such as "$.Findings[3]".
+std::optional<ImportResult> InFuture(const FindingKey& key, const Json& finding,
+                                     std::string_view path, TimePoint now);
 
-// The message for a finding whose text is not valid UTF-8.
-std::string Utf8Message(const Json& finding);
+// The message for a finding at `path` whose text is not valid UTF-8.
+std::string Utf8Message(const Json& finding, std::string_view path = "$");
 
-// The message for a finding that contains the character U+0000.
-std::string NulMessage(const Json& finding);
+// The message for a finding at `path` that contains the character U+0000.
+std::string NulMessage(const Json& finding, std::string_view path = "$");
 
-// The message for a finding of `size` bytes as stored, over `limit`.
-std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit);
+// The message for a finding at `path` of `size` bytes as stored, over `limit`.
+std::string SizeMessage(const Json& finding, std::size_t size, std::size_t limit,
+                        std::string_view path = "$");
 
 // Returns the InvalidInput entry of an update that would leave the finding with more
 // UserDefinedFields than ASFF allows, or nothing when it stays within the limit.

@@ -195,11 +195,12 @@ Result<ImportSummary> PostgresFindingStore::Import(std::vector<Json> findings,
     }
     LockFindings(work, keys);
     LoadBatch(work, keys);
-    for (Json& finding : findings) {
-      auto duplicate = duplicates.Check(finding);
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+      const std::string& path = FindingPath(options, i);
+      auto duplicate = duplicates.Check(findings[i], path);
       ImportResult result =
-          duplicate ? *std::move(duplicate) : ImportOne(work, finding, options, now);
-      finding = Json();
+          duplicate ? *std::move(duplicate) : ImportOne(work, findings[i], path, options, now);
+      findings[i] = Json();
       AddResult(summary, std::move(result));
     }
     InsertPendingEvents(work, now);
@@ -215,9 +216,10 @@ Result<ImportSummary> PostgresFindingStore::Import(std::vector<Json> findings,
 }
 
 ImportResult PostgresFindingStore::ImportOne(pqxx::work& work, Json& finding,
-                                             const ImportOptions& options, TimePoint now) {
+                                             const std::string& path, const ImportOptions& options,
+                                             TimePoint now) {
   if (!finding.is_object()) {
-    return NotAnObject(finding);
+    return NotAnObject(finding, path);
   }
   FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
   std::optional<StoredFinding> stored;
@@ -225,42 +227,44 @@ ImportResult PostgresFindingStore::ImportOne(pqxx::work& work, Json& finding,
     stored = Find(key);
   }
   LayerProviderFields(finding, !stored.has_value());
-  const auto problems = finding::ValidateFinding(finding);
+  const auto problems = finding::ValidateFinding(finding, path);
   if (!problems.empty()) {
     return FailedImport(std::move(key), "InvalidInput",
                         finding::DescribeProblems(finding, problems));
   }
-  if (auto future = InFuture(key, finding, now)) {
+  if (auto future = InFuture(key, finding, path, now)) {
     return *std::move(future);
   }
   if (!stored) {
-    return CreateFinding(work, std::move(key), finding, options, now);
+    return CreateFinding(work, std::move(key), finding, path, options, now);
   }
   if (UpdatedAtMicros(finding) <= stored->updated_at) {
     return NotNewer(std::move(key), finding, stored->updated_at);
   }
-  return UpdateFinding(work, std::move(key), *stored, finding, options, now);
+  return UpdateFinding(work, std::move(key), *stored, finding, path, options, now);
 }
 
 std::optional<std::pair<std::string, std::string>> PostgresFindingStore::CheckDocument(
-    const Json& finding) {
+    const Json& finding, std::string_view path) {
   if (!WriteJson(finding, document_text_)) {
-    return std::pair<std::string, std::string>("InvalidInput", Utf8Message(finding));
+    return std::pair<std::string, std::string>("InvalidInput", Utf8Message(finding, path));
   }
   if (EscapesNul(document_text_)) {
-    return std::pair<std::string, std::string>("InvalidInput", NulMessage(finding));
+    return std::pair<std::string, std::string>("InvalidInput", NulMessage(finding, path));
   }
   if (document_text_.size() > max_finding_bytes_) {
     return std::pair<std::string, std::string>(
-        "FindingSizeExceeded", SizeMessage(finding, document_text_.size(), max_finding_bytes_));
+        "FindingSizeExceeded",
+        SizeMessage(finding, document_text_.size(), max_finding_bytes_, path));
   }
   return std::nullopt;
 }
 
 ImportResult PostgresFindingStore::CreateFinding(pqxx::work& work, FindingKey key, Json& finding,
+                                                 const std::string& path,
                                                  const ImportOptions& options, TimePoint now) {
   CompleteNewFinding(finding, now);
-  if (auto problem = CheckDocument(finding)) {
+  if (auto problem = CheckDocument(finding, path)) {
     return FailedImport(std::move(key), std::move(problem->first), std::move(problem->second));
   }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
@@ -272,10 +276,11 @@ ImportResult PostgresFindingStore::CreateFinding(pqxx::work& work, FindingKey ke
 
 ImportResult PostgresFindingStore::UpdateFinding(pqxx::work& work, FindingKey key,
                                                  const StoredFinding& stored, Json& finding,
+                                                 const std::string& path,
                                                  const ImportOptions& options, TimePoint now) {
   Json merged =
       MergeProviderUpdate(stored.document, std::move(finding), stored.customer_fields, now);
-  if (auto problem = CheckDocument(merged)) {
+  if (auto problem = CheckDocument(merged, path)) {
     return FailedImport(std::move(key), std::move(problem->first), std::move(problem->second));
   }
   RewriteFinding(work, stored.seq, merged, stored.customer_fields);

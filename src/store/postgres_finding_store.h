@@ -95,19 +95,24 @@ class PostgresFindingStore final : public FindingStore {
   // again.
   void KeepInBatch(const FindingKey& key, StoredFinding stored);
 
-  ImportResult ImportOne(pqxx::work& work, Json& finding, const ImportOptions& options,
-                         TimePoint now);
+  // The import functions take `path`, the finding's JSON path in its batch (see
+  // ImportOptions::paths), which the messages of a failed finding name.
+  ImportResult ImportOne(pqxx::work& work, Json& finding, const std::string& path,
+                         const ImportOptions& options, TimePoint now);
   ImportResult CreateFinding(pqxx::work& work, FindingKey key, Json& finding,
-                             const ImportOptions& options, TimePoint now);
+                             const std::string& path, const ImportOptions& options, TimePoint now);
   ImportResult UpdateFinding(pqxx::work& work, FindingKey key, const StoredFinding& stored,
-                             Json& finding, const ImportOptions& options, TimePoint now);
+                             Json& finding, const std::string& path, const ImportOptions& options,
+                             TimePoint now);
   std::optional<UnprocessedFinding> UpdateOne(pqxx::work& work, const FindingUpdate& update,
                                               const FindingIdentifier& identifier,
                                               std::string_view actor, TimePoint now);
 
   // Serializes `finding` into document_text_ and returns the reason it cannot be stored:
-  // invalid UTF-8, U+0000 or a size over the limit. Returns nullopt when it can.
-  std::optional<std::pair<std::string, std::string>> CheckDocument(const Json& finding);
+  // invalid UTF-8, U+0000 or a size over the limit. Returns nullopt when it can. `path` is
+  // the finding's JSON path in its batch, or "$" outside an import.
+  std::optional<std::pair<std::string, std::string>> CheckDocument(const Json& finding,
+                                                                   std::string_view path = "$");
 
   // Writes the findings row, side-table rows and creation record of a new finding
   // (serialized in document_text_) in one statement, and returns its seq.

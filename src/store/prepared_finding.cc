@@ -13,15 +13,16 @@ namespace rampart::store {
 // Workflow, which the stored finding overrides, RecordState, which defaults to ACTIVE, the
 // reconciled severities, the product attributes, and ProcessedAt. So the store may import it
 // as an update when it turns out to exist.
-PreparedFinding PrepareFinding(Json finding, TimePoint now) {
+PreparedFinding PrepareFinding(Json finding, TimePoint now, std::string path) {
   PreparedFinding prepared;
   prepared.finding = std::move(finding);
+  prepared.path = std::move(path);
   Json& document = prepared.finding;
   if (!document.is_object() || LayeringDependsOnNewness(document)) {
     return prepared;
   }
   LayerProviderFields(document, /*is_new=*/true);
-  if (!finding::ValidateFinding(document).empty() || InFuture({}, document, now)) {
+  if (!finding::ValidateFinding(document).empty() || InFuture({}, document, "$", now)) {
     return prepared;  // the store reports the problems
   }
   CompleteNewFinding(document, now);
@@ -37,10 +38,13 @@ Result<ImportSummary> FindingStore::ImportPrepared(std::span<PreparedFinding* co
                                                    const ImportOptions& options) {
   std::vector<Json> documents;
   documents.reserve(findings.size());
+  ImportOptions located = options;
+  located.paths.clear();
   for (PreparedFinding* finding : findings) {
     documents.push_back(std::move(finding->finding));
+    located.paths.push_back(finding->path);
   }
-  return Import(std::move(documents), options);
+  return Import(std::move(documents), located);
 }
 
 }  // namespace rampart::store

@@ -67,16 +67,20 @@ class PreparedImportTest : public ::testing::TestWithParam<testing::TestBackend>
     prepared_ = std::move(*prepared);
   }
 
+  // Imports `batch` both ways, each finding at "$.Findings[i]", whose failure messages must
+  // name that path.
   ImportSummary ImportBothWays(const std::vector<Json>& batch) {
+    ImportOptions options{"ci"};
     std::vector<PreparedFinding> findings;
-    for (const Json& finding : batch) {
-      findings.push_back(PrepareFinding(finding, clock_.Now()));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      options.paths.push_back(JsonPathIndex("$.Findings", i));
+      findings.push_back(PrepareFinding(batch[i], clock_.Now(), options.paths.back()));
     }
     std::vector<PreparedFinding*> pointers;
     for (PreparedFinding& finding : findings) {
       pointers.push_back(&finding);
     }
-    auto expected = plain_->Import(batch, {"ci"});
+    auto expected = plain_->Import(batch, options);
     auto actual = prepared_->ImportPrepared(pointers, {"ci"});
     EXPECT_TRUE(expected.has_value()) << expected.status().ToString();
     EXPECT_TRUE(actual.has_value()) << actual.status().ToString();
@@ -95,6 +99,9 @@ class PreparedImportTest : public ::testing::TestWithParam<testing::TestBackend>
       EXPECT_EQ(got.outcome, want.outcome) << "finding " << i;
       EXPECT_EQ(got.error_code, want.error_code) << "finding " << i;
       EXPECT_EQ(got.message, want.message) << "finding " << i;
+      if (want.outcome == ImportOutcome::kFailed) {
+        EXPECT_NE(want.message.find(options.paths[i]), std::string::npos) << want.message;
+      }
     }
     return *expected;
   }

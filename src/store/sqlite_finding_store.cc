@@ -171,11 +171,12 @@ Result<ImportSummary> SqliteFindingStore::Import(std::vector<Json> findings,
     duplicates.Count(finding);
   }
   return ImportBatch(findings.size(), [&](std::size_t i, TimePoint now) -> Result<ImportResult> {
-    if (auto duplicate = duplicates.Check(findings[i])) {
+    const std::string& path = FindingPath(options, i);
+    if (auto duplicate = duplicates.Check(findings[i], path)) {
       findings[i] = Json();
       return *std::move(duplicate);
     }
-    auto result = ImportOne(findings[i], options, now);
+    auto result = ImportOne(findings[i], path, options, now);
     // Freed while still in the cache: freeing the whole batch after the loop took a fifth of
     // the import time in the profile (docs/performance-store.md).
     findings[i] = Json();
@@ -190,7 +191,7 @@ Result<ImportSummary> SqliteFindingStore::ImportPrepared(std::span<PreparedFindi
     duplicates.Count(finding->finding);
   }
   return ImportBatch(findings.size(), [&](std::size_t i, TimePoint now) -> Result<ImportResult> {
-    if (auto duplicate = duplicates.Check(findings[i]->finding)) {
+    if (auto duplicate = duplicates.Check(findings[i]->finding, findings[i]->path)) {
       return *std::move(duplicate);
     }
     return ImportPreparedOne(*findings[i], options, now);
@@ -223,10 +224,10 @@ Result<ImportSummary> SqliteFindingStore::ImportBatch(
   return summary;
 }
 
-Result<ImportResult> SqliteFindingStore::ImportOne(Json& finding, const ImportOptions& options,
-                                                   TimePoint now) {
+Result<ImportResult> SqliteFindingStore::ImportOne(Json& finding, const std::string& path,
+                                                   const ImportOptions& options, TimePoint now) {
   if (!finding.is_object()) {
-    return NotAnObject(finding);
+    return NotAnObject(finding, path);
   }
   FindingKey key{StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")};
   std::optional<StoredFinding> stored;
@@ -237,14 +238,14 @@ Result<ImportResult> SqliteFindingStore::ImportOne(Json& finding, const ImportOp
     }
     stored = std::move(*found);
   }
-  return ImportFound(std::move(key), std::move(stored), finding, options, now);
+  return ImportFound(std::move(key), std::move(stored), finding, path, options, now);
 }
 
 Result<ImportResult> SqliteFindingStore::ImportPreparedOne(PreparedFinding& prepared,
                                                            const ImportOptions& options,
                                                            TimePoint now) {
   if (!prepared.ready) {
-    return ImportOne(prepared.finding, options, now);
+    return ImportOne(prepared.finding, prepared.path, options, now);
   }
   FindingKey key{StringOr(prepared.finding, "ProductArn", ""),
                  StringOr(prepared.finding, "Id", "")};
@@ -253,53 +254,57 @@ Result<ImportResult> SqliteFindingStore::ImportPreparedOne(PreparedFinding& prep
     return found.status();
   }
   if (*found) {
-    return ImportFound(std::move(key), std::move(*found), prepared.finding, options, now);
+    return ImportFound(std::move(key), std::move(*found), prepared.finding, prepared.path, options,
+                       now);
   }
-  return StoreNewFinding(std::move(key), prepared.finding, prepared.text, options, now);
+  return StoreNewFinding(std::move(key), prepared.finding, prepared.text, prepared.path, options,
+                         now);
 }
 
 Result<ImportResult> SqliteFindingStore::ImportFound(FindingKey key,
                                                      std::optional<StoredFinding> stored,
-                                                     Json& finding, const ImportOptions& options,
-                                                     TimePoint now) {
+                                                     Json& finding, const std::string& path,
+                                                     const ImportOptions& options, TimePoint now) {
   LayerProviderFields(finding, !stored.has_value());
-  const auto problems = finding::ValidateFinding(finding);
+  const auto problems = finding::ValidateFinding(finding, path);
   if (!problems.empty()) {
     return FailedImport(std::move(key), "InvalidInput",
                         finding::DescribeProblems(finding, problems));
   }
-  if (auto future = InFuture(key, finding, now)) {
+  if (auto future = InFuture(key, finding, path, now)) {
     return *std::move(future);
   }
   if (!stored) {
-    return CreateFinding(std::move(key), finding, options, now);
+    return CreateFinding(std::move(key), finding, path, options, now);
   }
   if (UpdatedAtMicros(finding) <= stored->updated_at) {
     return NotNewer(std::move(key), finding, stored->updated_at);
   }
-  return UpdateFinding(std::move(key), *stored, finding, options, now);
+  return UpdateFinding(std::move(key), *stored, finding, path, options, now);
 }
 
 Result<ImportResult> SqliteFindingStore::CreateFinding(FindingKey key, Json& finding,
+                                                       const std::string& path,
                                                        const ImportOptions& options,
                                                        TimePoint now) {
   CompleteNewFinding(finding, now);
   if (!WriteJson(finding, document_text_)) {
-    return FailedImport(std::move(key), "InvalidInput", Utf8Message(finding));
+    return FailedImport(std::move(key), "InvalidInput", Utf8Message(finding, path));
   }
-  return StoreNewFinding(std::move(key), finding, document_text_, options, now);
+  return StoreNewFinding(std::move(key), finding, document_text_, path, options, now);
 }
 
 Result<ImportResult> SqliteFindingStore::StoreNewFinding(FindingKey key, const Json& finding,
                                                          std::string_view text,
+                                                         const std::string& path,
                                                          const ImportOptions& options,
                                                          TimePoint now) {
   if (text.size() > max_finding_bytes_) {
     return FailedImport(std::move(key), "FindingSizeExceeded",
-                        SizeMessage(finding, text.size(), max_finding_bytes_));
+                        SizeMessage(finding, text.size(), max_finding_bytes_, path));
   }
   if (EscapesNul(text)) {
-    return FailedImport(std::move(key), "InvalidInput", NulMessage(finding));
+    return FailedImport(std::move(key), "InvalidInput", NulMessage(finding, path));
   }
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;
   RAMPART_RETURN_IF_ERROR(QueueNewFinding(finding, text, actor, now));
@@ -307,7 +312,8 @@ Result<ImportResult> SqliteFindingStore::StoreNewFinding(FindingKey key, const J
 }
 
 Result<ImportResult> SqliteFindingStore::UpdateFinding(FindingKey key, const StoredFinding& stored,
-                                                       Json& finding, const ImportOptions& options,
+                                                       Json& finding, const std::string& path,
+                                                       const ImportOptions& options,
                                                        TimePoint now) {
   auto previous = ParseStored(stored.document);
   if (!previous) {
@@ -315,14 +321,14 @@ Result<ImportResult> SqliteFindingStore::UpdateFinding(FindingKey key, const Sto
   }
   Json merged = MergeProviderUpdate(*previous, std::move(finding), stored.customer_fields, now);
   if (!WriteJson(merged, document_text_)) {
-    return FailedImport(std::move(key), "InvalidInput", Utf8Message(merged));
+    return FailedImport(std::move(key), "InvalidInput", Utf8Message(merged, path));
   }
   if (document_text_.size() > max_finding_bytes_) {
     return FailedImport(std::move(key), "FindingSizeExceeded",
-                        SizeMessage(merged, document_text_.size(), max_finding_bytes_));
+                        SizeMessage(merged, document_text_.size(), max_finding_bytes_, path));
   }
   if (EscapesNul(document_text_)) {
-    return FailedImport(std::move(key), "InvalidInput", NulMessage(merged));
+    return FailedImport(std::move(key), "InvalidInput", NulMessage(merged, path));
   }
   RAMPART_RETURN_IF_ERROR(RewriteFinding(stored, *previous, merged, stored.customer_fields, now));
   const std::string& actor = options.actor.empty() ? key.product_arn : options.actor;

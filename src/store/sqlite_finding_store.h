@@ -88,20 +88,26 @@ class SqliteFindingStore final : public FindingStore {
   Result<ImportSummary> ImportBatch(
       std::size_t count,
       const std::function<Result<ImportResult>(std::size_t, TimePoint)>& import_one);
-  Result<ImportResult> ImportOne(Json& finding, const ImportOptions& options, TimePoint now);
+  // The import functions take `path`, the finding's JSON path in its batch (see
+  // ImportOptions::paths), which the messages of a failed finding name.
+  Result<ImportResult> ImportOne(Json& finding, const std::string& path,
+                                 const ImportOptions& options, TimePoint now);
   Result<ImportResult> ImportPreparedOne(PreparedFinding& prepared, const ImportOptions& options,
                                          TimePoint now);
   // Imports `finding`, whose ProductArn and Id are `key`, as found in the store.
   Result<ImportResult> ImportFound(FindingKey key, std::optional<StoredFinding> stored,
-                                   Json& finding, const ImportOptions& options, TimePoint now);
+                                   Json& finding, const std::string& path,
+                                   const ImportOptions& options, TimePoint now);
   // Create and update a finding whose ProductArn and Id are `key`.
-  Result<ImportResult> CreateFinding(FindingKey key, Json& finding, const ImportOptions& options,
-                                     TimePoint now);
+  Result<ImportResult> CreateFinding(FindingKey key, Json& finding, const std::string& path,
+                                     const ImportOptions& options, TimePoint now);
   // Stores a completed new finding and its JSON text.
   Result<ImportResult> StoreNewFinding(FindingKey key, const Json& finding, std::string_view text,
-                                       const ImportOptions& options, TimePoint now);
+                                       const std::string& path, const ImportOptions& options,
+                                       TimePoint now);
   Result<ImportResult> UpdateFinding(FindingKey key, const StoredFinding& stored, Json& finding,
-                                     const ImportOptions& options, TimePoint now);
+                                     const std::string& path, const ImportOptions& options,
+                                     TimePoint now);
   Result<std::optional<UnprocessedFinding>> UpdateOne(const FindingUpdate& update,
                                                       const FindingIdentifier& identifier,
                                                       std::string_view actor, TimePoint now);
