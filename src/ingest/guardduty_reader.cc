@@ -23,8 +23,9 @@ using detail::NumberMember;
 using detail::ObjectMember;
 using detail::StringMember;
 
-// Largest severity accepted. GuardDuty documents 1.0-8.9, and its API also counts critical
-// findings, which are read as 9.0 and above.
+// GuardDuty's severity scale: "Severity levels of GuardDuty findings" in the GuardDuty User
+// Guide gives values from 1.0 to 10.0, in four levels (see SeverityLabel).
+constexpr double kMinSeverity = 1.0;
 constexpr double kMaxSeverity = 10.0;
 
 struct FindingAt {
@@ -59,8 +60,8 @@ std::vector<FindingAt> ListFindings(const Json& document) {
   return list;
 }
 
-// Returns the ASFF label for a GuardDuty severity: low 1.0-3.9, medium 4.0-6.9 and high
-// 7.0-8.9, as the GuardDuty User Guide lists them, and critical from 9.0.
+// Returns the ASFF label for a GuardDuty severity by the levels of the GuardDuty User Guide:
+// Low 1.0-3.9, Medium 4.0-6.9, High 7.0-8.9 and Critical 9.0-10.0.
 std::string_view SeverityLabel(double severity) {
   if (severity < 4.0) {
     return "LOW";
@@ -139,12 +140,13 @@ class GuardDutyReader final : public Reader {
       return;
     }
     const auto severity = NumberMember(finding, "severity");
-    if (!severity || *severity < 0 || *severity > kMaxSeverity) {
+    if (!severity || *severity < kMinSeverity || *severity > kMaxSeverity) {
       const Json* value = Member(finding, "severity");
       result.rejected.push_back(
           {path, fmt::format("{}.severity: {} is not a GuardDuty severity; expected a number "
-                             "from 1.0 to 8.9",
-                             path, value == nullptr ? "missing" : value->dump())});
+                             "from {:.1f} to {:.1f}, GuardDuty's severity scale",
+                             path, value == nullptr ? "missing" : value->dump(), kMinSeverity,
+                             kMaxSeverity)});
       return;
     }
     if (StringMember(finding, "arn").empty() && StringMember(finding, "id").empty()) {

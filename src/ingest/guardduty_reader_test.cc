@@ -179,7 +179,8 @@ TEST(GuardDutyReader, SeverityBandsFollowGuardDutyLevels) {
 }
 
 TEST(GuardDutyReader, InvalidSeverityIsRejected) {
-  for (const Json& severity : {Json(12.5), Json("high"), Json(-1)}) {
+  for (const Json& severity :
+       {Json(12.5), Json("high"), Json(-1), Json(0), Json(0.9), Json(10.1)}) {
     Json finding = MinimalFinding(5);
     finding["severity"] = severity;
     const ReadResult result = ReadJson(Json::array({MinimalFinding(2), finding}));
@@ -187,6 +188,9 @@ TEST(GuardDutyReader, InvalidSeverityIsRejected) {
     ASSERT_EQ(result.rejected.size(), 1u);
     EXPECT_EQ(result.rejected[0].path, "$[1]");
     EXPECT_NE(result.rejected[0].message.find("$[1].severity: " + severity.dump()),
+              std::string::npos)
+        << result.rejected[0].message;
+    EXPECT_NE(result.rejected[0].message.find("expected a number from 1.0 to 10.0"),
               std::string::npos)
         << result.rejected[0].message;
   }
