@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "core/log.h"
+#include "server/body_framing.h"
 #include "server/worker_pool.h"
 
 namespace rampart::server {
@@ -105,6 +106,8 @@ std::string ErrorCodeFor(int status) {
       return "UriTooLong";
     case 429:
       return "TooManyRequests";
+    case 501:
+      return "NotImplemented";
     default:
       return status >= 500 ? "InternalError" : "Error";
   }
@@ -196,7 +199,9 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
   server_->set_keep_alive_max_count(kKeepAliveRequests);
   server_->set_payload_max_length(config_.max_body_bytes);
   server_->set_error_handler([](const httplib::Request&, httplib::Response& response) {
-    if (response.body.empty()) {
+    // A response with a content provider (RespondUnread) has its body there, and content set
+    // here would replace it.
+    if (response.body.empty() && !response.content_provider_) {
       const std::string message =
           response.status == 413 ? "the request body is larger than the server's limit"
                                  : fmt::format("the request failed with HTTP {}", response.status);
@@ -204,6 +209,20 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
           rampart::Json{{"Code", ErrorCodeFor(response.status)}, {"Message", message}}.dump(),
           "application/json");
     }
+  });
+  // The framing is checked before the library reads any of a body, which for a transfer
+  // coding it cannot decode would mean waiting for the client to close the connection.
+  server_->set_pre_routing_handler([this](const httplib::Request& request,
+                                          httplib::Response& response) {
+    const auto error = CheckBodyFraming(request);
+    if (!error) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    Logger("server")->info("{} {} from {} rejected: {}", request.method, request.path,
+                           request.remote_addr, error->message);
+    RespondUnread(ApiResponse::Error(error->status, ErrorCodeFor(error->status), error->message),
+                  response);
+    return httplib::Server::HandlerResponse::Handled;
   });
   auto dispatch = [this](const httplib::Request& request, httplib::Response& response) {
     Dispatch(request, request.body, response);
@@ -325,27 +344,6 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope, 
   return ApiResponse{0, "", "", {}};
 }
 
-namespace {
-
-// Returns why the request's body framing is ambiguous, or "". RFC 9112 (section 6.3) makes
-// differing Content-Length values an error. Both headers together let a request be smuggled
-// past a proxy that reads the other one.
-std::string FramingProblem(const httplib::Request& request) {
-  const std::size_t lengths = request.get_header_value_count("Content-Length");
-  for (std::size_t i = 1; i < lengths; ++i) {
-    if (request.get_header_value("Content-Length", i) !=
-        request.get_header_value("Content-Length", 0)) {
-      return "the request has Content-Length headers with different values; send one";
-    }
-  }
-  if (lengths > 0 && request.has_header("Transfer-Encoding")) {
-    return "the request has both Content-Length and Transfer-Encoding; send one of them";
-  }
-  return "";
-}
-
-}  // namespace
-
 bool HttpServer::ReadBody(const httplib::Request& request, const httplib::ContentReader& reader,
                           httplib::Response& response, std::string& body) {
   // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112,
@@ -353,10 +351,7 @@ bool HttpServer::ReadBody(const httplib::Request& request, const httplib::Conten
   if (!request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) {
     return true;
   }
-  if (const std::string problem = FramingProblem(request); !problem.empty()) {
-    RespondUnread(ApiResponse::Error(400, "InvalidInputException", problem), response);
-    return false;
-  }
+  // The pre-routing handler has checked the framing, so Content-Length is digits when given.
   // A declared length over the limit is rejected before the client sends the body.
   bool too_large = std::strtoull(request.get_header_value("Content-Length").c_str(), nullptr, 10) >
                    config_.max_body_bytes;
@@ -389,7 +384,17 @@ bool HttpServer::ReadBody(const httplib::Request& request, const httplib::Conten
 void HttpServer::RespondUnread(const ApiResponse& error, httplib::Response& response) {
   response.status = error.status;
   response.set_header("Connection", "close");
-  response.set_content(error.body, error.content_type);
+  // cpp-httplib 0.11 keeps the connection open after a response with "Connection: close", and
+  // would read the unread body as the next request. It ends the connection when writing the
+  // body fails, so the body is written by a provider that then reports failure.
+  // NOTE: body bytes that the client has sent and the server has not read make the close a
+  // TCP reset, which may discard the response before the client reads it.
+  response.set_content_provider(
+      error.body.size(), error.content_type,
+      [body = error.body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        sink.write(body.data() + offset, length);
+        return false;
+      });
   Record("unread", error.status, 0);
 }
 

@@ -1,5 +1,7 @@
 #include "server/http_server.h"
 
+#include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <unistd.h>
@@ -10,6 +12,8 @@
 
 namespace rampart::server {
 namespace {
+
+using ::testing::HasSubstr;
 
 class HttpServerTest : public ::testing::Test {
  protected:
@@ -188,6 +192,80 @@ TEST_F(HttpServerTest, AmbiguousBodyLengthIs400) {
       PostRaw("Connection: close\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n",
               "2\r\n{}\r\n0\r\n\r\n");
   EXPECT_EQ(testing::StatusOf(both), 400) << both;
+}
+
+// The server keeps an idle connection for 5 s and waits 60 s for a request, so a complete
+// response within 3 s to a request without "Connection: close" shows that it closed at once.
+TEST_F(HttpServerTest, InvalidContentLengthIs400AndCloses) {
+  ServerConfig config;
+  config.read_timeout = std::chrono::seconds(60);
+  StartServer(config);
+  for (const char* value : {"-1", "abc", "+5", "5, 5", "0x10"}) {
+    SCOPED_TRACE(value);
+    const auto started = std::chrono::steady_clock::now();
+    const std::string response = PostRaw(fmt::format("Content-Length: {}\r\n", value));
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(testing::StatusOf(response), 400) << response;
+    const std::string message = Json::parse(testing::BodyOf(response))["Message"];
+    EXPECT_THAT(message, ::testing::StartsWith(fmt::format("Content-Length \"{}\"", value)));
+    EXPECT_LT(elapsed, std::chrono::seconds(3));
+  }
+}
+
+TEST_F(HttpServerTest, UnsupportedTransferCodingIs501AtOnce) {
+  ServerConfig config;
+  config.read_timeout = std::chrono::seconds(60);
+  StartServer(config);
+  const std::pair<const char*, const char*> cases[] = {
+      {"gzip", "gzip"}, {"gzip, chunked", "gzip"}, {"chunked, br", "br"}, {"identity", "identity"}};
+  for (const auto& [value, coding] : cases) {
+    SCOPED_TRACE(value);
+    const auto started = std::chrono::steady_clock::now();
+    const std::string response = PostRaw(fmt::format("Transfer-Encoding: {}\r\n", value));
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(testing::StatusOf(response), 501) << response;
+    const Json body = Json::parse(testing::BodyOf(response));
+    EXPECT_EQ(body["Code"], "NotImplemented");
+    EXPECT_THAT(
+        body["Message"].get<std::string>(),
+        ::testing::StartsWith(fmt::format("Transfer-Encoding \"{}\" is not supported", coding)));
+    EXPECT_LT(elapsed, std::chrono::seconds(3));
+  }
+}
+
+// A GET is checked too, since the library would read its body as the next request.
+TEST_F(HttpServerTest, GetWithTransferCodingIs501) {
+  StartServer();
+  testing::RawConnection connection(server_->port());
+  ASSERT_TRUE(
+      connection.Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      "Transfer-Encoding: gzip\r\n\r\n"));
+  const std::string response = connection.ReadUntilClosed(std::chrono::seconds(3));
+  EXPECT_EQ(testing::StatusOf(response), 501) << response;
+}
+
+TEST_F(HttpServerTest, MalformedChunkedFramingIs400) {
+  StartServer();
+  for (const char* headers : {"Transfer-Encoding: chunked, chunked\r\n",
+                              "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+                              "Transfer-Encoding: ,\r\n"}) {
+    SCOPED_TRACE(headers);
+    const std::string response = PostRaw(headers, "2\r\n{}\r\n0\r\n\r\n");
+    EXPECT_EQ(testing::StatusOf(response), 400) << response;
+    EXPECT_THAT(testing::BodyOf(response), HasSubstr("Transfer-Encoding")) << response;
+  }
+}
+
+TEST_F(HttpServerTest, ChunkedBodyIsRead) {
+  StartServer();
+  for (const char* coding : {"chunked", "Chunked"}) {
+    SCOPED_TRACE(coding);
+    const std::string response =
+        PostRaw(fmt::format("Connection: close\r\nTransfer-Encoding: {}\r\n", coding),
+                "2\r\n{}\r\n0\r\n\r\n");
+    EXPECT_EQ(testing::StatusOf(response), 200) << response;
+    EXPECT_EQ(Json::parse(testing::BodyOf(response))["bytes"], 2) << response;
+  }
 }
 
 TEST_F(HttpServerTest, RateLimitIs429) {
