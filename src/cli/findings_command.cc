@@ -20,6 +20,8 @@ namespace {
 
 constexpr std::size_t kTitleWidth = 60;
 constexpr std::size_t kListPageSize = 1000;
+constexpr std::size_t kDefaultListed = 100;
+constexpr std::size_t kMaxListed = 1'000'000;
 constexpr const char* kSeverityOrder[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"};
 
 // Bad input (a filter, a value, an unknown finding or database) exits 2; a failure of the
@@ -81,32 +83,99 @@ Result<Json> ReadFilterArgument(const std::string& argument) {
 }
 
 // The filter-related parts of a command line: AwsSecurityFindingFilters, or a whole
-// GetFindings request with Filters and SortCriteria.
+// GetFindings request body with Filters, SortCriteria, MaxResults and NextToken.
 struct ParsedQuery {
   store::Filters filters;
   std::vector<store::SortCriterion> sort;
+  std::optional<std::size_t> max_results;
+  std::optional<std::string> next_token;
 };
 
-Result<ParsedQuery> ParseQuery(const std::string& filter_argument) {
+// The parts of a GetFindings request body that a command uses: `list` uses them all, and
+// group-by and summary, which count every matching finding, use the Filters alone.
+enum class RequestParts { kFiltersOnly, kAll };
+
+// Returns true for a GetFindings request body, which has a member that no filter field has.
+bool IsRequestBody(const Json& json) {
+  return json.is_object() && (json.contains("Filters") || json.contains("SortCriteria") ||
+                              json.contains("MaxResults") || json.contains("NextToken"));
+}
+
+Status CheckRequestParts(const Json& body, RequestParts parts) {
+  RAMPART_RETURN_IF_ERROR(
+      store::CheckMembers(body, {"Filters", "SortCriteria", "MaxResults", "NextToken"}, "$"));
+  if (parts == RequestParts::kAll) {
+    return Status::Ok();
+  }
+  for (const char* key : {"SortCriteria", "MaxResults", "NextToken"}) {
+    if (body.contains(key)) {
+      return InvalidArgument(fmt::format(
+          "$.{}: this command counts every finding that matches the Filters, so a request's "
+          "SortCriteria, MaxResults and NextToken do not apply; remove {} or pass the Filters "
+          "alone",
+          key, key));
+    }
+  }
+  return Status::Ok();
+}
+
+// Reads MaxResults and NextToken of a GetFindings request body into `query`.
+Status ParsePaging(const Json& body, ParsedQuery& query) {
+  if (const auto it = body.find("MaxResults"); it != body.end()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
+        it->get<std::int64_t>() > static_cast<std::int64_t>(kMaxListed)) {
+      return InvalidArgument(
+          fmt::format("$.MaxResults: {} is not an integer from 1 to {}", it->dump(), kMaxListed));
+    }
+    query.max_results = it->get<std::size_t>();
+  }
+  if (const auto it = body.find("NextToken"); it != body.end()) {
+    if (!it->is_string()) {
+      return InvalidArgument(
+          "$.NextToken: must be the string that an earlier list printed after --next-token");
+    }
+    query.next_token = it->get<std::string>();
+  }
+  return Status::Ok();
+}
+
+Result<ParsedQuery> ParseRequestBody(const Json& body, RequestParts parts) {
+  RAMPART_RETURN_IF_ERROR(CheckRequestParts(body, parts));
+  ParsedQuery query;
+  auto filters = store::ParseFilters(body.value("Filters", Json()), "$.Filters");
+  if (!filters) {
+    return filters.status();
+  }
+  query.filters = std::move(*filters);
+  if (const auto it = body.find("SortCriteria"); it != body.end()) {
+    auto sort = store::ParseSortCriteria(*it, "$.SortCriteria");
+    if (!sort) {
+      return sort.status();
+    }
+    query.sort = std::move(*sort);
+  }
+  RAMPART_RETURN_IF_ERROR(ParsePaging(body, query));
+  return query;
+}
+
+Result<ParsedQuery> ParseQuery(const std::string& filter_argument, RequestParts parts) {
   auto json = ReadFilterArgument(filter_argument);
   if (!json) {
     return json.status();
   }
-  ParsedQuery query;
-  const bool request = json->is_object() && json->contains("Filters");
-  auto filters =
-      request ? store::ParseFilters((*json)["Filters"], "$.Filters") : store::ParseFilters(*json);
+  if (IsRequestBody(*json)) {
+    auto query = ParseRequestBody(*json, parts);
+    if (!query) {
+      return query.status().WithContext("--filter");
+    }
+    return query;
+  }
+  auto filters = store::ParseFilters(*json);
   if (!filters) {
     return filters.status().WithContext("--filter");
   }
+  ParsedQuery query;
   query.filters = std::move(*filters);
-  if (request && json->contains("SortCriteria")) {
-    auto sort = store::ParseSortCriteria((*json)["SortCriteria"], "$.SortCriteria");
-    if (!sort) {
-      return sort.status().WithContext("--filter");
-    }
-    query.sort = std::move(*sort);
-  }
   return query;
 }
 
@@ -141,23 +210,28 @@ void PrintFindings(const std::vector<Json>& findings, const std::string& output)
   std::cout << fmt::format("{} finding{}\n", findings.size(), findings.size() == 1 ? "" : "s");
 }
 
+// The options of `list`. --sort-by, --max and --next-token take precedence over the
+// SortCriteria, MaxResults and NextToken of a request body given to --filter.
 struct ListOptions {
   std::string db = "rampart.db";
   std::string filter;
   std::vector<std::string> sort_by;
-  std::size_t max = 100;
-  std::string next_token;
+  std::optional<std::size_t> max;
+  std::optional<std::string> next_token;
   std::string output = "table";
 };
 
 void RunList(const ListOptions& options, int& exit_code) {
-  auto query = ParseQuery(options.filter);
+  auto query = ParseQuery(options.filter, RequestParts::kAll);
   if (!Report(query ? Status::Ok() : query.status(), exit_code)) {
     return;
   }
   store::FindingQuery request;
   request.filters = std::move(query->filters);
   request.sort = std::move(query->sort);
+  if (!options.sort_by.empty()) {
+    request.sort.clear();
+  }
   for (const std::string& text : options.sort_by) {
     auto criterion = store::ParseSortOption(text);
     if (!Report(criterion ? Status::Ok() : criterion.status(), exit_code)) {
@@ -165,7 +239,8 @@ void RunList(const ListOptions& options, int& exit_code) {
     }
     request.sort.push_back(*criterion);
   }
-  request.next_token = options.next_token;
+  request.next_token = options.next_token.value_or(query->next_token.value_or(""));
+  const std::size_t max = options.max.value_or(query->max_results.value_or(kDefaultListed));
 
   auto store = OpenExisting(options.db);
   if (!Report(store ? Status::Ok() : store.status(), exit_code)) {
@@ -174,8 +249,8 @@ void RunList(const ListOptions& options, int& exit_code) {
 
   std::vector<Json> findings;
   std::string next_token;
-  while (findings.size() < options.max) {
-    request.max_results = std::min(kListPageSize, options.max - findings.size());
+  while (findings.size() < max) {
+    request.max_results = std::min(kListPageSize, max - findings.size());
     auto page = (*store)->List(request);
     if (!Report(page ? Status::Ok() : page.status(), exit_code)) {
       return;
@@ -290,7 +365,7 @@ struct GroupOptions {
 };
 
 void RunGroupBy(const GroupOptions& options, int& exit_code) {
-  auto query = ParseQuery(options.filter);
+  auto query = ParseQuery(options.filter, RequestParts::kFiltersOnly);
   if (!Report(query ? Status::Ok() : query.status(), exit_code)) {
     return;
   }
@@ -412,7 +487,8 @@ void PrintSection(const std::string& title, const std::vector<store::GroupCount>
 void RunSummary(const SummaryOptions& options, int& exit_code) {
   auto query = ParseQuery(options.filter.empty()
                               ? R"({"RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}]})"
-                              : options.filter);
+                              : options.filter,
+                          RequestParts::kFiltersOnly);
   if (!Report(query ? Status::Ok() : query.status(), exit_code)) {
     return;
   }
@@ -465,12 +541,14 @@ CLI::Option* AddDb(CLI::App* command, std::string& db) {
       ->capture_default_str();
 }
 
-CLI::Option* AddFilter(CLI::App* command, std::string& filter) {
+// Adds --filter; `request_help` describes what the command does with a GetFindings request body.
+CLI::Option* AddFilter(CLI::App* command, std::string& filter, std::string_view request_help) {
   return command->add_option(
       "--filter", filter,
-      "Filters as AwsSecurityFindingFilters JSON, such as '{\"SeverityLabel\": [{\"Value\": "
-      "\"CRITICAL\", \"Comparison\": \"EQUALS\"}]}', or @FILE to read them from a file; a "
-      "GetFindings request with Filters and SortCriteria is accepted too");
+      fmt::format("Filters as AwsSecurityFindingFilters JSON, such as '{{\"SeverityLabel\": "
+                  "[{{\"Value\": \"CRITICAL\", \"Comparison\": \"EQUALS\"}}]}}', or @FILE to "
+                  "read them from a file. {}",
+                  request_help));
 }
 
 void AddListCommand(CLI::App* group, int& exit_code) {
@@ -478,13 +556,19 @@ void AddListCommand(CLI::App* group, int& exit_code) {
   auto* command = group->add_subcommand(
       "list", "List findings that match a filter, newest first unless --sort-by says otherwise");
   AddDb(command, options->db);
-  AddFilter(command, options->filter);
+  AddFilter(command, options->filter,
+            "A GetFindings request body, {\"Filters\": {...}, \"SortCriteria\": [...], "
+            "\"MaxResults\": N, \"NextToken\": \"...\"}, is accepted too; --sort-by, --max and "
+            "--next-token override its SortCriteria, MaxResults and NextToken");
   command->add_option("--sort-by", options->sort_by,
                       "Attribute to sort by, as FIELD, FIELD:asc or FIELD:desc (the default); "
                       "repeat for ties, such as --sort-by SeverityNormalized --sort-by Title:asc");
-  command->add_option("--max", options->max, "Largest number of findings to print")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  command
+      ->add_option("--max", options->max,
+                   fmt::format("Largest number of findings to print, from 1 to {} (default {}, "
+                               "or the MaxResults of a request body given to --filter)",
+                               kMaxListed, kDefaultListed))
+      ->check(CLI::Range(std::size_t{1}, kMaxListed));
   command->add_option("--next-token", options->next_token,
                       "Continue after the findings of an earlier list with the same filter and "
                       "sort, from the token it printed");
@@ -542,7 +626,9 @@ void AddGroupByCommand(CLI::App* group, int& exit_code) {
                    "ResourceId, ProductName, ComplianceStatus, WorkflowStatus, Type, GeneratorId, "
                    "AwsAccountId, RecordState, ProductArn or ResourceTags (grouped as key=value)")
       ->required();
-  AddFilter(command, options->filter);
+  AddFilter(command, options->filter,
+            "A GetFindings request body is accepted for its Filters alone, and one with "
+            "SortCriteria, MaxResults or NextToken is rejected, because every match is counted");
   command->add_option("--output", options->output, "Output format: table or json")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json"}));
@@ -573,7 +659,8 @@ void AddSummaryCommand(CLI::App* group, int& exit_code) {
   command->add_option(
       "--filter", options->filter,
       "AwsSecurityFindingFilters JSON or @FILE choosing the findings to count (default: "
-      "RecordState ACTIVE)");
+      "RecordState ACTIVE). A GetFindings request body is accepted for its Filters alone, and "
+      "one with SortCriteria, MaxResults or NextToken is rejected");
   command->add_option("--output", options->output, "Output format: table or json")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json"}));
