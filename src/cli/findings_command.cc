@@ -271,15 +271,17 @@ void RunList(const ListOptions& options, int& exit_code) {
   exit_code = 0;
 }
 
+// Options that set a value, even an empty one, are std::optional, so that `--note ""` is
+// checked as an empty note instead of being taken for a missing option.
 struct UpdateOptions {
   std::string db = "rampart.db";
   std::string product_arn;
   std::string id;
-  std::string workflow_status;
-  std::string note;
+  std::optional<std::string> workflow_status;
+  std::optional<std::string> note;
   std::string by;
-  std::string severity_label;
-  std::string verification_state;
+  std::optional<std::string> severity_label;
+  std::optional<std::string> verification_state;
   std::optional<int> confidence;
   std::optional<int> criticality;
   std::vector<std::string> types;
@@ -289,18 +291,21 @@ struct UpdateOptions {
 Result<store::FindingUpdate> BuildUpdate(const UpdateOptions& options, const std::string& actor) {
   store::FindingUpdate update;
   update.finding_identifiers = {{options.id, options.product_arn}};
-  if (!options.workflow_status.empty()) {
-    update.workflow_status = options.workflow_status;
+  update.workflow_status = options.workflow_status;
+  if (options.note) {
+    if (options.note->find_first_not_of(" \t\r\n") == std::string::npos) {
+      return InvalidArgument(fmt::format(
+          "--note: the note text must not be {}, because an ASFF note (Note.Text) is 1 to 512 "
+          "characters long; give the text, such as --note \"accepted until the fix ships\", or "
+          "leave out --note to keep the finding's note",
+          options.note->empty() ? "empty" : "blank"));
+    }
+    update.note = store::NoteUpdate{*options.note, actor};
   }
-  if (!options.note.empty()) {
-    update.note = store::NoteUpdate{options.note, actor};
+  if (options.severity_label) {
+    update.severity = store::SeverityUpdate{*options.severity_label, std::nullopt, std::nullopt};
   }
-  if (!options.severity_label.empty()) {
-    update.severity = store::SeverityUpdate{options.severity_label, std::nullopt, std::nullopt};
-  }
-  if (!options.verification_state.empty()) {
-    update.verification_state = options.verification_state;
-  }
+  update.verification_state = options.verification_state;
   update.confidence = options.confidence;
   update.criticality = options.criticality;
   if (!options.types.empty()) {
@@ -593,7 +598,9 @@ void AddUpdateCommand(CLI::App* group, int& exit_code) {
   command->add_option("--id", options->id, "Id of the finding")->required();
   command->add_option("--workflow-status", options->workflow_status,
                       "Workflow.Status: NEW, NOTIFIED, RESOLVED or SUPPRESSED");
-  command->add_option("--note", options->note, "Note.Text, up to 512 characters");
+  command->add_option("--note", options->note,
+                      "Note.Text: the note's text, 1 to 512 characters; it replaces the finding's "
+                      "note");
   command->add_option("--by", options->by,
                       "Who makes the change: the note's author and the identity in the history "
                       "(default: $USER)");

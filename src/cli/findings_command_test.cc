@@ -341,6 +341,28 @@ TEST_F(FindingsCommandTest, UpdateBadValueExitsTwo) {
   EXPECT_THAT(field.err, HasSubstr("KEY=VALUE"));
 }
 
+// An empty --note is an empty note, rejected with the fix, not an update that changes nothing.
+TEST_F(FindingsCommandTest, UpdateEmptyNoteExitsTwo) {
+  const Json& finding = findings_.back();
+  for (const char* note : {"", "   "}) {
+    SCOPED_TRACE(note);
+    const RunResult result =
+        RunRampart({"findings", "update", "--db", db_, "--product-arn", finding["ProductArn"],
+                    "--id", finding["Id"], "--note", note, "--by", "bob"});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_THAT(result.err, HasSubstr(fmt::format("error: --note: the note text must not be {}",
+                                                  *note == '\0' ? "empty" : "blank")));
+    EXPECT_THAT(result.err, HasSubstr("1 to 512 characters"));
+    EXPECT_THAT(result.err, HasSubstr("leave out --note"));
+    EXPECT_THAT(result.err, ::testing::Not(HasSubstr("changes no field")));
+  }
+  const RunResult status =
+      RunRampart({"findings", "update", "--db", db_, "--product-arn", finding["ProductArn"], "--id",
+                  finding["Id"], "--workflow-status", "", "--by", "bob"});
+  EXPECT_EQ(status.exit_code, 2);
+  EXPECT_THAT(status.err, HasSubstr("Workflow.Status: \"\" is not one of"));
+}
+
 TEST_F(FindingsCommandTest, GroupByCountsSeverities) {
   const RunResult result = RunRampart(
       {"findings", "group-by", "--db", db_, "--attribute", "SeverityLabel", "--output", "json"});

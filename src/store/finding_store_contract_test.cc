@@ -701,5 +701,23 @@ TEST(FindingUpdateLimits, NoteCountsCharacters) {
   EXPECT_FALSE(ValidateFindingUpdate(*update).ok());
 }
 
+// ASFF's Note.Text has at least one character, and a blank note carries no text either.
+TEST(FindingUpdateLimits, EmptyNoteTextRejected) {
+  for (const char* text : {"", "  \t"}) {
+    SCOPED_TRACE(text);
+    const Json request = {{"FindingIdentifiers", {{{"Id", "a"}, {"ProductArn", "arn:p"}}}},
+                          {"Note", {{"Text", text}, {"UpdatedBy", "ops"}}}};
+    auto update = ParseFindingUpdate(request);
+    ASSERT_TRUE(update.has_value()) << update.status().ToString();
+    const Status status = ValidateFindingUpdate(*update);
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(status.message(),
+                ::testing::StartsWith(fmt::format("Note.Text: the note text must not be {}",
+                                                  *text == '\0' ? "empty" : "blank")));
+    EXPECT_THAT(status.message(), HasSubstr("1 to 512 characters"));
+    EXPECT_THAT(status.message(), HasSubstr("leave Note out"));
+  }
+}
+
 }  // namespace
 }  // namespace rampart::store

@@ -238,9 +238,15 @@ Status ValidateValues(const FindingUpdate& update) {
 
 Status ValidateSizes(const FindingUpdate& update) {
   if (update.note) {
-    if (update.note->text.empty() || CountCharacters(update.note->text) > kMaxNoteText) {
+    if (update.note->text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      return InvalidArgument(fmt::format(
+          "Note.Text: the note text must not be {}, because an ASFF note is 1 to {} characters "
+          "long; send the note's text, or leave Note out to keep the finding's note",
+          update.note->text.empty() ? "empty" : "blank", kMaxNoteText));
+    }
+    if (const std::size_t length = CountCharacters(update.note->text); length > kMaxNoteText) {
       return InvalidArgument(
-          fmt::format("Note.Text: must be 1 to {} characters long", kMaxNoteText));
+          fmt::format("Note.Text: is {} characters long; the maximum is {}", length, kMaxNoteText));
     }
     if (update.note->updated_by.empty() ||
         CountCharacters(update.note->updated_by) > kMaxNoteAuthor) {
