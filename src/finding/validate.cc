@@ -28,6 +28,9 @@ constexpr std::string_view kSchemaVersion = "2018-10-08";
 constexpr std::size_t kMaxNoteText = 512;
 constexpr std::size_t kMaxRecommendationText = 512;
 constexpr std::size_t kMaxNoteUpdatedBy = 512;
+constexpr std::string_view kTypeNamespaces[] = {"Software and Configuration Checks", "TTPs",
+                                                "Effects", "Unusual Behaviors",
+                                                "Sensitive Data Identifications"};
 
 // Returns `text` as a JSON string for a message, cut at a character boundary after 64 bytes.
 std::string ShownValue(const std::string& text) {
@@ -130,9 +133,28 @@ class Checker {
       Add("Types", fmt::format("has {} entries; the maximum is {}", types->size(), kMaxTypes));
     }
     for (std::size_t i = 0; i < types->size(); ++i) {
-      if (!(*types)[i].is_string() || (*types)[i].get_ref<const std::string&>().empty()) {
-        AddAt(JsonPathIndex(JsonPathMember(path_, "Types"), i), "must be a non-empty string");
+      const Json& type = (*types)[i];
+      const std::string type_path = JsonPathIndex(JsonPathMember(path_, "Types"), i);
+      if (!type.is_string() || type.get_ref<const std::string&>().empty()) {
+        AddAt(type_path, "must be a non-empty string");
+      } else if (auto problem = TypeProblem(type.get_ref<const std::string&>())) {
+        AddAt(type_path, *std::move(problem));
       }
+    }
+  }
+
+  void CheckProductArn() {
+    const auto it = finding_.find("ProductArn");
+    if (it == finding_.end() || !it->is_string() ||
+        it->get_ref<const std::string&>().find_first_not_of(" \t\r\n") == std::string::npos) {
+      return;  // RequiredString reports these
+    }
+    if (!IsProductArn(it->get_ref<const std::string&>())) {
+      Add("ProductArn",
+          fmt::format("{} is not a Security Hub product ARN; write it as "
+                      "arn:PARTITION:securityhub:REGION:ACCOUNT:product/COMPANY/PRODUCT, such as "
+                      "arn:aws:securityhub:us-east-1::product/aquasecurity/aquasecurity",
+                      ShownValue(it->get_ref<const std::string&>())));
     }
   }
 
@@ -313,7 +335,48 @@ class Checker {
   std::vector<Problem> problems_;
 };
 
+// Returns true for a non-empty ARN field of lower-case letters, digits and hyphens, such as a
+// partition ("aws-cn") or a region ("us-east-1").
+bool IsArnToken(std::string_view text) {
+  return !text.empty() &&
+         text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
+
 }  // namespace
+
+std::optional<std::string> TypeProblem(std::string_view type) {
+  const std::string_view name_space = type.substr(0, type.find('/'));
+  for (const std::string_view known : kTypeNamespaces) {
+    if (name_space == known) {
+      return std::nullopt;
+    }
+  }
+  return fmt::format(
+      "{} is not in an ASFF namespace; write it as namespace/category/classifier with the "
+      "namespace one of {}, such as \"Software and Configuration Checks/Vulnerabilities/CVE\"",
+      ShownValue(std::string(type)), fmt::join(kTypeNamespaces, ", "));
+}
+
+bool IsProductArn(std::string_view arn) {
+  std::string_view fields[6];
+  for (std::size_t i = 0; i < 5; ++i) {
+    const std::size_t colon = arn.find(':');
+    if (colon == std::string_view::npos) {
+      return false;
+    }
+    fields[i] = arn.substr(0, colon);
+    arn.remove_prefix(colon + 1);
+  }
+  fields[5] = arn;
+  const std::string_view account = fields[4];
+  const bool account_valid =
+      account.empty() ||
+      (account.size() == 12 && account.find_first_not_of("0123456789") == std::string_view::npos);
+  constexpr std::string_view kProduct = "product/";
+  return fields[0] == "arn" && IsArnToken(fields[1]) && fields[2] == "securityhub" &&
+         IsArnToken(fields[3]) && account_valid && fields[5].starts_with(kProduct) &&
+         fields[5].size() > kProduct.size();
+}
 
 std::vector<Problem> ValidateFinding(const Json& finding, const std::string& path) {
   if (!finding.is_object()) {
@@ -324,6 +387,7 @@ std::vector<Problem> ValidateFinding(const Json& finding, const std::string& pat
   checker.CheckSchemaVersion();
   checker.RequiredString("Id", kMaxId);
   checker.RequiredString("ProductArn", 2048);
+  checker.CheckProductArn();
   checker.RequiredString("GeneratorId", 512);
   checker.RequiredString("AwsAccountId", 64);
   checker.CheckTypes();

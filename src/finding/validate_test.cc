@@ -212,5 +212,67 @@ TEST(Normalize, FillsDefaults) {
   EXPECT_EQ(finding["Severity"]["Normalized"], 70);
 }
 
+// Every ASFF namespace is accepted, alone or with a category and classifier.
+TEST(Validate, TypesInEveryNamespace) {
+  for (const char* type :
+       {"Software and Configuration Checks/Vulnerabilities/CVE", "TTPs/Initial Access",
+        "Effects/Data Exposure", "Unusual Behaviors/User", "Sensitive Data Identifications",
+        "Sensitive Data Identifications/Passwords"}) {
+    SCOPED_TRACE(type);
+    Json finding = ValidFinding();
+    finding["Types"] = {type};
+    EXPECT_TRUE(ValidateFinding(finding).empty());
+    EXPECT_FALSE(TypeProblem(type).has_value());
+  }
+}
+
+TEST(Validate, TypesOutsideNamespacesRejected) {
+  for (const char* type : {"Vulnerabilities/CVE", "ttps/Initial Access", "Software/CVE",
+                           "/Software and Configuration Checks", "TTPs "}) {
+    SCOPED_TRACE(type);
+    Json finding = ValidFinding();
+    finding["Types"] = {"TTPs/Discovery", type};
+    const auto problems = ValidateFinding(finding, "$.Findings[2]");
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, "$.Findings[2].Types[1]");
+    EXPECT_EQ(problems[0].message.rfind(Json(type).dump() + " is not in an ASFF namespace", 0), 0u)
+        << problems[0].message;
+    EXPECT_NE(problems[0].message.find("Software and Configuration Checks, TTPs, Effects, "
+                                       "Unusual Behaviors, Sensitive Data Identifications"),
+              std::string::npos)
+        << problems[0].message;
+  }
+}
+
+TEST(Validate, ProductArnForms) {
+  for (const char* arn : {"arn:aws:securityhub:us-east-1::product/aquasecurity/aquasecurity",
+                          "arn:aws-cn:securityhub:cn-north-1::product/aws/guardduty",
+                          "arn:aws:securityhub:us-west-2:123456789012:product/123456789012/default",
+                          "arn:aws:securityhub:test-region::product/aquasecurity/aquasecurity"}) {
+    SCOPED_TRACE(arn);
+    Json finding = ValidFinding();
+    finding["ProductArn"] = arn;
+    EXPECT_TRUE(ValidateFinding(finding).empty());
+  }
+}
+
+TEST(Validate, ProductArnMustBeSecurityHubArn) {
+  for (const char* arn :
+       {"prowler", "arn:aws:s3:::bucket", "arn:aws:securityhub:::product/a/b",
+        "arn:aws:securityhub:us-east-1:12345:product/a/b",
+        "arn:aws:securityhub:us-east-1::product/", "arn:aws:securityhub:us-east-1::rule/a",
+        "arn::securityhub:us-east-1::product/a/b", "arn:AWS:securityhub:us-east-1::product/a/b"}) {
+    SCOPED_TRACE(arn);
+    Json finding = ValidFinding();
+    finding["ProductArn"] = arn;
+    const auto problems = ValidateFinding(finding);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, "$.ProductArn");
+    EXPECT_EQ(problems[0].message.rfind(Json(arn).dump() + " is not a Security Hub product ARN", 0),
+              0u)
+        << problems[0].message;
+  }
+}
+
 }  // namespace
 }  // namespace rampart::finding

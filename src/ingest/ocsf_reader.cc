@@ -13,6 +13,7 @@
 
 #include "core/hash.h"
 #include "finding/severity.h"
+#include "finding/validate.h"
 #include "ingest/field_mapping.h"
 #include "ingest/more_readers.h"
 
@@ -27,11 +28,6 @@ using detail::StringMember;
 
 constexpr long long kDetectionFinding = 2004;
 constexpr long long kSecurityFinding = 2001;  // deprecated since OCSF 1.1
-
-// The ASFF namespaces that a type in finding_info.types may already start with.
-constexpr std::string_view kAsffNamespaces[] = {"Software and Configuration Checks", "TTPs",
-                                                "Effects", "Unusual Behaviors",
-                                                "Sensitive Data Identifications"};
 
 struct FindingAt {
   const Json* finding;
@@ -130,12 +126,9 @@ Json Types(const Json& info) {
       if (!type.is_string()) {
         continue;
       }
-      const std::string& text = type.get_ref<const std::string&>();
-      for (const std::string_view name : kAsffNamespaces) {
-        if (text.starts_with(name)) {
-          types.push_back(text);
-          break;
-        }
+      // Types already in an ASFF namespace are kept; OCSF's own type names are not.
+      if (!finding::TypeProblem(type.get_ref<const std::string&>())) {
+        types.push_back(type);
       }
     }
   }

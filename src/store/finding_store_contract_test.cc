@@ -701,6 +701,21 @@ TEST(FindingUpdateLimits, NoteCountsCharacters) {
   EXPECT_FALSE(ValidateFindingUpdate(*update).ok());
 }
 
+// BatchUpdateFindings takes Types in the same five namespaces as a finding.
+TEST(FindingUpdateLimits, TypesNeedAsffNamespace) {
+  const Json request = {{"FindingIdentifiers", {{{"Id", "a"}, {"ProductArn", "arn:p"}}}},
+                        {"Types", {"TTPs/Discovery", "Vulnerabilities/CVE"}}};
+  auto update = ParseFindingUpdate(request);
+  ASSERT_TRUE(update.has_value()) << update.status().ToString();
+  const Status status = ValidateFindingUpdate(*update);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      status.message(),
+      ::testing::StartsWith("Types[1]: \"Vulnerabilities/CVE\" is not in an ASFF namespace"));
+  update->types = {"TTPs/Discovery", "Effects/Data Exposure"};
+  EXPECT_TRUE(ValidateFindingUpdate(*update).ok()) << ValidateFindingUpdate(*update).ToString();
+}
+
 // ASFF's Note.Text has at least one character, and a blank note carries no text either.
 TEST(FindingUpdateLimits, EmptyNoteTextRejected) {
   for (const char* text : {"", "  \t"}) {

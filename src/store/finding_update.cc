@@ -7,6 +7,7 @@
 
 #include "core/utf8.h"
 #include "finding/severity.h"
+#include "finding/validate.h"
 #include "store/filter.h"
 
 namespace rampart::store {
@@ -258,9 +259,13 @@ Status ValidateSizes(const FindingUpdate& update) {
     if (update.types->empty() || update.types->size() > kMaxTypes) {
       return InvalidArgument(fmt::format("Types: must hold 1 to {} types", kMaxTypes));
     }
-    for (const auto& type : *update.types) {
+    for (std::size_t i = 0; i < update.types->size(); ++i) {
+      const std::string& type = (*update.types)[i];
       if (type.empty()) {
         return InvalidArgument("Types: a type must not be empty");
+      }
+      if (auto problem = finding::TypeProblem(type)) {
+        return InvalidArgument(fmt::format("Types[{}]: {}", i, *problem));
       }
     }
   }
