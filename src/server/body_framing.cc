@@ -119,4 +119,19 @@ std::optional<FramingError> CheckBodyFraming(const httplib::Request& request) {
   return has_coding ? CheckTransferEncoding(request) : std::nullopt;
 }
 
+std::optional<FramingError> CheckBodyMediaType(const httplib::Request& request) {
+  std::string type(Trim(request.get_header_value("Content-Type")));
+  type = type.substr(0, type.find(';'));
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (!type.starts_with("multipart/")) {
+    return std::nullopt;
+  }
+  return FramingError{
+      415, fmt::format("Content-Type {} is not supported: send the body itself as "
+                       "application/json, or text/csv to a model (with curl, --data-binary @FILE "
+                       "and -H 'Content-Type: ...' instead of -F)",
+                       type)};
+}
+
 }  // namespace rampart::server

@@ -13,7 +13,7 @@ namespace rampart::server {
 
 // The reason that the server must not read a request's body, and the status to respond with.
 struct FramingError {
-  int status = 400;     // 400 Bad Request, or 501 Not Implemented for a transfer coding
+  int status = 400;     // 400, 415 for a media type, or 501 for a transfer coding
   std::string message;  // names the header, its value and the fix
 };
 
@@ -23,5 +23,9 @@ struct FramingError {
 // Content-Length together with Transfer-Encoding, and a Transfer-Encoding that names no coding
 // or chunked more than once.
 std::optional<FramingError> CheckBodyFraming(const httplib::Request& request);
+
+// Returns a 415 error for a multipart body (such as curl -F sends), which no endpoint takes
+// and which the HTTP library would try to parse into form fields; nullopt otherwise.
+std::optional<FramingError> CheckBodyMediaType(const httplib::Request& request);
 
 }  // namespace rampart::server

@@ -104,6 +104,8 @@ std::string ErrorCodeFor(int status) {
       return "PayloadTooLarge";
     case 414:
       return "UriTooLong";
+    case 415:
+      return "UnsupportedMediaTypeException";
     case 429:
       return "TooManyRequests";
     case 501:
@@ -214,7 +216,10 @@ HttpServer::HttpServer(const ServerConfig& config, store::TokenStore& tokens,
   // coding it cannot decode would mean waiting for the client to close the connection.
   server_->set_pre_routing_handler([this](const httplib::Request& request,
                                           httplib::Response& response) {
-    const auto error = CheckBodyFraming(request);
+    auto error = CheckBodyFraming(request);
+    if (!error) {
+      error = CheckBodyMediaType(request);
+    }
     if (!error) {
       return httplib::Server::HandlerResponse::Unhandled;
     }

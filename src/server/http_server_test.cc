@@ -233,6 +233,25 @@ TEST_F(HttpServerTest, UnsupportedTransferCodingIs501AtOnce) {
   }
 }
 
+// curl -F sends multipart/form-data, which the library would try to parse into form fields.
+TEST_F(HttpServerTest, MultipartBodyIs415) {
+  StartServer();
+  const httplib::MultipartFormDataItems items = {{"file", "a,b\n1,2\n", "rows.csv", "text/csv"}};
+  for (const bool with_token : {true, false}) {
+    SCOPED_TRACE(with_token);
+    const httplib::Headers headers =
+        with_token ? httplib::Headers{{"Authorization", "Bearer " + admin_token_}}
+                   : httplib::Headers{};
+    auto response = client_->Post("/v1/echo/x", headers, items);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 415) << response->body;
+    const Json body = Json::parse(response->body);
+    EXPECT_EQ(body["Code"], "UnsupportedMediaTypeException");
+    EXPECT_THAT(body["Message"].get<std::string>(),
+                ::testing::HasSubstr("Content-Type multipart/form-data is not supported"));
+  }
+}
+
 // A GET is checked too, since the library would read its body as the next request.
 TEST_F(HttpServerTest, GetWithTransferCodingIs501) {
   StartServer();
