@@ -198,12 +198,15 @@ void PrintFindings(const std::vector<Json>& findings, const std::string& output)
     }
     return;
   }
-  Table table({"SEVERITY", "WORKFLOW", "COMPLIANCE", "UPDATED", "RESOURCE", "TITLE", "ID"});
+  // RECORD tells an ARCHIVED finding, which a later scan no longer reported, from an open one.
+  Table table(
+      {"SEVERITY", "WORKFLOW", "RECORD", "COMPLIANCE", "UPDATED", "RESOURCE", "TITLE", "ID"});
   for (const Json& finding : findings) {
     const Json& resources = finding.value("Resources", Json::array());
     const std::string resource = resources.empty() ? "" : At(resources[0], "Id");
     table.AddRow({At(finding, "Severity.Label"), At(finding, "Workflow.Status"),
-                  At(finding, "Compliance.Status"), At(finding, "UpdatedAt"), Cut(resource, 40),
+                  At(finding, "RecordState"), At(finding, "Compliance.Status"),
+                  At(finding, "UpdatedAt"), Cut(resource, 40),
                   Cut(At(finding, "Title"), kTitleWidth), At(finding, "Id")});
   }
   table.Print(std::cout, 1024);

@@ -118,7 +118,9 @@ TEST_F(FindingsCommandTest, ListTableAndJsonLines) {
   const RunResult table = RunRampart({"findings", "list", "--db", db_});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_THAT(table.out, HasSubstr("SEVERITY"));
+  EXPECT_THAT(table.out, HasSubstr("RECORD"));
   EXPECT_THAT(table.out, HasSubstr("CRITICAL"));
+  EXPECT_THAT(table.out, HasSubstr(" ACTIVE "));
   EXPECT_THAT(table.out, HasSubstr(std::to_string(stored_) + " findings"));
 
   const RunResult lines = RunRampart({"findings", "list", "--db", db_, "--output", "jsonl"});
