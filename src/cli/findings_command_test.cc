@@ -263,6 +263,21 @@ TEST_F(FindingsCommandTest, MissingDatabaseExitsTwo) {
   EXPECT_FALSE(std::filesystem::exists(folder_ / "none.db"));
 }
 
+TEST_F(FindingsCommandTest, IngestRegionMustBeRegionCode) {
+  const std::string report = (FindingsFolder() / "trivy" / "alpine-310.json").string();
+  for (const char* region : {"Europe", "eu-west", "eu_west_1", "us-east-1 "}) {
+    SCOPED_TRACE(region);
+    const RunResult result = RunRampart({"ingest", "--db", db_, "--region", region, report});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_THAT(result.out + result.err, HasSubstr("use an AWS Region code such as eu-west-1"));
+  }
+  for (const char* region : {"eu-west-1", "us-gov-west-1", "ap-southeast-4", "us-isob-east-1"}) {
+    SCOPED_TRACE(region);
+    const RunResult result = RunRampart({"ingest", "--db", db_, "--region", region, report});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+  }
+}
+
 TEST_F(FindingsCommandTest, UpdateChangesFindingAndHistory) {
   const Json& finding = findings_.back();
   const std::string arn = finding["ProductArn"];

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <filesystem>
 #include <iostream>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -33,6 +34,13 @@ bool IsNodeName(const std::string& name) {
          });
 }
 
+// Returns true for the form of an AWS Region code: a two-letter area, one or more words and
+// a number, such as us-east-1, us-gov-west-1 or ap-southeast-4.
+bool IsRegionCode(const std::string& region) {
+  static const std::regex kRegion("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+  return std::regex_match(region, kRegion);
+}
+
 }  // namespace
 
 void AddIngestCommands(CLI::App& app, int& exit_code) {
@@ -55,7 +63,15 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
   command
       ->add_option("--region", options->region,
                    "Region for the ProductArn of findings whose format carries none")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](const std::string& region) {
+            return IsRegionCode(region) ? std::string()
+                                        : "region " + region +
+                                              " is invalid; use an AWS Region code such as "
+                                              "eu-west-1";
+          },
+          "REGION"));
   command
       ->add_option("--node", options->node,
                    "Node a kube-bench report was made on, part of each finding's Id and "
