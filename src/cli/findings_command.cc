@@ -198,7 +198,7 @@ void PrintFindings(const std::vector<Json>& findings, const std::string& output)
     }
     return;
   }
-  // RECORD tells an ARCHIVED finding, which a later scan no longer reported, from an open one.
+  // RECORD separates ARCHIVED findings, which a later scan no longer reported, from open ones.
   Table table(
       {"SEVERITY", "WORKFLOW", "RECORD", "COMPLIANCE", "UPDATED", "RESOURCE", "TITLE", "ID"});
   for (const Json& finding : findings) {

@@ -17,8 +17,8 @@ struct SourceConfig {
   std::string format;  // empty: detect
   std::string account = "000000000000";
   std::string region = "us-east-1";
-  // Keep findings ACTIVE that a later report of the same artifact no longer lists, for
-  // reports made with narrower scanner options; by default they are archived.
+  // Whether findings that a later report of the same artifact no longer lists stay ACTIVE,
+  // for reports made with narrower scanner options. By default they are archived.
   bool keep_missing = false;
 };
 

@@ -43,8 +43,8 @@ struct ReadResult {
   // The subjects and kinds of problem that the report lists in full; empty for formats whose
   // reports may list only some.
   std::vector<Coverage> coverage;
-  // Why a report of a format that covers its subject covers nothing, such as a scan of ".",
-  // which names no one project; empty otherwise.
+  // The reason that a report of a covering format covers nothing, such as a scan of ".",
+  // which names no one project. Empty otherwise.
   std::string uncovered;
 };
 

@@ -297,7 +297,7 @@ void ReadResultEntry(const Report& report, Node entry, const std::string& path,
 // clean one (an os-pkgs result without Vulnerabilities, a config result with only
 // MisconfSummary.Successes). So a report with a result of class os-pkgs covers the OS
 // package vulnerabilities of its artifact, lang-pkgs the language package ones, and config
-// its misconfigurations; a scan limited with --pkg-types leaves the other class alone.
+// its misconfigurations. A scan limited with --pkg-types leaves the other class alone.
 // Secrets are listed only where some were found, so a report never covers them.
 void AddCoverage(const Report& report, Node results, ReadResult& result) {
   if (report.artifact.empty()) {

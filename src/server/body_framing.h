@@ -24,8 +24,8 @@ struct FramingError {
 // or chunked more than once.
 std::optional<FramingError> CheckBodyFraming(const httplib::Request& request);
 
-// Returns a 415 error for a multipart body (such as curl -F sends), which no endpoint takes
-// and which the HTTP library would try to parse into form fields; nullopt otherwise.
+// Returns a 415 error for a multipart body, such as curl -F sends, and nullopt otherwise. No
+// endpoint takes one, and the HTTP library would try to parse it into form fields.
 std::optional<FramingError> CheckBodyMediaType(const httplib::Request& request);
 
 }  // namespace rampart::server

@@ -339,9 +339,10 @@ TEST_F(FindingsApiTest, ProductLimitedTokenWritesOnlyItsProducts) {
   EXPECT_EQ(updated["ProcessedFindings"][0]["Id"], trivy["Id"]);
   ASSERT_EQ(updated["UnprocessedFindings"].size(), 1u);
   EXPECT_EQ(updated["UnprocessedFindings"][0]["ErrorCode"], "AccessDenied");
-  auto kept = findings_->Get({asr["ProductArn"], asr["Id"]});
-  ASSERT_TRUE(kept.has_value() && kept->has_value());
-  EXPECT_EQ((**kept)["Workflow"]["Status"], "NEW");
+  auto other_product = findings_->Get({asr["ProductArn"], asr["Id"]});
+  ASSERT_TRUE(other_product.has_value());
+  ASSERT_TRUE(other_product->has_value());
+  EXPECT_EQ((**other_product)["Workflow"]["Status"], "NEW");
 }
 
 TEST_F(FindingsApiTest, GroupBySeverityCountsEveryFinding) {

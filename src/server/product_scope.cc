@@ -8,12 +8,6 @@
 namespace rampart::server {
 namespace {
 
-bool Allowed(const std::string& product_arn, const std::vector<std::string>& patterns) {
-  store::TokenInfo token;
-  token.product_arns = patterns;
-  return token.AllowsProduct(product_arn);
-}
-
 std::string DeniedMessage(const std::string& product_arn, const std::string& token_name) {
   return fmt::format(
       "token \"{}\" may not write findings of ProductArn \"{}\"; send them with a token whose "
@@ -35,7 +29,8 @@ std::vector<DeniedFinding> TakeDeniedFindings(std::vector<Json>& findings,
   for (std::size_t i = 0; i < findings.size(); ++i) {
     Json& finding = findings[i];
     const Json* arn = finding.is_object() ? FindPath(finding, "ProductArn") : nullptr;
-    if (arn == nullptr || !arn->is_string() || Allowed(arn->get<std::string>(), patterns)) {
+    if (arn == nullptr || !arn->is_string() ||
+        store::AllowsProduct(patterns, arn->get<std::string>())) {
       allowed.push_back(std::move(finding));
       allowed_paths.push_back(std::move(paths[i]));
       continue;
@@ -76,7 +71,7 @@ std::vector<store::UnprocessedFinding> TakeDeniedIdentifiers(
   }
   std::vector<store::FindingIdentifier> allowed;
   for (store::FindingIdentifier& identifier : update.finding_identifiers) {
-    if (Allowed(identifier.product_arn, patterns)) {
+    if (store::AllowsProduct(patterns, identifier.product_arn)) {
       allowed.push_back(std::move(identifier));
       continue;
     }

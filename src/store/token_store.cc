@@ -38,10 +38,14 @@ bool TokenInfo::HasScope(const std::string& scope) const {
          std::find(scopes.begin(), scopes.end(), "admin") != scopes.end();
 }
 
-bool TokenInfo::AllowsProduct(const std::string& product_arn) const {
-  return product_arns.empty() ||
-         std::any_of(product_arns.begin(), product_arns.end(),
+bool AllowsProduct(const std::vector<std::string>& patterns, const std::string& product_arn) {
+  return patterns.empty() ||
+         std::any_of(patterns.begin(), patterns.end(),
                      [&](const std::string& pattern) { return MatchesGlob(pattern, product_arn); });
+}
+
+bool TokenInfo::AllowsProduct(const std::string& product_arn) const {
+  return store::AllowsProduct(product_arns, product_arn);
 }
 
 bool MatchesGlob(std::string_view pattern, std::string_view text) {

@@ -42,8 +42,9 @@ class TokenStore {
   TokenStore(const TokenStore&) = delete;
   TokenStore& operator=(const TokenStore&) = delete;
 
-  // Creates a token named `name` (unique among unrevoked tokens) with `scopes`, limited to
-  // `product_arns` when that is not empty; returns the token text, "rmp_" and 64 hex digits.
+  // Creates a token named `name` (unique among unrevoked tokens) with `scopes`. A non-empty
+  // `product_arns` limits it to those products. Returns the token text, "rmp_" and 64 hex
+  // digits.
   Result<std::string> Create(const std::string& name, const std::vector<std::string>& scopes,
                              const std::vector<std::string>& product_arns = {});
 
@@ -65,9 +66,13 @@ class TokenStore {
 // that lists the valid ones.
 Result<std::vector<std::string>> ParseScopes(const std::string& text);
 
-// Checks ProductArn patterns for a token: each starts with "arn:" and holds no comma or
-// white space; the error names the pattern.
+// Checks ProductArn patterns for a token: each must start with "arn:" and contain no comma
+// or white space. The error names the pattern.
 Status CheckProductPatterns(const std::vector<std::string>& patterns);
+
+// Returns true when `patterns` is empty (a token without product limits) or one of them
+// matches `product_arn`.
+bool AllowsProduct(const std::vector<std::string>& patterns, const std::string& product_arn);
 
 // Returns true when `text` matches `pattern`, where `*` matches any run of characters.
 bool MatchesGlob(std::string_view pattern, std::string_view text);

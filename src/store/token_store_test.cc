@@ -49,7 +49,8 @@ TEST_P(TokenStoreTest, ProductLimitsAreKept) {
                       "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default"});
   ASSERT_TRUE(token.has_value()) << token.status().ToString();
   auto info = store_->Authenticate(*token);
-  ASSERT_TRUE(info.has_value() && info->has_value());
+  ASSERT_TRUE(info.has_value());
+  ASSERT_TRUE(info->has_value());
   ASSERT_EQ((*info)->product_arns.size(), 2u);
   EXPECT_TRUE(
       (*info)->AllowsProduct("arn:aws:securityhub:us-east-1::product/aquasecurity/aquasecurity"));
@@ -68,7 +69,8 @@ TEST_P(TokenStoreTest, UnlimitedTokenAllowsEveryProduct) {
   auto token = store_->Create("ci", {"import"});
   ASSERT_TRUE(token.has_value());
   auto info = store_->Authenticate(*token);
-  ASSERT_TRUE(info.has_value() && info->has_value());
+  ASSERT_TRUE(info.has_value());
+  ASSERT_TRUE(info->has_value());
   EXPECT_TRUE((*info)->product_arns.empty());
   EXPECT_TRUE((*info)->AllowsProduct("arn:aws:securityhub:us-east-1::product/aws/guardduty"));
 }
@@ -145,7 +147,8 @@ TEST(TokenStoreSchema, TableWithoutProductLimitsIsUpgraded) {
   auto store = TokenStore::Open(path);
   ASSERT_TRUE(store.has_value()) << store.status().ToString();
   auto info = (*store)->Authenticate(token);
-  ASSERT_TRUE(info.has_value() && info->has_value());
+  ASSERT_TRUE(info.has_value());
+  ASSERT_TRUE(info->has_value());
   EXPECT_EQ((*info)->name, "old");
   EXPECT_TRUE((*info)->product_arns.empty());
   auto limited = (*store)->Create("new", {"import"}, {"arn:aws:securityhub:*"});
