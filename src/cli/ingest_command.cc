@@ -3,13 +3,13 @@
 #include <cctype>
 #include <filesystem>
 #include <iostream>
-#include <regex>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/ingest_support.h"
 #include "core/file.h"
+#include "ingest/field_mapping.h"
 #include "ingest/reader.h"
 #include "store/sqlite_finding_store.h"
 
@@ -32,13 +32,6 @@ bool IsNodeName(const std::string& name) {
          std::all_of(name.begin(), name.end(), [](unsigned char c) {
            return std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_';
          });
-}
-
-// Returns true for the form of an AWS Region code: a two-letter area, one or more words and
-// a number, such as us-east-1, us-gov-west-1 or ap-southeast-4.
-bool IsRegionCode(const std::string& region) {
-  static const std::regex kRegion("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
-  return std::regex_match(region, kRegion);
 }
 
 }  // namespace
@@ -66,10 +59,11 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Validator(
           [](const std::string& region) {
-            return IsRegionCode(region) ? std::string()
-                                        : "region " + region +
-                                              " is invalid; use an AWS Region code such as "
-                                              "eu-west-1";
+            return ingest::detail::IsAwsRegion(region)
+                       ? std::string()
+                       : "region " + region +
+                             " is invalid; use an AWS Region code such as "
+                             "eu-west-1";
           },
           "REGION"));
   command
