@@ -1,6 +1,7 @@
 #include "store/import_rules.h"
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "finding/severity.h"
@@ -130,6 +131,27 @@ void FillProductAttributes(Json& finding) {
 std::string StringAtPath(const Json& finding, std::string_view dotted) {
   const Json* value = FindPath(finding, dotted);
   return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+// Keeps the stored CreatedAt and FirstObservedAt when the incoming ones are later or
+// FirstObservedAt is missing. Scanners such as Trivy and Grype stamp every report with the
+// time of the scan, and a rescan must not restart the age of a problem found earlier.
+void KeepEarliestTimes(const Json& stored, Json& incoming) {
+  const auto time_of = [](const Json& finding, const char* key) -> std::optional<TimePoint> {
+    const auto it = finding.find(key);
+    if (it == finding.end() || !it->is_string()) {
+      return std::nullopt;
+    }
+    auto time = ParseTimestamp(it->get<std::string>());
+    return time ? std::optional<TimePoint>(*time) : std::nullopt;
+  };
+  for (const char* key : {"CreatedAt", "FirstObservedAt"}) {
+    const auto before = time_of(stored, key);
+    const auto after = time_of(incoming, key);
+    if (before && (!after || *before < *after)) {
+      incoming[key] = stored.at(key);
+    }
+  }
 }
 
 // Security Hub resets NOTIFIED or RESOLVED to NEW when a finding reopens.
@@ -290,6 +312,7 @@ Json MergeProviderUpdate(const Json& stored, Json incoming, std::uint32_t custom
     incoming["RecordState"] = "ACTIVE";
   }
   ResetReopenedWorkflow(stored, incoming);
+  KeepEarliestTimes(stored, incoming);
   ReconcileBothSeverities(incoming);
   FillProductAttributes(incoming);
   incoming["ProcessedAt"] = FormatTimestamp(now);

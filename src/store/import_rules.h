@@ -45,12 +45,13 @@ bool LayeringDependsOnNewness(const Json& finding);
 void CompleteNewFinding(Json& finding, TimePoint now);
 
 // Returns what a stored finding becomes when its provider sends `incoming` with a newer
-// UpdatedAt. That is the incoming document, except in three ways. Note, UserDefinedFields,
+// UpdatedAt. That is the incoming document, except in four ways. Note, UserDefinedFields,
 // VerificationState and Workflow keep their stored values. The top-level fields in
 // `customer_fields` keep the customer's values. Workflow.Status returns from NOTIFIED or
 // RESOLVED to NEW when RecordState turns from ARCHIVED to ACTIVE, or Compliance.Status turns
-// from PASSED to FAILED, WARNING or NOT_AVAILABLE; SUPPRESSED is never reset. `incoming`
-// must already be layered.
+// from PASSED to FAILED, WARNING or NOT_AVAILABLE; SUPPRESSED is never reset. CreatedAt and
+// FirstObservedAt never move later than their stored values, so a rescan that stamps its own
+// time keeps the age of a finding. `incoming` must already be layered.
 Json MergeProviderUpdate(const Json& stored, Json incoming, std::uint32_t customer_fields,
                          TimePoint now);
 

@@ -133,6 +133,34 @@ TEST(MergeProviderUpdate, DropsProviderNoteWhenStoredHasNone) {
   EXPECT_FALSE(merged.contains("Note"));
 }
 
+TEST(MergeProviderUpdate, RescanKeepsFirstCreatedAt) {
+  RAMPART_REQUIRE_SHARED_DATA();
+  Json stored = TrivyAlpineFindings().at(0);
+  stored["CreatedAt"] = "2026-01-01T00:00:00.000Z";
+  stored["UpdatedAt"] = "2026-01-01T00:00:00.000Z";
+  stored["FirstObservedAt"] = "2026-01-01T00:00:00.000Z";
+  Json rescan = testing::Later(stored, 86'400);
+  rescan["CreatedAt"] = rescan["UpdatedAt"];
+  rescan.erase("FirstObservedAt");
+  const Json merged = MergeProviderUpdate(stored, rescan, 0, kNow);
+  EXPECT_EQ(merged["CreatedAt"], "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(merged["FirstObservedAt"], "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(merged["UpdatedAt"], rescan["UpdatedAt"]);
+}
+
+TEST(MergeProviderUpdate, EarlierCreatedAtReplacesStored) {
+  RAMPART_REQUIRE_SHARED_DATA();
+  Json stored = TrivyAlpineFindings().at(0);
+  stored["CreatedAt"] = "2026-03-01T00:00:00.000Z";
+  stored["UpdatedAt"] = "2026-03-01T00:00:00.000Z";
+  Json incoming = testing::Later(stored, 60);
+  incoming["CreatedAt"] = "2026-02-01T00:00:00.000Z";
+  incoming["FirstObservedAt"] = "2026-02-01T00:00:00.000Z";
+  const Json merged = MergeProviderUpdate(stored, incoming, 0, kNow);
+  EXPECT_EQ(merged["CreatedAt"], "2026-02-01T00:00:00.000Z");
+  EXPECT_EQ(merged["FirstObservedAt"], "2026-02-01T00:00:00.000Z");
+}
+
 TEST(MergeProviderUpdate, CustomerSeverityKeepsTopLevel) {
   RAMPART_REQUIRE_SHARED_DATA();
   Json stored = TrivyAlpineFindings().at(0);
