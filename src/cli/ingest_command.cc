@@ -8,8 +8,8 @@
 
 #include "cli/commands.h"
 #include "cli/ingest_support.h"
+#include "core/aws_names.h"
 #include "core/file.h"
-#include "ingest/field_mapping.h"
 #include "ingest/reader.h"
 #include "store/sqlite_finding_store.h"
 
@@ -59,11 +59,10 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Validator(
           [](const std::string& region) {
-            return ingest::detail::IsAwsRegion(region)
-                       ? std::string()
-                       : "region " + region +
-                             " is invalid; use an AWS Region code such as "
-                             "eu-west-1";
+            return IsAwsRegion(region) ? std::string()
+                                       : "region " + region +
+                                             " is invalid; use an AWS Region code such as "
+                                             "eu-west-1";
           },
           "REGION"));
   command

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/aws_names.h"
 #include "core/bus_url.h"
 #include "core/duration.h"
 #include "core/file.h"
@@ -125,6 +126,11 @@ class ConfigReader {
         RAMPART_RETURN_IF_ERROR(String(item, "format", where, source.format));
         RAMPART_RETURN_IF_ERROR(String(item, "account", where, source.account));
         RAMPART_RETURN_IF_ERROR(String(item, "region", where, source.region));
+        if (!IsAwsRegion(source.region)) {
+          return Error(where + "region",
+                       fmt::format("\"{}\" is invalid; use an AWS Region code such as eu-west-1",
+                                   source.region));
+        }
         if (const auto keep = item.find("keep_missing"); keep != item.end()) {
           if (!keep->is_boolean()) {
             return Error(where + "keep_missing", "must be true or false");

@@ -59,6 +59,23 @@ TEST(Config, SourceKeepMissingIsABoolean) {
       << text.status().message();
 }
 
+TEST(Config, SourceRegionMustBeRegionCode) {
+  auto config = Parse("sources:\n  - path: eu\n    region: eu-west-1\n  - path: default\n");
+  ASSERT_TRUE(config.has_value()) << config.status().ToString();
+  EXPECT_EQ(config->sources[0].region, "eu-west-1");
+  EXPECT_EQ(config->sources[1].region, "us-east-1");
+  for (const char* region : {"Europe", "eu-west", "''"}) {
+    SCOPED_TRACE(region);
+    auto wrong = Parse(std::string("sources:\n  - path: eu\n    region: ") + region + "\n");
+    ASSERT_FALSE(wrong.has_value());
+    EXPECT_NE(wrong.status().message().find("sources[0].region: "), std::string::npos)
+        << wrong.status().message();
+    EXPECT_NE(wrong.status().message().find("use an AWS Region code such as eu-west-1"),
+              std::string::npos)
+        << wrong.status().message();
+  }
+}
+
 TEST(Config, UnknownKeyIsAnError) {
   auto config = Parse("stor: sqlite:x.db\n");
   ASSERT_FALSE(config.has_value());

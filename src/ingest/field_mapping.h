@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/aws_names.h"
 #include "core/json.h"
 
 namespace rampart::ingest::detail {
@@ -53,9 +54,6 @@ bool IsPlaceholder(std::string_view text);
 
 // Returns `account` when it is a 12-digit AWS account id, otherwise `fallback`.
 std::string AwsAccountIdOr(std::string_view account, std::string_view fallback);
-
-// Returns true for an AWS Region name such as "eu-west-1" or "us-gov-west-1".
-bool IsAwsRegion(std::string_view region);
 
 // Formats seconds since the Unix epoch as an ASFF timestamp; nullopt for a value outside
 // the years 1970-9999.

@@ -210,7 +210,7 @@ class GuardDutyReader final : public Reader {
     const std::string_view region = StringMember(finding, "region");
     const std::string_view partition = StringMember(finding, "partition");
     return {partition.empty() ? "aws" : std::string(partition),
-            detail::IsAwsRegion(region) ? std::string(region) : options.region,
+            IsAwsRegion(region) ? std::string(region) : options.region,
             detail::AwsAccountIdOr(StringMember(finding, "accountId"), options.aws_account_id)};
   }
 

@@ -157,12 +157,12 @@ class InspectorReader final : public Reader {
   // The Region from the finding's ARN, else its event, else the configured one.
   static std::string Region(const FindingAt& entry, const ReadOptions& options) {
     const std::string_view from_arn = ArnField(StringMember(*entry.finding, "findingArn"), 3);
-    if (detail::IsAwsRegion(from_arn)) {
+    if (IsAwsRegion(from_arn)) {
       return std::string(from_arn);
     }
     const std::string_view from_event =
         entry.event == nullptr ? "" : StringMember(*entry.event, "region");
-    return detail::IsAwsRegion(from_event) ? std::string(from_event) : options.region;
+    return IsAwsRegion(from_event) ? std::string(from_event) : options.region;
   }
 
   Json BuildFinding(const FindingAt& entry, const std::string& account, Json resources,

@@ -266,7 +266,7 @@ class OcsfReader final : public Reader {
     const std::string_view cloud_region = StringMember(cloud, "region");
 
     ReadOptions local = options;
-    if (detail::IsAwsRegion(cloud_region)) {
+    if (IsAwsRegion(cloud_region)) {
       local.region = std::string(cloud_region);
     }
     const Json* metadata = ObjectMember(finding, "metadata");
@@ -404,7 +404,7 @@ class OcsfReader final : public Reader {
       out["Partition"] = partition;
     }
     const std::string_view region = StringMember(resource, "region");
-    if (detail::IsAwsRegion(region)) {
+    if (IsAwsRegion(region)) {
       out["Region"] = region;
     }
     Json other = Json::object();
