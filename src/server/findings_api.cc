@@ -213,6 +213,9 @@ ApiResponse GroupBy(ApiStores& stores, const ApiRequest& request) {
     return InvalidInput(
         request, "$.GroupByAttribute: required; send an attribute such as \"SeverityLabel\"");
   }
+  if (auto field = store::FindGroupByField(attribute.get<std::string>()); !field) {
+    return StatusResponse(request, field.status().WithContext("$.GroupByAttribute"));
+  }
   auto filters = store::ParseFilters(body->value("Filters", Json::object()), "$.Filters");
   if (!filters) {
     return StatusResponse(request, filters.status());
@@ -220,7 +223,7 @@ ApiResponse GroupBy(ApiStores& stores, const ApiRequest& request) {
   std::lock_guard lock(stores.mutex);
   auto groups = stores.findings->GroupBy(*filters, attribute.get<std::string>());
   if (!groups) {
-    return StatusResponse(request, groups.status().WithContext("$.GroupByAttribute"));
+    return StatusResponse(request, groups.status());
   }
   Json values = Json::array();
   for (const auto& group : *groups) {

@@ -711,7 +711,7 @@ TEST(FindingUpdateLimits, TypesNeedAsffNamespace) {
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(
       status.message(),
-      ::testing::StartsWith("Types[1]: \"Vulnerabilities/CVE\" is not in an ASFF namespace"));
+      ::testing::StartsWith("$.Types[1]: \"Vulnerabilities/CVE\" is not in an ASFF namespace"));
   update->types = {"TTPs/Discovery", "Effects/Data Exposure"};
   EXPECT_TRUE(ValidateFindingUpdate(*update).ok()) << ValidateFindingUpdate(*update).ToString();
 }
@@ -727,7 +727,7 @@ TEST(FindingUpdateLimits, EmptyNoteTextRejected) {
     const Status status = ValidateFindingUpdate(*update);
     EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(status.message(),
-                ::testing::StartsWith(fmt::format("Note.Text: the note text must not be {}",
+                ::testing::StartsWith(fmt::format("$.Note.Text: the note text must not be {}",
                                                   *text == '\0' ? "empty" : "blank")));
     EXPECT_THAT(status.message(), HasSubstr("1 to 512 characters"));
     EXPECT_THAT(status.message(), HasSubstr("leave Note out"));

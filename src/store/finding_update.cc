@@ -203,33 +203,33 @@ Status ValidateValues(const FindingUpdate& update) {
   if (update.workflow_status &&
       !OneOf(*update.workflow_status, {"NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"})) {
     return InvalidArgument(
-        fmt::format("Workflow.Status: \"{}\" is not one of NEW, NOTIFIED, RESOLVED, SUPPRESSED",
+        fmt::format("$.Workflow.Status: \"{}\" is not one of NEW, NOTIFIED, RESOLVED, SUPPRESSED",
                     *update.workflow_status));
   }
   if (update.verification_state &&
       !OneOf(*update.verification_state,
              {"UNKNOWN", "TRUE_POSITIVE", "FALSE_POSITIVE", "BENIGN_POSITIVE"})) {
     return InvalidArgument(fmt::format(
-        "VerificationState: \"{}\" is not one of UNKNOWN, TRUE_POSITIVE, FALSE_POSITIVE, "
+        "$.VerificationState: \"{}\" is not one of UNKNOWN, TRUE_POSITIVE, FALSE_POSITIVE, "
         "BENIGN_POSITIVE",
         *update.verification_state));
   }
   if (update.severity) {
     const SeverityUpdate& severity = *update.severity;
     if (!severity.label && !severity.normalized && !severity.product) {
-      return InvalidArgument("Severity: give Label (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL)");
+      return InvalidArgument("$.Severity: give Label (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL)");
     }
     if (severity.label && !finding::ParseLabel(*severity.label)) {
       return InvalidArgument(fmt::format(
-          "Severity.Label: \"{}\" is not one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL",
+          "$.Severity.Label: \"{}\" is not one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL",
           *severity.label));
     }
     if (severity.normalized && (*severity.normalized < 0 || *severity.normalized > 100)) {
-      return InvalidArgument("Severity.Normalized: must be from 0 to 100");
+      return InvalidArgument("$.Severity.Normalized: must be from 0 to 100");
     }
   }
-  for (const auto& [name, value] :
-       {std::pair{"Confidence", update.confidence}, std::pair{"Criticality", update.criticality}}) {
+  for (const auto& [name, value] : {std::pair{"$.Confidence", update.confidence},
+                                    std::pair{"$.Criticality", update.criticality}}) {
     if (value && (*value < 0 || *value > 100)) {
       return InvalidArgument(fmt::format("{}: {} is outside 0-100", name, *value));
     }
@@ -241,51 +241,51 @@ Status ValidateSizes(const FindingUpdate& update) {
   if (update.note) {
     if (update.note->text.find_first_not_of(" \t\r\n") == std::string::npos) {
       return InvalidArgument(fmt::format(
-          "Note.Text: the note text must not be {}, because an ASFF note is 1 to {} characters "
+          "$.Note.Text: the note text must not be {}, because an ASFF note is 1 to {} characters "
           "long; send the note's text, or leave Note out to keep the finding's note",
           update.note->text.empty() ? "empty" : "blank", kMaxNoteText));
     }
     if (const std::size_t length = CountCharacters(update.note->text); length > kMaxNoteText) {
-      return InvalidArgument(
-          fmt::format("Note.Text: is {} characters long; the maximum is {}", length, kMaxNoteText));
+      return InvalidArgument(fmt::format("$.Note.Text: is {} characters long; the maximum is {}",
+                                         length, kMaxNoteText));
     }
     if (update.note->updated_by.empty() ||
         CountCharacters(update.note->updated_by) > kMaxNoteAuthor) {
       return InvalidArgument(fmt::format(
-          "Note.UpdatedBy: must name the note's author in 1 to {} characters", kMaxNoteAuthor));
+          "$.Note.UpdatedBy: must name the note's author in 1 to {} characters", kMaxNoteAuthor));
     }
   }
   if (update.types) {
     if (update.types->empty() || update.types->size() > kMaxTypes) {
-      return InvalidArgument(fmt::format("Types: must hold 1 to {} types", kMaxTypes));
+      return InvalidArgument(fmt::format("$.Types: must hold 1 to {} types", kMaxTypes));
     }
     for (std::size_t i = 0; i < update.types->size(); ++i) {
       const std::string& type = (*update.types)[i];
       if (type.empty()) {
-        return InvalidArgument("Types: a type must not be empty");
+        return InvalidArgument("$.Types: a type must not be empty");
       }
       if (auto problem = finding::TypeProblem(type)) {
-        return InvalidArgument(fmt::format("Types[{}]: {}", i, *problem));
+        return InvalidArgument(fmt::format("$.Types[{}]: {}", i, *problem));
       }
     }
   }
   if (update.related_findings) {
     if (update.related_findings->size() > kMaxRelatedFindings) {
       return InvalidArgument(
-          fmt::format("RelatedFindings: at most {} are allowed", kMaxRelatedFindings));
+          fmt::format("$.RelatedFindings: at most {} are allowed", kMaxRelatedFindings));
     }
-    RAMPART_RETURN_IF_ERROR(ValidateIdentifiers(*update.related_findings, "RelatedFindings"));
+    RAMPART_RETURN_IF_ERROR(ValidateIdentifiers(*update.related_findings, "$.RelatedFindings"));
   }
   if (update.user_defined_fields) {
     if (update.user_defined_fields->size() > kMaxUserDefinedFields) {
       return InvalidArgument(
-          fmt::format("UserDefinedFields: at most {} fields are allowed", kMaxUserDefinedFields));
+          fmt::format("$.UserDefinedFields: at most {} fields are allowed", kMaxUserDefinedFields));
     }
     for (const auto& [key, value] : *update.user_defined_fields) {
       if (key.empty() || CountCharacters(key) > kMaxUserDefinedKey ||
           CountCharacters(value) > kMaxUserDefinedValue) {
         return InvalidArgument(fmt::format(
-            "UserDefinedFields: key \"{}\" must be 1 to {} characters and its value at most {}",
+            "$.UserDefinedFields: key \"{}\" must be 1 to {} characters and its value at most {}",
             key, kMaxUserDefinedKey, kMaxUserDefinedValue));
       }
     }
@@ -329,9 +329,9 @@ Status ValidateFindingUpdate(const FindingUpdate& update) {
   if (update.finding_identifiers.empty() ||
       update.finding_identifiers.size() > kMaxUpdateIdentifiers) {
     return InvalidArgument(
-        fmt::format("FindingIdentifiers: must name 1 to {} findings", kMaxUpdateIdentifiers));
+        fmt::format("$.FindingIdentifiers: must name 1 to {} findings", kMaxUpdateIdentifiers));
   }
-  RAMPART_RETURN_IF_ERROR(ValidateIdentifiers(update.finding_identifiers, "FindingIdentifiers"));
+  RAMPART_RETURN_IF_ERROR(ValidateIdentifiers(update.finding_identifiers, "$.FindingIdentifiers"));
   if (!ChangesSomething(update)) {
     return InvalidArgument(
         "the update changes no field; set Workflow.Status, Note, Severity, Confidence, "
