@@ -1,6 +1,7 @@
 #include "remediate/harden_action.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "remediate/gitops_common.h"
 #include "remediate/manifest_harden.h"
@@ -105,6 +106,24 @@ Result<WorkloadSelector> WorkloadFromFinding(const Json& finding) {
       "rule");
 }
 
+// Returns an error when the rule limits `paths` and `file` lies outside every one of them.
+Status CheckInsidePaths(const GitopsTarget& target, const std::string& file) {
+  if (target.paths.empty()) {
+    return Status::Ok();
+  }
+  for (const std::string& scope : target.paths) {
+    auto normalized = NormalizeRepoPath(scope);
+    if (normalized &&
+        (normalized->empty() || *normalized == file || file.rfind(*normalized + "/", 0) == 0)) {
+      return Status::Ok();
+    }
+  }
+  return Status(StatusCode::kPermissionDenied,
+                fmt::format("gitops.harden: manifest '{}' named by the finding is outside the "
+                            "rule's paths ({}); add its folder to 'paths' if it should be fixed",
+                            file, fmt::join(target.paths, ", ")));
+}
+
 class HardenAction final : public Action {
  public:
   std::string_view Name() const override { return kName; }
@@ -129,12 +148,15 @@ class HardenAction final : public Action {
     } else if (!params.all_workloads) {
       REMEDIATE_ASSIGN_OR_RETURN(selector, WorkloadFromFinding(request.finding));
     }
-    if (!selector.namespace_name.empty() &&
+    if (!context.allow.namespaces.empty() && !selector.namespace_name.empty() &&
         !AllowListed(context.allow.namespaces, selector.namespace_name)) {
       return Status(StatusCode::kPermissionDenied,
                     fmt::format("gitops.harden: namespace '{}' is not on the namespaces "
                                 "allow-list",
                                 selector.namespace_name));
+    }
+    if (!context.allow.namespaces.empty()) {
+      selector.allowed_namespaces = context.allow.namespaces;
     }
     REMEDIATE_ASSIGN_OR_RETURN(
         auto workspace,
@@ -156,16 +178,11 @@ class HardenAction final : public Action {
   }
 
  private:
-  // Applies the field patches of the posture finding to the one manifest it names.
+  // Fixes the failed check of a posture finding in the one manifest it names. The check runs
+  // again on the manifest, and its own patches are applied, never the finding's.
   static Result<ActionResult> ApplyFindingFix(const HardenParams& params, const PostureFix& fix,
                                               const ActionRequest& request,
                                               const ActionContext& context) {
-    if (!fix.namespace_name.empty() && !AllowListed(context.allow.namespaces, fix.namespace_name)) {
-      return Status(StatusCode::kPermissionDenied,
-                    fmt::format("gitops.harden: namespace '{}' is not on the namespaces "
-                                "allow-list",
-                                fix.namespace_name));
-    }
     const std::string joined =
         params.scan_root.empty() ? fix.file : params.scan_root + "/" + fix.file;
     REMEDIATE_ASSIGN_OR_RETURN(const std::string path, NormalizeRepoPath(joined));
@@ -185,7 +202,25 @@ class HardenAction final : public Action {
           "'scan_root' to the folder the scan read",
           path, params.target.repository));
     }
-    REMEDIATE_ASSIGN_OR_RETURN(auto outcome, ApplyPostureFix(fix, files[0].content));
+    RAMPART_RETURN_IF_ERROR(CheckInsidePaths(params.target, files[0].path));
+    REMEDIATE_ASSIGN_OR_RETURN(const RecheckedFix recheck,
+                               RecheckPostureFix(fix, files[0].content, files[0].path));
+    if (!context.allow.namespaces.empty() &&
+        !AllowListed(context.allow.namespaces, recheck.namespace_name)) {
+      return Status(StatusCode::kPermissionDenied,
+                    fmt::format("gitops.harden: namespace '{}' of the object in {} is not on the "
+                                "namespaces allow-list",
+                                recheck.namespace_name, files[0].path));
+    }
+    if (recheck.passed || recheck.patches.empty()) {
+      ActionResult result;
+      result.summary = recheck.passed ? fmt::format("{} already passes {}", path, fix.check_id)
+                                      : fmt::format("{} fails {}, which has no automatic fix", path,
+                                                    fix.check_id);
+      return result;
+    }
+    REMEDIATE_ASSIGN_OR_RETURN(auto outcome,
+                               ApplyPostureFix(fix, recheck.patches, files[0].content));
     std::string log;
     for (const std::string& line : outcome.second) {
       log += fmt::format("{}: {}\n", path, line);
@@ -197,10 +232,11 @@ class HardenAction final : public Action {
       return result;
     }
     const std::string message = fmt::format(
-        "Fix {} in {}\n\nApplies the field patches of finding {}.\n\nFinding: {}\nProduct: "
-        "{}\nChanged:\n{}Idempotency-Key: {}\n",
-        fix.check_id, path, StringOr(request.finding, "Id"), StringOr(request.finding, "Id"),
-        StringOr(request.finding, "ProductArn"), log, request.idempotency_key);
+        "Fix {} in {}\n\nApplies the patches of posture check {} for finding {}.\n\n"
+        "Finding: {}\nProduct: {}\nChanged:\n{}Idempotency-Key: {}\n",
+        fix.check_id, path, fix.check_id, StringOr(request.finding, "Id"),
+        StringOr(request.finding, "Id"), StringOr(request.finding, "ProductArn"), log,
+        request.idempotency_key);
     REMEDIATE_ASSIGN_OR_RETURN(
         ActionResult result,
         CommitChanges(*workspace, params.target, request, context, branch, message,
@@ -218,6 +254,7 @@ class HardenAction final : public Action {
     std::map<std::string, std::string> changes;
     std::string log;
     std::size_t workloads = 0;
+    std::size_t denied = 0;
     for (const TreeFile& file : files) {
       auto outcome = HardenManifest(file.content, file.path, selector, params.fixes);
       if (!outcome) {
@@ -225,6 +262,7 @@ class HardenAction final : public Action {
         continue;
       }
       workloads += outcome->workloads;
+      denied += outcome->denied;
       for (const std::string& line : outcome->applied) {
         log += fmt::format("{}: {}\n", file.path, line);
       }
@@ -238,6 +276,12 @@ class HardenAction final : public Action {
     }
     for (const std::string& line : skipped) {
       log += "skipped: " + line + "\n";
+    }
+    if (workloads == 0 && denied > 0) {
+      return Status(StatusCode::kPermissionDenied,
+                    fmt::format("gitops.harden: every workload named '{}' is in a namespace off "
+                                "the namespaces allow-list:\n{}",
+                                selector.name, log));
     }
     if (workloads == 0) {
       return NotFound(fmt::format("gitops.harden: no workload named '{}' in '{}'", selector.name,

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "remediate/action.h"
 #include "remediate/yaml_text.h"
 
 namespace rampart::remediate {
@@ -198,6 +199,7 @@ Result<TextEdit> ComputeEdit(std::string_view text, const YAML::Node& target,
 struct Workload {
   std::string label;
   YAML::Node pod_spec;
+  std::string namespace_name;
 };
 
 std::optional<Workload> SelectWorkload(const YAML::Node& document,
@@ -226,7 +228,13 @@ std::optional<Workload> SelectWorkload(const YAML::Node& document,
        namespace_node.Scalar() != selector.namespace_name)) {
     return std::nullopt;
   }
-  return Workload{kind + "/" + name_text, spec};
+  std::string namespace_name = namespace_node.IsScalar()         ? namespace_node.Scalar()
+                               : selector.namespace_name.empty() ? "default"
+                                                                 : selector.namespace_name;
+  if (selector.allowed_namespaces && !AllowListed(*selector.allowed_namespaces, namespace_name)) {
+    return std::nullopt;
+  }
+  return Workload{kind + "/" + name_text, spec, std::move(namespace_name)};
 }
 
 // One place a fix applies to: the pod spec, or one container.
@@ -333,8 +341,17 @@ Result<HardenOutcome> HardenManifest(std::string_view text, std::string_view pat
   if (!documents) {
     return documents.status();
   }
+  WorkloadSelector any_namespace = selector;
+  any_namespace.allowed_namespaces.reset();
   for (const YAML::Node& document : *documents) {
-    outcome.workloads += SelectWorkload(document, selector).has_value() ? 1 : 0;
+    if (SelectWorkload(document, selector)) {
+      ++outcome.workloads;
+    } else if (const auto workload = SelectWorkload(document, any_namespace)) {
+      ++outcome.denied;
+      outcome.skipped.push_back(
+          fmt::format("{}: namespace '{}' is not on the namespaces allow-list", workload->label,
+                      workload->namespace_name));
+    }
   }
   std::set<std::string> given_up;
   // Each pass applies one edit and parses the text again, so later edits see fresh marks.

@@ -30,6 +30,9 @@ struct WorkloadSelector {
   std::string kind;
   std::string name;
   std::string namespace_name;
+  // When set, a workload whose namespace is not on this allow-list is left alone. A workload
+  // without metadata.namespace is in `namespace_name`, or in "default" when that is empty.
+  std::optional<std::vector<std::string>> allowed_namespaces;
 };
 
 struct HardenOutcome {
@@ -37,6 +40,7 @@ struct HardenOutcome {
   std::vector<std::string> applied;  // "Deployment/api container app: securityContext.x = y"
   std::vector<std::string> skipped;  // places that need a manual edit, with the reason
   std::size_t workloads = 0;         // workloads in the text that the selector matched
+  std::size_t denied = 0;            // workloads left alone for their namespace
 };
 
 // Applies `fixes` to every workload in `text` that `selector` matches. A field that is already

@@ -52,7 +52,8 @@ TEST(HardenManifest, InsertsWithFileIndentation) {
       "                image: app:1\n"
       "\n"
       "# trailing comment\n";
-  auto outcome = HardenManifest(text, "api.yaml", {"Deployment", "api", ""}, AllHardenFixes());
+  auto outcome =
+      HardenManifest(text, "api.yaml", {"Deployment", "api", "", std::nullopt}, AllHardenFixes());
   ASSERT_TRUE(outcome.has_value()) << outcome.status().ToString();
   EXPECT_EQ(outcome->text,
             "apiVersion: apps/v1\n"
@@ -139,18 +140,41 @@ TEST(HardenManifest, SelectorLimitsWorkloads) {
   const std::string text =
       "kind: Pod\nmetadata: {name: a, namespace: x}\nspec:\n  containers: [{name: c}]\n---\n"
       "kind: Pod\nmetadata: {name: b}\nspec:\n  containers: [{name: c}]\n";
-  auto outcome =
-      HardenManifest(text, "p.yaml", {"Pod", "b", ""}, {HardenFix::kNoServiceAccountToken});
+  auto outcome = HardenManifest(text, "p.yaml", {"Pod", "b", "", std::nullopt},
+                                {HardenFix::kNoServiceAccountToken});
   ASSERT_TRUE(outcome.has_value());
   EXPECT_EQ(outcome->workloads, 1u);
   EXPECT_EQ(outcome->text,
             "kind: Pod\nmetadata: {name: a, namespace: x}\nspec:\n  containers: [{name: c}]\n---\n"
             "kind: Pod\nmetadata: {name: b}\nspec:\n  containers: [{name: c}]\n"
             "  automountServiceAccountToken: false\n");
-  auto other_namespace =
-      HardenManifest(text, "p.yaml", {"Pod", "a", "y"}, {HardenFix::kNoServiceAccountToken});
+  auto other_namespace = HardenManifest(text, "p.yaml", {"Pod", "a", "y", std::nullopt},
+                                        {HardenFix::kNoServiceAccountToken});
   ASSERT_TRUE(other_namespace.has_value());
   EXPECT_EQ(other_namespace->workloads, 0u);
+}
+
+TEST(HardenManifest, NamespaceOffAllowListUntouched) {
+  const std::string text =
+      "kind: Pod\nmetadata: {name: a, namespace: pocketbank}\nspec:\n  containers: [{name: c}]\n"
+      "---\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: c}]\n";
+  WorkloadSelector selector{"Pod", "a", "", std::vector<std::string>{"payments"}};
+  auto denied = HardenManifest(text, "p.yaml", selector, {HardenFix::kNoServiceAccountToken});
+  ASSERT_TRUE(denied.has_value());
+  EXPECT_EQ(denied->workloads, 0u);
+  EXPECT_EQ(denied->denied, 2u);
+  EXPECT_EQ(denied->text, text);
+  ASSERT_EQ(denied->skipped.size(), 2u);
+  EXPECT_EQ(denied->skipped[0],
+            "Pod/a: namespace 'pocketbank' is not on the namespaces allow-list");
+  EXPECT_EQ(denied->skipped[1], "Pod/a: namespace 'default' is not on the namespaces allow-list");
+
+  selector.namespace_name = "payments";
+  auto allowed = HardenManifest(text, "p.yaml", selector, {HardenFix::kNoServiceAccountToken});
+  ASSERT_TRUE(allowed.has_value());
+  EXPECT_EQ(allowed->workloads, 1u);
+  EXPECT_EQ(allowed->denied, 0u);
+  EXPECT_EQ(allowed->text, text + "  automountServiceAccountToken: false\n");
 }
 
 TEST(HardenManifest, InvalidYamlFails) {

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "posture/check.h"
+#include "posture/manifest.h"
+#include "posture/scanner.h"
 #include "remediate/params.h"
 
 namespace rampart::remediate {
@@ -45,6 +48,17 @@ Result<std::vector<posture::FieldPatch>> ParsePatches(const std::string& text) {
   return patches;
 }
 
+// Returns the object at `location`, or nullptr.
+const posture::ManifestObject* FindObject(const posture::ManifestSet& set,
+                                          const posture::ObjectLocation& location) {
+  for (const posture::ManifestObject& object : set.objects) {
+    if (object.document == location.document && object.list_path == location.list_path) {
+      return &object;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 Result<std::optional<PostureFix>> PostureFixFromFinding(const Json& finding) {
@@ -70,19 +84,56 @@ Result<std::optional<PostureFix>> PostureFixFromFinding(const Json& finding) {
   fix.location.list_path = StringOr(*other, "ListPath");
   REMEDIATE_ASSIGN_OR_RETURN(fix.location.document,
                              ParseDocumentIndex(StringOr(*other, "Document", "0")));
-  REMEDIATE_ASSIGN_OR_RETURN(fix.patches, ParsePatches(patches.get<std::string>()));
+  if (auto parsed = ParsePatches(patches.get<std::string>()); !parsed) {
+    return parsed.status();
+  }
   return std::optional<PostureFix>(std::move(fix));
 }
 
-Result<std::pair<std::string, std::vector<std::string>>> ApplyPostureFix(const PostureFix& fix,
-                                                                         const std::string& text) {
-  Result<posture::PatchedText> patched =
-      posture::ApplyPatchesToText(text, fix.location, fix.patches);
+Result<RecheckedFix> RecheckPostureFix(const PostureFix& fix, const std::string& text,
+                                       const std::string& file) {
+  const posture::Check* check = posture::FindCheck(fix.check_id);
+  if (check == nullptr) {
+    return InvalidArgument(fmt::format(
+        "gitops.harden: the finding names posture check '{}', which this version does not "
+        "have; rescan the manifests with `rampart scan manifests`",
+        fix.check_id));
+  }
+  posture::ManifestSet set;
+  posture::LoadManifestText(text, file, set);
+  const posture::ManifestObject* object = FindObject(set, fix.location);
+  if (object == nullptr) {
+    return NotFound(fmt::format(
+        "gitops.harden: {} has no Kubernetes object at document {}{}; rescan the manifests to "
+        "get a current finding",
+        file, fix.location.document,
+        fix.location.list_path.empty() ? "" : " " + fix.location.list_path));
+  }
+  posture::ScanOptions options;
+  if (!fix.namespace_name.empty()) {
+    options.default_namespace = fix.namespace_name;
+  }
+  const posture::ScanReport report = posture::ScanManifests(set, options);
+  for (const posture::CheckResult& result : report.results) {
+    if (result.check == check && result.subject->object == object) {
+      return RecheckedFix{result.subject->namespace_name, result.outcome.passed,
+                          result.outcome.patches};
+    }
+  }
+  return InvalidArgument(
+      fmt::format("gitops.harden: posture check '{}' does not apply to the {} at document {} of {}",
+                  fix.check_id, object->kind, fix.location.document, file));
+}
+
+Result<std::pair<std::string, std::vector<std::string>>> ApplyPostureFix(
+    const PostureFix& fix, const std::vector<posture::FieldPatch>& patches,
+    const std::string& text) {
+  Result<posture::PatchedText> patched = posture::ApplyPatchesToText(text, fix.location, patches);
   if (!patched) {
     return patched.status().WithContext(fmt::format("gitops.harden: {}", fix.file));
   }
   std::vector<std::string> applied;
-  for (const posture::FieldPatch& patch : fix.patches) {
+  for (const posture::FieldPatch& patch : patches) {
     applied.push_back(fmt::format("{}: {}", fix.check_id, patch.ToString()));
   }
   return std::pair{std::move(patched->text), std::move(applied)};
