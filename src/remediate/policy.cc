@@ -1,6 +1,10 @@
 #include "remediate/policy.h"
 
+#include <algorithm>
+#include <initializer_list>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/duration.h"
 
@@ -15,6 +19,17 @@ class PolicyReader {
 
   Status Error(std::string_view key, std::string_view message) const {
     return InvalidArgument(fmt::format("rule \"{}\": {}{}: {}", rule_, prefix_, key, message));
+  }
+
+  // Returns an error naming the first key of `object` that is not in `known`, so that a
+  // misspelled guardrail such as "aproval" is not ignored.
+  Status CheckKeys(const Json& object, std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, value] : object.items()) {
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        return Error(key, fmt::format("unknown key; use {}", fmt::join(known, ", ")));
+      }
+    }
+    return Status::Ok();
   }
 
   Status ReadDuration(const Json& object, std::string_view key,
@@ -100,6 +115,9 @@ class PolicyReader {
     }
     const Json& g = *it;
     const PolicyReader fields(rule_, "guardrails.");
+    RAMPART_RETURN_IF_ERROR(
+        fields.CheckKeys(g, {"approval", "max_actions", "window", "cooldown", "max_attempts",
+                             "timeout", "backoff_initial", "backoff_max", "allow"}));
     RAMPART_RETURN_IF_ERROR(fields.ReadBool(g, "approval", guardrails.approval_required));
     RAMPART_RETURN_IF_ERROR(fields.ReadInt(g, "max_actions", 0, guardrails.max_actions));
     RAMPART_RETURN_IF_ERROR(fields.ReadDuration(g, "window", guardrails.window));
@@ -113,6 +131,8 @@ class PolicyReader {
         return Error("guardrails.allow", "must be a mapping of lists");
       }
       const PolicyReader allowed(rule_, "guardrails.allow.");
+      RAMPART_RETURN_IF_ERROR(
+          allowed.CheckKeys(*allow, {"namespaces", "repositories", "accounts", "hosts"}));
       RAMPART_RETURN_IF_ERROR(allowed.ReadStrings(*allow, "namespaces", guardrails.namespaces));
       RAMPART_RETURN_IF_ERROR(allowed.ReadStrings(*allow, "repositories", guardrails.repositories));
       RAMPART_RETURN_IF_ERROR(allowed.ReadStrings(*allow, "accounts", guardrails.accounts));
@@ -133,6 +153,7 @@ class PolicyReader {
       return Error("verify", "must be a mapping with command or report");
     }
     const PolicyReader fields(rule_, "verify.");
+    RAMPART_RETURN_IF_ERROR(fields.CheckKeys(*it, {"command", "report", "timeout", "rollback"}));
     RAMPART_RETURN_IF_ERROR(fields.ReadStrings(*it, "command", verify.command));
     verify.report = StringOr(*it, "report");
     RAMPART_RETURN_IF_ERROR(fields.ReadDuration(*it, "timeout", verify.timeout));
@@ -196,6 +217,9 @@ Result<RemediationPolicy> ParsePolicy(const Json& rule) {
     return InvalidArgument("a rule needs a name");
   }
   PolicyReader reader(policy.rule);
+  RAMPART_RETURN_IF_ERROR(
+      reader.CheckKeys(rule, {"name", "description", "state", "event_pattern", "enrich", "targets",
+                              "mode", "guardrails", "verify"}));
   RAMPART_RETURN_IF_ERROR(reader.ReadGuardrails(rule, policy.guardrails));
   RAMPART_RETURN_IF_ERROR(reader.ReadVerify(rule, policy.verify));
   RAMPART_RETURN_IF_ERROR(reader.ReadTargets(rule, policy.targets));

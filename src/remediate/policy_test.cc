@@ -1,5 +1,6 @@
 #include "remediate/policy.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace rampart::remediate {
@@ -67,6 +68,27 @@ TEST(Policy, RejectsTargetWithoutAction) {
 TEST(Policy, RejectsEmptyVerify) {
   auto policy = ParsePolicy(Json{{"name", "r"}, {"verify", Json::object()}});
   ASSERT_FALSE(policy.has_value());
+}
+
+TEST(Policy, RejectsMisspelledKeys) {
+  const std::vector<std::pair<Json, std::string>> cases = {
+      {Json{{"name", "r"}, {"guardrail", {{"approval", true}}}},
+       "rule \"r\": guardrail: unknown key; use name, description,"},
+      {Json{{"name", "r"}, {"guardrails", {{"aproval", true}}}},
+       "rule \"r\": guardrails.aproval: unknown key; use approval, max_actions,"},
+      {Json{{"name", "r"}, {"guardrails", {{"max_action", 3}}}},
+       "rule \"r\": guardrails.max_action: unknown key"},
+      {Json{{"name", "r"}, {"guardrails", {{"allow", {{"namespace", {"payments"}}}}}}},
+       "rule \"r\": guardrails.allow.namespace: unknown key; use namespaces, repositories,"},
+      {Json{{"name", "r"}, {"verify", {{"reports", "rescan.json"}}}},
+       "rule \"r\": verify.reports: unknown key; use command, report, timeout, rollback"},
+  };
+  for (const auto& [rule, message] : cases) {
+    SCOPED_TRACE(rule.dump());
+    auto policy = ParsePolicy(rule);
+    ASSERT_FALSE(policy.has_value());
+    EXPECT_THAT(policy.status().message(), ::testing::StartsWith(message));
+  }
 }
 
 }  // namespace
