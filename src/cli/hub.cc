@@ -180,12 +180,17 @@ Status Hub::BuildEngine() {
     auto published = findings_->PublishEvent(event);
     return published ? Status::Ok() : published.status();
   };
-  hooks.verify = remediate::MakeVerifier([this](const std::string& report) {
-    IngestTotals totals;
-    std::ostringstream ignored_out;
-    return IngestReportFile(config_.Resolve(report), ingest::ReadOptions{}, *findings_, totals,
-                            ignored_out);
-  });
+  hooks.verify =
+      remediate::MakeVerifier([this](const std::string& report) -> Result<remediate::VerifyScan> {
+        IngestTotals totals;
+        std::ostringstream ignored_out;
+        auto read = IngestReportFile(config_.Resolve(report), ingest::ReadOptions{}, *findings_,
+                                     totals, ignored_out);
+        if (!read) {
+          return read.status();
+        }
+        return remediate::VerifyScan{std::move(read->findings), std::move(read->subjects)};
+      });
   engine_ = std::make_unique<remediate::Engine>(*remediations_, *audit_, *actions_, context, hooks,
                                                 std::random_device{}());
   std::vector<remediate::RemediationPolicy> policies;

@@ -111,12 +111,22 @@ Status ArchiveUncovered(const std::string& path, const ingest::ReadResult& repor
   return Status::Ok();
 }
 
+std::vector<std::string> CoveredSubjects(const ingest::ReadResult& report) {
+  std::vector<std::string> subjects;
+  for (const ingest::Coverage& coverage : report.coverage) {
+    const Json& ids = coverage.filters.value("ResourceId", Json::array());
+    if (ids.is_array() && !ids.empty() && ids[0].is_object()) {
+      subjects.push_back(StringOr(ids[0], "Value"));
+    }
+  }
+  return subjects;
+}
+
 }  // namespace
 
-Result<std::vector<Json>> IngestReportFile(const std::string& path,
-                                           const ingest::ReadOptions& options,
-                                           store::FindingStore& store, IngestTotals& totals,
-                                           std::ostream& out, bool archive_stale) {
+Result<IngestedReport> IngestReportFile(const std::string& path, const ingest::ReadOptions& options,
+                                        store::FindingStore& store, IngestTotals& totals,
+                                        std::ostream& out, bool archive_stale) {
   totals.files += 1;
   auto text = ReadFile(path, kMaxReportBytes);
   if (!text) {
@@ -141,6 +151,7 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
     std::cerr << Printable(fmt::format("error: {}: {}", path, rejected.message)) << '\n';
   }
   std::vector<Json> findings = report->findings;
+  IngestedReport ingested{findings, CoveredSubjects(*report)};
   store::ImportOptions import_options;
   import_options.actor = fmt::format("rampart ingest ({})", report->format);
   import_options.paths = std::move(report->paths);
@@ -173,21 +184,21 @@ Result<std::vector<Json>> IngestReportFile(const std::string& path,
                                  report->uncovered));
   }
   if (!archive_stale || report->coverage.empty()) {
-    return findings;
+    return ingested;
   }
   if (rejected > 0) {
     out << fmt::format(
         "{}: findings of earlier scans were not archived: a finding this scan rejected may be "
         "among them\n",
         path);
-    return findings;
+    return ingested;
   }
   if (Status archived = ArchiveUncovered(path, *report, findings, store, totals, out);
       !archived.ok()) {
     totals.failed_files += 1;
     return archived;
   }
-  return findings;
+  return ingested;
 }
 
 }  // namespace rampart::cli

@@ -25,15 +25,20 @@ struct IngestTotals {
 // paths are kept as given.
 std::vector<std::string> ExpandReportPaths(const std::vector<std::string>& paths);
 
+// What IngestReportFile read from one report.
+struct IngestedReport {
+  std::vector<Json> findings;
+  std::vector<std::string> subjects;  // the resource ids the report covers (ingest::Coverage)
+};
+
 // Reads one report and stores its findings; prints a line per file to `out` and each error
-// to standard error. Returns the findings read, or an error when the file was not stored.
+// to standard error. Returns what was read, or an error when the file was not stored.
 // Rejected findings are counted in `totals` while the others are stored. When
 // `archive_stale` is set and the report covers its subject (ingest::Coverage), the stored
 // findings of earlier scans that it no longer reports are archived, unless a finding of the
 // report was rejected.
-Result<std::vector<Json>> IngestReportFile(const std::string& path,
-                                           const ingest::ReadOptions& options,
-                                           store::FindingStore& store, IngestTotals& totals,
-                                           std::ostream& out, bool archive_stale = true);
+Result<IngestedReport> IngestReportFile(const std::string& path, const ingest::ReadOptions& options,
+                                        store::FindingStore& store, IngestTotals& totals,
+                                        std::ostream& out, bool archive_stale = true);
 
 }  // namespace rampart::cli

@@ -1,15 +1,77 @@
 #include "remediate/verifier.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "remediate/subprocess.h"
 
 namespace rampart::remediate {
 
-bool ProblemGone(const Json& finding, const std::vector<Json>& findings) {
+namespace {
+
+bool IsImageResource(const Json& resource) {
+  const std::string type = StringOr(resource, "Type");
+  return type == "Container" || type == "AwsEcrContainerImage";
+}
+
+// Returns the resource's id, for a container image without its tag or digest.
+std::string SubjectOf(const Json& resource) {
+  std::string id = StringOr(resource, "Id");
+  if (!IsImageResource(resource)) {
+    return id;
+  }
+  id = id.substr(0, id.find('@'));
+  const auto colon = id.rfind(':');
+  const auto slash = id.rfind('/');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    id.resize(colon);
+  }
+  return id;
+}
+
+std::vector<std::string> SubjectsOf(const Json& finding) {
+  std::vector<std::string> subjects;
+  if (const Json* resources = FindPath(finding, "Resources");
+      resources != nullptr && resources->is_array()) {
+    for (const Json& resource : *resources) {
+      subjects.push_back(SubjectOf(resource));
+    }
+  }
+  return subjects;
+}
+
+std::string FirstPackage(const Json& finding) {
+  const Json* vulnerabilities = FindPath(finding, "Vulnerabilities");
+  if (vulnerabilities == nullptr || !vulnerabilities->is_array() || vulnerabilities->empty()) {
+    return "";
+  }
+  const Json* packages = FindPath((*vulnerabilities)[0], "VulnerablePackages");
+  if (packages == nullptr || !packages->is_array() || packages->empty()) {
+    return "";
+  }
+  return StringOr((*packages)[0], "Name");
+}
+
+bool Shares(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return std::any_of(a.begin(), a.end(), [&](const std::string& subject) {
+    return std::find(b.begin(), b.end(), subject) != b.end();
+  });
+}
+
+bool SameProblem(const Json& finding, const Json& candidate) {
+  return StringOr(candidate, "ProductArn") == StringOr(finding, "ProductArn") &&
+         StringOr(candidate, "GeneratorId") == StringOr(finding, "GeneratorId") &&
+         FirstPackage(candidate) == FirstPackage(finding) &&
+         StringOr(candidate, "RecordState") != "ARCHIVED";
+}
+
+}  // namespace
+
+Result<bool> ProblemGone(const Json& finding, const VerifyScan& scan) {
   const std::string product_arn = StringOr(finding, "ProductArn");
   const std::string id = StringOr(finding, "Id");
-  for (const Json& candidate : findings) {
+  for (const Json& candidate : scan.findings) {
     if (StringOr(candidate, "ProductArn") != product_arn || StringOr(candidate, "Id") != id) {
       continue;
     }
@@ -18,6 +80,27 @@ bool ProblemGone(const Json& finding, const std::vector<Json>& findings) {
       return true;
     }
     return StringOr(candidate, "RecordState") == "ARCHIVED";
+  }
+  const std::vector<std::string> subjects = SubjectsOf(finding);
+  bool covered = false;
+  for (const std::string& subject : scan.subjects) {
+    Json resource = {{"Type", "Container"}, {"Id", subject}};
+    covered = covered || Shares(subjects, {subject, SubjectOf(resource)});
+  }
+  for (const Json& candidate : scan.findings) {
+    if (!Shares(subjects, SubjectsOf(candidate))) {
+      continue;
+    }
+    covered = true;
+    if (SameProblem(finding, candidate)) {
+      return false;
+    }
+  }
+  if (!covered) {
+    return FailedPrecondition(fmt::format(
+        "the re-scan report does not scan {}, the resource of finding {}; point verify.report "
+        "at a scan of that resource",
+        subjects.empty() ? std::string("(no resource)") : subjects.front(), id));
   }
   return true;
 }

@@ -2,24 +2,38 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "remediate/engine.h"
 
 namespace rampart::remediate {
 
-// Reads a re-scan report and returns its findings; the caller also stores them, so the
-// store sees the new state. Injected so that the engine does not depend on the readers.
-using ReportScanner = std::function<Result<std::vector<Json>>(const std::string& path)>;
+// What a re-scan report shows: its findings, and the subjects (resource ids) it scanned in
+// full, which for a format that lists only problems is empty.
+struct VerifyScan {
+  std::vector<Json> findings;
+  std::vector<std::string> subjects;
+};
+
+// Reads a re-scan report; the caller also stores its findings, so the store sees the new
+// state. Injected so that the engine does not depend on the readers.
+using ReportScanner = std::function<Result<VerifyScan>(const std::string& path)>;
 
 // Returns a Verifier that:
 // - with spec.command, runs the program (argv, never a shell) with the finding as JSON on
 //   standard input and the spec's timeout; exit status 0 means fixed, 1 means not fixed,
 //   anything else is an error;
-// - with spec.report, scans the report and looks for the finding by (ProductArn, Id): it is
-//   fixed when absent, or present with Compliance.Status PASSED or RecordState ARCHIVED.
+// - with spec.report, scans the report and decides with ProblemGone.
 Verifier MakeVerifier(ReportScanner scanner);
 
-// Returns true when `findings` shows the problem of `finding` gone (see MakeVerifier).
-bool ProblemGone(const Json& finding, const std::vector<Json>& findings);
+// Returns whether `scan` shows the problem of `finding` fixed. A finding of the scan with the
+// same ProductArn and Id decides: fixed when its Compliance.Status is PASSED or its
+// RecordState ARCHIVED. Otherwise the scan must cover the finding's subject, a resource id
+// among the scan's subjects or its findings' resources (a container image compared without
+// its tag or digest, so that the scan of a bumped image counts): the problem is fixed when
+// no finding of that subject has the same ProductArn, GeneratorId and first vulnerable
+// package. A scan of other subjects is an error, since it cannot tell.
+Result<bool> ProblemGone(const Json& finding, const VerifyScan& scan);
 
 }  // namespace rampart::remediate

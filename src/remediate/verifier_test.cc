@@ -6,25 +6,67 @@ namespace rampart::remediate {
 namespace {
 
 Json Finding(const std::string& id) {
-  return Json{{"ProductArn", "arn:p"}, {"Id", id}, {"RecordState", "ACTIVE"}};
+  return Json{{"ProductArn", "arn:p"},
+              {"Id", id},
+              {"GeneratorId", "trivy/CVE-2023-38545"},
+              {"RecordState", "ACTIVE"},
+              {"Resources", {{{"Type", "Container"}, {"Id", "registry.bank:5000/payments:2.4.1"}}}},
+              {"Vulnerabilities", {{{"VulnerablePackages", {{{"Name", "curl"}}}}}}}};
 }
 
-TEST(ProblemGone, AbsentFindingIsGone) { EXPECT_TRUE(ProblemGone(Finding("a"), {Finding("b")})); }
+// A finding of the same problem in another scan of the image, under another Id.
+Json Rescanned(const std::string& id, const std::string& image) {
+  Json finding = Finding(id);
+  finding["Resources"][0]["Id"] = image;
+  return finding;
+}
+
+bool Gone(const Json& finding, const VerifyScan& scan) {
+  auto gone = ProblemGone(finding, scan);
+  EXPECT_TRUE(gone.has_value()) << gone.status().ToString();
+  return gone.value_or(false);
+}
 
 TEST(ProblemGone, PresentFindingIsNotGone) {
-  EXPECT_FALSE(ProblemGone(Finding("a"), {Finding("a")}));
+  EXPECT_FALSE(Gone(Finding("a"), {{Finding("a")}, {}}));
 }
 
 TEST(ProblemGone, PassedComplianceIsGone) {
   Json passed = Finding("a");
   passed["Compliance"] = {{"Status", "PASSED"}};
-  EXPECT_TRUE(ProblemGone(Finding("a"), {passed}));
+  EXPECT_TRUE(Gone(Finding("a"), {{passed}, {}}));
 }
 
 TEST(ProblemGone, ArchivedIsGone) {
   Json archived = Finding("a");
   archived["RecordState"] = "ARCHIVED";
-  EXPECT_TRUE(ProblemGone(Finding("a"), {archived}));
+  EXPECT_TRUE(Gone(Finding("a"), {{archived}, {}}));
+}
+
+TEST(ProblemGone, CleanScanOfSameImageIsGone) {
+  EXPECT_TRUE(Gone(Finding("a"), {{}, {"registry.bank:5000/payments:2.4.1"}}));
+}
+
+TEST(ProblemGone, CleanScanOfBumpedImageIsGone) {
+  EXPECT_TRUE(Gone(Finding("a"), {{}, {"registry.bank:5000/payments:2.4.2"}}));
+  Json other = Rescanned("b", "registry.bank:5000/payments@sha256:0123");
+  other["GeneratorId"] = "trivy/CVE-2024-0001";
+  EXPECT_TRUE(Gone(Finding("a"), {{other}, {}}));
+}
+
+TEST(ProblemGone, BumpedImageStillVulnerable) {
+  const Json again = Rescanned("b", "registry.bank:5000/payments:2.4.2");
+  EXPECT_FALSE(Gone(Finding("a"), {{again}, {"registry.bank:5000/payments:2.4.2"}}));
+}
+
+TEST(ProblemGone, ScanOfOtherImageIsError) {
+  const Json other = Rescanned("b", "registry.bank:5000/accounts:1.0");
+  auto gone = ProblemGone(Finding("a"), {{other}, {"registry.bank:5000/accounts:1.0"}});
+  ASSERT_FALSE(gone.has_value());
+  EXPECT_EQ(gone.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(gone.status().message().find("does not scan registry.bank:5000/payments"),
+            std::string::npos)
+      << gone.status().message();
 }
 
 TEST(Verifier, CommandExitStatusDecides) {
@@ -58,9 +100,9 @@ TEST(Verifier, CommandReadsFindingOnStandardInput) {
 }
 
 TEST(Verifier, ReportUsesScanner) {
-  Verifier verify = MakeVerifier([](const std::string& path) -> Result<std::vector<Json>> {
+  Verifier verify = MakeVerifier([](const std::string& path) -> Result<VerifyScan> {
     EXPECT_EQ(path, "rescan.json");
-    return std::vector<Json>{Finding("a")};
+    return VerifyScan{{Finding("a")}, {}};
   });
   VerifySpec spec;
   spec.report = "rescan.json";
