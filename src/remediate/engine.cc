@@ -78,6 +78,14 @@ FailureTrigger ReadFailureTrigger(const Json& event) {
   return trigger;
 }
 
+// Reopenings of one problem that each get a remediation of their own.
+constexpr int kMaxReopenings = 100;
+
+std::string WorkflowStatus(const Json& finding) {
+  const Json* status = FindPath(finding, "Workflow.Status");
+  return status != nullptr && status->is_string() ? status->get<std::string>() : "NEW";
+}
+
 std::vector<std::string> MergeAllowList(const std::vector<std::string>& rule,
                                         const std::vector<std::string>& global) {
   return rule.empty() ? global : rule;
@@ -85,16 +93,23 @@ std::vector<std::string> MergeAllowList(const std::vector<std::string>& rule,
 
 }  // namespace
 
+std::string ProblemFingerprint(const Json& finding) {
+  Json problem = finding;
+  for (const char* field :
+       {"CreatedAt", "UpdatedAt", "ProcessedAt", "FirstObservedAt", "LastObservedAt", "Note",
+        "UserDefinedFields", "VerificationState", "Workflow", "WorkflowState"}) {
+    problem.erase(field);
+  }
+  return StableId({problem.dump()}, 40);
+}
+
 std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding,
-                           std::string_view trigger) {
+                           std::string_view trigger, bool dry_run) {
   const std::string index = std::to_string(target_index);
   const std::string product_arn = StringOr(finding, "ProductArn");
   const std::string id = StringOr(finding, "Id");
-  const std::string updated_at = StringOr(finding, "UpdatedAt");
-  if (trigger.empty()) {
-    return StableId({rule, index, product_arn, id, updated_at}, 40);
-  }
-  return StableId({rule, index, product_arn, id, updated_at, trigger}, 40);
+  const std::string problem = ProblemFingerprint(finding);
+  return StableId({rule, index, product_arn, id, problem, trigger, dry_run ? "dry-run" : ""}, 40);
 }
 
 std::chrono::microseconds Backoff(int attempt, std::chrono::microseconds initial,
@@ -163,7 +178,8 @@ Result<PlanReport> Engine::PlanEvent(const Json& event,
 Status Engine::PlanTarget(const RemediationPolicy& policy, int target_index, const Json& finding,
                           const Json& event, std::string_view trigger, PlanReport& report) {
   Remediation record;
-  record.idempotency_key = IdempotencyKey(policy.rule, target_index, finding, trigger);
+  record.idempotency_key =
+      IdempotencyKey(policy.rule, target_index, finding, trigger, policy.guardrails.dry_run);
   record.rule = policy.rule;
   record.target_index = target_index;
   record.action = policy.targets[target_index].action;
@@ -183,6 +199,16 @@ Status Engine::PlanTarget(const RemediationPolicy& policy, int target_index, con
     return Status::Ok();
   }
   auto existing = remediations_.GetByKey(record.idempotency_key);
+  // A problem that returns after its fix was verified (Security Hub sets Workflow.Status back
+  // to NEW) is a new occurrence, keyed after the remediation that fixed it.
+  for (int reopened = 0;
+       existing && existing->has_value() && reopened < kMaxReopenings &&
+       (*existing)->state == RemediationState::kVerified && WorkflowStatus(finding) == "NEW";
+       ++reopened) {
+    record.idempotency_key =
+        StableId({record.idempotency_key, "reopened", std::to_string((*existing)->id)}, 40);
+    existing = remediations_.GetByKey(record.idempotency_key);
+  }
   if (!existing) {
     return existing.status();
   }

@@ -65,13 +65,19 @@ struct RunReport {
   int deferred = 0;  // held back by a rate limit
 };
 
-// Returns the idempotency key of one planned action: the same (rule, target, finding
-// version) always gives the same key, so a re-delivered event plans nothing new, and a
-// customer update (which leaves UpdatedAt alone) does not re-trigger a rule. `trigger` is
-// the idempotency key of the failed remediation when the event is a failure event, so each
-// failure of one finding is routed once. It is empty for finding events.
+// Returns the fingerprint of the problem a finding describes: its document without times,
+// Workflow and the other fields customers set. A rescan that finds the same problem again
+// gives the same fingerprint although it moves UpdatedAt.
+std::string ProblemFingerprint(const Json& finding);
+
+// Returns the idempotency key of one planned action: the same (rule, target, finding,
+// problem fingerprint) always gives the same key, so a re-delivered event, a rescan that
+// finds the problem unchanged, or a customer update plans nothing new. `trigger` is the
+// idempotency key of the failed remediation when the event is a failure event, so each
+// failure of one finding is routed once; it is empty for finding events. A dry run gets
+// another key than an enforced run, so a rule switched to enforce acts on what it previewed.
 std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding,
-                           std::string_view trigger = {});
+                           std::string_view trigger = {}, bool dry_run = false);
 
 // Returns the exponential back-off before attempt `attempt` + 1: initial * 2^(attempt-1),
 // at most `max`, with equal jitter (half fixed, half uniform) from `random`.

@@ -152,6 +152,55 @@ TEST_F(EngineTest, RedeliveredEventPlansOnce) {
   EXPECT_EQ(action_->effects.begin()->second, 1);
 }
 
+TEST_F(EngineTest, RescanOfSameProblemPlansNothing) {
+  UsePolicy(kEnforce);
+  ASSERT_TRUE(engine_->PlanEvent(Event(Finding("f1")), {"fix"}).has_value());
+  ASSERT_TRUE(engine_->RunDue(10).has_value());
+  auto rescan = engine_->PlanEvent(Event(Finding("f1", "2026-12-02T00:00:00Z")), {"fix"});
+  ASSERT_TRUE(rescan.has_value());
+  EXPECT_EQ(rescan->planned, 0);
+  EXPECT_EQ(rescan->duplicates, 1);
+
+  Json changed = Finding("f1", "2026-12-03T00:00:00Z");
+  changed["Resources"][0]["Id"] = "registry/payments:1.1";
+  auto plan = engine_->PlanEvent(Event(changed), {"fix"});
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->planned, 1);
+}
+
+TEST_F(EngineTest, EnforceAfterDryRunPlans) {
+  UsePolicy(R"({"name": "fix", "targets": [{"action": "test.scripted"}]})");
+  ASSERT_TRUE(engine_->PlanEvent(Event(Finding("f1")), {"fix"}).has_value());
+  ASSERT_TRUE(engine_->RunDue(10).has_value());
+  UsePolicy(kEnforce);
+  auto plan = engine_->PlanEvent(Event(Finding("f1")), {"fix"});
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->planned, 1);
+  ASSERT_TRUE(engine_->RunDue(10).has_value());
+  EXPECT_EQ(action_->effects.size(), 1u);
+}
+
+TEST_F(EngineTest, ReopenedAfterVerifiedPlansAgain) {
+  UsePolicy(R"({"name": "fix", "mode": "enforce", "verify": {"command": ["/bin/true"]},
+                "targets": [{"action": "test.scripted"}]})");
+  ASSERT_TRUE(engine_->PlanEvent(Event(Finding("f1")), {"fix"}).has_value());
+  ASSERT_TRUE(engine_->RunDue(10).has_value());
+  Json resolved = Finding("f1", "2026-12-02T00:00:00Z");
+  resolved["Workflow"]["Status"] = "RESOLVED";
+  auto still_resolved = engine_->PlanEvent(Event(resolved), {"fix"});
+  ASSERT_TRUE(still_resolved.has_value());
+  EXPECT_EQ(still_resolved->planned, 0);
+
+  const Json reopened = Finding("f1", "2026-12-03T00:00:00Z");
+  auto plan = engine_->PlanEvent(Event(reopened), {"fix"});
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->planned, 1);
+  auto again = engine_->PlanEvent(Event(reopened), {"fix"});
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->planned, 0);
+  EXPECT_EQ(again->duplicates, 1);
+}
+
 TEST_F(EngineTest, SuppressedAndArchivedNeverTrigger) {
   UsePolicy(kEnforce);
   Json suppressed = Finding("f1");
