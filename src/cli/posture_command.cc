@@ -1,11 +1,14 @@
 // rampart scan manifests: posture checks on Kubernetes manifests, as a table, ASFF or SARIF,
 // with a severity gate for CI. rampart compliance summary: the score of each standard.
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/archive_stale.h"
 #include "cli/posture_command.h"
 #include "finding/severity.h"
 #include "posture/asff.h"
@@ -108,10 +111,44 @@ Result<std::size_t> ResolvePassedFindings(store::FindingStore& findings,
   return passed.size();
 }
 
-// Imports the findings into the store at `db`; prints what changed to `out`. Returns false
-// when the store could not be opened or written, or rejected a finding.
+// Archives the stored findings of earlier scans of the same source that `findings` no
+// longer lists: their objects or checks are gone. Returns how many were archived.
+Result<std::size_t> ArchiveGoneObjects(store::FindingStore& store,
+                                       const std::vector<Json>& findings,
+                                       const posture::FindingOptions& finding_options) {
+  const auto equals = [](const std::string& value) {
+    return Json::array({{{"Value", value}, {"Comparison", "EQUALS"}}});
+  };
+  const Json filters = {{"ProductArn", equals(posture::PostureProductArn(finding_options))},
+                        {"AwsAccountId", equals(finding_options.aws_account_id)},
+                        {"ProductFields", Json::array({{{"Key", std::string(posture::kSourceField)},
+                                                        {"Value", finding_options.source},
+                                                        {"Comparison", "EQUALS"}}})},
+                        {"RecordState", equals("ACTIVE")}};
+  std::set<std::string> current;
+  for (const Json& finding : findings) {
+    current.insert(StringOr(finding, "Id"));
+  }
+  store::ImportOptions options;
+  options.actor = "rampart scan manifests";
+  auto archived =
+      ArchiveStale(store, filters, current, FormatTimestamp(finding_options.clock->Now()), options);
+  if (!archived) {
+    return archived.status();
+  }
+  if (archived->failed > 0) {
+    return Internal(fmt::format("{} findings could not be archived: {}", archived->failed,
+                                archived->failures.front()));
+  }
+  return archived->archived;
+}
+
+// Imports the findings into the store at `db` and, when `archive` is set, archives those of
+// objects the scan no longer finds; prints what changed to `out`. Returns false when the
+// store could not be opened or written, or rejected a finding.
 bool StoreFindings(const std::string& db, std::vector<Json> findings,
-                   const posture::FindingOptions& finding_options, std::ostream& out) {
+                   const posture::FindingOptions& finding_options, bool archive,
+                   std::ostream& out) {
   auto store = store::SqliteFindingStore::Open(db);
   if (!store) {
     std::cerr << "error: " << store.status().message() << '\n';
@@ -119,7 +156,7 @@ bool StoreFindings(const std::string& db, std::vector<Json> findings,
   }
   store::ImportOptions import_options;
   import_options.actor = "rampart scan manifests";
-  auto summary = (*store)->Import(std::move(findings), import_options);
+  auto summary = (*store)->Import(findings, import_options);
   if (!summary) {
     std::cerr << "error: " << db
               << ": storing failed, no finding was stored: " << summary.status().message() << '\n';
@@ -135,10 +172,20 @@ bool StoreFindings(const std::string& db, std::vector<Json> findings,
     std::cerr << "error: " << db << ": " << resolved.status().message() << '\n';
     return false;
   }
+  std::size_t archived = 0;
+  if (archive && summary->failed == 0 && !finding_options.source.empty()) {
+    auto gone = ArchiveGoneObjects(**store, findings, finding_options);
+    if (!gone) {
+      std::cerr << "error: " << db << ": " << gone.status().message() << '\n';
+      return false;
+    }
+    archived = *gone;
+  }
   out << fmt::format(
       "{}: {} created, {} updated, {} unchanged, {} rejected; {} passed findings "
-      "resolved\n",
-      db, summary->created, summary->updated, summary->unchanged, summary->failed, *resolved);
+      "resolved, {} findings of objects no longer found archived\n",
+      db, summary->created, summary->updated, summary->unchanged, summary->failed, *resolved,
+      archived);
   return summary->failed == 0;
 }
 
@@ -169,6 +216,11 @@ int RunScanManifests(const ScanManifestsOptions& options) {
   posture::FindingOptions finding_options;
   finding_options.aws_account_id = options.account;
   finding_options.region = options.region;
+  if (options.path != "-") {
+    std::error_code error;
+    const auto absolute = std::filesystem::weakly_canonical(options.path, error);
+    finding_options.source = error ? "" : absolute.string();
+  }
 
   if (options.output == "table") {
     std::cout << posture::FormatTable(report, *set);
@@ -185,8 +237,10 @@ int RunScanManifests(const ScanManifestsOptions& options) {
     // Table output is for people, so the store summary joins it; json and sarif keep
     // standard output for the document alone.
     std::ostream& out = options.output == "table" ? std::cout : std::cerr;
+    // A file that could not be read may hold objects that still exist, so nothing is
+    // archived then.
     stored = StoreFindings(options.db, posture::ToAsffFindings(report, finding_options),
-                           finding_options, out);
+                           finding_options, set->errors.empty(), out);
   }
 
   const bool gate_failed = threshold && FailsGate(report, *threshold);

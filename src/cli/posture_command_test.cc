@@ -197,6 +197,53 @@ TEST(ScanManifestsCommand, StoresAndResolvesFixedFindings) {
   EXPECT_GE(history->size(), 2u);
 }
 
+// Returns the RecordState of the pss-privileged finding of Pod app/NAME in `db`.
+std::string PrivilegedRecordState(const std::string& db, const std::string& name) {
+  auto store = store::SqliteFindingStore::Open(db);
+  EXPECT_TRUE(store.has_value());
+  auto finding = (*store)->Get({"arn:aws:securityhub:us-east-1::product/rampart/posture",
+                                "rampart/posture/pss-privileged/Pod/app/" + name});
+  EXPECT_TRUE(finding.has_value() && finding->has_value()) << name;
+  return finding.has_value() && finding->has_value() ? StringOr(**finding, "RecordState") : "";
+}
+
+TEST(ScanManifestsCommand, ArchivesFindingsOfDeletedObjects) {
+  const TempFolder folder;
+  const std::string db = folder.Path("rampart.db");
+  fs::create_directories(folder.Path("repo"));
+  fs::create_directories(folder.Path("other"));
+  std::string second(kPrivilegedPod);
+  second.replace(second.find("name: p"), 7, "name: q");
+  std::ofstream(folder.Path("repo/p.yaml")) << kPrivilegedPod;
+  std::ofstream(folder.Path("repo/q.yaml")) << second;
+  std::string third(kPrivilegedPod);
+  third.replace(third.find("name: p"), 7, "name: r");
+  std::ofstream(folder.Path("other/r.yaml")) << third;
+  ASSERT_EQ(RunRampart({"scan", "manifests", folder.Path("repo"), "--db", db}).exit_code, 0);
+  ASSERT_EQ(RunRampart({"scan", "manifests", folder.Path("other"), "--db", db}).exit_code, 0);
+
+  fs::remove(folder.Path("repo/q.yaml"));
+  const CommandRun again = RunRampart({"scan", "manifests", folder.Path("repo"), "--db", db});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("findings of objects no longer found archived"), std::string::npos)
+      << again.out;
+  EXPECT_EQ(PrivilegedRecordState(db, "p"), "ACTIVE");
+  EXPECT_EQ(PrivilegedRecordState(db, "q"), "ARCHIVED");
+  EXPECT_EQ(PrivilegedRecordState(db, "r"), "ACTIVE");
+}
+
+TEST(ScanManifestsCommand, UnreadableFileArchivesNothing) {
+  const TempFolder folder;
+  const std::string db = folder.Path("rampart.db");
+  fs::create_directories(folder.Path("repo"));
+  std::ofstream(folder.Path("repo/p.yaml")) << kPrivilegedPod;
+  ASSERT_EQ(RunRampart({"scan", "manifests", folder.Path("repo"), "--db", db}).exit_code, 0);
+  std::ofstream(folder.Path("repo/p.yaml")) << "kind: Pod\nmetadata: [\n";
+  const CommandRun broken = RunRampart({"scan", "manifests", folder.Path("repo"), "--db", db});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_EQ(PrivilegedRecordState(db, "p"), "ACTIVE");
+}
+
 // kube-bench and SARIF reports carry no time: their findings take the file's modification
 // time, so reading an unchanged report again changes nothing and emits no events.
 TEST(IngestCommand, UnchangedReportWithoutTimesIsUnchanged) {

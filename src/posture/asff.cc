@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::size_t kMaxDescription = 1024;
 constexpr std::size_t kMaxRecommendation = 512;
+constexpr std::size_t kMaxProductFieldValue = 2048;
 constexpr std::string_view kTypePrefix =
     "Software and Configuration Checks/Industry and "
     "Regulatory Standards";
@@ -83,10 +84,13 @@ Json ResourceDetails(const CheckResult& result) {
   return other;
 }
 
-Json ProductFields(const CheckResult& result) {
+Json ProductFields(const CheckResult& result, const FindingOptions& options) {
   const Check& check = *result.check;
   Json fields = {{"rampart/posture/CheckId", std::string(check.id)},
                  {"rampart/posture/Fix", std::string(FixKindName(check.fix))}};
+  if (!options.source.empty() && options.source.size() <= kMaxProductFieldValue) {
+    fields[std::string(kSourceField)] = options.source;
+  }
   const ManifestObject* object = result.subject->object;
   if (object != nullptr) {
     fields["rampart/posture/File"] = object->file;
@@ -149,7 +153,7 @@ Json ToAsffFinding(const CheckResult& result, const FindingOptions& options) {
       {"Remediation",
        {{"Recommendation",
          {{"Text", Truncate(std::string(check.remediation), kMaxRecommendation)}}}}},
-      {"ProductFields", ProductFields(result)},
+      {"ProductFields", ProductFields(result, options)},
       {"Resources", Json::array({{{"Type", "Other"},
                                   {"Id", result.subject->resource_id},
                                   {"Partition", options.partition},

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -11,11 +12,18 @@
 
 namespace rampart::posture {
 
+// The ProductFields key of the scanned path (FindingOptions::source).
+inline constexpr std::string_view kSourceField = "rampart/posture/Source";
+
 struct FindingOptions {
   std::string aws_account_id = "000000000000";
   std::string region = "us-east-1";
   std::string partition = "aws";
   const Clock* clock = &DefaultClock();
+  // The absolute path that was scanned, written to ProductFields kSourceField so that a
+  // later scan of the same path can archive the findings it no longer reports. A path longer
+  // than an ASFF ProductFields value (2,048 characters) is left out.
+  std::string source;
 };
 
 // Returns "arn:aws:securityhub:REGION::product/rampart/posture".
