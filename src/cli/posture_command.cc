@@ -260,8 +260,10 @@ void AddScanManifests(CLI::App& app, int& exit_code) {
   command->add_option("path", options->path, "Manifest file, folder, or - for standard input")
       ->required();
   command->add_option("--db", options->db,
-                      "SQLite database file to store the findings in (PASSED findings are "
-                      "resolved); findings are only printed when absent");
+                      "SQLite database file to store the findings in. PASSED findings are "
+                      "resolved, and findings of an earlier scan of the same path that this "
+                      "scan no longer reports are archived. Without it findings are only "
+                      "printed");
   command
       ->add_option("--standard", options->standard,
                    "Run only the checks of one standard: pss-baseline, pss-restricted, cis or "
