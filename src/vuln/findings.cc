@@ -250,7 +250,19 @@ SeverityChoice PickSeverity(const AdvisoryDatabase& database, const Vulnerabilit
 
 SeverityChoice ChooseSeverity(const AdvisoryDatabase& database, const VulnerabilityMatch& match,
                               const std::vector<std::string>& package_names) {
+  if (IsMaliciousPackage(database, match)) {
+    return {"CRITICAL", "MALICIOUS"};
+  }
   return PickSeverity(database, match, package_names, CvssScores(database, match, package_names));
+}
+
+bool IsMaliciousPackage(const AdvisoryDatabase& database, const VulnerabilityMatch& match) {
+  const auto malicious = [](std::string_view id) { return id.starts_with("MAL-"); };
+  return std::any_of(match.advisories.begin(), match.advisories.end(), [&](std::size_t index) {
+    const Advisory& advisory = database.advisory(index);
+    return malicious(advisory.id) ||
+           std::any_of(advisory.aliases.begin(), advisory.aliases.end(), malicious);
+  });
 }
 
 std::string VulnProductArn(const FindingOptions& options) {
@@ -271,7 +283,9 @@ Json BuildFinding(const AdvisoryDatabase& database, const Inventory& inventory,
   const std::string fixed = HighestFix(package, match.fixed_versions);
   const std::vector<std::string> names = AdvisoryNames(package);
   const std::vector<CvssScore> scores = CvssScores(database, match, names);
-  const SeverityChoice severity = PickSeverity(database, match, names, scores);
+  const bool malicious = IsMaliciousPackage(database, match);
+  const SeverityChoice severity = malicious ? SeverityChoice{"CRITICAL", "MALICIOUS"}
+                                            : PickSeverity(database, match, names, scores);
   const std::string& summary = first.summary.empty() ? first.id : first.summary;
 
   Json finding = Json::object();
@@ -282,7 +296,9 @@ Json BuildFinding(const AdvisoryDatabase& database, const Inventory& inventory,
   finding["CompanyName"] = "Rampart";
   finding["GeneratorId"] = "rampart-vuln/" + match.vulnerability_id;
   finding["AwsAccountId"] = options.aws_account_id;
-  finding["Types"] = Json::array({"Software and Configuration Checks/Vulnerabilities/CVE"});
+  finding["Types"] =
+      Json::array({malicious ? "TTPs/Initial Access/MaliciousPackage"
+                             : "Software and Configuration Checks/Vulnerabilities/CVE"});
   finding["CreatedAt"] = now;
   finding["UpdatedAt"] = now;
   finding["Severity"]["Label"] = severity.label;

@@ -29,9 +29,15 @@ struct SeverityChoice {
 // name one of `package_names`. The highest rating given wins (database_specific or
 // ecosystem_specific "severity", Ubuntu's priority). Without one, the highest CVSS v3 base
 // score gives the rating. Without either, the label is MEDIUM with Original "UNKNOWN", so
-// that an unrated vulnerability still fails --fail-on MEDIUM.
+// that an unrated vulnerability still fails --fail-on MEDIUM. A malicious package
+// (IsMaliciousPackage) is CRITICAL with Original "MALICIOUS".
 SeverityChoice ChooseSeverity(const AdvisoryDatabase& database, const VulnerabilityMatch& match,
                               const std::vector<std::string>& package_names);
+
+// Returns true when an advisory of the match reports a malicious package, as the OpenSSF
+// malicious-packages records do with ids (or aliases) "MAL-YEAR-N". Its findings are typed
+// "TTPs/Initial Access/MaliciousPackage": the installed package is an attack, not a flaw.
+bool IsMaliciousPackage(const AdvisoryDatabase& database, const VulnerabilityMatch& match);
 
 // Returns "arn:PARTITION:securityhub:REGION::product/rampart/vuln".
 std::string VulnProductArn(const FindingOptions& options);

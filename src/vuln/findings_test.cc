@@ -236,5 +236,23 @@ TEST(Scan, RealRecordsAgainstProjectSbom) {
       "10.6.8-r0");
 }
 
+TEST(Scan, MaliciousPackageIsCriticalAttack) {
+  if (SharedVulnData().empty()) {
+    GTEST_SKIP() << "../shared/data/vuln is absent, so the real OSV records cannot be read";
+  }
+  auto database = AdvisoryDatabase::Load((SharedVulnData() / "osv-records").string());
+  ASSERT_TRUE(database.has_value()) << database.status().message();
+  const auto report = ScanWith(*database, InventoryOf({"pkg:pypi/123bla@0.0.1"}));
+  ASSERT_EQ(report.findings.size(), 1u);
+  const Json& finding = report.findings[0];
+  EXPECT_EQ(Vulnerability(finding).at("Id"), "MAL-2024-10238");
+  EXPECT_EQ(finding.at("Severity").at("Label"), "CRITICAL");
+  EXPECT_EQ(finding.at("Severity").at("Original"), "MALICIOUS");
+  EXPECT_EQ(finding.at("Types"), Json::array({"TTPs/Initial Access/MaliciousPackage"}));
+  for (const auto& problem : finding::ValidateFinding(finding)) {
+    ADD_FAILURE() << problem.path << ": " << problem.message;
+  }
+}
+
 }  // namespace
 }  // namespace rampart::vuln
