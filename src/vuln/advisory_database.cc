@@ -113,6 +113,13 @@ std::vector<std::string> ListRecordFiles(const std::string& path, std::error_cod
   return files;
 }
 
+// Returns the one id a distribution record (DEBIAN-CVE-..., DLA-...) was derived from, or
+// nullptr. Records derived from several, such as an advisory that fixes many CVEs, join
+// none of them, so that distinct CVEs never merge into one finding.
+const std::string* SoleUpstream(const Advisory& advisory) {
+  return advisory.upstream.size() == 1 ? &advisory.upstream.front() : nullptr;
+}
+
 }  // namespace
 
 std::string NormalizePythonName(std::string_view name) {
@@ -302,6 +309,9 @@ void AdvisoryDatabase::Finalize() {
     for (const std::string& alias : advisory.aliases) {
       join(alias);
     }
+    if (const std::string* upstream = SoleUpstream(advisory)) {
+      join(*upstream);
+    }
   }
 
   // Sort (group root, id) pairs so that each group's ids are adjacent and in text order.
@@ -312,6 +322,9 @@ void AdvisoryDatabase::Finalize() {
     ids.emplace_back(root, advisories_[i].id);
     for (const std::string& alias : advisories_[i].aliases) {
       ids.emplace_back(root, alias);
+    }
+    if (const std::string* upstream = SoleUpstream(advisories_[i])) {
+      ids.emplace_back(root, *upstream);
     }
   }
   std::sort(ids.begin(), ids.end());

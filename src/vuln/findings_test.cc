@@ -1,6 +1,9 @@
 // Scans hand-written and real inventories and checks the findings they produce.
 #include "vuln/findings.h"
 
+#include <map>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "finding/validate.h"
@@ -154,6 +157,27 @@ TEST(Scan, AliasesMergeIntoOneFinding) {
   EXPECT_EQ(report.findings[0].at("Severity").at("Original"), "MODERATE");
   EXPECT_EQ(report.findings[0].at("ProductFields").at("rampart/vuln/Advisories"),
             "GHSA-xxxx-yyyy-zzzz,PYSEC-2023-74");
+}
+
+TEST(Scan, SoleUpstreamMergesIntoOneFinding) {
+  const char* affected = R"("affected": [{"package": {"ecosystem": "crates.io", "name": "a"},
+      "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}])";
+  const auto database = DatabaseOf(
+      {fmt::format(R"({{"id": "DEBIAN-CVE-2019-18224", "upstream": ["CVE-2019-18224"], {}}})",
+                   affected),
+       fmt::format(R"({{"id": "DLA-2000-1", "upstream": ["CVE-2019-18224"], {}}})", affected),
+       fmt::format(R"({{"id": "DSA-4613-1", "upstream": ["CVE-2019-1", "CVE-2019-2"], {}}})",
+                   affected)});
+  const auto report = ScanWith(database, InventoryOf({"pkg:cargo/a@1.0.0"}));
+  ASSERT_EQ(report.findings.size(), 2u);
+  std::map<std::string, Json> by_id;
+  for (const Json& finding : report.findings) {
+    by_id[Vulnerability(finding).at("Id")] = Vulnerability(finding);
+  }
+  ASSERT_TRUE(by_id.count("CVE-2019-18224"));
+  EXPECT_EQ(by_id["CVE-2019-18224"].at("RelatedVulnerabilities"),
+            Json::array({"DEBIAN-CVE-2019-18224", "DLA-2000-1"}));
+  EXPECT_TRUE(by_id.count("DSA-4613-1"));
 }
 
 TEST(Scan, SeverityFromCvssOrUnknown) {

@@ -279,6 +279,7 @@ Status ReadRecord(const RecordReader& reader, const object& record, Advisory& ad
   RAMPART_RETURN_IF_ERROR(reader.String(record, "published", root, advisory.published));
   RAMPART_RETURN_IF_ERROR(reader.String(record, "withdrawn", root, advisory.withdrawn));
   RAMPART_RETURN_IF_ERROR(reader.Strings(record, "aliases", root, advisory.aliases));
+  RAMPART_RETURN_IF_ERROR(reader.Strings(record, "upstream", root, advisory.upstream));
   RAMPART_RETURN_IF_ERROR(reader.Severity(record, root, advisory.severity));
   reader.SeverityLabel(record, "database_specific", advisory.severity_label);
   RAMPART_RETURN_IF_ERROR(reader.References(record, root, advisory));

@@ -51,6 +51,7 @@ struct Advisory {
   std::string published;
   std::string withdrawn;  // empty unless the advisory was withdrawn
   std::vector<std::string> aliases;
+  std::vector<std::string> upstream;  // ids this record was derived from, such as a CVE
   std::vector<SeverityScore> severity;
   std::string severity_label;           // database_specific.severity, such as GitHub's "MODERATE"
   std::vector<std::string> references;  // URLs, at most kMaxReferences
