@@ -499,9 +499,19 @@ TEST_F(DetectCommand, StoredSuccessKeepsEveryAccount) {
   EXPECT_EQ(success["Resources"][0]["Id"], "sshd root");
   EXPECT_EQ(success["Resources"][1]["Id"], "sshd deploy");
   EXPECT_EQ(success["LastObservedAt"], "2026-03-02T10:00:07.000Z");
-  EXPECT_NE(success["Description"].get<std::string>().find("logged in as deploy after"),
-            std::string::npos)
-      << success["Description"];
+  const std::string description = success["Description"];
+  EXPECT_NE(description.find("logged in as deploy after"), std::string::npos) << description;
+  EXPECT_TRUE(description.ends_with(" Also named in other runs: sshd root.")) << description;
+
+  // A replay of the first log changes neither the accounts nor the note.
+  CommandRun replay = RunCommand({"detect", "--logs", Path("first.log"), "--format", "sshd", "--db",
+                                  Path("hub.db"), "--syslog-year", "2026"});
+  ASSERT_EQ(replay.exit_code, 0) << replay.err;
+  for (const Json& finding : StoredFindings(Path("hub.db"))) {
+    if (finding["GeneratorId"] == "rampart-detect/ssh-brute-force-success") {
+      EXPECT_EQ(finding["Description"], description);
+    }
+  }
 }
 
 // Returns the stored Count of the brute-force finding for `source`, or -1 when there is none.

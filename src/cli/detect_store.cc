@@ -7,10 +7,13 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/clock.h"
+#include "core/utf8.h"
 #include "store/finding_store_factory.h"
 #include "store/import_rules.h"
 #include "store/postgres_support.h"
@@ -91,6 +94,62 @@ void MergeResources(const Json& stored, Json& finding) {
   finding["Resources"] = std::move(merged);
 }
 
+// ASFF's limit, in characters, of a Description.
+constexpr std::size_t kMaxDescription = 1024;
+constexpr std::string_view kOtherRunsNote = " Also named in other runs: ";
+
+// Returns the ids of `from`'s resources that `other` does not list.
+std::vector<std::string> ResourcesMissingIn(const Json& from, const Json& other) {
+  const Json& kept = other.value("Resources", Json::array());
+  std::vector<std::string> missing;
+  for (const Json& resource : from.value("Resources", Json::array())) {
+    const std::string id = resource.value("Id", "");
+    if (std::none_of(kept.begin(), kept.end(),
+                     [&](const Json& listed) { return listed.value("Id", "") == id; })) {
+      missing.push_back(id);
+    }
+  }
+  return missing;
+}
+
+// Splits `description` into its text and the resource ids of its note on other runs.
+std::pair<std::string, std::vector<std::string>> SplitOtherRunsNote(std::string description) {
+  std::vector<std::string> ids;
+  const auto note = description.find(kOtherRunsNote);
+  if (note == std::string::npos) {
+    return {std::move(description), ids};
+  }
+  std::string_view list = std::string_view(description).substr(note + kOtherRunsNote.size());
+  if (list.ends_with('.')) {
+    list.remove_suffix(1);
+  }
+  while (!list.empty()) {
+    const auto comma = list.find(", ");
+    ids.emplace_back(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 2);
+  }
+  description.resize(note);
+  return {std::move(description), ids};
+}
+
+// Names in the description of `finding` the resources that another run added, so that a
+// brute force that got into another account in an earlier run names both accounts. The
+// description comes from the later run; the note lists what the other run found.
+void NoteOtherRunResources(const Json& stored, bool stored_is_later, Json& finding) {
+  auto [text, ids] = SplitOtherRunsNote(finding.value("Description", ""));
+  const std::vector<std::string> added =
+      stored_is_later ? ResourcesMissingIn(finding, stored) : ResourcesMissingIn(stored, finding);
+  for (const std::string& id : added) {
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      ids.push_back(id);
+    }
+  }
+  if (!ids.empty()) {
+    text += fmt::format("{}{}.", kOtherRunsNote, fmt::join(ids, ", "));
+  }
+  finding["Description"] = CutCharacters(text, kMaxDescription);
+}
+
 // Carries the fields of `stored` into `finding` as MergeWithStored describes.
 void CarryOverStored(const Json& stored, Json& finding) {
   MergeCount(stored, finding);
@@ -100,10 +159,12 @@ void CarryOverStored(const Json& stored, Json& finding) {
     finding["FirstObservedAt"] = first;
   }
   const std::string last = stored.value("LastObservedAt", "");
-  if (last > finding["LastObservedAt"].get<std::string>()) {
+  const bool stored_is_later = last > finding["LastObservedAt"].get<std::string>();
+  if (stored_is_later) {
     finding["LastObservedAt"] = last;
     finding["Description"] = stored.value("Description", finding["Description"].get<std::string>());
   }
+  NoteOtherRunResources(stored, stored_is_later, finding);
   MergeResources(stored, finding);
   // UpdatedAt is the time of this run. A newer UpdatedAt makes the store record a change,
   // so a finding that would change nothing keeps the stored one and is reported unchanged.

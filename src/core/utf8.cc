@@ -77,4 +77,19 @@ std::string ToValidUtf8(std::string_view text) {
   return out;
 }
 
+std::string CutCharacters(const std::string& text, std::size_t max_characters) {
+  if (CountCharacters(text) <= max_characters) {
+    return text;
+  }
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = begin + text.size();
+  const auto* position = begin;
+  for (std::size_t kept = 0; kept + 3 < max_characters && position < end; ++kept) {
+    // The text is valid UTF-8, so only an ASCII byte has no multi-byte sequence.
+    const std::size_t length = *position < 0x80 ? 1 : Utf8SequenceLength(position, end);
+    position += length == 0 ? 1 : length;
+  }
+  return text.substr(0, static_cast<std::size_t>(position - begin)) + "...";
+}
+
 }  // namespace rampart

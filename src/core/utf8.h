@@ -24,4 +24,8 @@ std::size_t CountCharacters(std::string_view text);
 // the replacement character.
 std::string ToValidUtf8(std::string_view text);
 
+// Returns valid UTF-8 `text` cut to at most `max_characters` characters, the last three of
+// them "..." when it was cut.
+std::string CutCharacters(const std::string& text, std::size_t max_characters);
+
 }  // namespace rampart

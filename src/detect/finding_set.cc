@@ -35,23 +35,6 @@ constexpr std::size_t kMaxResourceId = 512;
 constexpr std::size_t kMaxFieldKey = 128;
 constexpr std::size_t kMaxFieldValue = 2048;
 
-// Returns valid UTF-8 `text` cut to at most `max_characters` characters, the last three of
-// them "..." when it was cut.
-std::string CutCharacters(const std::string& text, std::size_t max_characters) {
-  if (CountCharacters(text) <= max_characters) {
-    return text;
-  }
-  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = begin + text.size();
-  const auto* position = begin;
-  for (std::size_t kept = 0; kept + 3 < max_characters && position < end; ++kept) {
-    // The text is valid UTF-8, so only an ASCII byte has no multi-byte sequence.
-    const std::size_t length = *position < 0x80 ? 1 : Utf8SequenceLength(position, end);
-    position += length == 0 ? 1 : length;
-  }
-  return text.substr(0, static_cast<std::size_t>(position - begin)) + "...";
-}
-
 // Returns `detection` with its texts made valid UTF-8 and cut to ASFF's limits. They come
 // from logs, where a user name or a CSV header may hold any bytes and be of any length, and
 // ASFF text must be UTF-8.
