@@ -6,10 +6,9 @@
 #include "store/filter.h"
 
 namespace rampart::cli {
-namespace {
+namespace {}  // namespace
 
-// Returns every stored finding that `filters` select, page by page.
-Result<std::vector<Json>> ListAll(store::FindingStore& store, const Json& filters) {
+Result<std::vector<Json>> ListAllFindings(store::FindingStore& store, const Json& filters) {
   auto parsed = store::ParseFilters(filters);
   if (!parsed) {
     return parsed.status();
@@ -17,7 +16,7 @@ Result<std::vector<Json>> ListAll(store::FindingStore& store, const Json& filter
   std::vector<Json> findings;
   store::FindingQuery query;
   query.filters = std::move(*parsed);
-  query.max_results = 1000;
+  query.max_results = store::kMaxPageSize;
   while (true) {
     auto page = store.List(query);
     if (!page) {
@@ -33,8 +32,6 @@ Result<std::vector<Json>> ListAll(store::FindingStore& store, const Json& filter
   }
 }
 
-}  // namespace
-
 Result<ArchiveCounts> ArchiveStale(store::FindingStore& store, const Json& filters,
                                    const std::set<std::string>& current,
                                    const std::string& scanned_at,
@@ -43,7 +40,7 @@ Result<ArchiveCounts> ArchiveStale(store::FindingStore& store, const Json& filte
   if (!scan_time) {
     return scan_time.status();
   }
-  auto stored = ListAll(store, filters);
+  auto stored = ListAllFindings(store, filters);
   if (!stored) {
     return stored.status();
   }

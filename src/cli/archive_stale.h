@@ -17,6 +17,10 @@ struct ArchiveCounts {
   std::vector<std::string> failures;  // "Id: message" of each finding the store rejected
 };
 
+// Returns every stored finding that `filters` (AwsSecurityFindingFilters) select, reading
+// page after page.
+Result<std::vector<Json>> ListAllFindings(store::FindingStore& store, const Json& filters);
+
 // Archives every stored finding that `filters` (AwsSecurityFindingFilters) select, whose Id
 // is not in `current`, and whose UpdatedAt is before `scanned_at`: the finding is imported
 // again with RecordState ARCHIVED and UpdatedAt `scanned_at`, so its history records the

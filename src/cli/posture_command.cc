@@ -75,27 +75,19 @@ void PrintLoadProblems(const posture::ManifestSet& set, const posture::ScanRepor
 // NOTIFIED, as Security Hub resolves control findings that pass. Returns how many changed.
 Result<std::size_t> ResolvePassedFindings(store::FindingStore& findings,
                                           const std::string& product_arn) {
-  auto filters =
-      store::ParseFilters({{"ProductArn", {{{"Value", product_arn}, {"Comparison", "EQUALS"}}}},
-                           {"ComplianceStatus", {{{"Value", "PASSED"}, {"Comparison", "EQUALS"}}}},
-                           {"WorkflowStatus",
-                            {{{"Value", "NEW"}, {"Comparison", "EQUALS"}},
-                             {{"Value", "NOTIFIED"}, {"Comparison", "EQUALS"}}}}});
-  if (!filters) {
-    return filters.status();
+  auto listed = ListAllFindings(
+      findings, {{"ProductArn", {{{"Value", product_arn}, {"Comparison", "EQUALS"}}}},
+                 {"ComplianceStatus", {{{"Value", "PASSED"}, {"Comparison", "EQUALS"}}}},
+                 {"WorkflowStatus",
+                  {{{"Value", "NEW"}, {"Comparison", "EQUALS"}},
+                   {{"Value", "NOTIFIED"}, {"Comparison", "EQUALS"}}}}});
+  if (!listed) {
+    return listed.status();
   }
   std::vector<store::FindingIdentifier> passed;
-  store::FindingQuery query{*filters, {}, store::kMaxPageSize, ""};
-  do {
-    auto page = findings.List(query);
-    if (!page) {
-      return page.status();
-    }
-    for (const Json& finding : page->findings) {
-      passed.push_back({StringOr(finding, "Id"), StringOr(finding, "ProductArn")});
-    }
-    query.next_token = page->next_token;
-  } while (!query.next_token.empty());
+  for (const Json& finding : *listed) {
+    passed.push_back({StringOr(finding, "Id"), StringOr(finding, "ProductArn")});
+  }
 
   for (std::size_t start = 0; start < passed.size(); start += store::kMaxUpdateIdentifiers) {
     store::FindingUpdate update;
@@ -295,26 +287,10 @@ struct SummaryOptions {
   bool controls = false;
 };
 
-// Reads every ACTIVE finding of the store, page by page.
+// Reads every ACTIVE finding of the store.
 Result<std::vector<Json>> ActiveFindings(store::FindingStore& findings) {
-  auto filters =
-      store::ParseFilters({{"RecordState", {{{"Value", "ACTIVE"}, {"Comparison", "EQUALS"}}}}});
-  if (!filters) {
-    return filters.status();
-  }
-  std::vector<Json> all;
-  store::FindingQuery query{*filters, {}, store::kMaxPageSize, ""};
-  do {
-    auto page = findings.List(query);
-    if (!page) {
-      return page.status();
-    }
-    for (Json& finding : page->findings) {
-      all.push_back(std::move(finding));
-    }
-    query.next_token = page->next_token;
-  } while (!query.next_token.empty());
-  return all;
+  return ListAllFindings(findings,
+                         {{"RecordState", {{{"Value", "ACTIVE"}, {"Comparison", "EQUALS"}}}}});
 }
 
 std::string FormatScore(const posture::StandardSummary& summary) {
