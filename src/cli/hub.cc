@@ -51,6 +51,15 @@ std::string ProcessName(std::string_view prefix) {
   return fmt::format("{}-{}-{}", prefix, host, ::getpid());
 }
 
+// Returns the absolute folder of the configuration file, which actions read their relative
+// paths from. Absolute, so that rollback records name the same repository from any folder.
+std::string ConfigFolder(const Config& config) {
+  std::error_code ignored;
+  auto folder = std::filesystem::absolute(config.base_dir.empty() ? "." : config.base_dir, ignored)
+                    .lexically_normal();
+  return folder.has_filename() ? folder.string() : folder.parent_path().string();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Hub>> Hub::Open(const Config& config, std::shared_ptr<ModelCatalog> models) {
@@ -161,6 +170,7 @@ Status Hub::BuildEngine() {
   actions_ = remediate::MakeBuiltinRegistry();
   remediate::ActionContext context;
   context.work_dir = config_.Resolve(config_.remediation.work_dir);
+  context.base_dir = ConfigFolder(config_);
   std::error_code ignored;
   std::filesystem::create_directories(context.work_dir, ignored);
   context.bwrap_path = config_.remediation.bwrap_path;

@@ -13,8 +13,24 @@ using testing::BuiltProgram;
 using ::testing::HasSubstr;
 using testing::ProgramRun;
 using testing::ReadText;
+using testing::RunGit;
 using testing::RunProgram;
 using testing::WriteText;
+
+Json TestFinding(const std::string& generator, const Json& resource) {
+  return {{"SchemaVersion", "2018-10-08"},
+          {"Id", generator + "/finding-1"},
+          {"ProductArn", "arn:aws:securityhub:us-east-1::product/rampart/test"},
+          {"GeneratorId", generator},
+          {"AwsAccountId", "111122223333"},
+          {"Types", {"Software and Configuration Checks"}},
+          {"CreatedAt", "2026-12-01T00:00:00Z"},
+          {"UpdatedAt", "2026-12-01T00:00:00Z"},
+          {"Severity", {{"Label", "HIGH"}}},
+          {"Title", "finding of " + generator},
+          {"Description", "test"},
+          {"Resources", {resource}}};
+}
 
 class RunCommandTest : public ::testing::Test {
  protected:
@@ -50,18 +66,7 @@ class RunCommandTest : public ::testing::Test {
 };
 
 TEST_F(RunCommandTest, FailureEventRunsPagingRule) {
-  Json finding = {{"SchemaVersion", "2018-10-08"},
-                  {"Id", "failing-fix/finding-1"},
-                  {"ProductArn", "arn:aws:securityhub:us-east-1::product/rampart/test"},
-                  {"GeneratorId", "failing-fix"},
-                  {"AwsAccountId", "111122223333"},
-                  {"Types", {"Software and Configuration Checks"}},
-                  {"CreatedAt", "2026-12-01T00:00:00Z"},
-                  {"UpdatedAt", "2026-12-01T00:00:00Z"},
-                  {"Severity", {{"Label", "HIGH"}}},
-                  {"Title", "finding whose fix fails"},
-                  {"Description", "test"},
-                  {"Resources", {{{"Type", "Other"}, {"Id", "resource-1"}}}}};
+  Json finding = TestFinding("failing-fix", {{"Type", "Other"}, {"Id", "resource-1"}});
   WriteText(dir_ / "report.json", Json{{"Findings", {finding}}}.dump());
   WriteText(dir_ / "rampart.yaml",
             "store: sqlite:rampart.db\nrules: rules.yaml\nsources: [report.json]\n"
@@ -103,6 +108,76 @@ TEST_F(RunCommandTest, FailureEventRunsPagingRule) {
   EXPECT_THAT(again.output, HasSubstr("planned: 0,"));
   EXPECT_EQ(Remediations().size(), 2u);
   ExpectAuditVerifies();
+}
+
+// Paths of the configuration and of its rules are relative to the configuration file's
+// folder, whichever folder the hub runs in: the repository (and its allow-list entry), the
+// kubeconfig and the verify command.
+TEST_F(RunCommandTest, ActionPathsAreRelativeToConfigFolder) {
+  const std::filesystem::path config = dir_ / "config";
+  std::filesystem::create_directories(config / "manifests");
+  std::filesystem::create_directories(config / "bin");
+  WriteText(config / "manifests" / "payments.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: payments}\nspec:\n"
+            "  template:\n    spec:\n      containers:\n"
+            "        - {name: api, image: \"registry.example.com/payments:2.4.1\"}\n");
+  ASSERT_EQ(RunGit(config / "manifests", {"init", "-q", "-b", "main"}).exit_code, 0);
+  ASSERT_EQ(RunGit(config / "manifests", {"add", "-A"}).exit_code, 0);
+  ASSERT_EQ(RunGit(config / "manifests", {"commit", "-q", "-m", "init"}).exit_code, 0);
+  WriteText(config / "bin" / "fixed", "#!/bin/sh\nexit 0\n");
+  std::filesystem::permissions(config / "bin" / "fixed", std::filesystem::perms::owner_all);
+  const Json findings = {
+      TestFinding("bump", {{"Type", "Container"}, {"Id", "registry.example.com/payments:2.4.1"}}),
+      TestFinding("rebuild", {{"Type", "Other"}, {"Id", "resource-2"}})};
+  WriteText(config / "report.json", Json{{"Findings", findings}}.dump());
+  WriteText(config / "rampart.yaml",
+            "store: sqlite:rampart.db\nrules: rules.yaml\nsources: [report.json]\n"
+            "log_level: error\nremediation: {work_dir: work}\n");
+  WriteText(config / "rules.yaml", R"(
+- name: bump
+  mode: enforce
+  event_pattern: {detail: {findings: {GeneratorId: [bump]}}}
+  guardrails: {allow: {repositories: [manifests]}}
+  verify: {command: [bin/fixed]}
+  targets:
+    - action: gitops.bump-image
+      params: {repository: manifests, tag: 2.4.2}
+- name: rebuild
+  mode: enforce
+  event_pattern: {detail: {findings: {GeneratorId: [rebuild]}}}
+  guardrails: {allow: {namespaces: [ci]}}
+  targets:
+    - action: kubernetes.job
+      params:
+        kubeconfig: kubeconfig
+        namespace: ci
+        template: "{apiVersion: batch/v1, kind: Job, spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: busybox}]}}}}"
+)");
+  const std::filesystem::path elsewhere = dir_ / "elsewhere";
+  std::filesystem::create_directories(elsewhere);
+  const ProgramRun run = RunProgram(
+      {BuiltProgram("rampart"), "run", "--config", (config / "rampart.yaml").string(), "--once"},
+      elsewhere);
+  EXPECT_NE(run.exit_code, 2) << run.errors;
+
+  const ProgramRun list = RunProgram({BuiltProgram("rampart"), "remediations", "list", "--db",
+                                      (config / "rampart.db").string(), "--output", "json"},
+                                     elsewhere);
+  const Json records = Json::parse(list.output, nullptr, false);
+  ASSERT_TRUE(records.is_array() && records.size() == 2u) << list.output << list.errors;
+  for (const Json& record : records) {
+    if (record["Rule"] == "bump") {
+      EXPECT_EQ(record["State"], "VERIFIED") << record.dump(2);
+    } else {
+      EXPECT_EQ(record["State"], "FAILED") << record.dump(2);
+      EXPECT_EQ(record["Attempts"], 1) << "a missing kubeconfig is not worth a retry";
+      EXPECT_THAT(record["Error"].get<std::string>(),
+                  HasSubstr((config / "kubeconfig").string() + " does not exist"));
+    }
+  }
+  const ProgramRun branches = RunGit(config / "manifests", {"branch", "--list", "rampart/*"});
+  EXPECT_THAT(branches.output, HasSubstr("rampart/bump-image/payments-"));
+  EXPECT_TRUE(std::filesystem::is_empty(elsewhere));
 }
 
 }  // namespace

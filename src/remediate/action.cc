@@ -1,6 +1,7 @@
 #include "remediate/action.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -29,6 +30,13 @@ EnvironmentReader ProcessEnvironment() {
     }
     return std::string(value);
   };
+}
+
+std::string ResolveLocalPath(const ActionContext& context, const std::string& path) {
+  if (path.empty() || context.base_dir.empty() || std::filesystem::path(path).is_absolute()) {
+    return path;
+  }
+  return (std::filesystem::path(context.base_dir) / path).lexically_normal().string();
 }
 
 Status Action::Rollback(const ActionResult& /*result*/, const ActionContext& /*context*/) {

@@ -75,10 +75,16 @@ struct ActionContext {
   AllowLists allow;
   EnvironmentReader environment = ProcessEnvironment();
   std::string work_dir = "/tmp";  // where clones and scratch files go
+  // The folder that relative local paths of parameters (a repository, a kubeconfig, a verify
+  // command's program) are read from: the configuration file's. Empty: the working directory.
+  std::string base_dir;
   std::string bwrap_path = "/usr/bin/bwrap";
   std::string ca_file;  // extra CA bundle for HTTPS targets; empty uses the system store
   FindingUpdater finding_updater;
 };
+
+// Returns `path` resolved against context.base_dir; empty and absolute paths are unchanged.
+std::string ResolveLocalPath(const ActionContext& context, const std::string& path);
 
 // A remediation action. Implementations are stateless between runs and thread-compatible:
 // one instance may serve several runs in sequence.

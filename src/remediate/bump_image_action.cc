@@ -201,8 +201,8 @@ class BumpImageAction final : public Action {
   }
 
   Result<ActionResult> Run(const ActionRequest& request, const ActionContext& context) override {
-    REMEDIATE_ASSIGN_OR_RETURN(const BumpParams params, ParseParams(request.params));
-    RAMPART_RETURN_IF_ERROR(CheckRepositoryAllowed(params.target, context, kName));
+    REMEDIATE_ASSIGN_OR_RETURN(BumpParams params, ParseParams(request.params));
+    RAMPART_RETURN_IF_ERROR(ResolveAllowedRepository(params.target, context, kName));
     REMEDIATE_ASSIGN_OR_RETURN(const ImageRef image, params.image
                                                          ? ParseImageRef(*params.image)
                                                          : ImageFromFinding(request.finding));

@@ -135,6 +135,37 @@ TEST_F(BumpImageTest, RepositoryOffAllowListIsDenied) {
   EXPECT_NE(result.status().message().find(repo_), std::string::npos);
 }
 
+// Rules name the repository relative to the configuration file's folder, whatever folder
+// the hub runs in; the allow-list entry "repo" names the same repository.
+TEST_F(BumpImageTest, RelativeRepositoryIsReadFromBaseDir) {
+  context_.base_dir = dir_.path();
+  context_.allow.repositories = {"repo"};
+  auto result = action_->Run(Request({{"repository", "repo"}, {"tag", "6.0.14"}}), context_);
+  ASSERT_TRUE(result.has_value()) << result.status().ToString();
+  EXPECT_TRUE(result->changed);
+  EXPECT_EQ(result->rollback["repository"], repo_);
+  const std::string branch = result->rollback["branch"];
+  EXPECT_NE(Git({"show", branch + ":k8s/cache.yaml"}).find("image: redis:6.0.14"),
+            std::string::npos);
+  ASSERT_TRUE(action_->Rollback(*result, context_).ok());
+  EXPECT_EQ(Git({"branch", "--list", "rampart/*"}), "");
+}
+
+TEST_F(BumpImageTest, RelativeAllowListEntryIsResolvedLikeRepository) {
+  context_.base_dir = dir_.path();
+  context_.allow.repositories = {"other"};
+  auto denied = action_->Run(Request({{"repository", "repo"}, {"tag", "6.0.14"}}), context_);
+  ASSERT_FALSE(denied.has_value());
+  EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(denied.status().message().find("'" + repo_ + "'"), std::string::npos)
+      << denied.status().message();
+
+  context_.allow.repositories = {"repo"};
+  auto missing = action_->Run(Request({{"repository", repo_ + "2"}, {"tag", "6.0.14"}}), context_);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.status().code(), StatusCode::kPermissionDenied);
+}
+
 TEST_F(BumpImageTest, PathsStayInsideRepository) {
   WriteText(dir_.path() + "/outside/secret.yaml", kDeployment);
   std::filesystem::create_symlink("../../outside", repo_ + "/k8s/escape");

@@ -30,10 +30,22 @@ Result<GitopsTarget> ParseGitopsTarget(const Params& params, std::string_view de
   return target;
 }
 
-Status CheckRepositoryAllowed(const GitopsTarget& target, const ActionContext& context,
-                              std::string_view action) {
-  for (const std::string* location : {&target.repository, &target.push_url}) {
-    if (!location->empty() && !AllowListed(context.allow.repositories, *location)) {
+std::string ResolveRepository(const ActionContext& context, const std::string& location) {
+  if (location == "*" || IsRemoteLocation(location)) {
+    return location;
+  }
+  return ResolveLocalPath(context, location);
+}
+
+Status ResolveAllowedRepository(GitopsTarget& target, const ActionContext& context,
+                                std::string_view action) {
+  std::vector<std::string> allowed;
+  for (const std::string& entry : context.allow.repositories) {
+    allowed.push_back(ResolveRepository(context, entry));
+  }
+  for (std::string* location : {&target.repository, &target.push_url}) {
+    *location = ResolveRepository(context, *location);
+    if (!location->empty() && !AllowListed(allowed, *location)) {
       return Status(StatusCode::kPermissionDenied,
                     fmt::format("{}: repository '{}' is not on the repositories allow-list; add "
                                 "it to the rule's allowed repositories",
@@ -129,8 +141,8 @@ Status RollbackBranch(const ActionResult& result, const ActionContext& context) 
   GitopsTarget target;
   target.repository = repository;
   target.push_url = StringOr(rollback, "push_url");
-  RAMPART_RETURN_IF_ERROR(CheckRepositoryAllowed(target, context, "rollback"));
-  auto workspace = GitWorkspace::Open(repository, context.work_dir, "");
+  RAMPART_RETURN_IF_ERROR(ResolveAllowedRepository(target, context, "rollback"));
+  auto workspace = GitWorkspace::Open(target.repository, context.work_dir, "");
   if (!workspace) {
     return workspace.status();
   }

@@ -27,9 +27,15 @@ struct GitopsTarget {
 // "author_email".
 Result<GitopsTarget> ParseGitopsTarget(const Params& params, std::string_view default_prefix);
 
-// Fails with kPermissionDenied unless the repository and push URL are allow-listed.
-Status CheckRepositoryAllowed(const GitopsTarget& target, const ActionContext& context,
-                              std::string_view action);
+// Returns `location` with a local path resolved against context.base_dir; URLs and "*" are
+// unchanged.
+std::string ResolveRepository(const ActionContext& context, const std::string& location);
+
+// Resolves the target's repository and push URL (see ResolveRepository) and fails with
+// kPermissionDenied unless both are on the repositories allow-list, whose entries are
+// resolved the same way, so that an entry "manifests" allows the repository "manifests".
+Status ResolveAllowedRepository(GitopsTarget& target, const ActionContext& context,
+                                std::string_view action);
 
 // Returns "<prefix>/<hint>-<12 hex digits>" where the digits hash the finding's ProductArn and
 // Id with the idempotency key; `hint` is cut to letters, digits, '.', '-' and '_'.

@@ -134,8 +134,8 @@ class HardenAction final : public Action {
   }
 
   Result<ActionResult> Run(const ActionRequest& request, const ActionContext& context) override {
-    REMEDIATE_ASSIGN_OR_RETURN(const HardenParams params, ParseParams(request.params));
-    RAMPART_RETURN_IF_ERROR(CheckRepositoryAllowed(params.target, context, kName));
+    REMEDIATE_ASSIGN_OR_RETURN(HardenParams params, ParseParams(request.params));
+    RAMPART_RETURN_IF_ERROR(ResolveAllowedRepository(params.target, context, kName));
     if (!params.fixes_given && !params.workload && !params.all_workloads) {
       REMEDIATE_ASSIGN_OR_RETURN(const auto fix, PostureFixFromFinding(request.finding));
       if (fix) {

@@ -121,6 +121,29 @@ TEST_F(KubeActionsTest, JobDryRunSendsNothing) {
   EXPECT_TRUE(server_.requests().empty());
 }
 
+// A relative kubeconfig is read from the configuration file's folder, whatever folder the
+// hub runs in. A missing one is not a temporary error, so the engine does not retry it.
+TEST_F(KubeActionsTest, RelativeKubeconfigIsReadFromBaseDir) {
+  const Json finding = {{"Id", "f"}, {"Severity", {{"Label", "LOW"}}}};
+  ActionRequest request = Request({{"template", kJobTemplate}}, finding);
+  request.params["kubeconfig"] = "kubeconfig";
+  context_.base_dir = dir_.path();
+  auto created = MakeKubeJobAction()->Run(request, context_);
+  ASSERT_TRUE(created.has_value()) << created.status().ToString();
+  EXPECT_TRUE(created->changed);
+
+  context_.base_dir = dir_.path() + "/config";
+  auto missing = MakeKubeJobAction()->Run(request, context_);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find(dir_.path() + "/config/kubeconfig"), std::string::npos)
+      << missing.status().message();
+  EXPECT_NE(missing.status().message().find("read from " + dir_.path() + "/config,"),
+            std::string::npos)
+      << missing.status().message();
+  EXPECT_EQ(server_.requests().size(), 1u);
+}
+
 TEST_F(KubeActionsTest, NamespaceOffAllowListSendsNothing) {
   auto result = MakeKubeDeletePodAction()->Run(
       Request({{"namespace", "kube-system"}, {"name", "coredns-1"}}), context_);

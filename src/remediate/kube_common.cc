@@ -40,9 +40,18 @@ std::string FindingField(const Json& finding, std::string_view field) {
 Result<KubeClient> ConnectKube(const Json& params, const ActionContext& context) {
   const std::string kubeconfig = StringOr(params, "kubeconfig");
   const std::string context_name = StringOr(params, "context");
-  REMEDIATE_ASSIGN_OR_RETURN(KubeConnection connection,
-                             LoadKubeConnection(kubeconfig, context_name, context.environment));
-  return KubeClient(std::move(connection), context.timeout);
+  auto connection =
+      LoadKubeConnection(ResolveLocalPath(context, kubeconfig), context_name, context.environment);
+  if (!connection) {
+    if (ResolveLocalPath(context, kubeconfig) == kubeconfig) {
+      return connection.status();
+    }
+    return Status(connection.status().code(),
+                  fmt::format("{} (the kubeconfig parameter '{}' is read from {}, the "
+                              "configuration file's folder)",
+                              connection.status().message(), kubeconfig, context.base_dir));
+  }
+  return KubeClient(std::move(*connection), context.timeout);
 }
 
 Result<Json> FillParams(const Json& params, const ActionRequest& request,

@@ -1,5 +1,7 @@
 #include "remediate/kubeconfig.h"
 
+#include <filesystem>
+
 #include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
@@ -249,6 +251,14 @@ Result<KubeConnection> LoadKubeConnection(const std::string& kubeconfig_path,
   }
   if (path.empty()) {
     path = environment("HOME").value_or("") + "/.kube/config";
+  }
+  std::error_code error;
+  if (!std::filesystem::exists(path, error) && !error) {
+    // Not worth a retry: the file will not appear by itself.
+    return NotFound(
+        fmt::format("kubeconfig file {} does not exist; set the kubeconfig "
+                    "parameter to the path of a kubeconfig file",
+                    path));
   }
   REMEDIATE_ASSIGN_OR_RETURN(const std::string text, ReadFile(path, kMaxCredentialFileBytes));
   const auto slash = path.rfind('/');

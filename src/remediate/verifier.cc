@@ -108,10 +108,13 @@ Result<bool> ProblemGone(const Json& finding, const VerifyScan& scan) {
 Verifier MakeVerifier(ReportScanner scanner) {
   return [scanner = std::move(scanner)](const VerifySpec& spec, const Json& finding,
                                         const ActionContext& context) -> Result<bool> {
-    (void)context;
     if (!spec.command.empty()) {
       ProcessOptions options;
       options.argv = spec.command;
+      // A program path, like every path of the configuration, is relative to its folder.
+      if (options.argv[0].find('/') != std::string::npos) {
+        options.argv[0] = ResolveLocalPath(context, options.argv[0]);
+      }
       options.stdin_data = finding.dump();
       options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(spec.timeout);
       options.environment = {"PATH=/usr/local/bin:/usr/bin:/bin"};

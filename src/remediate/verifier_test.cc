@@ -1,5 +1,8 @@
 #include "remediate/verifier.h"
 
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 namespace rampart::remediate {
@@ -97,6 +100,29 @@ TEST(Verifier, CommandReadsFindingOnStandardInput) {
   EXPECT_TRUE(*found);
   ASSERT_TRUE(missing.has_value());
   EXPECT_FALSE(*missing);
+}
+
+// A relative program path with a slash is read from the configuration file's folder.
+TEST(Verifier, RelativeCommandIsReadFromBaseDir) {
+  const std::string dir = ::testing::TempDir() + "verifier_relative_command";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/bin");
+  std::ofstream(dir + "/bin/fixed") << "#!/bin/sh\nexit 0\n";
+  std::filesystem::permissions(dir + "/bin/fixed", std::filesystem::perms::owner_all);
+  Verifier verify = MakeVerifier(nullptr);
+  VerifySpec spec;
+  spec.command = {"bin/fixed"};
+  ActionContext context;
+  context.base_dir = dir;
+  auto fixed = verify(spec, Finding("a"), context);
+  ASSERT_TRUE(fixed.has_value()) << fixed.status().ToString();
+  EXPECT_TRUE(*fixed);
+
+  context.base_dir = dir + "/elsewhere";
+  auto missing = verify(spec, Finding("a"), context);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.status().message().find(dir + "/elsewhere/bin/fixed"), std::string::npos)
+      << missing.status().message();
 }
 
 TEST(Verifier, ReportUsesScanner) {
