@@ -148,7 +148,11 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
         return;
       }
       PrintRunReport(*report, **hub, std::cout);
-      exit_code = report->ingest.failed_files > 0 ? 1 : 0;
+      // A remediation that failed, or whose fix did not verify and was rolled back, is a
+      // failure the work found, as a rejected file is.
+      const bool failed =
+          report->ingest.failed_files > 0 || report->run.failed > 0 || report->run.rolled_back > 0;
+      exit_code = failed ? 1 : 0;
       const auto deadline = std::chrono::steady_clock::now() + *interval;
       while (!options->once && !stop_requested && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -90,8 +90,9 @@ TEST_F(RunCommandTest, FailureEventRunsPagingRule) {
       params: {argv: ["/usr/bin/tee", ")" +
                                      page + R"("]}
 )");
+  // A failed remediation is a failure the work found: exit status 1, as README says.
   const ProgramRun run = RunOnce();
-  ASSERT_EQ(run.exit_code, 0) << run.errors;
+  ASSERT_EQ(run.exit_code, 1) << run.errors;
   EXPECT_THAT(run.output, HasSubstr("run: 1 succeeded, 0 verified, 1 failed"));
 
   const Json paged = Json::parse(ReadText(page), nullptr, false);
@@ -158,7 +159,7 @@ TEST_F(RunCommandTest, ActionPathsAreRelativeToConfigFolder) {
   const ProgramRun run = RunProgram(
       {BuiltProgram("rampart"), "run", "--config", (config / "rampart.yaml").string(), "--once"},
       elsewhere);
-  EXPECT_NE(run.exit_code, 2) << run.errors;
+  EXPECT_EQ(run.exit_code, 1) << "a remediation failed: " << run.errors;
 
   const ProgramRun list = RunProgram({BuiltProgram("rampart"), "remediations", "list", "--db",
                                       (config / "rampart.db").string(), "--output", "json"},
