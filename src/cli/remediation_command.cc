@@ -1,5 +1,6 @@
 // rampart remediations list|show|approve|reject, rampart audit verify|export,
 // rampart token create|list|revoke.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -10,6 +11,7 @@
 #include "cli/table.h"
 #include "store/audit_log.h"
 #include "store/remediation_store.h"
+#include "store/store_location.h"
 #include "store/token_store.h"
 
 namespace rampart::cli {
@@ -19,6 +21,23 @@ namespace {
 constexpr const char* kDbHelp =
     "Database: a SQLite file path (also written sqlite:PATH) or a postgresql:// URL, whose "
     "password is best given in PGPASSWORD or ~/.pgpass";
+
+// Opens a store of the database at `location` for a command that reads it or decides on its
+// records: unlike a command that writes findings, it must not leave an empty database at a
+// mistyped path.
+template <typename Store>
+Result<std::unique_ptr<Store>> OpenExisting(const std::string& location) {
+  auto where = store::ParseStoreLocation(location);
+  if (!where) {
+    return where.status();
+  }
+  std::error_code error;
+  if (!where->postgres && !std::filesystem::exists(where->target, error) && !error) {
+    return NotFound(fmt::format(
+        "{}: database not found; pass --db with the path of an existing database", where->target));
+  }
+  return Store::Open(location);
+}
 
 template <typename T>
 bool Check(const Result<T>& result, int& exit_code) {
@@ -109,7 +128,7 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
     }
     filter.rule = options->rule;
     filter.limit = options->max;
-    auto remediations = store::RemediationStore::Open(options->db);
+    auto remediations = OpenExisting<store::RemediationStore>(options->db);
     if (!Check(remediations, exit_code)) {
       return;
     }
@@ -123,7 +142,7 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
   add_common(show);
   show->add_option("id", options->id, "Remediation id")->required();
   show->callback([options, &exit_code] {
-    auto remediations = store::RemediationStore::Open(options->db);
+    auto remediations = OpenExisting<store::RemediationStore>(options->db);
     if (!Check(remediations, exit_code)) {
       return;
     }
@@ -148,8 +167,8 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
     decide->add_option("id", options->id, "Remediation id")->required();
     decide->add_option("--by", options->by, "Who decides, recorded with the decision")->required();
     decide->callback([options, approve, &exit_code] {
-      auto remediations = store::RemediationStore::Open(options->db);
-      auto audit = store::AuditLog::Open(options->db);
+      auto remediations = OpenExisting<store::RemediationStore>(options->db);
+      auto audit = OpenExisting<store::AuditLog>(options->db);
       if (!Check(remediations, exit_code) || !Check(audit, exit_code)) {
         return;
       }
@@ -178,7 +197,7 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
       "verify", "Recompute the chain; exit 1 when an entry was edited, removed or reordered");
   verify->add_option("--db", *db, kDbHelp)->capture_default_str();
   verify->callback([db, &exit_code] {
-    auto audit = store::AuditLog::Open(*db);
+    auto audit = OpenExisting<store::AuditLog>(*db);
     if (!Check(audit, exit_code)) {
       return;
     }
@@ -200,7 +219,7 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
   export_command->add_option("--db", *db, kDbHelp)->capture_default_str();
   export_command->add_option("--out", *out_path, "Output file; standard output when omitted");
   export_command->callback([db, out_path, &exit_code] {
-    auto audit = store::AuditLog::Open(*db);
+    auto audit = OpenExisting<store::AuditLog>(*db);
     if (!Check(audit, exit_code)) {
       return;
     }
@@ -264,7 +283,7 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   list->callback([options, &exit_code] {
-    auto tokens = store::TokenStore::Open(options->db);
+    auto tokens = OpenExisting<store::TokenStore>(options->db);
     if (!Check(tokens, exit_code)) {
       return;
     }
@@ -299,7 +318,7 @@ void AddTokenCommands(CLI::App& app, int& exit_code) {
   revoke->add_option("--db", options->db, kDbHelp)->capture_default_str();
   revoke->add_option("--name", options->name, "Token name")->required();
   revoke->callback([options, &exit_code] {
-    auto tokens = store::TokenStore::Open(options->db);
+    auto tokens = OpenExisting<store::TokenStore>(options->db);
     if (!Check(tokens, exit_code)) {
       return;
     }
