@@ -167,6 +167,11 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
     decide->add_option("id", options->id, "Remediation id")->required();
     decide->add_option("--by", options->by, "Who decides, recorded with the decision")->required();
     decide->callback([options, approve, &exit_code] {
+      if (options->by.find_first_not_of(" \t\r\n") == std::string::npos) {
+        std::cerr << "error: --by is empty; name who decides, such as --by alice\n";
+        exit_code = 2;
+        return;
+      }
       auto remediations = OpenExisting<store::RemediationStore>(options->db);
       auto audit = OpenExisting<store::AuditLog>(options->db);
       if (!Check(remediations, exit_code) || !Check(audit, exit_code)) {

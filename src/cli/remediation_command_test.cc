@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/testing/program.h"
+#include "core/json.h"
 
 namespace rampart::cli {
 namespace {
@@ -12,6 +13,7 @@ using testing::BuiltProgram;
 using ::testing::HasSubstr;
 using testing::ProgramRun;
 using testing::RunProgram;
+using testing::WriteText;
 
 class RemediationCommandTest : public ::testing::Test {
  protected:
@@ -54,6 +56,54 @@ TEST_F(RemediationCommandTest, MissingDatabaseIsNotCreated) {
   EXPECT_EQ(default_db.exit_code, 2);
   EXPECT_THAT(default_db.errors, HasSubstr("rampart.db: database not found"));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "rampart.db"));
+}
+
+// A remediation awaiting approval, planned by `rampart run` from a finding whose Id and
+// resource carry terminal escape sequences.
+void RunApprovalRule(const std::filesystem::path& dir) {
+  const Json finding = {{"SchemaVersion", "2018-10-08"},
+                        {"Id", "x\x1b]0;owned\x07\x1b[31mRED"},
+                        {"ProductArn", "arn:aws:securityhub:us-east-1::product/rampart/test"},
+                        {"GeneratorId", "page"},
+                        {"AwsAccountId", "111122223333"},
+                        {"Types", {"Software and Configuration Checks"}},
+                        {"CreatedAt", "2026-12-01T00:00:00Z"},
+                        {"UpdatedAt", "2026-12-01T00:00:00Z"},
+                        {"Severity", {{"Label", "HIGH"}}},
+                        {"Title", "t\x1b[2J"},
+                        {"Description", "test"},
+                        {"Resources", {{{"Type", "Other"}, {"Id", "r\x1b[2Jcleared"}}}}};
+  WriteText(dir / "report.json", Json{{"Findings", {finding}}}.dump());
+  WriteText(dir / "rampart.yaml",
+            "store: sqlite:rampart.db\nrules: rules.yaml\nsources: [report.json]\n"
+            "log_level: error\n");
+  WriteText(dir / "rules.yaml", R"(
+- name: page
+  mode: enforce
+  event_pattern: {detail: {findings: {GeneratorId: [page]}}}
+  guardrails: {approval: true}
+  targets:
+    - action: exec
+      params: {argv: ["/bin/true"]}
+)");
+  const ProgramRun run =
+      RunProgram({BuiltProgram("rampart"), "run", "--config", "rampart.yaml", "--once"}, dir);
+  ASSERT_EQ(run.exit_code, 0) << run.errors;
+}
+
+TEST_F(RemediationCommandTest, BlankApproverIsRejected) {
+  RunApprovalRule(dir_);
+  for (const char* by : {"", "  ", "\t"}) {
+    const ProgramRun run = Rampart({"remediations", "approve", "1", "--by", by});
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_THAT(run.errors, HasSubstr("--by is empty"));
+  }
+  const ProgramRun show = Rampart({"remediations", "show", "1", "--output", "json"});
+  const Json record = Json::parse(show.output, nullptr, false);
+  EXPECT_EQ(record["State"], "AWAITING_APPROVAL") << show.output << show.errors;
+  const ProgramRun approved = Rampart({"remediations", "approve", "1", "--by", "alice"});
+  EXPECT_EQ(approved.exit_code, 0) << approved.errors;
+  EXPECT_THAT(approved.output, HasSubstr("Approved by:  alice"));
 }
 
 }  // namespace
