@@ -77,14 +77,16 @@ void PrintRemediation(const store::Remediation& r, const std::string& output) {
       "  Mode:         {}\n  Finding:      {}\n  Product ARN:  {}\n  Resource:     {}\n"
       "  Attempts:     {} of {}\n  Created:      {}\n  Started:      {}\n  Finished:     {}\n"
       "  Approved by:  {}\n  Summary:      {}\n  Error:        {}\n",
-      r.id, store::RemediationStateName(r.state), r.rule, r.target_index, r.action,
-      r.dry_run ? "dry-run" : "enforce", r.finding_id, r.product_arn, r.resource_id, r.attempts,
-      r.max_attempts, r.created_at, r.started_at, r.finished_at, r.approved_by, r.summary, r.error);
+      r.id, store::RemediationStateName(r.state), Printable(r.rule), r.target_index,
+      Printable(r.action), r.dry_run ? "dry-run" : "enforce", Printable(r.finding_id),
+      Printable(r.product_arn), Printable(r.resource_id), r.attempts, r.max_attempts,
+      Printable(r.created_at), Printable(r.started_at), Printable(r.finished_at),
+      Printable(r.approved_by), Printable(r.summary), Printable(r.error));
   if (!r.diff.empty()) {
-    std::cout << "  Diff:\n" << r.diff << (r.diff.back() == '\n' ? "" : "\n");
+    std::cout << "  Diff:\n" << PrintableLines(r.diff) << (r.diff.back() == '\n' ? "" : "\n");
   }
   if (!r.output.empty()) {
-    std::cout << "  Output:\n" << r.output << (r.output.back() == '\n' ? "" : "\n");
+    std::cout << "  Output:\n" << PrintableLines(r.output) << (r.output.back() == '\n' ? "" : "\n");
   }
 }
 

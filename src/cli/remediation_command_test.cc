@@ -58,9 +58,9 @@ TEST_F(RemediationCommandTest, MissingDatabaseIsNotCreated) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "rampart.db"));
 }
 
-// A remediation awaiting approval, planned by `rampart run` from a finding whose Id and
-// resource carry terminal escape sequences.
-void RunApprovalRule(const std::filesystem::path& dir) {
+// Runs `rampart run` with one rule, whose mode and guardrails are `settings`, on a finding
+// whose Id, resource and title carry terminal escape sequences.
+ProgramRun RunRule(const std::filesystem::path& dir, const std::string& settings) {
   const Json finding = {{"SchemaVersion", "2018-10-08"},
                         {"Id", "x\x1b]0;owned\x07\x1b[31mRED"},
                         {"ProductArn", "arn:aws:securityhub:us-east-1::product/rampart/test"},
@@ -79,20 +79,16 @@ void RunApprovalRule(const std::filesystem::path& dir) {
             "log_level: error\n");
   WriteText(dir / "rules.yaml", R"(
 - name: page
-  mode: enforce
   event_pattern: {detail: {findings: {GeneratorId: [page]}}}
-  guardrails: {approval: true}
   targets:
     - action: exec
       params: {argv: ["/bin/true"]}
-)");
-  const ProgramRun run =
-      RunProgram({BuiltProgram("rampart"), "run", "--config", "rampart.yaml", "--once"}, dir);
-  ASSERT_EQ(run.exit_code, 0) << run.errors;
+)" + settings);
+  return RunProgram({BuiltProgram("rampart"), "run", "--config", "rampart.yaml", "--once"}, dir);
 }
 
 TEST_F(RemediationCommandTest, BlankApproverIsRejected) {
-  RunApprovalRule(dir_);
+  ASSERT_EQ(RunRule(dir_, "  mode: enforce\n  guardrails: {approval: true}\n").exit_code, 0);
   for (const char* by : {"", "  ", "\t"}) {
     const ProgramRun run = Rampart({"remediations", "approve", "1", "--by", by});
     EXPECT_EQ(run.exit_code, 2) << run.output;
@@ -104,6 +100,21 @@ TEST_F(RemediationCommandTest, BlankApproverIsRejected) {
   const ProgramRun approved = Rampart({"remediations", "approve", "1", "--by", "alice"});
   EXPECT_EQ(approved.exit_code, 0) << approved.errors;
   EXPECT_THAT(approved.output, HasSubstr("Approved by:  alice"));
+}
+
+// Finding text reaches the terminal without its escape sequences, as in the tables.
+TEST_F(RemediationCommandTest, EscapeSequencesOfFindingsAreNotPrinted) {
+  const ProgramRun run = RunRule(dir_, "");
+  ASSERT_EQ(run.exit_code, 0) << run.errors;
+  EXPECT_THAT(run.output, HasSubstr("-- dry run 1 (exec on x?]0;owned??[31mRED)"));
+  EXPECT_EQ(run.output.find('\x1b'), std::string::npos) << run.output;
+
+  const ProgramRun show = Rampart({"remediations", "show", "1"});
+  ASSERT_EQ(show.exit_code, 0) << show.errors;
+  EXPECT_THAT(show.output, HasSubstr("Finding:      x?]0;owned??[31mRED\n"));
+  EXPECT_THAT(show.output, HasSubstr("Resource:     r?[2Jcleared\n"));
+  EXPECT_EQ(show.output.find('\x1b'), std::string::npos) << show.output;
+  EXPECT_EQ(show.output.find('\x07'), std::string::npos) << show.output;
 }
 
 }  // namespace

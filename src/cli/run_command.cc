@@ -85,8 +85,9 @@ void PrintRunReport(const CycleReport& report, Hub& hub, std::ostream& out) {
   }
   for (const auto& r : planned) {
     if (r.dry_run && !r.diff.empty()) {
-      out << fmt::format("-- dry run {} ({} on {}): the change it would make\n{}{}", r.id, r.action,
-                         r.finding_id, r.diff, r.diff.back() == '\n' ? "" : "\n");
+      out << fmt::format("-- dry run {} ({} on {}): the change it would make\n{}{}", r.id,
+                         Printable(r.action), Printable(r.finding_id), PrintableLines(r.diff),
+                         r.diff.back() == '\n' ? "" : "\n");
     }
   }
   auto awaiting = hub.remediations().List({store::RemediationState::kAwaitingApproval, "", 1000});

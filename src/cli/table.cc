@@ -24,6 +24,18 @@ std::string Printable(const std::string& text) {
   return flat;
 }
 
+std::string PrintableLines(const std::string& text) {
+  std::string lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    lines += Printable(text.substr(start, end - start));
+    lines += end < text.size() ? "\n" : "";
+    start = end + 1;
+  }
+  return lines;
+}
+
 std::string Cut(const std::string& text, std::size_t max_width) {
   const std::string flat = Printable(text);
   if (flat.size() <= max_width) {

@@ -12,6 +12,10 @@ namespace rampart::cli {
 // Line breaks and tabs become spaces, other C0 and C1 controls "?".
 std::string Printable(const std::string& text);
 
+// Returns `text` with the control characters of each line replaced as Printable does,
+// keeping its line breaks: for diffs and action output, which span lines.
+std::string PrintableLines(const std::string& text);
+
 // Returns `text` on one line without control characters, cut to at most `max_width` bytes
 // with "..." at a UTF-8 character boundary, so the output stays valid text.
 std::string Cut(const std::string& text, std::size_t max_width);
