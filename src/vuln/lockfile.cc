@@ -60,7 +60,12 @@ void ReadNpmPackages(const Json& packages, const std::string& location, Inventor
     if (link != entry.end() && link->is_boolean() && link->get<bool>()) {
       continue;  // a symlink to a folder in the project, not an installed release
     }
-    const std::string name = path.substr(at + kModules.size());
+    // An alias ("alias": "npm:lodash@4.17.11" in package.json) is installed under the
+    // alias's path, and the entry's "name" names the package that was installed.
+    std::string name = StringOr(entry, "name");
+    if (name.empty()) {
+      name = path.substr(at + kModules.size());
+    }
     const std::string version = StringOr(entry, "version");
     const std::string where = location + ":" + JsonPathMember("$.packages", path);
     if (version.empty()) {
@@ -69,6 +74,29 @@ void ReadNpmPackages(const Json& packages, const std::string& location, Inventor
     }
     inventory.packages.push_back(NewPackage("npm", name, version, where));
   }
+}
+
+// Adds one lockfileVersion 1 dependency. An alias has the version "npm:NAME@VERSION", which
+// names the installed package.
+void AddNpmDependency(const std::string& key, std::string_view version, const std::string& where,
+                      Inventory& inventory) {
+  std::string name = key;
+  constexpr std::string_view kAlias = "npm:";
+  if (version.substr(0, kAlias.size()) == kAlias) {
+    const std::string_view target = version.substr(kAlias.size());
+    const std::size_t at = target.rfind('@');
+    if (at == 0 || at == std::string_view::npos) {
+      inventory.skipped.push_back(
+          {where, fmt::format("alias \"{}\" has no version, expected npm:NAME@VERSION", version)});
+      return;
+    }
+    name = std::string(target.substr(0, at));
+    version = target.substr(at + 1);
+  }
+  if (version.empty()) {
+    return;
+  }
+  inventory.packages.push_back(NewPackage("npm", std::move(name), std::string(version), where));
 }
 
 // npm lockfileVersion 1: nested "dependencies".
@@ -82,10 +110,7 @@ void ReadNpmDependencies(const Json& dependencies, const std::string& path,
       continue;
     }
     const std::string entry_path = JsonPathMember(path, name);
-    const std::string version = StringOr(entry, "version");
-    if (!version.empty()) {
-      inventory.packages.push_back(NewPackage("npm", name, version, location + ":" + entry_path));
-    }
+    AddNpmDependency(name, StringOr(entry, "version"), location + ":" + entry_path, inventory);
     if (const auto nested = entry.find("dependencies"); nested != entry.end()) {
       ReadNpmDependencies(*nested, JsonPathMember(entry_path, "dependencies"), location, inventory,
                           depth + 1);

@@ -1,6 +1,10 @@
 // Builds small root file systems and reads their package databases and lock files.
 #include "vuln/rootfs.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "vuln/test_util.h"
@@ -115,6 +119,38 @@ TEST(ReadRootFs, LockFiles) {
     flask_skipped = flask_skipped || skipped.reason.find("flask>=2.0") != std::string::npos;
   }
   EXPECT_TRUE(flask_skipped);
+}
+
+// An npm alias installs a package under another name. Lockfile v2/v3 names the installed
+// package in "name", and v1 writes the version as "npm:NAME@VERSION".
+TEST(ReadRootFs, NpmAliasesNameInstalledPackage) {
+  TempDir root;
+  WriteText(root.path() / "v3/package-lock.json", R"({"lockfileVersion": 3, "packages": {
+      "": {"name": "app", "version": "1.0.0"},
+      "node_modules/alias": {"name": "lodash", "version": "4.17.11"}}})");
+  WriteText(root.path() / "v1/package-lock.json", R"({"lockfileVersion": 1, "dependencies": {
+      "my-lodash": {"version": "npm:lodash@4.17.19"},
+      "my-scoped": {"version": "npm:@scope/pkg@2.0.0"},
+      "broken": {"version": "npm:lodash"}}})");
+
+  auto inventory = ReadRootFs(root.path().string());
+  ASSERT_TRUE(inventory.has_value()) << inventory.status().message();
+  std::vector<std::string> lodash;
+  for (const Package& package : inventory->packages) {
+    EXPECT_NE(package.name, "alias");
+    EXPECT_NE(package.name, "my-lodash");
+    if (package.name == "lodash") {
+      lodash.push_back(package.version);
+    }
+  }
+  std::sort(lodash.begin(), lodash.end());
+  EXPECT_EQ(lodash, (std::vector<std::string>{"4.17.11", "4.17.19"}));
+  const Package* scoped = FindPackage(*inventory, "npm", "@scope/pkg");
+  ASSERT_NE(scoped, nullptr);
+  EXPECT_EQ(scoped->version, "2.0.0");
+  ASSERT_EQ(inventory->skipped.size(), 1u);
+  EXPECT_NE(inventory->skipped[0].reason.find("npm:lodash"), std::string::npos);
+  EXPECT_EQ(inventory->packages.size(), 3u);
 }
 
 TEST(ReadRootFs, SymlinksStayInsideRoot) {
