@@ -228,7 +228,9 @@ void ParseRequirements(std::string_view text, const std::string& location, Inven
     if (!version.empty() && version.front() == '=') {
       version.remove_prefix(1);
     }
-    version = Trim(version.substr(0, version.find(' ')));
+    // PEP 508 allows spaces around the operator, and a hash option may follow the version.
+    version = Trim(version);
+    version = version.substr(0, version.find_first_of(" \t"));
     if (name.empty() || version.empty()) {
       inventory.skipped.push_back({where, fmt::format("\"{}\" has no name or version", line)});
       return;

@@ -153,6 +153,23 @@ TEST(ReadRootFs, NpmAliasesNameInstalledPackage) {
   EXPECT_EQ(inventory->packages.size(), 3u);
 }
 
+// PEP 508 allows whitespace around the version operator, as pip does.
+TEST(ReadRootFs, RequirementsSpacesAroundPin) {
+  TempDir root;
+  WriteText(root.path() / "requirements.txt",
+            "gradio == 4.36.1  # trailing comment\nflask\t==\t2.0.1\n"
+            "requests ==2.30.0 --hash=sha256:abc\n");
+  auto inventory = ReadRootFs(root.path().string());
+  ASSERT_TRUE(inventory.has_value()) << inventory.status().message();
+  EXPECT_TRUE(inventory->skipped.empty());
+  ASSERT_NE(FindPackage(*inventory, "PyPI", "gradio"), nullptr);
+  EXPECT_EQ(FindPackage(*inventory, "PyPI", "gradio")->version, "4.36.1");
+  ASSERT_NE(FindPackage(*inventory, "PyPI", "flask"), nullptr);
+  EXPECT_EQ(FindPackage(*inventory, "PyPI", "flask")->version, "2.0.1");
+  ASSERT_NE(FindPackage(*inventory, "PyPI", "requests"), nullptr);
+  EXPECT_EQ(FindPackage(*inventory, "PyPI", "requests")->version, "2.30.0");
+}
+
 TEST(ReadRootFs, SymlinksStayInsideRoot) {
   TempDir outside;
   WriteText(outside.path() / "status",
