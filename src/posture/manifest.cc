@@ -130,6 +130,17 @@ void AddDocument(const YamlNode& root, const DocumentContext& context, ManifestS
   }
 }
 
+// Adds the objects of one parsed document that is not empty.
+void AddRoot(YamlNode root, DocumentContext context, ManifestSet& set) {
+  ++set.documents;
+  if (!root.IsMapping()) {
+    ++set.ignored_kinds[std::string(kNoKind)];
+    return;
+  }
+  context.root = std::make_shared<const YamlNode>(std::move(root));
+  AddDocument(*context.root, context, set);
+}
+
 bool HasManifestExtension(const fs::path& path) {
   std::string extension = path.extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
@@ -208,7 +219,7 @@ void LoadFolder(const fs::path& folder, const fs::path& root, std::set<fs::path>
 
 // A parsed document, or why it could not be parsed.
 struct ParsedChunk {
-  Result<YamlNode> root = YamlNode{};
+  Result<std::vector<YamlNode>> roots = std::vector<YamlNode>{};
   std::uint32_t error_line = 0;
 };
 
@@ -221,8 +232,8 @@ std::vector<ParsedChunk> ParseChunks(const std::vector<YamlChunk>& chunks, std::
   const auto work = [&] {
     for (std::size_t i = next++; i < chunks.size(); i = next++) {
       parsed[i].error_line = chunks[i].first_line;
-      parsed[i].root = ParseYamlDocument(chunks[i].text, chunks[i].first_line, options.yaml,
-                                         &parsed[i].error_line);
+      parsed[i].roots = ParseYamlDocuments(chunks[i].text, chunks[i].first_line, options.yaml,
+                                           &parsed[i].error_line);
     }
   };
   const std::size_t threads =
@@ -255,13 +266,13 @@ bool IsLoadedKind(std::string_view kind) {
 void LoadManifestText(std::string_view text, const std::string& file, ManifestSet& set,
                       const LoadOptions& options) {
   const std::vector<YamlChunk> chunks = SplitYamlDocuments(text);
-  const std::vector<ParsedChunk> parsed = ParseChunks(chunks, text.size(), options);
+  std::vector<ParsedChunk> parsed = ParseChunks(chunks, text.size(), options);
   std::uint32_t document = 0;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     const YamlChunk& chunk = chunks[i];
-    const Result<YamlNode>& root = parsed[i].root;
-    if (!root) {
-      std::string message = root.status().message();
+    Result<std::vector<YamlNode>>& roots = parsed[i].roots;
+    if (!roots) {
+      std::string message = roots.status().message();
       if (chunk.text.find("{{") != std::string_view::npos) {
         message +=
             "; the document looks like an unrendered Helm template, so render it with "
@@ -271,19 +282,13 @@ void LoadManifestText(std::string_view text, const std::string& file, ManifestSe
       ++document;
       continue;
     }
-    if (root->IsNull()) {
-      continue;
+    const std::string helm_source = HelmSource(chunk.text);
+    for (YamlNode& root : *roots) {
+      if (root.IsNull()) {
+        continue;
+      }
+      AddRoot(std::move(root), DocumentContext{file, document++, helm_source, nullptr}, set);
     }
-    ++set.documents;
-    if (!root->IsMapping()) {
-      ++set.ignored_kinds[std::string(kNoKind)];
-      ++document;
-      continue;
-    }
-    auto shared = std::make_shared<const YamlNode>(std::move(*parsed[i].root));
-    DocumentContext context{file, document, HelmSource(chunk.text), shared};
-    AddDocument(*shared, context, set);
-    ++document;
   }
 }
 

@@ -104,6 +104,48 @@ TEST(LoadManifestText, ReportsDuplicateKeyAsBrokenDocument) {
   EXPECT_EQ(set.errors[0].line, 5u);
 }
 
+// kubectl reads a file of JSON objects one after another as a stream of objects.
+TEST(LoadManifestText, ReadsEveryObjectOfJsonStream) {
+  ManifestSet set;
+  LoadManifestText(
+      "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"s1\"}}\n"
+      "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"s2\"}}"
+      "{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": \"s3\"}}\n",
+      "stream.json", set);
+  EXPECT_TRUE(set.errors.empty());
+  ASSERT_EQ(set.objects.size(), 3u);
+  EXPECT_EQ(set.documents, 3u);
+  EXPECT_EQ(set.objects[0].name, "s1");
+  EXPECT_EQ(set.objects[0].document, 0u);
+  EXPECT_EQ(set.objects[1].name, "s2");
+  EXPECT_EQ(set.objects[1].line, 2u);
+  EXPECT_EQ(set.objects[1].document, 1u);
+  EXPECT_EQ(set.objects[2].kind, "Secret");
+  EXPECT_EQ(set.objects[2].document, 2u);
+}
+
+TEST(LoadManifestText, RejectsContentAfterJsonObject) {
+  ManifestSet set;
+  LoadManifestText(
+      "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"g1\"}}\n"
+      "hostNetwork: true\n",
+      "garbage.json", set);
+  EXPECT_TRUE(set.objects.empty());
+  ASSERT_EQ(set.errors.size(), 1u);
+  EXPECT_EQ(set.errors[0].line, 2u);
+  EXPECT_NE(set.errors[0].message.find("content after the end of the document"), std::string::npos)
+      << set.errors[0].message;
+
+  ManifestSet unreadable;
+  LoadManifestText(
+      "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"g1\"}}\n"
+      "hostNetwork: true\n{\"kind\": \"Pod\"}\n",
+      "garbage.json", unreadable);
+  EXPECT_TRUE(unreadable.objects.empty());
+  ASSERT_EQ(unreadable.errors.size(), 1u);
+  EXPECT_EQ(unreadable.errors[0].line, 3u);
+}
+
 TEST(LoadManifestText, ExpandsListItems) {
   ManifestSet set;
   LoadManifestText(

@@ -465,12 +465,17 @@ class Patcher {
 Result<YamlNode> LocateDocument(std::string_view text, const ObjectLocation& location) {
   std::uint32_t document = 0;
   for (const YamlChunk& chunk : SplitYamlDocuments(text)) {
-    auto root = ParseYamlDocument(chunk.text, chunk.first_line);
-    if (root && root->IsNull()) {
+    auto roots = ParseYamlDocuments(chunk.text, chunk.first_line);
+    if (!roots) {
+      if (document++ == location.document) {
+        return roots.status();
+      }
       continue;
     }
-    if (document++ == location.document) {
-      return root;
+    for (YamlNode& root : *roots) {
+      if (!root.IsNull() && document++ == location.document) {
+        return std::move(root);
+      }
     }
   }
   return NotFound(fmt::format("the text has no document {}", location.document));

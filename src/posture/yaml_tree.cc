@@ -290,6 +290,28 @@ std::optional<std::int64_t> ParseInteger(std::string_view text) {
   return static_cast<std::int64_t>(magnitude);
 }
 
+// Returns the first document that may not follow an earlier one without a "---" line, or
+// nullptr. YAML ends a document without a marker only at the end of the text. kubectl also
+// reads JSON objects one after another, so several documents in one chunk are accepted when
+// every one is a flow mapping or sequence.
+const YamlNode* FindContentAfterDocument(const std::vector<YamlNode>& documents) {
+  if (documents.size() < 2) {
+    return nullptr;
+  }
+  const auto is_json = [](const YamlNode& node) {
+    return node.flow && (node.IsMapping() || node.IsSequence());
+  };
+  if (!is_json(documents.front())) {
+    return &documents[1];
+  }
+  for (const YamlNode& document : documents) {
+    if (!is_json(document)) {
+      return &document;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 const YamlNode* YamlNode::Find(std::string_view key) const {
@@ -356,11 +378,11 @@ std::optional<std::int64_t> ScalarInt(const YamlNode* node) {
   return ParseInteger(*text);
 }
 
-Result<YamlNode> ParseYamlDocument(std::string_view text, std::uint32_t first_line,
-                                   const YamlLimits& limits, std::uint32_t* error_line) {
+Result<std::vector<YamlNode>> ParseYamlDocuments(std::string_view text, std::uint32_t first_line,
+                                                 const YamlLimits& limits,
+                                                 std::uint32_t* error_line) {
   ViewBuffer buffer(text);
   std::istream stream(&buffer);
-  TreeBuilder builder(first_line, limits);
   const auto fail = [&](const YAML::Mark& mark, std::string_view message) {
     const std::uint32_t line = first_line + static_cast<std::uint32_t>(std::max(mark.line, 0));
     if (error_line != nullptr) {
@@ -369,18 +391,53 @@ Result<YamlNode> ParseYamlDocument(std::string_view text, std::uint32_t first_li
     return InvalidArgument(
         fmt::format("line {}, column {}: {}", line, std::max(mark.column, 0) + 1, message));
   };
+  std::vector<YamlNode> documents;
   try {
     YAML::Parser parser(stream);
-    parser.HandleNextDocument(builder);
+    for (;;) {
+      TreeBuilder builder(first_line, limits);
+      if (!parser.HandleNextDocument(builder)) {
+        break;
+      }
+      if (builder.has_root()) {
+        documents.push_back(builder.TakeRoot());
+      }
+    }
   } catch (const YAML::Exception& error) {
     return fail(error.mark, "invalid YAML: " + error.msg);
   } catch (const BuildError& error) {
     return fail(error.mark, error.message);
   }
-  if (!builder.has_root()) {
+  if (const YamlNode* extra = FindContentAfterDocument(documents)) {
+    YAML::Mark mark;
+    mark.line = static_cast<int>(extra->line - first_line);
+    mark.column = static_cast<int>(extra->column) - 1;
+    return fail(mark,
+                "content after the end of the document; start each YAML document with a "
+                "\"---\" line, or write only JSON objects one after another");
+  }
+  return documents;
+}
+
+Result<YamlNode> ParseYamlDocument(std::string_view text, std::uint32_t first_line,
+                                   const YamlLimits& limits, std::uint32_t* error_line) {
+  auto documents = ParseYamlDocuments(text, first_line, limits, error_line);
+  if (!documents) {
+    return documents.status();
+  }
+  if (documents->empty()) {
     return YamlNode{};
   }
-  return builder.TakeRoot();
+  if (documents->size() > 1) {
+    const YamlNode& second = (*documents)[1];
+    if (error_line != nullptr) {
+      *error_line = second.line;
+    }
+    return InvalidArgument(
+        fmt::format("line {}, column {}: a second document starts here; expected one document",
+                    second.line, second.column));
+  }
+  return std::move(documents->front());
 }
 
 std::vector<YamlChunk> SplitYamlDocuments(std::string_view text) {

@@ -71,11 +71,20 @@ struct YamlLimits {
   std::size_t max_nodes = 1'000'000;  // nodes after aliases are expanded
 };
 
+// Parses every document of a chunk from SplitYamlDocuments. A chunk has one YAML document, or
+// a JSON stream: several JSON objects or arrays one after another, as kubectl reads them. Other
+// content after the first document is an error. Positions and errors are as for
+// ParseYamlDocument. Returns no documents when the text contains only comments or blank lines.
+Result<std::vector<YamlNode>> ParseYamlDocuments(std::string_view text, std::uint32_t first_line,
+                                                 const YamlLimits& limits = {},
+                                                 std::uint32_t* error_line = nullptr);
+
 // Parses one YAML document. `first_line` is the 1-based line in the file where `text` starts,
 // so positions in the tree and in errors are lines of the file. Returns a null node when the
 // text contains no document (only comments or blank lines). Errors give "line L, column C: what",
 // for syntax errors, duplicate mapping keys (which Kubernetes rejects), keys that are not
-// scalars, unknown aliases and the limits above; `error_line` receives that line.
+// scalars, unknown aliases and the limits above; `error_line` receives that line. A second
+// document in the text is an error too.
 Result<YamlNode> ParseYamlDocument(std::string_view text, std::uint32_t first_line,
                                    const YamlLimits& limits = {},
                                    std::uint32_t* error_line = nullptr);

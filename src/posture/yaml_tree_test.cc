@@ -109,6 +109,34 @@ TEST(YamlTree, RejectsInvalidUtf8WithLine) {
 
 TEST(YamlTree, EmptyTextGivesNull) { EXPECT_TRUE(Parse("# only a comment\n\n").IsNull()); }
 
+TEST(YamlTree, ReadsJsonStream) {
+  auto documents = ParseYamlDocuments("{\"a\": 1}\n{\"b\": 2}[3]\n", 4);
+  ASSERT_TRUE(documents.has_value()) << documents.status().message();
+  ASSERT_EQ(documents->size(), 3u);
+  EXPECT_EQ((*documents)[0].FindPath({"a"})->value, "1");
+  EXPECT_EQ((*documents)[1].FindPath({"b"})->value, "2");
+  EXPECT_EQ((*documents)[1].line, 5u);
+  EXPECT_TRUE((*documents)[2].IsSequence());
+}
+
+TEST(YamlTree, RejectsContentAfterDocument) {
+  const std::string_view cases[] = {"{\"a\": 1}\nb: 2\n", "{\"a\": 1}\n\"text\"\n",
+                                    "{\"a\": 1}\n{\"b\": 2}\nc\n"};
+  for (std::string_view text : cases) {
+    std::uint32_t line = 0;
+    auto documents = ParseYamlDocuments(text, 1, {}, &line);
+    ASSERT_FALSE(documents.has_value()) << text;
+    EXPECT_GE(line, 2u) << text;
+    EXPECT_NE(documents.status().message().find("content after the end"), std::string::npos)
+        << documents.status().message();
+  }
+}
+
+TEST(YamlTree, SingleDocumentRejectsSecond) {
+  auto node = ParseYamlDocument("{\"a\": 1}\n{\"b\": 2}\n", 1);
+  EXPECT_FALSE(node.has_value());
+}
+
 TEST(YamlSplit, SplitsAtMarkersWithLines) {
   const std::string text = "# head\n---\na: 1\n--- \nb: 2\n...\n---\nc: 3\n";
   const auto chunks = SplitYamlDocuments(text);
