@@ -69,6 +69,12 @@ void PrintLoadProblems(const posture::ManifestSet& set, const posture::ScanRepor
   for (const std::string& warning : report.warnings) {
     std::cerr << "warning: " << warning << '\n';
   }
+  if (const std::string nothing = posture::NothingCheckedWarning(set); !nothing.empty()) {
+    std::cerr << "warning: " << nothing << '\n';
+  }
+  if (const std::string ignored = posture::IgnoredKindsNote(set); !ignored.empty()) {
+    std::cerr << ignored << '\n';
+  }
 }
 
 // Sets Workflow.Status RESOLVED on this product's PASSED findings that are still NEW or
@@ -269,7 +275,8 @@ void AddScanManifests(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--fail-on", options->fail_on,
                       "Exit with status 1 when a FAILED finding of this severity or higher "
-                      "exists: low, medium, high or critical");
+                      "exists: low, medium, high or critical. A scan that finds no object to "
+                      "check prints a warning but does not fail");
   command
       ->add_option("--namespace", options->default_namespace,
                    "Namespace of objects without metadata.namespace, as kubectl apply -n sets it")

@@ -20,9 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 8> kWorkloadKinds = {
+// Pod Security admission also checks PodTemplate objects, whose pod template is at "template".
+constexpr std::array<std::string_view, 9> kWorkloadKinds = {
     "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
-    "Job", "CronJob"};
+    "Job", "CronJob",    "PodTemplate"};
 constexpr std::array<std::string_view, 10> kOtherKinds = {
     "ServiceAccount", "Role",      "ClusterRole", "RoleBinding", "ClusterRoleBinding",
     "NetworkPolicy",  "Namespace", "ConfigMap",   "Secret",      "Service"};

@@ -404,5 +404,19 @@ TEST(PssWorkloads, ReadPodTemplatesOfEveryKind) {
             "spec.jobTemplate.spec.template.spec.containers[name=a].securityContext.privileged");
 }
 
+// Pod Security admission checks PodTemplate objects too; their pod spec is at template.spec.
+TEST(PssWorkloads, ReadPodTemplateObject) {
+  const std::string yaml =
+      "apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: pt\ntemplate:\n  spec:\n"
+      "    containers:\n    - name: a\n      securityContext:\n        privileged: true\n";
+  const auto outcome = RunCheck("pss-privileged", yaml, "pt");
+  ASSERT_TRUE(outcome.has_value());
+  EXPECT_FALSE(outcome->passed);
+  EXPECT_EQ(outcome->line, 10u);
+  ASSERT_EQ(outcome->patches.size(), 1u);
+  EXPECT_EQ(outcome->patches[0].path,
+            "template.spec.containers[name=a].securityContext.privileged");
+}
+
 }  // namespace
 }  // namespace rampart::posture

@@ -115,6 +115,31 @@ Json SarifResult(const CheckResult& result, std::size_t rule_index) {
 
 }  // namespace
 
+std::string IgnoredKindsNote(const ManifestSet& set) {
+  std::size_t documents = 0;
+  std::string kinds;
+  for (const auto& [kind, count] : set.ignored_kinds) {
+    documents += count;
+    kinds += fmt::format("{}{} ({})", kinds.empty() ? "" : ", ", kind, count);
+  }
+  if (documents == 0) {
+    return "";
+  }
+  return fmt::format("not checked: {} {} of kinds no check reads: {}", documents,
+                     documents == 1 ? "document" : "documents", kinds);
+}
+
+std::string NothingCheckedWarning(const ManifestSet& set) {
+  if (!set.objects.empty()) {
+    return "";
+  }
+  return fmt::format(
+      "no Kubernetes object of a kind the checks read was found in {} {} ({} {}), so nothing "
+      "was checked; check the path and the kind of each document",
+      set.files, set.files == 1 ? "file" : "files", set.documents,
+      set.documents == 1 ? "document" : "documents");
+}
+
 std::string FormatTable(const ScanReport& report, const ManifestSet& set) {
   std::string out;
   for (const LoadError& error : set.errors) {
@@ -126,6 +151,9 @@ std::string FormatTable(const ScanReport& report, const ManifestSet& set) {
   }
   for (const std::string& warning : report.warnings) {
     out += fmt::format("warning: {}\n", warning);
+  }
+  if (const std::string nothing = NothingCheckedWarning(set); !nothing.empty()) {
+    out += "warning: " + nothing + "\n";
   }
 
   const std::vector<const CheckResult*> failed = FailedBySeverity(report);
@@ -163,7 +191,11 @@ std::string FormatTable(const ScanReport& report, const ManifestSet& set) {
     out +=
         fmt::format("; {} load {}", set.errors.size(), set.errors.size() == 1 ? "error" : "errors");
   }
-  return out + "\n";
+  out += "\n";
+  if (const std::string ignored = IgnoredKindsNote(set); !ignored.empty()) {
+    out += ignored + "\n";
+  }
+  return out;
 }
 
 Json ToSarif(const ScanReport& report, const ManifestSet& set, const std::string& tool_version) {

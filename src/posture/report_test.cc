@@ -181,5 +181,32 @@ TEST(Table, ShowsFailuresAndSummary) {
   EXPECT_EQ(table.find("PASSED"), std::string::npos);
 }
 
+TEST(Table, ListsKindsNotChecked) {
+  ManifestSet set;
+  LoadManifestText(std::string(kDeployment) +
+                       "---\napiVersion: v1\nKind: Deployment\nmetadata: {name: typo}\n---\n"
+                       "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n",
+                   "apps/web.yaml", set);
+  const std::string table = FormatTable(ScanManifests(set), set);
+  EXPECT_NE(table.find("not checked: 2 documents of kinds no check reads: (no kind) (1), "
+                       "Ingress (1)\n"),
+            std::string::npos)
+      << table;
+  EXPECT_EQ(table.find("nothing was checked"), std::string::npos) << table;
+}
+
+TEST(Table, WarnsWhenNothingChecked) {
+  ManifestSet set;
+  LoadManifestText("[1, 2, 3]\n", "arr.json", set);
+  const std::string table = FormatTable(ScanManifests(set), set);
+  EXPECT_NE(table.find("warning: no Kubernetes object of a kind the checks read was found in 0 "
+                       "files (1 document), so nothing was checked"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("not checked: 1 document of kinds no check reads: (no kind) (1)"),
+            std::string::npos)
+      << table;
+}
+
 }  // namespace
 }  // namespace rampart::posture

@@ -13,6 +13,9 @@ std::vector<std::string_view> TemplateKeys(std::string_view kind) {
   if (kind == "CronJob") {
     return {"spec", "jobTemplate", "spec", "template"};
   }
+  if (kind == "PodTemplate") {
+    return {"template"};
+  }
   return {"spec", "template"};
 }
 
