@@ -143,10 +143,10 @@ void PrintImageFix(const ImageFixOutcome& outcome, std::ostream& out) {
   }
 }
 
-// Returns true when --fail-on is set and a finding is at or above it, or when an error
-// means a finding at or above it may be missing.
+// Returns true when a finding is at or above `threshold`, or when an error, an unreadable
+// advisory or a skipped package means a finding at or above it may be missing.
 bool ShouldFail(const vuln::ScanReport& report, finding::SeverityLabel threshold) {
-  if (!report.errors.empty() || !report.database_problems.empty()) {
+  if (!report.errors.empty() || !report.database_problems.empty() || !report.skipped.empty()) {
     return true;
   }
   return std::any_of(report.findings.begin(), report.findings.end(), [&](const Json& finding) {
@@ -276,7 +276,9 @@ void AddScanOptions(CLI::App* command, ScanOptions& options) {
   command->add_option("--fail-on", options.fail_on,
                       "Exit with status 1 when a finding has this severity or a higher one "
                       "(INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL), or when an advisory or a "
-                      "package version could not be evaluated, since a finding may be missing");
+                      "package version could not be evaluated, since a finding may be missing. "
+                      "Skipped packages count too, such as a component without a package URL or "
+                      "a requirement not pinned with ==");
   command
       ->add_option("--aws-account-id", options.aws_account_id,
                    "AwsAccountId written into the findings")

@@ -179,6 +179,32 @@ TEST_F(ScanCommandTest, AdvisoryErrorFailsThreshold) {
   EXPECT_NE(run.out.find("\"sixteen\""), std::string::npos) << run.out;
 }
 
+// The --fail-on help promises exit 1 when a package version could not be evaluated.
+TEST_F(ScanCommandTest, SkippedPackageFailsThreshold) {
+  Write("nopurl.cdx.json", R"({"bomFormat": "CycloneDX", "specVersion": "1.6",
+      "components": [{"type": "library", "name": "lodash", "version": "4.17.20"}]})");
+  const std::vector<std::string> base = {"scan", "sbom", Path("nopurl.cdx.json"), "--osv",
+                                         Path("osv")};
+  EXPECT_EQ(RunCommand(base).exit_code, 0);
+  std::vector<std::string> gated = base;
+  gated.insert(gated.end(), {"--fail-on", "CRITICAL"});
+  const CommandRun run = RunCommand(gated);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.out.find("1 packages were skipped"), std::string::npos) << run.out;
+}
+
+TEST_F(ScanCommandTest, ComponentsNotArrayIsError) {
+  Write("compobj.cdx.json",
+        R"({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": {"a": 1}})");
+  const CommandRun run = RunCommand(
+      {"scan", "sbom", Path("compobj.cdx.json"), "--osv", Path("osv"), "--fail-on", "LOW"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("compobj.cdx.json: $.components is of type object, but CycloneDX "
+                         "requires an array of components"),
+            std::string::npos)
+      << run.err;
+}
+
 TEST_F(ScanCommandTest, DbStoresAndArchivesFixed) {
   const std::string db = Path("findings.db");
   const CommandRun first =

@@ -42,9 +42,13 @@ class CycloneDxReader {
  public:
   explicit CycloneDxReader(Inventory& inventory) : inventory_(inventory) {}
 
-  void ReadComponents(const Json& components, const std::string& path) {
+  // Reads an array of components and their nested components. CycloneDX requires
+  // "components" to be an array, so another type is an error, not an empty SBOM.
+  Status ReadComponents(const Json& components, const std::string& path, std::string_view source) {
     if (!components.is_array()) {
-      return;
+      return InvalidArgument(
+          fmt::format("{}: {} is of type {}, but CycloneDX requires an array of components", source,
+                      path, components.type_name()));
     }
     for (std::size_t i = 0; i < components.size(); ++i) {
       const Json& component = components[i];
@@ -55,9 +59,11 @@ class CycloneDxReader {
       }
       ReadComponent(component, component_path);
       if (const auto nested = component.find("components"); nested != component.end()) {
-        ReadComponents(*nested, JsonPathMember(component_path, "components"));
+        RAMPART_RETURN_IF_ERROR(
+            ReadComponents(*nested, JsonPathMember(component_path, "components"), source));
       }
     }
+    return Status::Ok();
   }
 
   // Fills in the operating system release for distribution packages without a "distro"
@@ -168,7 +174,7 @@ Result<Inventory> ReadCycloneDx(const Json& document, std::string_view source) {
 
   CycloneDxReader reader(inventory);
   if (const auto components = document.find("components"); components != document.end()) {
-    reader.ReadComponents(*components, "$.components");
+    RAMPART_RETURN_IF_ERROR(reader.ReadComponents(*components, "$.components", source));
   }
   reader.ApplyOperatingSystem();
   return inventory;
