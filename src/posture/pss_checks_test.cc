@@ -225,6 +225,8 @@ TEST(PssRestricted, VolumeTypes) {
         "{sources: []}\n- name: e\n  image: {reference: r}\n- name: f\n  csi: {driver: "
         "d}\ncontainers: []\n",
         true},
+       {"name only (defaulted to emptyDir)", "volumes:\n- name: scratch\ncontainers: []\n", true},
+       {"null source", "volumes:\n- name: scratch\n  hostPath: null\ncontainers: []\n", true},
        {"nfs", "volumes:\n- name: n\n  nfs: {server: s, path: /}\ncontainers: []\n", false},
        {"hostPath", "volumes:\n- name: h\n  hostPath: {path: /}\ncontainers: []\n", false}});
 }

@@ -16,22 +16,28 @@ constexpr std::array<std::string_view, 9> kRestrictedVolumeSources = {
     "configMap", "csi",   "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim",
     "projected", "secret"};
 
+// Returns the first volume source set in `volume`, or "" when none is.
+std::string_view VolumeSource(const YamlNode& volume) {
+  for (std::size_t i = 0; i < volume.keys.size(); ++i) {
+    if (volume.keys[i] != "name" && !volume.children[i].IsNull()) {
+      return volume.keys[i];
+    }
+  }
+  return "";
+}
+
 bool AllowedVolume(const YamlNode& volume) {
+  // The API server gives a volume without a source an emptyDir (SetDefaults_Volume in
+  // k8s.io/kubernetes pkg/apis/core/v1) before Pod Security admission checks the pod.
+  if (VolumeSource(volume).empty()) {
+    return volume.IsMapping();
+  }
   for (std::string_view source : kRestrictedVolumeSources) {
     if (IsSet(volume.Find(source))) {
       return true;
     }
   }
   return false;
-}
-
-std::string VolumeType(const YamlNode& volume) {
-  for (std::size_t i = 0; i < volume.keys.size(); ++i) {
-    if (volume.keys[i] != "name" && !volume.children[i].IsNull()) {
-      return volume.keys[i];
-    }
-  }
-  return "unknown";
 }
 
 bool ValidSeccompType(std::string_view type) {
@@ -60,7 +66,8 @@ std::optional<Outcome> CheckRestrictedVolumes(const Subject& subject, const Scan
   for (const YamlNode& volume : volumes && volumes->IsSequence() ? volumes->children : kNoNodes) {
     if (!AllowedVolume(volume)) {
       names.push_back(std::string(StringOr(volume.Find("name"))));
-      AddUnique(types, VolumeType(volume));
+      const std::string_view source = VolumeSource(volume);
+      AddUnique(types, source.empty() ? "unknown" : std::string(source));
       line = line == 0 ? volume.line : line;
     }
   }
