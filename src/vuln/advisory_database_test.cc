@@ -200,6 +200,34 @@ TEST(AdvisoryDatabase, ReportsBadRecords) {
       << loaded->problems()[2].message;
 }
 
+// The OSV schema makes each event a oneOf of single-key objects, so two keys are invalid
+// in either order.
+TEST(AdvisoryDatabase, RejectsEventWithTwoKeys) {
+  TempDir temp;
+  WriteText(temp.path() / "a.json",
+            R"({"id": "X-5", "affected": [{"package": {"ecosystem": "npm", "name": "lodash"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0", "fixed": "5.0.0"}]}]}]})");
+  WriteText(temp.path() / "b.json",
+            R"({"id": "X-6", "affected": [{"package": {"ecosystem": "npm", "name": "lodash"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"},
+                           {"last_affected": "4.0.0", "limit": "5.0.0"}]}]}]})");
+
+  auto loaded = AdvisoryDatabase::Load(temp.path().string());
+  ASSERT_TRUE(loaded.has_value()) << loaded.status().message();
+  EXPECT_EQ(loaded->size(), 0u);
+  ASSERT_EQ(loaded->problems().size(), 2u);
+  EXPECT_NE(loaded->problems()[0].message.find("$.affected[0].ranges[0].events[0]"),
+            std::string::npos)
+      << loaded->problems()[0].message;
+  EXPECT_NE(loaded->problems()[0].message.find("both \"introduced\" and \"fixed\""),
+            std::string::npos)
+      << loaded->problems()[0].message;
+  EXPECT_NE(loaded->problems()[1].message.find("$.affected[0].ranges[0].events[1]"),
+            std::string::npos)
+      << loaded->problems()[1].message;
+  EXPECT_TRUE(loaded->Candidates("npm", "lodash").empty());
+}
+
 TEST(AdvisoryDatabase, MissingPathIsError) {
   auto loaded = AdvisoryDatabase::Load("/nonexistent/osv");
   ASSERT_FALSE(loaded.has_value());

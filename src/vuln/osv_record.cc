@@ -144,7 +144,8 @@ class RecordReader {
       const Path event_path = path.Index(index++);
       object event;
       RAMPART_RETURN_IF_ERROR(Object(item, event_path, event));
-      bool found = false;
+      // The schema makes each event "oneOf" these keys, so a second one is invalid.
+      std::string_view found;
       for (auto [key, kind] :
            {std::pair{"introduced", EventKind::kIntroduced}, std::pair{"fixed", EventKind::kFixed},
             std::pair{"last_affected", EventKind::kLastAffected},
@@ -153,15 +154,21 @@ class RecordReader {
         if (event.at_key(key).get(value) != simdjson::SUCCESS) {
           continue;
         }
+        if (!found.empty()) {
+          return Fail(event_path,
+                      fmt::format("has both \"{}\" and \"{}\", but an OSV event has exactly "
+                                  "one of introduced, fixed, last_affected or limit, so write "
+                                  "each in its own event",
+                                  found, key));
+        }
         std::string_view text;
         if (value.get_string().get(text) != simdjson::SUCCESS || text.empty()) {
           return Fail(event_path.Member(key), "expected a non-empty version string");
         }
         range.events.push_back({kind, std::string(text)});
-        found = true;
-        break;
+        found = key;
       }
-      if (!found) {
+      if (found.empty()) {
         return Fail(event_path, "expected one of introduced, fixed, last_affected, limit");
       }
     }
