@@ -205,6 +205,26 @@ TEST_F(ScanCommandTest, ComponentsNotArrayIsError) {
       << run.err;
 }
 
+TEST_F(ScanCommandTest, NamesSbomFormatsNotRead) {
+  Write("bom.xml",
+        "<?xml version=\"1.0\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"></bom>");
+  Write("tv.spdx", "# exported\nSPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n");
+  Write("spdx3.json", R"({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+      "@graph": []})");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"bom.xml", "CycloneDX XML is not read"},
+      {"tv.spdx", "SPDX tag-value is not read"},
+      {"spdx3.json", "SPDX 3 JSON-LD (\"@context\") is not supported"}};
+  for (const auto& [file, message] : cases) {
+    const CommandRun run = RunCommand({"scan", "sbom", Path(file), "--osv", Path("osv")});
+    EXPECT_EQ(run.exit_code, 2) << file;
+    EXPECT_NE(run.err.find(message), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("so export the SBOM as JSON: CycloneDX JSON or SPDX 2.x JSON"),
+              std::string::npos)
+        << run.err;
+  }
+}
+
 TEST_F(ScanCommandTest, DbStoresAndArchivesFixed) {
   const std::string db = Path("findings.db");
   const CommandRun first =

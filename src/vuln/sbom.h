@@ -11,7 +11,8 @@ namespace rampart::vuln {
 
 // Reads an SBOM, detecting the format from "bomFormat" or "spdxVersion". Components and
 // packages without a package URL, or whose URL has no OSV ecosystem, go to
-// Inventory::skipped with their JSON path. Errors name `source` and the JSON path.
+// Inventory::skipped with their JSON path. Errors name `source` and the JSON path. CycloneDX
+// XML, SPDX tag-value and SPDX 3 JSON-LD are errors that name the format.
 Result<Inventory> ReadSbom(std::string_view text, std::string_view source);
 
 // The readers behind ReadSbom, for a document already parsed.

@@ -1,4 +1,6 @@
 // CycloneDX JSON: components (nested ones too) with purls and Trivy's source properties.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "vuln/sbom.h"
@@ -144,6 +146,38 @@ class CycloneDxReader {
   std::string os_release_;
 };
 
+// Returns the name of an SBOM format that is not JSON, from the start of `text`: CycloneDX
+// XML (or other XML) and SPDX tag-value. Returns "" for anything else.
+std::string_view NonJsonSbomFormat(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    text.remove_prefix(3);  // UTF-8 byte order mark
+  }
+  const std::size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) {
+    return "";
+  }
+  text.remove_prefix(start);
+  if (text.front() == '<') {
+    return text.find("cyclonedx.org") != std::string_view::npos ? "CycloneDX XML" : "XML";
+  }
+  // A tag-value file is "Tag: value" lines and "#" comments, and its first tag is SPDXVersion.
+  while (!text.empty() && text.front() == '#') {
+    const std::size_t next = text.find('\n');
+    text = next == std::string_view::npos ? "" : text.substr(next + 1);
+    text.remove_prefix(std::min(text.size(), text.find_first_not_of(" \t\r\n")));
+  }
+  return text.substr(0, 12) == "SPDXVersion:" ? "SPDX tag-value" : "";
+}
+
+// True for an SPDX 3 document, which is JSON-LD with an spdx.org "@context".
+bool IsSpdx3(const Json& document) {
+  if (!document.is_object()) {
+    return false;
+  }
+  const auto context = document.find("@context");
+  return context != document.end() && context->dump().find("spdx.org/rdf/3") != std::string::npos;
+}
+
 }  // namespace
 
 Result<Inventory> ReadCycloneDx(const Json& document, std::string_view source) {
@@ -181,6 +215,11 @@ Result<Inventory> ReadCycloneDx(const Json& document, std::string_view source) {
 }
 
 Result<Inventory> ReadSbom(std::string_view text, std::string_view source) {
+  constexpr std::string_view kExport =
+      "so export the SBOM as JSON: CycloneDX JSON or SPDX 2.x JSON";
+  if (const std::string_view format = NonJsonSbomFormat(text); !format.empty()) {
+    return InvalidArgument(fmt::format("{}: {} is not read, {}", source, format, kExport));
+  }
   auto document = ParseJson(text, source);
   if (!document) {
     return document.status();
@@ -190,6 +229,10 @@ Result<Inventory> ReadSbom(std::string_view text, std::string_view source) {
   }
   if (document->is_object() && document->contains("spdxVersion")) {
     return ReadSpdx(*document, source);
+  }
+  if (IsSpdx3(*document)) {
+    return InvalidArgument(
+        fmt::format("{}: SPDX 3 JSON-LD (\"@context\") is not supported, {}", source, kExport));
   }
   return InvalidArgument(fmt::format(
       "{}: not an SBOM this reader knows: expected CycloneDX JSON (\"bomFormat\") or SPDX JSON "
