@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -56,10 +58,20 @@ bool IsJsonNumber(std::string_view text) {
 // this many nodes per rule value.
 constexpr std::size_t kMaxNodes = 100000;
 
+// Why a YAML value could not become JSON, and the line of the offending node.
+struct ConversionProblem {
+  std::string code;
+  std::string message;
+  int line = 0;
+};
+
 // Converts YAML to JSON. Plain scalars that spell a number, a boolean or null become one;
-// quoted scalars stay strings. `budget` counts down the nodes still allowed.
-Json YamlToJson(const YAML::Node& node, std::size_t& budget) {
-  if (budget == 0) {
+// quoted scalars stay strings. `budget` counts down the nodes still allowed. A key given
+// twice in one mapping, or a merge key "<<", which yaml-cpp reads as a plain key, sets
+// `problem`, since either would silently change what a rule matches.
+Json YamlToJson(const YAML::Node& node, std::size_t& budget,
+                std::optional<ConversionProblem>& problem) {
+  if (budget == 0 || problem) {
     return nullptr;
   }
   --budget;
@@ -67,14 +79,32 @@ Json YamlToJson(const YAML::Node& node, std::size_t& budget) {
     case YAML::NodeType::Sequence: {
       Json array = Json::array();
       for (const YAML::Node& element : node) {
-        array.push_back(YamlToJson(element, budget));
+        array.push_back(YamlToJson(element, budget, problem));
       }
       return array;
     }
     case YAML::NodeType::Map: {
       Json object = Json::object();
       for (const auto& entry : node) {
-        object[entry.first.as<std::string>()] = YamlToJson(entry.second, budget);
+        const std::string key = entry.first.as<std::string>();
+        const int line = entry.first.Mark().line + 1;
+        if (key == "<<" && entry.first.Tag() != "!") {
+          problem = ConversionProblem{"merge_key",
+                                      "YAML merge keys (<<) are not supported; write the keys "
+                                      "out in full",
+                                      line};
+          return nullptr;
+        }
+        if (object.contains(key)) {
+          problem = ConversionProblem{
+              "duplicate_key",
+              fmt::format("key \"{}\" is given twice in one mapping; keys must be unique, so "
+                          "merge the two values into one",
+                          key),
+              line};
+          return nullptr;
+        }
+        object[key] = YamlToJson(entry.second, budget, problem);
       }
       return object;
     }
@@ -107,11 +137,19 @@ Json YamlToJson(const YAML::Node& node, std::size_t& budget) {
   }
 }
 
-// Converts a rule's value, or fails when it expands past kMaxNodes.
-bool ConvertValue(const YAML::Node& node, Json& out) {
+// Converts a rule's value named `what`. Returns the problem when it has a duplicate or merge
+// key, or expands past kMaxNodes.
+std::optional<ConversionProblem> ConvertValue(const YAML::Node& node, std::string_view what,
+                                              Json& out) {
   std::size_t budget = kMaxNodes;
-  out = YamlToJson(node, budget);
-  return budget > 0;
+  std::optional<ConversionProblem> problem;
+  out = YamlToJson(node, budget, problem);
+  if (!problem && budget == 0) {
+    problem = ConversionProblem{"too_complex",
+                                fmt::format("{} expands to more than {} nodes", what, kMaxNodes),
+                                node.Mark().line + 1};
+  }
+  return problem;
 }
 
 // Rebinds `node` to `child` unless `child` is a missing member, which yaml-cpp cannot rebind to.
@@ -202,9 +240,8 @@ bool RulesReader::ReadPattern(const YAML::Node& node, const std::string& path, R
       rule.event_pattern = Json::parse(node.Scalar());
     }
   } else if (node.IsMap()) {
-    if (!ConvertValue(node, rule.event_pattern)) {
-      Fail(rule.name, pattern_path, "too_complex",
-           fmt::format("event_pattern expands to more than {} nodes", kMaxNodes), line);
+    if (auto problem = ConvertValue(node, "event_pattern", rule.event_pattern)) {
+      Fail(rule.name, pattern_path, problem->code, problem->message, problem->line);
       return false;
     }
     parsed = ParsePattern(rule.event_pattern);
@@ -227,9 +264,8 @@ bool RulesReader::ReadPattern(const YAML::Node& node, const std::string& path, R
 
 bool RulesReader::ReadEnrichment(const YAML::Node& node, const std::string& path, Rule& rule) {
   Json block;
-  if (!ConvertValue(node, block)) {
-    Fail(rule.name, path, "too_complex",
-         fmt::format("enrich expands to more than {} nodes", kMaxNodes), node.Mark().line + 1);
+  if (auto problem = ConvertValue(node, "enrich", block)) {
+    Fail(rule.name, path, problem->code, problem->message, problem->line);
     return false;
   }
   Enrichment enrichment;
@@ -270,9 +306,15 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
   }
 
   bool ok = true;
+  std::set<std::string> seen;
   for (const auto& entry : node) {
     const std::string key = entry.first.as<std::string>();
-    if (key != "name") {
+    if (!seen.insert(key).second) {
+      Fail(rule.name, AppendMember(path, key), "duplicate_key",
+           fmt::format("key \"{}\" is given twice in this rule; keep one", key),
+           entry.first.Mark().line + 1);
+      ok = false;
+    } else if (key != "name") {
       ok = ReadMember(key, entry.second, path, rule) && ok;
     }
   }
@@ -322,9 +364,8 @@ bool RulesReader::ReadMember(const std::string& key, const YAML::Node& value,
     return false;
   }
   Json& destination = key == "targets" ? rule.targets : rule.extra[key];
-  if (!ConvertValue(value, destination)) {
-    Fail(rule.name, member, "too_complex",
-         fmt::format("{} expands to more than {} nodes", key, kMaxNodes), line);
+  if (auto problem = ConvertValue(value, key, destination)) {
+    Fail(rule.name, member, problem->code, problem->message, problem->line);
     return false;
   }
   return true;

@@ -120,6 +120,36 @@ TEST(RulesFile, KeepsValidRulesBesideInvalidOnes) {
             "rule names must be unique [duplicate_name]");
 }
 
+TEST(RulesFile, DuplicateAndMergeKeysAreErrors) {
+  const RulesFile file = ParseRulesFile(R"(- name: twice
+  event_pattern:
+    detail:
+      findings:
+        Severity: {Label: [CRITICAL]}
+        Severity: {Label: [LOW]}
+- name: two-patterns
+  event_pattern: {source: [a]}
+  event_pattern: {source: [b]}
+- name: merged
+  event_pattern:
+    <<: {source: [a]}
+    detail-type: [x]
+- name: fine
+  event_pattern: {source: [a]}
+)");
+  ASSERT_EQ(file.rules.size(), 1u);
+  EXPECT_EQ(file.rules[0].name, "fine");
+  ASSERT_EQ(file.errors.size(), 3u);
+  EXPECT_EQ(file.errors[0].code, "duplicate_key");
+  EXPECT_EQ(file.errors[0].line, 6);
+  EXPECT_NE(file.errors[0].message.find("key \"Severity\" is given twice"), std::string::npos);
+  EXPECT_EQ(file.errors[1].code, "duplicate_key");
+  EXPECT_EQ(file.errors[1].path, "$[1].event_pattern");
+  EXPECT_EQ(file.errors[1].line, 9);
+  EXPECT_EQ(file.errors[2].code, "merge_key");
+  EXPECT_EQ(file.errors[2].line, 12);
+}
+
 TEST(RulesFile, ReportsFileLevelProblems) {
   const RulesFile bad_yaml = ParseRulesFile("rules: [\n  - {name: a\n");
   ASSERT_EQ(bad_yaml.errors.size(), 1u);
