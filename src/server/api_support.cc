@@ -48,6 +48,8 @@ ApiResponse StatusResponse(const ApiRequest& request, const Status& status) {
   switch (status.code()) {
     case StatusCode::kNotFound:
       return ApiResponse::Error(404, "ResourceNotFoundException", status.message());
+    case StatusCode::kPermissionDenied:
+      return ApiResponse::Error(403, "AccessDeniedException", status.message());
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
       return ApiResponse::Error(409, "ResourceConflictException", status.message());

@@ -1,5 +1,6 @@
 #include "server/rules_api.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -127,6 +128,15 @@ class RulesApi {
                                                rule_name.get<std::string>(), name));
     }
     const std::string target = rule_name.get<std::string>();
+    if (std::any_of(target.begin(), target.end(),
+                    [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      return InvalidInput(request,
+                          "$.name: contains a control character such as a newline; use "
+                          "letters, digits and punctuation");
+    }
+    if (Status allowed = CheckApiTargets(*rule, rules_.path()); !allowed.ok()) {
+      return StatusResponse(request, allowed);
+    }
     return Change(request, target, [&](Json& rules) -> Status {
       const std::ptrdiff_t index = FindRule(rules, target);
       if (name.empty() && index >= 0) {
@@ -181,13 +191,46 @@ class RulesApi {
     if (Status reloaded = rules_.Reload(); !reloaded.ok()) {
       return StatusResponse(request, reloaded);
     }
+    // The entry holds the rule before and after, so the chained log shows what changed even
+    // after the rule is deleted.
     auto entry = stores_.audit->Append(request.token_name, "rule." + ActionName(request), name,
-                                       Json{{"file", rules_.path()}});
+                                       Json{{"file", rules_.path()},
+                                            {"before", RuleNamed(before, name)},
+                                            {"after", RuleNamed(document->rules(), name)}});
     if (!entry) {
       return StatusResponse(request, entry.status());
     }
     return ApiResponse::Json(request.method == "POST" ? 201 : 200,
                              Json{{"Rule", name}, {"Rules", file.rules.size()}});
+  }
+
+  // Returns the rule named `name` in `rules`, or null.
+  static Json RuleNamed(const Json& rules, const std::string& name) {
+    const std::ptrdiff_t index = FindRule(rules, name);
+    return index >= 0 ? rules[static_cast<std::size_t>(index)] : Json();
+  }
+
+  // Returns an error for a target that runs a program on this host: an API token must not
+  // gain the power to run commands as the server's user, so such targets are written in the
+  // rules file by someone who can edit it.
+  static Status CheckApiTargets(const Json& rule, const std::string& path) {
+    const Json& targets = rule.value("targets", Json::array());
+    if (!targets.is_array()) {
+      return Status::Ok();
+    }
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const Json& target = targets[i];
+      const std::string action =
+          target.is_object() ? StringOr(target, "action", StringOr(target, "type")) : "";
+      if (action == "exec") {
+        return Status(StatusCode::kPermissionDenied,
+                      fmt::format("$.targets[{}].action: exec runs a program on this host, so "
+                                  "it can only be added by editing the rules file {} on the host, "
+                                  "not through the API",
+                                  i, path));
+      }
+    }
+    return Status::Ok();
   }
 
   static std::string ActionName(const ApiRequest& request) {

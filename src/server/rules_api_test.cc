@@ -102,6 +102,32 @@ TEST_F(RulesApiTest, CreateReplaceDeleteCycle) {
   EXPECT_EQ((*entries)[2].action, "rule.delete");
   EXPECT_EQ((*entries)[2].actor, "admin-token");
   EXPECT_EQ((*entries)[2].subject, "suppress-informational");
+  // Each entry holds the rule before and after the change.
+  EXPECT_TRUE((*entries)[0].details["before"].is_null());
+  EXPECT_EQ((*entries)[0].details["after"], Json::parse(kNewRule));
+  EXPECT_EQ((*entries)[1].details["after"]["state"], "DISABLED");
+  EXPECT_EQ((*entries)[2].details["before"]["state"], "DISABLED");
+  EXPECT_TRUE((*entries)[2].details["after"].is_null());
+}
+
+// An API token must not be able to run programs on the host, and a rule name must stay
+// addressable in a URL path.
+TEST_F(RulesApiTest, ExecTargetsAndControlCharactersAreRejected) {
+  const std::string before = *ReadFile(rules_path_);
+  Json exec = Json::parse(kNewRule);
+  exec["targets"] = Json::parse(R"([{"action": "exec", "params": {"argv": ["/bin/id"]}}])");
+  auto denied = Post("/v1/rules", exec.dump(), "admin");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 403) << denied->body;
+  EXPECT_THAT(denied->body, HasSubstr("$.targets[0].action: exec runs a program on this host"));
+
+  Json newline = Json::parse(kNewRule);
+  newline["name"] = "two\nlines";
+  auto invalid = Post("/v1/rules", newline.dump(), "admin");
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ(invalid->status, 400) << invalid->body;
+  EXPECT_THAT(invalid->body, HasSubstr("$.name: contains a control character"));
+  EXPECT_EQ(*ReadFile(rules_path_), before);
 }
 
 TEST_F(RulesApiTest, InvalidRuleIsRejectedAndFileKept) {

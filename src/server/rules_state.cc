@@ -28,18 +28,20 @@ pattern::RulesFile RulesState::Parse(std::string_view text) const {
 }
 
 Status RulesState::Reload() {
-  std::string text;
-  if (std::filesystem::exists(path_)) {
-    auto read = ReadFile(path_);
-    if (!read) {
-      std::lock_guard lock(mutex_);
-      problem_ = read.status().message();
-      Logger("rules")->error("reload of {} failed, keeping the running rules: {}", path_, problem_);
-      return read.status();
-    }
-    text = std::move(*read);
+  // A missing file is an error, not an empty set of rules: a file moved away or a mistyped
+  // path would otherwise report "ready" while no rule runs.
+  auto read =
+      std::filesystem::exists(path_)
+          ? ReadFile(path_)
+          : Result<std::string>(NotFound(fmt::format(
+                "rules file {} not found; create it (an empty file holds no rules)", path_)));
+  if (!read) {
+    std::lock_guard lock(mutex_);
+    problem_ = read.status().message();
+    Logger("rules")->error("reload of {} failed, keeping the running rules: {}", path_, problem_);
+    return read.status();
   }
-  auto file = std::make_shared<pattern::RulesFile>(Parse(text));
+  auto file = std::make_shared<pattern::RulesFile>(Parse(*read));
 
   std::lock_guard lock(mutex_);
   if (!file->errors.empty()) {
