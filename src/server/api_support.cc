@@ -55,6 +55,14 @@ ApiResponse StatusResponse(const ApiRequest& request, const Status& status) {
       return ApiResponse::Error(409, "ResourceConflictException", status.message());
     case StatusCode::kResourceExhausted:
       return ApiResponse::Error(413, "LimitExceededException", status.message());
+    case StatusCode::kUnavailable: {
+      // The log line above has the cause; clients get no database address.
+      ApiResponse response = ApiResponse::Error(
+          503, "ServiceUnavailableException",
+          "a store or the message bus is not available; retry after the time in Retry-After");
+      response.headers.emplace_back("Retry-After", "5");
+      return response;
+    }
     default:
       return ApiResponse::Error(500, "InternalException", status.message());
   }

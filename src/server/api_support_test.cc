@@ -14,6 +14,25 @@ Result<Json> Parse(std::string body) {
   return ParseRequestObject(request);
 }
 
+TEST(StatusResponseTest, UnavailableIs503WithoutAddress) {
+  ApiRequest request;
+  const ApiResponse response = StatusResponse(
+      request, Unavailable("postgresql://rampart:***@db.internal:5432/hub: connection lost"));
+  EXPECT_EQ(response.status, 503);
+  EXPECT_THAT(response.body, HasSubstr("ServiceUnavailableException"));
+  EXPECT_THAT(response.body, ::testing::Not(HasSubstr("db.internal")));
+  ASSERT_EQ(response.headers.size(), 1u);
+  EXPECT_EQ(response.headers[0].first, "Retry-After");
+}
+
+TEST(StatusResponseTest, PermissionDeniedIs403) {
+  ApiRequest request;
+  const ApiResponse response =
+      StatusResponse(request, Status(StatusCode::kPermissionDenied, "not on the allow-list"));
+  EXPECT_EQ(response.status, 403);
+  EXPECT_THAT(response.body, HasSubstr("not on the allow-list"));
+}
+
 TEST(ParseRequestObjectTest, ReadsNestedValuesOfEveryType) {
   auto body = Parse(R"({"Findings": [{"Id": "a\u00e9", "Count": 3, "Score": 0.5,
       "Big": 18446744073709551615, "Negative": -7, "Ok": true, "Note": null}]})");

@@ -177,6 +177,11 @@ ApiResponse Update(ApiStores& stores, const ApiRequest& request) {
   if (!update) {
     return StatusResponse(request, update.status());
   }
+  // Checked before findings of other products are taken out, so that a request naming no
+  // finding is an error even for a token limited to some products.
+  if (Status valid = store::ValidateFindingUpdate(*update); !valid.ok()) {
+    return StatusResponse(request, valid);
+  }
   std::vector<store::UnprocessedFinding> denied =
       TakeDeniedIdentifiers(*update, request.product_arns, request.token_name);
   std::lock_guard lock(stores.mutex);

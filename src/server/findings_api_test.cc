@@ -272,6 +272,18 @@ TEST_F(FindingsApiTest, NonObjectEntryNamedByIndex) {
             "$.Findings[0]: a finding must be a JSON object, not number");
 }
 
+// BatchUpdateFindings takes 1 to 100 identifiers; an empty list is an error, not a success.
+TEST_F(FindingsApiTest, UpdateWithoutIdentifiersIsRejected) {
+  const Json update = {{"FindingIdentifiers", Json::array()},
+                       {"Workflow", {{"Status", "SUPPRESSED"}}}};
+  auto response = Post("/v1/findings/update", update.dump(), "update");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400) << response->body;
+  EXPECT_NE(response->body.find("$.FindingIdentifiers: must name 1 to 100 findings"),
+            std::string::npos)
+      << response->body;
+}
+
 TEST_F(FindingsApiTest, UpdateRecordsTheTokenName) {
   if (SharedFindings().empty()) {
     GTEST_SKIP() << "../shared/data is absent";

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/log.h"
 #include "server/body_framing.h"
@@ -276,8 +277,8 @@ void HttpServer::Route(const std::string& method, const std::string& pattern, Sc
 const HttpServer::RouteEntry* HttpServer::Match(const std::string& method,
                                                 const std::vector<std::string>& segments,
                                                 std::map<std::string, std::string>& params,
-                                                bool& path_known) const {
-  path_known = false;
+                                                std::vector<std::string>& allowed) const {
+  allowed.clear();
   for (const RouteEntry& route : routes_) {
     if (route.segments.size() != segments.size()) {
       continue;
@@ -295,10 +296,13 @@ const HttpServer::RouteEntry* HttpServer::Match(const std::string& method,
     if (!matched) {
       continue;
     }
-    path_known = true;
     if (route.method == method) {
       params = std::move(found);
       return &route;
+    }
+    allowed.push_back(route.method);
+    if (route.method == "GET") {
+      allowed.push_back("HEAD");
     }
   }
   return nullptr;
@@ -409,18 +413,25 @@ void HttpServer::Dispatch(const httplib::Request& request, const std::string& bo
   ApiRequest api;
   api.method = request.method;
   api.path = request.path;
-  bool path_known = false;
+  std::vector<std::string> allowed;
+  // HEAD is GET without the body (RFC 9110 section 9.3.2); the library leaves the body out.
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
   const RouteEntry* route =
-      Match(request.method, DecodedSegments(request.target), api.path_params, path_known);
+      Match(method, DecodedSegments(request.target), api.path_params, allowed);
   ApiResponse result;
   std::string route_label = route == nullptr ? "unmatched" : "";
-  if (route == nullptr) {
-    result = path_known ? ApiResponse::Error(
-                              405, "MethodNotAllowed",
-                              fmt::format("{} is not allowed on {}", request.method, request.path))
-                        : ApiResponse::Error(404, "ResourceNotFoundException",
-                                             fmt::format("no such resource: {}{}", request.path,
-                                                         MissingRouteHint(request.path)));
+  if (route == nullptr && !allowed.empty()) {
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+    const std::string methods = fmt::format("{}", fmt::join(allowed, ", "));
+    result = ApiResponse::Error(
+        405, "MethodNotAllowed",
+        fmt::format("{} is not allowed on {}; use {}", request.method, request.path, methods));
+    result.headers.emplace_back("Allow", methods);
+  } else if (route == nullptr) {
+    result = ApiResponse::Error(
+        404, "ResourceNotFoundException",
+        fmt::format("no such resource: {}{}", request.path, MissingRouteHint(request.path)));
   } else {
     for (const auto& segment : route->segments) {
       route_label += "/" + segment;

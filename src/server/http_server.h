@@ -95,7 +95,8 @@ class HttpServer {
   // Checks the bearer token and fills in the token's name and product limits of `api`.
   ApiResponse Authorize(const httplib::Request& request, Scope scope, ApiRequest& api);
   const RouteEntry* Match(const std::string& method, const std::vector<std::string>& segments,
-                          std::map<std::string, std::string>& params, bool& path_known) const;
+                          std::map<std::string, std::string>& params,
+                          std::vector<std::string>& allowed) const;
   void Record(const std::string& route, int status, double seconds);
 
   ServerConfig config_;

@@ -147,6 +147,17 @@ TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethod405) {
   auto wrong = client_->Get("/v1/echo/x", Bearer(admin_token_));
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 405);
+  // RFC 9110 section 15.5.6: a 405 names the methods the resource supports.
+  EXPECT_EQ(wrong->get_header_value("Allow"), "POST");
+}
+
+TEST_F(HttpServerTest, HeadAnswersLikeGetWithoutBody) {
+  StartServer();
+  auto head = client_->Head("/healthz");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+  EXPECT_EQ(head->get_header_value("Content-Type"), "application/json");
 }
 
 TEST_F(HttpServerTest, OversizedBodyIs413) {

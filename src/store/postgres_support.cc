@@ -1,6 +1,9 @@
 #include "store/postgres_support.h"
 
 #include <fmt/format.h>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace rampart::store::postgres {
 namespace {
@@ -38,22 +41,55 @@ Result<int> ReadVersion(pqxx::transaction_base& work, std::string_view component
 
 }  // namespace
 
+// Returns the offset and length of the password in a URL's user information, or nullopt.
+// The user information ends at the last '@', not at the first '/', '?' or '#': a password
+// with such a character left unescaped must still be found.
+std::optional<std::pair<std::size_t, std::size_t>> PasswordSpan(std::string_view url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const std::size_t authority = scheme + 3;
+  const auto at = url.rfind('@');
+  const auto colon = url.find(':', authority);
+  if (at == std::string_view::npos || at < authority || colon == std::string_view::npos ||
+      colon > at) {
+    return std::nullopt;
+  }
+  return std::pair{colon + 1, at - colon - 1};
+}
+
 std::string RedactUrl(std::string_view url) {
   std::string text(url);
-  const auto scheme = text.find("://");
-  if (scheme != std::string::npos) {
-    const std::size_t authority = scheme + 3;
-    const std::size_t authority_end = std::min(text.find_first_of("/?#", authority), text.size());
-    const auto at = text.rfind('@', authority_end);
-    if (at != std::string::npos && at >= authority) {
-      const auto colon = text.find(':', authority);
-      if (colon != std::string::npos && colon < at) {
-        text.replace(colon + 1, at - colon - 1, "***");
-      }
-    }
+  if (const auto span = PasswordSpan(text)) {
+    text.replace(span->first, span->second, "***");
   }
   RedactPasswordParameters(text);
   return text;
+}
+
+// Replaces in `message` the password of `url` and each of its pieces between '/', '?' and
+// '#', which a parser that split the URL there may quote.
+void RedactUrlPassword(std::string_view url, std::string& message) {
+  const auto span = PasswordSpan(url);
+  if (!span || span->second == 0) {
+    return;
+  }
+  const std::string_view password = url.substr(span->first, span->second);
+  std::vector<std::string_view> secrets = {password};
+  for (std::size_t start = 0; start <= password.size();) {
+    const auto end = std::min(password.find_first_of("/?#", start), password.size());
+    if (end - start >= 3) {
+      secrets.push_back(password.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  for (const std::string_view secret : secrets) {
+    for (auto found = message.find(secret); found != std::string::npos;
+         found = message.find(secret, found + 3)) {
+      message.replace(found, secret.size(), "***");
+    }
+  }
 }
 
 Status ErrorStatus(const std::exception& error, std::string_view url, std::string_view action) {
@@ -61,6 +97,7 @@ Status ErrorStatus(const std::exception& error, std::string_view url, std::strin
   // A message may quote part of a key=value connection string, so passwords are hidden there too.
   std::string message = error.what();
   RedactPasswordParameters(message);
+  RedactUrlPassword(url, message);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
     message.pop_back();
   }

@@ -40,6 +40,19 @@ TEST(RedactUrl, HidesPasswords) {
             "host=db user=rampart password=*** dbname=hub");
   EXPECT_EQ(RedactUrl("postgresql://rampart@db/hub"), "postgresql://rampart@db/hub");
   EXPECT_EQ(RedactUrl("postgresql://a:b@c@host/db"), "postgresql://a:***@host/db");
+  // Generated passwords may hold '/', '?' or '#' that the writer did not percent-encode.
+  for (const char* password : {"Hun/ter2Secret", "Hun?ter2Secret", "Hun#ter2Secret"}) {
+    EXPECT_EQ(RedactUrl(std::string("postgresql://rampart:") + password + "@db:5432/hub"),
+              "postgresql://rampart:***@db:5432/hub")
+        << password;
+  }
+}
+
+TEST(Connect, PasswordWithSlashStaysOutOfMessage) {
+  auto connection = Connect("postgresql://rampart:Hun/ter2Secret@127.0.0.1:1/hub");
+  ASSERT_FALSE(connection.has_value());
+  EXPECT_THAT(connection.status().message(), ::testing::Not(HasSubstr("Hun")));
+  EXPECT_THAT(connection.status().message(), ::testing::Not(HasSubstr("ter2Secret")));
 }
 
 TEST(Connect, UnreachableServerIsUnavailableWithoutPassword) {
