@@ -263,12 +263,19 @@ Result<RunReport> Engine::RunDue(std::size_t limit) {
   for (const auto& [name, policy] : policies_) {
     lease_us = std::max<std::int64_t>(lease_us, policy.guardrails.timeout.count());
   }
-  auto claimed = remediations_.ClaimDue(limit, std::max<std::int64_t>(lease_us, 60'000'000) * 2);
-  if (!claimed) {
-    return claimed.status();
-  }
-  for (Remediation& record : *claimed) {
-    RAMPART_RETURN_IF_ERROR(RunOne(std::move(record), report));
+  // Records are claimed one at a time, so that each lease covers one run. A batch claimed
+  // at once could outlive its lease while earlier records ran, and another worker would then
+  // run the rest a second time.
+  const std::int64_t lease = std::max<std::int64_t>(lease_us, 60'000'000) * 2;
+  for (std::size_t run = 0; run < limit; ++run) {
+    auto claimed = remediations_.ClaimDue(1, lease);
+    if (!claimed) {
+      return claimed.status();
+    }
+    if (claimed->empty()) {
+      break;
+    }
+    RAMPART_RETURN_IF_ERROR(RunOne(std::move(claimed->front()), report));
   }
   return report;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <functional>
 
 #include <deque>
 #include <filesystem>
@@ -20,6 +21,9 @@ class ScriptedAction final : public Action {
   }
   Result<ActionResult> Run(const ActionRequest& request, const ActionContext&) override {
     ++runs;
+    if (on_run) {
+      on_run();
+    }
     if (!outcomes.empty()) {
       Status next = outcomes.front();
       outcomes.pop_front();
@@ -44,6 +48,7 @@ class ScriptedAction final : public Action {
 
   int runs = 0;
   int rollbacks = 0;
+  std::function<void()> on_run;
   std::deque<Status> outcomes;
   std::map<std::string, int> effects;
 };
@@ -199,6 +204,28 @@ TEST_F(EngineTest, ReopenedAfterVerifiedPlansAgain) {
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->planned, 0);
   EXPECT_EQ(again->duplicates, 1);
+}
+
+// Each record is claimed when its run starts, so a lease never covers the runs of the
+// records before it, which another worker would otherwise take over and run again.
+TEST_F(EngineTest, EachRecordIsClaimedWhenItRuns) {
+  UsePolicy(kEnforce);
+  auto plan = engine_->PlanEvent(
+      Json{{"detail", {{"findings", Json::array({Finding("f1"), Finding("f2")})}}}}, {"fix"});
+  ASSERT_TRUE(plan.has_value());
+  ASSERT_EQ(plan->remediation_ids.size(), 2u);
+  action_->on_run = [this] { clock_.Advance(std::chrono::minutes(5)); };
+  auto run = engine_->RunDue(10);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->succeeded, 2);
+  auto first = remediations_->Get(plan->remediation_ids[0]);
+  auto second = remediations_->Get(plan->remediation_ids[1]);
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  ASSERT_TRUE(second.has_value() && second->has_value());
+  const auto first_start = ParseTimestamp((*first)->started_at);
+  const auto second_start = ParseTimestamp((*second)->started_at);
+  ASSERT_TRUE(first_start.has_value() && second_start.has_value());
+  EXPECT_EQ(*second_start - *first_start, std::chrono::minutes(5));
 }
 
 TEST_F(EngineTest, SuppressedAndArchivedNeverTrigger) {
