@@ -49,10 +49,12 @@ Result<WorkerReport> Worker::RunPending() {
   WorkerReport report;
   while (true) {
     int events = 0;
+    Status bus = Status::Ok();
     while (true) {
       auto dispatched = dispatcher_.DispatchOnce(options_.batch);
       if (!dispatched) {
-        return dispatched.status();
+        bus = dispatched.status();
+        break;
       }
       AddReport(*dispatched, report.dispatch);
       events += dispatched->events;
@@ -61,19 +63,18 @@ Result<WorkerReport> Worker::RunPending() {
       }
     }
 
-    int attempts = 0;
-    while (true) {
-      auto ran = engine_.RunDue(options_.batch);
-      if (!ran) {
-        return ran.status();
-      }
-      AddReport(*ran, report.run);
-      attempts += Attempts(*ran);
-      if (Attempts(*ran) == 0) {
-        break;
-      }
+    // One batch of due remediations per round: routing of new events never waits behind a
+    // long backlog, and planned remediations still run while the bus is down, since they need
+    // nothing from it.
+    auto ran = engine_.RunDue(options_.batch);
+    if (!ran) {
+      return ran.status();
     }
-    if (events == 0 && attempts == 0) {
+    AddReport(*ran, report.run);
+    if (!bus.ok()) {
+      return bus;
+    }
+    if (events == 0 && Attempts(*ran) == 0) {
       return report;
     }
   }

@@ -102,6 +102,25 @@ class WorkerTest : public ::testing::Test {
   std::unique_ptr<Dispatcher> dispatcher_;
 };
 
+// A source whose bus is down: every dispatch fails.
+class DownSource final : public EventSource {
+ public:
+  Result<DispatchReport> DispatchOnce(std::size_t) override {
+    return Unavailable("nats://127.0.0.1:4222: publishing event failed: Timeout");
+  }
+};
+
+TEST_F(WorkerTest, PlannedRemediationsRunWhileBusIsDown) {
+  ASSERT_TRUE(findings_->Import({Finding("f-1"), Finding("f-2")}, {}).has_value());
+  ASSERT_TRUE(dispatcher_->DispatchOnce(10).has_value());
+  DownSource down;
+  Worker worker(down, *engine_, nullptr);
+  auto report = worker.RunPending();
+  ASSERT_FALSE(report.has_value());
+  EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(action_->WaitForRuns(2, 0s), 2u);
+}
+
 TEST_F(WorkerTest, RunPendingRoutesAndRuns) {
   ASSERT_TRUE(findings_->Import({Finding("f-1"), Finding("f-2")}, {}).has_value());
   Worker worker(*dispatcher_, *engine_, nullptr);
