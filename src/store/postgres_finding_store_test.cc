@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "store/audit_log.h"
 #include "store/postgres_schema.h"
 #include "store/postgres_support.h"
 #include "store/test_support.h"
@@ -195,6 +196,29 @@ TEST(PostgresStoreRestart, StoreReconnects) {
   auto count = (*store)->Count(Filters{});
   ASSERT_TRUE(count.has_value()) << count.status().ToString();
   EXPECT_EQ(*count, 2);
+}
+
+// The stores that share one session per connection (audit log, tokens, remediations) run a
+// call that meets a connection closed by a restart again on a new connection, so the first
+// append after the restart is stored, not answered with an error.
+TEST(PostgresStoreRestart, AuditAppendAfterRestartSucceeds) {
+  auto server = testing::PostgresServer::Start(testing::Durability::kDurable);
+  ASSERT_TRUE(server.has_value()) << server.status().ToString();
+  auto url = (*server)->CreateDatabase();
+  ASSERT_TRUE(url.has_value()) << url.status().ToString();
+  auto audit = AuditLog::Open(*url);
+  ASSERT_TRUE(audit.has_value()) << audit.status().ToString();
+  ASSERT_TRUE((*audit)->Append("ops", "finding.update", "a", Json::object()).has_value());
+
+  const Status restarted = (*server)->Restart();
+  ASSERT_TRUE(restarted.ok()) << restarted.ToString();
+  auto appended = (*audit)->Append("ops", "finding.update", "b", Json::object());
+  ASSERT_TRUE(appended.has_value()) << appended.status().ToString();
+  EXPECT_EQ(appended->sequence, 2);
+  auto verified = (*audit)->Verify();
+  ASSERT_TRUE(verified.has_value()) << verified.status().ToString();
+  EXPECT_TRUE(verified->ok) << verified->problem;
+  EXPECT_EQ(verified->entries, 2);
 }
 
 TEST(PostgresStoreOpen, FailureNamesUrlWithoutPassword) {

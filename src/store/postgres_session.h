@@ -27,12 +27,25 @@ class Session {
                                                std::span<const Migration> migrations);
 
   // Runs `body(connection)` under the session's mutex and returns what it returns; an
-  // exception thrown while doing `action` becomes a Status naming the URL.
+  // exception thrown while doing `action` becomes a Status naming the URL. A connection that
+  // the server closed, as a restart does, fails on its next use: the body then runs once
+  // more on a new connection. Its writes were in a transaction that the lost connection
+  // rolled back, so each body must keep its writes in one transaction.
   template <typename Body>
   auto Run(std::string_view action, Body&& body)
       -> decltype(body(std::declval<pqxx::connection&>())) {
     std::lock_guard lock(mutex_);
     RAMPART_RETURN_IF_ERROR(Reconnect());
+    try {
+      return body(*connection_);
+    } catch (const pqxx::broken_connection& error) {
+      connection_.reset();
+      if (!Reconnect().ok()) {
+        return ErrorStatus(error, url_, action);
+      }
+    } catch (const std::exception& error) {
+      return ErrorStatus(error, url_, action);
+    }
     try {
       return body(*connection_);
     } catch (const std::exception& error) {
