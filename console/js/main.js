@@ -52,7 +52,7 @@ function signInForm(message) {
     event.preventDefault();
     setToken(input.value.trim());
     try {
-      // /v1/audit/verify needs only the read scope, so any valid token passes.
+      // /v1/audit/verify needs the read scope, so a token without it cannot sign in.
       await get('/v1/audit/verify');
       if (location.hash && location.hash !== '#/overview') {
         render();
