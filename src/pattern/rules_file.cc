@@ -296,16 +296,18 @@ void RulesReader::ReadRule(const YAML::Node& node, const std::string& path) {
     return;
   }
   rule.name = name.Scalar();
+  // A duplicate name fails the rule, and its other members are still read, so that every
+  // error of the rule is reported at once.
+  bool ok = true;
   const auto [previous, inserted] = first_path_by_name_.emplace(rule.name, path);
   if (!inserted) {
     Fail(rule.name, path + ".name", "duplicate_name",
          fmt::format("rule name \"{}\" is already used at {}; rule names must be unique", rule.name,
                      previous->second),
          name.Mark().line + 1);
-    return;
+    ok = false;
   }
 
-  bool ok = true;
   std::set<std::string> seen;
   for (const auto& entry : node) {
     const std::string key = entry.first.as<std::string>();

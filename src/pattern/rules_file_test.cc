@@ -150,6 +150,20 @@ TEST(RulesFile, DuplicateAndMergeKeysAreErrors) {
   EXPECT_EQ(file.errors[2].line, 12);
 }
 
+TEST(RulesFile, DuplicateNameReportsOtherErrorsToo) {
+  const RulesFile file = ParseRulesFile(R"(- name: page
+  event_pattern: {source: [a]}
+- name: page
+  state: BOGUS
+  event_pattern: {source: x}
+)");
+  ASSERT_EQ(file.rules.size(), 1u);
+  ASSERT_EQ(file.errors.size(), 3u);
+  EXPECT_EQ(file.errors[0].code, "duplicate_name");
+  EXPECT_EQ(file.errors[1].code, "invalid_state");
+  EXPECT_EQ(file.errors[2].code, "leaf_not_array");
+}
+
 TEST(RulesFile, ReportsFileLevelProblems) {
   const RulesFile bad_yaml = ParseRulesFile("rules: [\n  - {name: a\n");
   ASSERT_EQ(bad_yaml.errors.size(), 1u);
