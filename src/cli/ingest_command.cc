@@ -11,7 +11,8 @@
 #include "core/aws_names.h"
 #include "core/file.h"
 #include "ingest/reader.h"
-#include "store/sqlite_finding_store.h"
+#include "store/finding_store_factory.h"
+#include "store/store_location.h"
 
 namespace rampart::cli {
 namespace {
@@ -46,7 +47,11 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
       "vulnerabilities. Ingesting the same report again updates findings, never duplicates "
       "them. Exit status 0 when every file was stored whole, 1 when a file or a finding was "
       "rejected (the rest is still stored).");
-  command->add_option("--db", options->db, "SQLite database file")->capture_default_str();
+  command
+      ->add_option("--db", options->db,
+                   "SQLite database file (or sqlite:PATH), created when missing, or a "
+                   "postgresql:// URL of a store that several workers share")
+      ->capture_default_str();
   command->add_option("--format", options->format,
                       "Reader to use instead of detection, such as trivy, asff or kube-bench");
   command
@@ -99,7 +104,14 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
       exit_code = 2;
       return;
     }
-    auto store = store::SqliteFindingStore::Open(options->db);
+    auto where = store::ParseStoreLocation(options->db);
+    if (!where) {
+      std::cerr << "error: --db: " << where.status().message() << '\n';
+      exit_code = 2;
+      return;
+    }
+    auto store =
+        store::OpenFindingStore(where->postgres ? where->target : "sqlite:" + where->target);
     if (!store) {
       std::cerr << "error: " << store.status().message() << '\n';
       exit_code = 2;

@@ -38,6 +38,23 @@ class OperationsPostgresTest : public ::testing::Test {
   std::filesystem::path folder_;
 };
 
+// `ingest` stores into a shared PostgreSQL store as it does into SQLite, and a second run
+// of the same report changes nothing.
+TEST_F(OperationsPostgresTest, IngestIntoSharedStore) {
+  RAMPART_REQUIRE_SHARED_DATA();
+  const std::string report =
+      (std::filesystem::path(RAMPART_SHARED_DATA) / "findings/trivy/alpine-310.json").string();
+  const ProgramRun first = Rampart({"ingest", "--db", url_, report});
+  ASSERT_EQ(first.exit_code, 0) << first.errors;
+  EXPECT_THAT(first.output, HasSubstr("4 findings read (trivy): 4 created"));
+  const ProgramRun again = Rampart({"ingest", "--db", url_, report});
+  ASSERT_EQ(again.exit_code, 0) << again.errors;
+  EXPECT_THAT(again.output, HasSubstr("0 created, 0 updated, 4 unchanged"));
+  const ProgramRun listed = Rampart({"findings", "list", "--db", url_, "--output", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.errors;
+  EXPECT_EQ(Json::parse(listed.output).size(), 4u);
+}
+
 TEST_F(OperationsPostgresTest, TokenLifecycle) {
   const ProgramRun created =
       Rampart({"token", "create", "--db", url_, "--name", "ci", "--scopes", "read,import"});
