@@ -74,6 +74,12 @@ void MergeCount(const Json& stored, Json& finding) {
   finding["ProductFields"][std::string(kCountField)] = std::to_string(count);
 }
 
+// Returns true when `resources` has a resource with Id `id`.
+bool ListsResource(const Json& resources, const std::string& id) {
+  return std::any_of(resources.begin(), resources.end(),
+                     [&](const Json& resource) { return resource.value("Id", "") == id; });
+}
+
 // Sets the Resources of `finding` to those of `stored`, then its own that `stored` lacks, up
 // to ASFF's 32, so that the accounts a brute force got into in an earlier run stay named.
 void MergeResources(const Json& stored, Json& finding) {
@@ -84,10 +90,7 @@ void MergeResources(const Json& stored, Json& finding) {
   }
   Json merged = stored_resources;
   for (const Json& resource : finding["Resources"]) {
-    const bool present = std::any_of(merged.begin(), merged.end(), [&](const Json& kept) {
-      return kept.value("Id", "") == resource.value("Id", "");
-    });
-    if (!present && merged.size() < kMaxResources) {
+    if (!ListsResource(merged, resource.value("Id", "")) && merged.size() < kMaxResources) {
       merged.push_back(resource);
     }
   }
@@ -100,12 +103,11 @@ constexpr std::string_view kOtherRunsNote = " Also named in other runs: ";
 
 // Returns the ids of `from`'s resources that `other` does not list.
 std::vector<std::string> ResourcesMissingIn(const Json& from, const Json& other) {
-  const Json& kept = other.value("Resources", Json::array());
+  const Json& listed_resources = other.value("Resources", Json::array());
   std::vector<std::string> missing;
   for (const Json& resource : from.value("Resources", Json::array())) {
     const std::string id = resource.value("Id", "");
-    if (std::none_of(kept.begin(), kept.end(),
-                     [&](const Json& listed) { return listed.value("Id", "") == id; })) {
+    if (!ListsResource(listed_resources, id)) {
       missing.push_back(id);
     }
   }

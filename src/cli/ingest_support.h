@@ -25,7 +25,7 @@ struct IngestTotals {
 // paths are kept as given.
 std::vector<std::string> ExpandReportPaths(const std::vector<std::string>& paths);
 
-// What IngestReportFile read from one report.
+// The findings and covered subjects that IngestReportFile read from one report.
 struct IngestedReport {
   std::vector<Json> findings;
   std::vector<std::string> subjects;  // the resource ids the report covers (ingest::Coverage)

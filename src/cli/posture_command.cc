@@ -110,10 +110,10 @@ Result<std::size_t> ResolvePassedFindings(store::FindingStore& findings,
 }
 
 // Archives the stored findings of earlier scans of the same source that `findings` no
-// longer lists: their objects or checks are gone. Returns how many were archived.
-Result<std::size_t> ArchiveGoneObjects(store::FindingStore& store,
-                                       const std::vector<Json>& findings,
-                                       const posture::FindingOptions& finding_options) {
+// longer lists: their objects or checks were removed. Returns how many were archived.
+Result<std::size_t> ArchiveMissingObjects(store::FindingStore& store,
+                                          const std::vector<Json>& findings,
+                                          const posture::FindingOptions& finding_options) {
   const auto equals = [](const std::string& value) {
     return Json::array({{{"Value", value}, {"Comparison", "EQUALS"}}});
   };
@@ -141,9 +141,9 @@ Result<std::size_t> ArchiveGoneObjects(store::FindingStore& store,
   return archived->archived;
 }
 
-// Imports the findings into the store at `db` and, when `archive` is set, archives those of
-// objects the scan no longer finds; prints what changed to `out`. Returns false when the
-// store could not be opened or written, or rejected a finding.
+// Imports the findings into the store at `db` and prints what changed to `out`. When
+// `archive` is set, it also archives the findings of objects the scan no longer finds.
+// Returns false when the store could not be opened or written, or rejected a finding.
 bool StoreFindings(const std::string& db, std::vector<Json> findings,
                    const posture::FindingOptions& finding_options, bool archive,
                    std::ostream& out) {
@@ -172,12 +172,12 @@ bool StoreFindings(const std::string& db, std::vector<Json> findings,
   }
   std::size_t archived = 0;
   if (archive && summary->failed == 0 && !finding_options.source.empty()) {
-    auto gone = ArchiveGoneObjects(**store, findings, finding_options);
-    if (!gone) {
-      std::cerr << "error: " << db << ": " << gone.status().message() << '\n';
+    auto archived_count = ArchiveMissingObjects(**store, findings, finding_options);
+    if (!archived_count) {
+      std::cerr << "error: " << db << ": " << archived_count.status().message() << '\n';
       return false;
     }
-    archived = *gone;
+    archived = *archived_count;
   }
   out << fmt::format(
       "{}: {} created, {} updated, {} unchanged, {} rejected; {} passed findings "

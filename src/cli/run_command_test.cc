@@ -90,7 +90,7 @@ TEST_F(RunCommandTest, FailureEventRunsPagingRule) {
       params: {argv: ["/usr/bin/tee", ")" +
                                      page + R"("]}
 )");
-  // A failed remediation is a failure the work found: exit status 1, as README says.
+  // A failed remediation is a failure the work found, so the exit status is 1, as README states.
   const ProgramRun run = RunOnce();
   ASSERT_EQ(run.exit_code, 1) << run.errors;
   EXPECT_THAT(run.output, HasSubstr("run: 1 succeeded, 0 verified, 1 failed"));
@@ -165,7 +165,8 @@ TEST_F(RunCommandTest, ActionPathsAreRelativeToConfigFolder) {
                                       (config / "rampart.db").string(), "--output", "json"},
                                      elsewhere);
   const Json records = Json::parse(list.output, nullptr, false);
-  ASSERT_TRUE(records.is_array() && records.size() == 2u) << list.output << list.errors;
+  ASSERT_TRUE(records.is_array()) << list.output << list.errors;
+  ASSERT_EQ(records.size(), 2u) << list.output << list.errors;
   for (const Json& record : records) {
     if (record["Rule"] == "bump") {
       EXPECT_EQ(record["State"], "VERIFIED") << record.dump(2);

@@ -58,7 +58,7 @@ bool IsJsonNumber(std::string_view text) {
 // this many nodes per rule value.
 constexpr std::size_t kMaxNodes = 100000;
 
-// Why a YAML value could not become JSON, and the line of the offending node.
+// The reason a YAML value could not become JSON, and the line of the offending node.
 struct ConversionProblem {
   std::string code;
   std::string message;

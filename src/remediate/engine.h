@@ -72,9 +72,9 @@ std::string ProblemFingerprint(const Json& finding);
 
 // Returns the idempotency key of one planned action: the same (rule, target, finding,
 // problem fingerprint) always gives the same key, so a re-delivered event, a rescan that
-// finds the problem unchanged, or a customer update plans nothing new. `trigger` is the
-// idempotency key of the failed remediation when the event is a failure event, so each
-// failure of one finding is routed once; it is empty for finding events. A dry run gets
+// finds the problem unchanged, or a customer update plans nothing new. For a failure event,
+// `trigger` is the idempotency key of the failed remediation, so each failure of one finding
+// is routed once. It is empty for finding events. A dry run gets
 // another key than an enforced run, so a rule switched to enforce acts on what it previewed.
 std::string IdempotencyKey(const std::string& rule, int target_index, const Json& finding,
                            std::string_view trigger = {}, bool dry_run = false);

@@ -220,11 +220,14 @@ TEST_F(EngineTest, EachRecordIsClaimedWhenItRuns) {
   EXPECT_EQ(run->succeeded, 2);
   auto first = remediations_->Get(plan->remediation_ids[0]);
   auto second = remediations_->Get(plan->remediation_ids[1]);
-  ASSERT_TRUE(first.has_value() && first->has_value());
-  ASSERT_TRUE(second.has_value() && second->has_value());
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(first->has_value());
+  ASSERT_TRUE(second.has_value());
+  ASSERT_TRUE(second->has_value());
   const auto first_start = ParseTimestamp((*first)->started_at);
   const auto second_start = ParseTimestamp((*second)->started_at);
-  ASSERT_TRUE(first_start.has_value() && second_start.has_value());
+  ASSERT_TRUE(first_start.has_value());
+  ASSERT_TRUE(second_start.has_value());
   EXPECT_EQ(*second_start - *first_start, std::chrono::minutes(5));
 }
 

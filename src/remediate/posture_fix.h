@@ -13,7 +13,7 @@
 
 namespace rampart::remediate {
 
-// The fix that a posture finding asks for: the failed check, the manifest file (relative to
+// The fix that a posture finding requests: the failed check, the manifest file (relative to
 // the folder that was scanned) and the object inside it.
 struct PostureFix {
   std::string check_id;

@@ -15,19 +15,22 @@ bool IsImageResource(const Json& resource) {
   return type == "Container" || type == "AwsEcrContainerImage";
 }
 
+// Returns an image reference without its tag or digest: "registry:5000/app:1.2" becomes
+// "registry:5000/app".
+std::string ImageRepository(std::string reference) {
+  reference.resize(std::min(reference.find('@'), reference.size()));
+  const auto colon = reference.rfind(':');
+  const auto slash = reference.rfind('/');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    reference.resize(colon);
+  }
+  return reference;
+}
+
 // Returns the resource's id, for a container image without its tag or digest.
 std::string SubjectOf(const Json& resource) {
   std::string id = StringOr(resource, "Id");
-  if (!IsImageResource(resource)) {
-    return id;
-  }
-  id = id.substr(0, id.find('@'));
-  const auto colon = id.rfind(':');
-  const auto slash = id.rfind('/');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-    id.resize(colon);
-  }
-  return id;
+  return IsImageResource(resource) ? ImageRepository(std::move(id)) : id;
 }
 
 std::vector<std::string> SubjectsOf(const Json& finding) {
@@ -83,9 +86,10 @@ Result<bool> ProblemGone(const Json& finding, const VerifyScan& scan) {
   }
   const std::vector<std::string> subjects = SubjectsOf(finding);
   bool covered = false;
+  // A covered subject carries no resource type, so it is compared as written and as an
+  // image repository.
   for (const std::string& subject : scan.subjects) {
-    Json resource = {{"Type", "Container"}, {"Id", subject}};
-    covered = covered || Shares(subjects, {subject, SubjectOf(resource)});
+    covered = covered || Shares(subjects, {subject, ImageRepository(subject)});
   }
   for (const Json& candidate : scan.findings) {
     if (!Shares(subjects, SubjectsOf(candidate))) {

@@ -9,15 +9,15 @@
 
 namespace rampart::remediate {
 
-// What a re-scan report shows: its findings, and the subjects (resource ids) it scanned in
-// full, which for a format that lists only problems is empty.
+// The contents of a re-scan report: its findings, and the subjects (resource ids) it scanned
+// in full. The subjects are empty for a format that lists only problems.
 struct VerifyScan {
   std::vector<Json> findings;
   std::vector<std::string> subjects;
 };
 
-// Reads a re-scan report; the caller also stores its findings, so the store sees the new
-// state. Injected so that the engine does not depend on the readers.
+// Reads a re-scan report. The caller also stores its findings, so the store records the new
+// state. It is injected so that the engine does not depend on the readers.
 using ReportScanner = std::function<Result<VerifyScan>(const std::string& path)>;
 
 // Returns a Verifier that:
@@ -29,11 +29,11 @@ Verifier MakeVerifier(ReportScanner scanner);
 
 // Returns whether `scan` shows the problem of `finding` fixed. A finding of the scan with the
 // same ProductArn and Id decides: fixed when its Compliance.Status is PASSED or its
-// RecordState ARCHIVED. Otherwise the scan must cover the finding's subject, a resource id
-// among the scan's subjects or its findings' resources (a container image compared without
-// its tag or digest, so that the scan of a bumped image counts): the problem is fixed when
-// no finding of that subject has the same ProductArn, GeneratorId and first vulnerable
-// package. A scan of other subjects is an error, since it cannot tell.
+// RecordState ARCHIVED. Otherwise the scan must cover the finding's subject: a resource id
+// among the scan's subjects or its findings' resources. A container image is compared
+// without its tag or digest, so that the scan of a bumped image counts. The problem is fixed
+// when no finding of that subject has the same ProductArn, GeneratorId and first vulnerable
+// package. A scan of other subjects is an error, because it cannot tell.
 Result<bool> ProblemGone(const Json& finding, const VerifyScan& scan);
 
 }  // namespace rampart::remediate

@@ -24,52 +24,52 @@ Json Rescanned(const std::string& id, const std::string& image) {
   return finding;
 }
 
-bool Gone(const Json& finding, const VerifyScan& scan) {
-  auto gone = ProblemGone(finding, scan);
-  EXPECT_TRUE(gone.has_value()) << gone.status().ToString();
-  return gone.value_or(false);
+bool IsFixed(const Json& finding, const VerifyScan& scan) {
+  auto fixed = ProblemGone(finding, scan);
+  EXPECT_TRUE(fixed.has_value()) << fixed.status().ToString();
+  return fixed.value_or(false);
 }
 
 TEST(ProblemGone, PresentFindingIsNotGone) {
-  EXPECT_FALSE(Gone(Finding("a"), {{Finding("a")}, {}}));
+  EXPECT_FALSE(IsFixed(Finding("a"), {{Finding("a")}, {}}));
 }
 
 TEST(ProblemGone, PassedComplianceIsGone) {
   Json passed = Finding("a");
   passed["Compliance"] = {{"Status", "PASSED"}};
-  EXPECT_TRUE(Gone(Finding("a"), {{passed}, {}}));
+  EXPECT_TRUE(IsFixed(Finding("a"), {{passed}, {}}));
 }
 
 TEST(ProblemGone, ArchivedIsGone) {
   Json archived = Finding("a");
   archived["RecordState"] = "ARCHIVED";
-  EXPECT_TRUE(Gone(Finding("a"), {{archived}, {}}));
+  EXPECT_TRUE(IsFixed(Finding("a"), {{archived}, {}}));
 }
 
 TEST(ProblemGone, CleanScanOfSameImageIsGone) {
-  EXPECT_TRUE(Gone(Finding("a"), {{}, {"registry.bank:5000/payments:2.4.1"}}));
+  EXPECT_TRUE(IsFixed(Finding("a"), {{}, {"registry.bank:5000/payments:2.4.1"}}));
 }
 
 TEST(ProblemGone, CleanScanOfBumpedImageIsGone) {
-  EXPECT_TRUE(Gone(Finding("a"), {{}, {"registry.bank:5000/payments:2.4.2"}}));
+  EXPECT_TRUE(IsFixed(Finding("a"), {{}, {"registry.bank:5000/payments:2.4.2"}}));
   Json other = Rescanned("b", "registry.bank:5000/payments@sha256:0123");
   other["GeneratorId"] = "trivy/CVE-2024-0001";
-  EXPECT_TRUE(Gone(Finding("a"), {{other}, {}}));
+  EXPECT_TRUE(IsFixed(Finding("a"), {{other}, {}}));
 }
 
 TEST(ProblemGone, BumpedImageStillVulnerable) {
   const Json again = Rescanned("b", "registry.bank:5000/payments:2.4.2");
-  EXPECT_FALSE(Gone(Finding("a"), {{again}, {"registry.bank:5000/payments:2.4.2"}}));
+  EXPECT_FALSE(IsFixed(Finding("a"), {{again}, {"registry.bank:5000/payments:2.4.2"}}));
 }
 
 TEST(ProblemGone, ScanOfOtherImageIsError) {
   const Json other = Rescanned("b", "registry.bank:5000/accounts:1.0");
-  auto gone = ProblemGone(Finding("a"), {{other}, {"registry.bank:5000/accounts:1.0"}});
-  ASSERT_FALSE(gone.has_value());
-  EXPECT_EQ(gone.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(gone.status().message().find("does not scan registry.bank:5000/payments"),
+  auto verdict = ProblemGone(Finding("a"), {{other}, {"registry.bank:5000/accounts:1.0"}});
+  ASSERT_FALSE(verdict.has_value());
+  EXPECT_EQ(verdict.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(verdict.status().message().find("does not scan registry.bank:5000/payments"),
             std::string::npos)
-      << gone.status().message();
+      << verdict.status().message();
 }
 
 TEST(Verifier, CommandExitStatusDecides) {

@@ -63,8 +63,8 @@ Result<WorkerReport> Worker::RunPending() {
       }
     }
 
-    // One batch of due remediations per round: routing of new events never waits behind a
-    // long backlog, and planned remediations still run while the bus is down, since they need
+    // One batch of due remediations per round, so routing of new events waits behind at most
+    // one batch. Planned remediations also run while the bus is down, because they need
     // nothing from it.
     auto ran = engine_.RunDue(options_.batch);
     if (!ran) {

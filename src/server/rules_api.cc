@@ -191,8 +191,8 @@ class RulesApi {
     if (Status reloaded = rules_.Reload(); !reloaded.ok()) {
       return StatusResponse(request, reloaded);
     }
-    // The entry holds the rule before and after, so the chained log shows what changed even
-    // after the rule is deleted.
+    // The entry contains the rule before and after, so the chained log records what changed
+    // even after the rule is deleted.
     auto entry = stores_.audit->Append(request.token_name, "rule." + ActionName(request), name,
                                        Json{{"file", rules_.path()},
                                             {"before", RuleNamed(before, name)},
@@ -210,9 +210,9 @@ class RulesApi {
     return index >= 0 ? rules[static_cast<std::size_t>(index)] : Json();
   }
 
-  // Returns an error for a target that runs a program on this host: an API token must not
-  // gain the power to run commands as the server's user, so such targets are written in the
-  // rules file by someone who can edit it.
+  // Returns an error for a target that runs a program on this host. An API token must not
+  // gain the power to run commands as the server's user, so only someone who can edit the
+  // rules file adds such targets.
   static Status CheckApiTargets(const Json& rule, const std::string& path) {
     const Json& targets = rule.value("targets", Json::array());
     if (!targets.is_array()) {

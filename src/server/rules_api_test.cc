@@ -102,7 +102,7 @@ TEST_F(RulesApiTest, CreateReplaceDeleteCycle) {
   EXPECT_EQ((*entries)[2].action, "rule.delete");
   EXPECT_EQ((*entries)[2].actor, "admin-token");
   EXPECT_EQ((*entries)[2].subject, "suppress-informational");
-  // Each entry holds the rule before and after the change.
+  // Each entry contains the rule before and after the change.
   EXPECT_TRUE((*entries)[0].details["before"].is_null());
   EXPECT_EQ((*entries)[0].details["after"], Json::parse(kNewRule));
   EXPECT_EQ((*entries)[1].details["after"]["state"], "DISABLED");

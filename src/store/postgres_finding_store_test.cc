@@ -199,8 +199,8 @@ TEST(PostgresStoreRestart, StoreReconnects) {
 }
 
 // The stores that share one session per connection (audit log, tokens, remediations) run a
-// call that meets a connection closed by a restart again on a new connection, so the first
-// append after the restart is stored, not answered with an error.
+// call that meets a connection closed by a restart again on a new connection. So the first
+// append after the restart is stored instead of failing.
 TEST(PostgresStoreRestart, AuditAppendAfterRestartSucceeds) {
   auto server = testing::PostgresServer::Start(testing::Durability::kDurable);
   ASSERT_TRUE(server.has_value()) << server.status().ToString();
