@@ -113,9 +113,7 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
 
   auto* list = group->add_subcommand("list", "List remediations, newest first");
   add_common(list);
-  list->add_option("--state", options->state,
-                   "Only this state: PLANNED, AWAITING_APPROVAL, RUNNING, SUCCEEDED, FAILED, "
-                   "VERIFIED, ROLLED_BACK");
+  list->add_option("--state", options->state, "Only this state: " + store::RemediationStateList());
   list->add_option("--rule", options->rule, "Only remediations planned by this rule");
   list->add_option("--max", options->max, "Maximum number of remediations")->capture_default_str();
   list->callback([options, &exit_code] {

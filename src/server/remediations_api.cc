@@ -45,10 +45,8 @@ Result<store::RemediationFilter> ParseFilter(const ApiRequest& request) {
   if (const std::string state = QueryValue(request, "state"); !state.empty()) {
     filter.state = store::ParseRemediationState(state);
     if (!filter.state) {
-      return InvalidArgument(fmt::format(
-          "state \"{}\" is invalid; use PLANNED, AWAITING_APPROVAL, RUNNING, SUCCEEDED, FAILED, "
-          "VERIFIED or ROLLED_BACK",
-          state));
+      return InvalidArgument(
+          fmt::format("state \"{}\" is invalid; use {}", state, store::RemediationStateList()));
     }
   }
   filter.rule = QueryValue(request, "rule");

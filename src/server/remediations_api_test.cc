@@ -56,7 +56,8 @@ TEST_F(RemediationsApiTest, ApproveAndRejectRecordTheToken) {
 
   const Json rejected =
       BodyJson(Post("/v1/remediations/" + std::to_string(second) + "/reject", "", "approve"));
-  EXPECT_EQ(rejected["State"], "FAILED") << rejected.dump();
+  EXPECT_EQ(rejected["State"], "REJECTED") << rejected.dump();
+  EXPECT_EQ(rejected["Error"], "rejected by approve-token");
 
   const Json waiting = BodyJson(Get("/v1/remediations?state=PLANNED", "read"));
   ASSERT_EQ(waiting["Remediations"].size(), 1u);

@@ -20,6 +20,15 @@ std::optional<RemediationState> ParseRemediationState(std::string_view text) {
   return std::nullopt;
 }
 
+std::string RemediationStateList() {
+  std::string list;
+  for (std::size_t i = 0; i < kRemediationStates.size(); ++i) {
+    list += i == 0 ? "" : (i + 1 == kRemediationStates.size() ? " or " : ", ");
+    list += kRemediationStates[i];
+  }
+  return list;
+}
+
 Json RemediationToJson(const Remediation& r) {
   return Json{{"Id", r.id},
               {"IdempotencyKey", r.idempotency_key},
@@ -137,7 +146,7 @@ Result<Remediation> RemediationStore::Decide(std::int64_t id, bool approve,
     record.state = RemediationState::kPlanned;
     record.next_attempt_at_us = ToUnixMicros(impl_->clock->Now());
   } else {
-    record.state = RemediationState::kFailed;
+    record.state = RemediationState::kRejected;
     record.error = fmt::format("rejected by {}", who);
     record.finished_at = record.decided_at;
   }

@@ -1,6 +1,6 @@
 // Remediation records: one per planned (rule, target, finding), keyed by an idempotency key,
-// moving through PLANNED, AWAITING_APPROVAL, RUNNING, SUCCEEDED, FAILED, VERIFIED and
-// ROLLED_BACK.
+// moving through PLANNED, AWAITING_APPROVAL, RUNNING, SUCCEEDED, FAILED, VERIFIED,
+// ROLLED_BACK and REJECTED.
 #pragma once
 
 #include <array>
@@ -26,6 +26,7 @@ enum class RemediationState {
   kFailed,
   kVerified,
   kRolledBack,
+  kRejected,  // a person rejected it while it awaited approval; it never ran
 };
 
 std::string_view RemediationStateName(RemediationState state);
@@ -71,8 +72,12 @@ struct RemediationFilter {
 };
 
 // Every state a remediation record can be in.
-inline constexpr std::array<std::string_view, 7> kRemediationStates = {
-    "PLANNED", "AWAITING_APPROVAL", "RUNNING", "SUCCEEDED", "FAILED", "VERIFIED", "ROLLED_BACK"};
+inline constexpr std::array<std::string_view, 8> kRemediationStates = {
+    "PLANNED", "AWAITING_APPROVAL", "RUNNING",     "SUCCEEDED",
+    "FAILED",  "VERIFIED",          "ROLLED_BACK", "REJECTED"};
+
+// The states, "PLANNED, AWAITING_APPROVAL, ... or REJECTED", for messages and help texts.
+std::string RemediationStateList();
 
 // Remediation records in a SQLite database file or a PostgreSQL database. Safe to share
 // between threads and between processes on one database: state changes are compare-and-set
@@ -106,7 +111,7 @@ class RemediationStore {
   Status Update(const Remediation& record, RemediationState expected);
 
   // Approves an AWAITING_APPROVAL record (it becomes PLANNED and due now) or rejects it (it
-  // becomes FAILED, with who rejected it as the error). Errors name the record and its state.
+  // becomes REJECTED, with who rejected it as the error). Errors name the record and its state.
   Result<Remediation> Decide(std::int64_t id, bool approve, const std::string& who);
 
   // Records started by `rule` since `since_us` (RUNNING or later), for rate limits.

@@ -110,13 +110,21 @@ TEST_P(RemediationStoreTest, ApprovalMakesRecordDue) {
   EXPECT_EQ(claimed->size(), 1u);
 }
 
-TEST_P(RemediationStoreTest, RejectionFailsRecord) {
+// A rejected record is REJECTED, not FAILED: it never ran, and a report of failed
+// remediations must not count a person's decision.
+TEST_P(RemediationStoreTest, RejectionMarksRecordRejected) {
   auto planned = store_->Plan(Record("k1", RemediationState::kAwaitingApproval));
   ASSERT_TRUE(planned.has_value());
   auto decided = store_->Decide(planned->first.id, false, "bob");
   ASSERT_TRUE(decided.has_value());
-  EXPECT_EQ(decided->state, RemediationState::kFailed);
+  EXPECT_EQ(decided->state, RemediationState::kRejected);
   EXPECT_EQ(decided->error, "rejected by bob");
+  auto stored = store_->Get(planned->first.id);
+  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  EXPECT_EQ((*stored)->state, RemediationState::kRejected);
+  auto listed = store_->List({RemediationState::kRejected, "", 10});
+  ASSERT_TRUE(listed.has_value());
+  EXPECT_EQ(listed->size(), 1u);
   auto twice = store_->Decide(planned->first.id, true, "alice");
   ASSERT_FALSE(twice.has_value());
   EXPECT_EQ(twice.status().code(), StatusCode::kFailedPrecondition);

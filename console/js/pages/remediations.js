@@ -5,7 +5,7 @@ import { el, formatTime, replaceChildren, table } from '../dom.js';
 import { heading } from './common.js';
 
 const STATES = ['AWAITING_APPROVAL', 'PLANNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'VERIFIED',
-  'ROLLED_BACK'];
+  'ROLLED_BACK', 'REJECTED'];
 
 // Shows a unified diff with added, removed and header lines marked for colour.
 function diffView(diff) {
