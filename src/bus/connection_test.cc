@@ -31,6 +31,14 @@ TEST(ConnectionTest, UnreachableServerNamesUrlWithoutPassword) {
       << connection.status().message();
 }
 
+TEST(StreamOptionsTest, StoreStreamNamesTheStore) {
+  const StreamOptions options = StoreStream({}, "3f2a09bc41d7e6558d0c2b9a7e41f001");
+  EXPECT_EQ(options.name, "RAMPART_EVENTS_3F2A09BC41D7");
+  EXPECT_EQ(options.subject_prefix, "rampart.3f2a09bc41d7.events");
+  EXPECT_EQ(StreamSubjects(options), "rampart.3f2a09bc41d7.events.>");
+  EXPECT_TRUE(ValidateStreamOptions(options).ok());
+}
+
 TEST(StreamOptionsTest, RejectsInvalidNames) {
   StreamOptions options;
   EXPECT_TRUE(ValidateStreamOptions(options).ok());

@@ -1,5 +1,6 @@
 #include "bus/stream.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -71,6 +72,16 @@ Status ValidateStreamOptions(const StreamOptions& options) {
         fmt::format("max age {} s must be 0 (no limit) or positive", options.max_age.count()));
   }
   return Status::Ok();
+}
+
+StreamOptions StoreStream(StreamOptions options, std::string_view store_identity) {
+  const std::string id(store_identity.substr(0, 12));
+  std::string upper = id;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  options.name += "_" + upper;
+  options.subject_prefix = "rampart." + id + ".events";
+  return options;
 }
 
 std::string StreamSubjects(const StreamOptions& options) { return options.subject_prefix + ".>"; }

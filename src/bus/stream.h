@@ -30,6 +30,12 @@ struct StreamOptions {
   std::chrono::seconds max_age{0};  // 0 keeps messages until they are acknowledged or removed
 };
 
+// Returns `options` with the stream name and subject prefix of the store whose identity (see
+// FindingStore::Identity) is `store_identity`: NAME_ID and rampart.ID.events, where ID is the
+// identity's first 12 characters (upper case in the name). Stores that share one NATS server
+// so get streams of their own, whose subjects do not overlap.
+StreamOptions StoreStream(StreamOptions options, std::string_view store_identity);
+
 // Returns an error naming the invalid stream name or subject prefix, or ok.
 Status ValidateStreamOptions(const StreamOptions& options);
 

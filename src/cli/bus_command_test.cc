@@ -12,6 +12,7 @@
 
 #include "bus/connection.h"
 #include "bus/stream.h"
+#include "store/sqlite_finding_store.h"
 #include "bus/testing/nats_server.h"
 #include "cli/testing/program.h"
 #include "core/json.h"
@@ -100,7 +101,14 @@ class BusCommandTest : public ::testing::Test {
     if (!connection) {
       return {};
     }
-    auto state = bus::GetStreamState(**connection, bus::StreamOptions().name);
+    auto findings = store::SqliteFindingStore::Open((dir_ / "rampart.db").string());
+    EXPECT_TRUE(findings.has_value()) << findings.status().ToString();
+    auto identity = findings ? (*findings)->Identity() : Result<std::string>(findings.status());
+    EXPECT_TRUE(identity.has_value()) << identity.status().ToString();
+    if (!identity) {
+      return {};
+    }
+    auto state = bus::GetStreamState(**connection, bus::StoreStream({}, *identity).name);
     EXPECT_TRUE(state.has_value()) << state.status().ToString();
     return state ? *state : bus::StreamState();
   }

@@ -10,6 +10,11 @@ Result<std::unique_ptr<BusDispatcher>> BusDispatcher::Open(const std::string& ur
                                                            Engine& engine, EventEnricher* enricher,
                                                            BusDispatcherOptions options) {
   std::unique_ptr<BusDispatcher> dispatcher(new BusDispatcher(matcher, engine, enricher));
+  auto identity = findings.Identity();
+  if (!identity) {
+    return identity.status();
+  }
+  options.stream = bus::StoreStream(options.stream, *identity);
   auto connection = bus::Connection::Open(url, options.connect);
   if (!connection) {
     return connection.status();

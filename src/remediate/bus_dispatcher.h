@@ -24,8 +24,11 @@ struct BusDispatcherOptions {
 // Thread-compatible: one thread drives a BusDispatcher.
 class BusDispatcher final : public EventSource {
  public:
-  // Connects to `url`, creates or updates the stream and the durable consumer. `findings`,
-  // `matcher`, `engine` and `enricher` (which may be null) must outlive the dispatcher.
+  // Connects to `url`, creates or updates the stream and the durable consumer. The stream's
+  // name and subjects are options.stream's with the identity of `findings` added (see
+  // bus::StoreStream), so workers of one store share a stream and other stores keep out of
+  // it. `findings`, `matcher`, `engine` and `enricher` (which may be null) must outlive the
+  // dispatcher.
   static Result<std::unique_ptr<BusDispatcher>> Open(const std::string& url,
                                                      store::FindingStore& findings,
                                                      const pattern::Matcher& matcher,

@@ -11,6 +11,7 @@
 #include "bus/testing/nats_server.h"
 #include "ingest/reader.h"
 #include "pattern/pattern.h"
+#include "remediate/bus_dispatcher.h"
 #include "remediate/bus_route_handler.h"
 #include "remediate/dispatcher.h"
 #include "store/sqlite_finding_store.h"
@@ -244,6 +245,64 @@ TEST_F(BusRouteTest, SecondDeliveryPlansNothingNew) {
   EXPECT_GT(report.planned, 0);
   EXPECT_EQ(report.duplicates, report.planned);
   EXPECT_EQ(worker.PlannedKeys().size(), static_cast<std::size_t>(report.planned));
+}
+
+// Two stores on one NATS server: each routes only the events of its own findings, also when
+// the other's events wait in the server. Before the stream names included the store's
+// identity, both shared one stream and one durable consumer, and a worker of one store
+// planned remediations for the findings of the other.
+TEST_F(BusRouteTest, StoresOnOneServerKeepTheirEvents) {
+  Hub first((dir_ / "first.db").string());
+  Hub second((dir_ / "second.db").string());
+  const auto import = [](Hub& hub, const std::vector<std::string>& names) {
+    int imported = 0;
+    for (const std::string& name : names) {
+      auto read = ingest::ReadReport(ReadText(kTrivyDir / name), {});
+      EXPECT_TRUE(read.has_value()) << name;
+      imported += static_cast<int>(read->findings.size());
+      EXPECT_TRUE(hub.findings->Import(std::move(read->findings), {}).has_value());
+    }
+    return imported;
+  };
+  const int first_count = import(first, {"alpine-310.json", "amazon-2.json"});
+  const int second_count =
+      import(second, {"npm.json", "gomod.json", "debian-buster.json", "ubuntu-1804.json"});
+  ASSERT_GT(first_count, 0);
+  ASSERT_GT(second_count, 5);
+
+  BusDispatcherOptions options;
+  options.consumer.batch = 5;
+  options.consumer.fetch_timeout = 300ms;
+  options.publisher.consumer = "first-publisher";
+  auto first_bus = BusDispatcher::Open(server_.url(), *first.findings, first.matcher, *first.engine,
+                                       nullptr, options);
+  options.publisher.consumer = "second-publisher";
+  auto second_bus = BusDispatcher::Open(server_.url(), *second.findings, second.matcher,
+                                        *second.engine, nullptr, options);
+  ASSERT_TRUE(first_bus.has_value()) << first_bus.status().ToString();
+  ASSERT_TRUE(second_bus.has_value()) << second_bus.status().ToString();
+
+  // The second store publishes all its events and routes only a few, so the rest wait in
+  // the server while the first store routes.
+  ASSERT_TRUE((*second_bus)->DispatchOnce(100000).has_value());
+  for (BusDispatcher* bus : {first_bus->get(), second_bus->get()}) {
+    for (int idle = 0; idle < 3;) {
+      auto report = bus->DispatchOnce(100000);
+      ASSERT_TRUE(report.has_value()) << report.status().ToString();
+      idle = report->events == 0 ? idle + 1 : 0;
+    }
+  }
+
+  for (Hub* hub : {&first, &second}) {
+    auto records = hub->remediations->List({std::nullopt, "vulnerable-package", 100000});
+    ASSERT_TRUE(records.has_value());
+    EXPECT_EQ(static_cast<int>(records->size()), hub == &first ? first_count : second_count);
+    for (const store::Remediation& record : *records) {
+      auto found = hub->findings->Get({record.product_arn, record.finding_id});
+      ASSERT_TRUE(found.has_value());
+      EXPECT_TRUE(found->has_value()) << record.finding_id << " is a finding of the other store";
+    }
+  }
 }
 
 }  // namespace

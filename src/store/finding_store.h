@@ -242,6 +242,11 @@ class FindingStore {
 
   // Deletes delivered events created before `before`; returns how many were deleted.
   virtual Result<std::int64_t> PruneDelivered(TimePoint before) = 0;
+
+  // Returns the store's identity: 32 lower-case hex digits drawn at random when the store was
+  // created, the same for every process that opens it. The names of the store's NATS stream
+  // include it, so two stores on one NATS server never route each other's events.
+  virtual Result<std::string> Identity() = 0;
 };
 
 }  // namespace rampart::store

@@ -69,6 +69,27 @@ class StoreTest : public ::testing::TestWithParam<testing::TestBackend> {
   std::unique_ptr<FindingStore> store_;
 };
 
+// The identity is drawn when the store is created and read back by every later opening; a
+// store of its own draws another.
+TEST_P(StoreTest, IdentityIsDrawnOnceAndKept) {
+  auto identity = store_->Identity();
+  ASSERT_TRUE(identity.has_value()) << identity.status().ToString();
+  EXPECT_EQ(identity->size(), 32u);
+  EXPECT_EQ(identity->find_first_not_of("0123456789abcdef"), std::string::npos) << *identity;
+  auto reopened = database_.Open({.clock = &clock_, .random_seed = 8});
+  ASSERT_TRUE(reopened.has_value()) << reopened.status().ToString();
+  auto again = (*reopened)->Identity();
+  ASSERT_TRUE(again.has_value()) << again.status().ToString();
+  EXPECT_EQ(*again, *identity);
+
+  testing::TestDatabase other_database{GetParam()};
+  auto other = other_database.Open({.clock = &clock_, .random_seed = 9});
+  ASSERT_TRUE(other.has_value()) << other.status().ToString();
+  auto other_identity = (*other)->Identity();
+  ASSERT_TRUE(other_identity.has_value()) << other_identity.status().ToString();
+  EXPECT_NE(*other_identity, *identity);
+}
+
 TEST_P(StoreTest, ImportCreatesRealFindings) {
   const auto trivy = testing::UniqueByKey(TrivyAlpineFindings());
   const ImportSummary summary = Import(trivy);

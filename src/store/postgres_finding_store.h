@@ -54,6 +54,7 @@ class PostgresFindingStore final : public FindingStore {
   Result<std::int64_t> PublishEvent(const Json& event) override;
   Status MarkDelivered(std::span<const std::int64_t> sequences) override;
   Result<std::int64_t> PruneDelivered(TimePoint before) override;
+  Result<std::string> Identity() override;
 
  private:
   // A finding as stored: its sequence number, UpdatedAt, customer-field bits and document.

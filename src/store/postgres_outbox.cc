@@ -160,6 +160,18 @@ Status PostgresFindingStore::MarkDelivered(std::span<const std::int64_t> sequenc
   return Status::Ok();
 }
 
+Result<std::string> PostgresFindingStore::Identity() {
+  RAMPART_RETURN_IF_ERROR(Reconnect());
+  try {
+    pqxx::work work(*connection_);
+    const auto id = work.exec1("SELECT id FROM store_identity")[0].as<std::string>();
+    work.commit();
+    return id;
+  } catch (const std::exception& error) {
+    return Failure(error, "reading the store identity");
+  }
+}
+
 Result<std::int64_t> PostgresFindingStore::PruneDelivered(TimePoint before) {
   RAMPART_RETURN_IF_ERROR(Reconnect());
   try {

@@ -160,6 +160,12 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox (sequence) WHERE delivered_at IS NULL;
 CREATE INDEX outbox_delivered ON outbox (created_at) WHERE delivered_at IS NOT NULL;
 )sql"},
+    {2, R"sql(
+-- The store's identity, drawn once at random: every process that opens the store reads the
+-- same value, and the names of the store's NATS stream include it.
+CREATE TABLE store_identity (id TEXT NOT NULL);
+INSERT INTO store_identity VALUES (replace(gen_random_uuid()::TEXT, '-', ''));
+)sql"},
 };
 
 }  // namespace

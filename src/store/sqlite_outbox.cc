@@ -222,6 +222,23 @@ Status SqliteFindingStore::BuildFindingEvents(std::vector<OutboxEvent>& events,
   return Status::Ok();
 }
 
+Result<std::string> SqliteFindingStore::Identity() {
+  auto statement = db_->Prepare("SELECT id FROM store_identity");
+  if (!statement) {
+    return statement.status();
+  }
+  auto row = (*statement)->Step();
+  if (!row) {
+    return row.status();
+  }
+  if (!*row) {
+    return Internal(fmt::format("{}: the store has no identity row", db_->path()));
+  }
+  std::string id((*statement)->ColumnText(0));
+  (*statement)->Reset();
+  return id;
+}
+
 Result<std::int64_t> SqliteFindingStore::PruneDelivered(TimePoint before) {
   auto statement = db_->Prepare(kPruneDelivered);
   if (!statement) {

@@ -111,6 +111,12 @@ ALTER TABLE findings ADD COLUMN event_sequence INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE findings ADD COLUMN created_time INTEGER;
 ALTER TABLE findings ADD COLUMN created_by TEXT;
 )sql"},
+    {3, R"sql(
+-- The store's identity, drawn once at random: every process that opens the store reads the
+-- same value, and the names of the store's NATS stream include it.
+CREATE TABLE store_identity (id TEXT NOT NULL);
+INSERT INTO store_identity VALUES (lower(hex(randomblob(16))));
+)sql"},
 };
 
 Result<int> ReadVersion(Database& db) {

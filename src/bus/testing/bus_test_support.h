@@ -109,6 +109,7 @@ class CrashingStore final : public store::FindingStore {
   Result<std::int64_t> PruneDelivered(TimePoint before) override {
     return inner_.PruneDelivered(before);
   }
+  Result<std::string> Identity() override { return inner_.Identity(); }
 
  private:
   store::FindingStore& inner_;
