@@ -12,11 +12,11 @@
 
 #include "bus/connection.h"
 #include "bus/stream.h"
-#include "store/sqlite_finding_store.h"
 #include "bus/testing/nats_server.h"
 #include "cli/testing/program.h"
 #include "core/json.h"
 #include "store/remediation_store.h"
+#include "store/sqlite_finding_store.h"
 
 namespace rampart::cli {
 namespace {

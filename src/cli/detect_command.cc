@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -188,6 +189,27 @@ Result<ModelFile> TrainOnCsv(const TrainOptions& options) {
   return file;
 }
 
+// Checks --trees and --samples against the limits of the chosen forest, so the error names
+// the flags rather than the forest's option names.
+Status CheckForestSize(const TrainOptions& options) {
+  const bool iforest = options.algorithm == "iforest";
+  const std::size_t max_trees =
+      iforest ? IsolationForestOptions::kMaxTrees : RandomCutForestOptions::kMaxTrees;
+  const std::size_t min_samples = iforest ? 2 : 1;
+  const std::size_t max_samples =
+      iforest ? IsolationForestOptions::kMaxSampleSize : RandomCutForestOptions::kMaxSamples;
+  if (options.trees < 1 || options.trees > max_trees) {
+    return InvalidArgument(fmt::format("--trees {} is invalid for --algorithm {}; use 1 to {}",
+                                       options.trees, options.algorithm, max_trees));
+  }
+  if (options.samples < min_samples || options.samples > max_samples) {
+    return InvalidArgument(fmt::format("--samples {} is invalid for --algorithm {}; use {} to {}",
+                                       options.samples, options.algorithm, min_samples,
+                                       max_samples));
+  }
+  return Status::Ok();
+}
+
 void RunTrain(const TrainOptions& options, bool timezone_given, int& exit_code) {
   if (const Status usage = CheckTimezoneFormat(timezone_given, options.format); !usage.ok()) {
     exit_code = Fail(usage);
@@ -206,6 +228,10 @@ void RunTrain(const TrainOptions& options, bool timezone_given, int& exit_code) 
     exit_code = Fail(InvalidArgument(
         "--features picks CSV columns of --input; a model of log windows uses its fixed "
         "window features"));
+    return;
+  }
+  if (Status size = CheckForestSize(options); !size.ok()) {
+    exit_code = Fail(size);
     return;
   }
   Result<ModelFile> file = InvalidArgument("no model");
@@ -245,9 +271,11 @@ void RunTrain(const TrainOptions& options, bool timezone_given, int& exit_code) 
     exit_code = Fail(written);
     return;
   }
+  // The file keeps 17 digits so the threshold reads back exactly. The shortest form that
+  // reads back as the same double is enough to show.
   std::cout << fmt::format("wrote {} model of {} features to {} (threshold {})\n",
                            ModelKindName(file->kind), file->feature_names.size(), options.out,
-                           file->metadata["threshold"]);
+                           std::strtod(file->metadata["threshold"].c_str(), nullptr));
   exit_code = 0;
 }
 

@@ -139,6 +139,45 @@ TEST_F(ModelCommand, RejectsNegativeCounts) {
   EXPECT_EQ(zero.exit_code, 0) << zero.err;
 }
 
+// Sizes outside a forest's limits are errors naming the flag and the range; the messages
+// named the forest's option names (num_trees, sample_size), which no flag has.
+TEST_F(ModelCommand, RejectsForestSizesByFlag) {
+  struct Case {
+    std::string algorithm, option, value, message;
+  };
+  const Case cases[] = {
+      {"rcf", "--trees", "0", "--trees 0 is invalid for --algorithm rcf; use 1 to 1000"},
+      {"rcf", "--samples", "4096", "--samples 4096 is invalid for --algorithm rcf; use 1 to 2048"},
+      {"iforest", "--trees", "20000",
+       "--trees 20000 is invalid for --algorithm iforest; use 1 to 10000"},
+      {"iforest", "--samples", "1",
+       "--samples 1 is invalid for --algorithm iforest; use 2 to 65536"},
+  };
+  for (const Case& test : cases) {
+    CommandRun train = RunCommand({"model", "train", "--algorithm", test.algorithm, "--input",
+                                   WriteCsv(), test.option, test.value, "--out", Path("m")});
+    EXPECT_EQ(train.exit_code, 2) << test.message;
+    EXPECT_NE(train.err.find(test.message), std::string::npos) << train.err;
+    EXPECT_FALSE(std::filesystem::exists(Path("m"))) << test.message;
+  }
+}
+
+// The threshold is printed in its shortest exact form, not with 17 digits.
+TEST_F(ModelCommand, PrintsThresholdShortly) {
+  const std::string model = Path("rcf.model");
+  CommandRun train = RunCommand({"model", "train", "--algorithm", "rcf", "--input", WriteCsv(),
+                                 "--seed", "7", "--out", model});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  auto file = detect::ReadModelFile(model);
+  ASSERT_TRUE(file.has_value()) << file.status().ToString();
+  const double threshold = std::stod(file->metadata.at("threshold"));
+  EXPECT_NE(train.out.find(fmt::format("(threshold {})", threshold)), std::string::npos)
+      << train.out;
+  const std::size_t start = train.out.find("(threshold ") + 11;
+  const std::string printed = train.out.substr(start, train.out.find(')', start) - start);
+  EXPECT_EQ(std::stod(printed), threshold);
+}
+
 TEST_F(ModelCommand, RejectsLabelFeature) {
   CommandRun train = RunCommand({"model", "train", "--algorithm", "iforest", "--input", WriteCsv(),
                                  "--features", "cpu,label", "--out", Path("m")});

@@ -12,8 +12,8 @@ namespace rampart::detect {
 namespace {
 
 constexpr double kEulerGamma = 0.5772156649015329;
-constexpr std::size_t kMaxTrees = 10000;
-constexpr std::size_t kMaxSampleSize = 65536;
+constexpr std::size_t kMaxTrees = IsolationForestOptions::kMaxTrees;
+constexpr std::size_t kMaxSampleSize = IsolationForestOptions::kMaxSampleSize;
 constexpr std::size_t kMaxDepth = 20;
 constexpr std::size_t kMaxFeatures = 1 << 20;
 constexpr std::size_t kScoreBlockRows = 512;
@@ -288,9 +288,18 @@ Result<IsolationForest> IsolationForest::Decode(std::string_view payload) {
   }
   for (double& value : forest.split_values_) {
     reader.GetF64(value);
+    if (std::isnan(value)) {
+      return InvalidArgument("isolation forest split value is NaN");
+    }
   }
   for (double& value : forest.leaf_path_lengths_) {
     reader.GetF64(value);
+    // A path length is a depth plus c(n): finite and not negative. Another value would make
+    // every score of its leaf NaN or infinite.
+    if (!std::isfinite(value) || value < 0.0) {
+      return InvalidArgument(
+          fmt::format("isolation forest leaf path length {} is not a finite length", value));
+    }
   }
   return forest;
 }

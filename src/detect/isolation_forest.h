@@ -15,8 +15,12 @@
 namespace rampart::detect {
 
 struct IsolationForestOptions {
-  std::size_t num_trees = 100;
-  std::size_t sample_size = 256;  // rows drawn without replacement per tree (psi)
+  static constexpr std::size_t kMaxTrees = 10000;
+  static constexpr std::size_t kMaxSampleSize = 65536;
+
+  std::size_t num_trees = 100;  // 1..kMaxTrees
+  std::size_t sample_size =
+      256;  // rows drawn without replacement per tree (psi), 2..kMaxSampleSize
   // Height limit of each tree; 0 means ceil(log2(psi)), the limit the 2008 paper uses.
   std::size_t max_depth = 0;
 };

@@ -141,5 +141,21 @@ TEST(IsolationForest, DecodeRejectsTruncatedPayload) {
   EXPECT_NE(decoded.status().message().find("expected"), std::string::npos);
 }
 
+// A leaf path length that is not a number, as a damaged file can hold, would score its whole
+// leaf NaN; the file is rejected instead.
+TEST(IsolationForest, DecodeRejectsNanPathLength) {
+  const LabelledData data = GaussianWithOutliers(11);
+  RandomEngine engine(2);
+  auto forest = IsolationForest::Fit(data.features, {}, engine);
+  ASSERT_TRUE(forest);
+  std::string payload = forest->Encode();
+  // All eight bytes 0xFF make a NaN in either byte order: every exponent bit is set.
+  payload.replace(payload.size() - 8, 8, std::string(8, '\xFF'));
+  auto decoded = IsolationForest::Decode(payload);
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_NE(decoded.status().message().find("leaf path length"), std::string::npos)
+      << decoded.status().ToString();
+}
+
 }  // namespace
 }  // namespace rampart::detect

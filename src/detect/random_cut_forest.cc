@@ -11,8 +11,8 @@
 namespace rampart::detect {
 namespace {
 
-constexpr std::size_t kMaxTrees = 1000;
-constexpr std::size_t kMaxSamples = 2048;
+constexpr std::size_t kMaxTrees = RandomCutForestOptions::kMaxTrees;
+constexpr std::size_t kMaxSamples = RandomCutForestOptions::kMaxSamples;
 constexpr std::size_t kMaxFeatureDim = 10000;
 constexpr std::size_t kMaxShingleSize = 1000;
 constexpr std::size_t kMaxDimensions = 10000;

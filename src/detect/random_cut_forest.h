@@ -18,8 +18,11 @@
 namespace rampart::detect {
 
 struct RandomCutForestOptions {
-  std::size_t num_trees = 100;             // 1..1000
-  std::size_t num_samples_per_tree = 256;  // 1..2048
+  static constexpr std::size_t kMaxTrees = 1000;
+  static constexpr std::size_t kMaxSamples = 2048;
+
+  std::size_t num_trees = 100;             // 1..kMaxTrees
+  std::size_t num_samples_per_tree = 256;  // 1..kMaxSamples
   std::size_t feature_dim = 1;             // values per input record, 1..10000
   std::size_t shingle_size = 1;            // records per point; points have
                                            // feature_dim * shingle_size values

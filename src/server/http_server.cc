@@ -324,7 +324,10 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope, 
     response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"rampart\"");
     return response;
   }
-  auto info = tokens_.Authenticate(header.substr(kBearer.size()));
+  // RFC 6750 (section 2.1) allows one or more spaces between the scheme and the token.
+  const std::size_t token_start = header.find_first_not_of(' ', kBearer.size());
+  auto info = tokens_.Authenticate(token_start == std::string::npos ? std::string()
+                                                                    : header.substr(token_start));
   if (!info) {
     Logger("server")->error("token lookup failed: {}", info.status().ToString());
     return ApiResponse::Error(503, "ServiceUnavailable", "the token store is not available");
@@ -435,6 +438,9 @@ void HttpServer::Dispatch(const httplib::Request& request, const std::string& bo
   } else {
     for (const auto& segment : route->segments) {
       route_label += "/" + segment;
+    }
+    if (route_label.empty()) {
+      route_label = "/";  // the route of the root path has no segments
     }
     result = route->scope == Scope::kNone ? ApiResponse{0, "", "", {}}
                                           : Authorize(request, route->scope, api);

@@ -96,7 +96,8 @@ TEST_F(HttpServerTest, UnknownTokenIs401) {
 
 TEST_F(HttpServerTest, BearerSchemeIsCaseInsensitive) {
   StartServer();
-  for (const char* scheme : {"bearer ", "BEARER ", "BeArEr "}) {
+  // Several spaces may follow the scheme, as RFC 6750 allows.
+  for (const char* scheme : {"bearer ", "BEARER ", "BeArEr ", "Bearer   "}) {
     auto response = client_->Get("/metrics", {{"Authorization", scheme + read_token_}});
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 200) << scheme;
@@ -324,6 +325,23 @@ TEST_F(HttpServerTest, MetricsCountRequests) {
   ASSERT_TRUE(response);
   EXPECT_NE(response->body.find("rampart_http_requests_total{route=\"/healthz\",status=\"200\"} 1"),
             std::string::npos);
+}
+
+// The root path is counted under route "/", as the console's page is; it was "".
+TEST_F(HttpServerTest, MetricsNameRootRoute) {
+  ServerConfig config;
+  config.listen = "127.0.0.1:0";
+  server_ = std::make_unique<HttpServer>(config, *tokens_, metrics_);
+  server_->Route("GET", "/", Scope::kNone,
+                 [](const ApiRequest&) { return ApiResponse::Json(200, Json::object()); });
+  ASSERT_TRUE(server_->Start().ok());
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  ASSERT_TRUE(client_->Get("/"));
+  auto response = client_->Get("/metrics", Bearer(read_token_));
+  ASSERT_TRUE(response);
+  EXPECT_NE(response->body.find("rampart_http_requests_total{route=\"/\",status=\"200\"} 1"),
+            std::string::npos)
+      << response->body;
 }
 
 TEST_F(HttpServerTest, ReadinessReportsReason) {
