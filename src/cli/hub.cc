@@ -253,6 +253,7 @@ Result<CycleReport> Hub::RunCycle(std::ostream& out) {
     options.format = source.format;
     options.aws_account_id = source.account;
     options.region = source.region;
+    options.artifact = source.artifact;
     for (const auto& file : ExpandReportPaths({config_.Resolve(source.path)})) {
       auto read =
           IngestReportFile(file, options, *findings_, report.ingest, out, !source.keep_missing);

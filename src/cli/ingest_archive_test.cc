@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <gmock/gmock.h>
@@ -66,11 +67,13 @@ class IngestArchiveTest : public ::testing::Test {
 
   // Writes `report` to a file named `name` and ingests it; returns what ingest printed.
   std::string Ingest(const std::string& name, const Json& report, bool archive_stale = true,
-                     const std::string& account = "000000000000") {
+                     const std::string& account = "000000000000",
+                     const std::string& artifact = "") {
     const std::string path = (folder_ / name).string();
     std::ofstream(path) << report.dump();
     ingest::ReadOptions options;
     options.aws_account_id = account;
+    options.artifact = artifact;
     std::ostringstream out;
     auto read = IngestReportFile(path, options, *store_, totals_, out, archive_stale);
     EXPECT_TRUE(read.has_value()) << read.status().ToString();
@@ -165,6 +168,35 @@ TEST_F(IngestArchiveTest, RelativePathScanArchivesNothing) {
   EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
 }
 
+// Two projects scanned as "." with the same vulnerable package: named with --artifact, each
+// keeps a finding of its own, and a rescan of one archives only that project's finding.
+TEST_F(IngestArchiveTest, NamedRelativeScansKeepProjectsApart) {
+  const Json scan =
+      FileSystemScan(TrivyReport(kFirstScan, {{"CVE-2026-1", "lodash"}}, "lang-pkgs"), ".");
+  Ingest("payments.json", scan, true, "000000000000", "github.com/bank/payments");
+  Ingest("ledger.json", scan, true, "000000000000", "github.com/bank/ledger");
+  auto page = store_->List(store::FindingQuery{});
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->findings.size(), 2u);
+  std::set<std::string> resources;
+  for (const Json& finding : page->findings) {
+    resources.insert(finding["Resources"][0]["Id"].get<std::string>());
+  }
+  EXPECT_EQ(resources,
+            (std::set<std::string>{"github.com/bank/ledger", "github.com/bank/payments"}));
+
+  const std::string out =
+      Ingest("payments-2.json", FileSystemScan(TrivyReport(kSecondScan, {}, "lang-pkgs"), "."),
+             true, "000000000000", "github.com/bank/payments");
+  EXPECT_THAT(out, HasSubstr("1 findings of earlier scans archived"));
+  page = store_->List(store::FindingQuery{});
+  ASSERT_TRUE(page.has_value());
+  for (const Json& finding : page->findings) {
+    const bool payments = finding["Resources"][0]["Id"] == "github.com/bank/payments";
+    EXPECT_EQ(finding["RecordState"], payments ? "ARCHIVED" : "ACTIVE") << finding.dump();
+  }
+}
+
 TEST_F(IngestArchiveTest, AbsolutePathScanArchives) {
   const std::string path = "/builds/payments/api";
   Ingest("first.json",
@@ -209,14 +241,33 @@ TEST_F(IngestArchiveTest, GrypeRescanArchivesDroppedMatch) {
   EXPECT_EQ(totals_.archived, 1u);
 }
 
-TEST_F(IngestArchiveTest, GrypeDirectoryScanOfDotArchivesNothing) {
+// Returns the Grype test report as a scan of the directory ".".
+Json GrypeScanOfDot() {
   auto text = ReadFile(std::string(RAMPART_SOURCE_DIR) + "/src/ingest/testdata/grype-image.json");
-  ASSERT_TRUE(text.has_value());
-  auto first = ParseJson(*text, "grype-image.json");
-  ASSERT_TRUE(first.has_value());
-  (*first)["source"] = {{"type", "directory"}, {"target", "."}};
-  Ingest("first.json", *first);
-  Json second = *first;
+  EXPECT_TRUE(text.has_value());
+  auto report = ParseJson(text ? *text : "{}", "grype-image.json");
+  EXPECT_TRUE(report.has_value());
+  Json scan = report ? *report : Json::object();
+  scan["source"] = {{"type", "directory"}, {"target", "."}};
+  return scan;
+}
+
+TEST_F(IngestArchiveTest, GrypeDirectoryScanNamedByArtifactArchives) {
+  const Json first = GrypeScanOfDot();
+  Ingest("first.json", first, true, "000000000000", "github.com/bank/payments");
+  Json second = first;
+  second["matches"].erase(0);
+  second["descriptor"]["timestamp"] = "2026-01-01T00:00:00Z";
+  const std::string out =
+      Ingest("second.json", second, true, "000000000000", "github.com/bank/payments");
+  EXPECT_THAT(out, HasSubstr("1 findings of earlier scans archived"));
+  EXPECT_EQ(totals_.archived, 1u);
+}
+
+TEST_F(IngestArchiveTest, GrypeDirectoryScanOfDotArchivesNothing) {
+  const Json first = GrypeScanOfDot();
+  Ingest("first.json", first);
+  Json second = first;
   second["matches"] = Json::array();
   second["descriptor"]["timestamp"] = "2026-01-01T00:00:00Z";
   const std::string out = Ingest("second.json", second);

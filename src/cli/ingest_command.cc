@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/ingest_support.h"
 #include "core/aws_names.h"
+#include "core/config.h"
 #include "core/file.h"
 #include "ingest/reader.h"
 #include "store/finding_store_factory.h"
@@ -23,6 +24,7 @@ struct IngestOptions {
   std::string account = "000000000000";
   std::string region = "us-east-1";
   std::string node;
+  std::string artifact;
   bool keep_missing = false;
   std::vector<std::string> paths;
 };
@@ -33,6 +35,16 @@ bool IsNodeName(const std::string& name) {
          std::all_of(name.begin(), name.end(), [](unsigned char c) {
            return std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_';
          });
+}
+
+// Returns an error text for an --artifact value, or "" when it is valid.
+std::string ArtifactNameProblem(const std::string& name) {
+  if (!IsArtifactName(name)) {
+    return "artifact name \"" + name +
+           "\" is invalid; use 1 to 512 characters without control characters, such as "
+           "github.com/bank/payments";
+  }
+  return "";
 }
 
 }  // namespace
@@ -83,6 +95,13 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
                                           "'-' and '_'";
           },
           "NAME"));
+  command
+      ->add_option("--artifact", options->artifact,
+                   "Name of the project or host a Trivy or Grype report scanned, in place of "
+                   "the name the report gives it. A scan of a path such as \".\" names no one "
+                   "project: without --artifact, the scans of two projects replace each "
+                   "other's findings, and a later scan archives nothing")
+      ->check(CLI::Validator(ArtifactNameProblem, "NAME"));
   command->add_flag(
       "--keep-missing", options->keep_missing,
       "Keep findings ACTIVE that a later Trivy or Grype report of the same artifact no longer "
@@ -128,6 +147,7 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
     read_options.aws_account_id = options->account;
     read_options.region = options->region;
     read_options.node = options->node;
+    read_options.artifact = options->artifact;
     IngestTotals totals;
     for (const auto& file : files) {
       auto findings =

@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <initializer_list>
 
@@ -111,7 +112,8 @@ class ConfigReader {
       return Status::Ok();
     }
     if (!it->is_array()) {
-      return Error("sources", "must be a list of {path, format, account, region, keep_missing}");
+      return Error("sources",
+                   "must be a list of {path, format, account, region, keep_missing, artifact}");
     }
     for (std::size_t i = 0; i < it->size(); ++i) {
       const Json& item = (*it)[i];
@@ -120,8 +122,9 @@ class ConfigReader {
       if (item.is_string()) {
         source.path = item.get<std::string>();
       } else {
-        RAMPART_RETURN_IF_ERROR(CheckKeys(item, where.substr(0, where.size() - 1),
-                                          {"path", "format", "account", "region", "keep_missing"}));
+        RAMPART_RETURN_IF_ERROR(
+            CheckKeys(item, where.substr(0, where.size() - 1),
+                      {"path", "format", "account", "region", "keep_missing", "artifact"}));
         RAMPART_RETURN_IF_ERROR(String(item, "path", where, source.path));
         RAMPART_RETURN_IF_ERROR(String(item, "format", where, source.format));
         RAMPART_RETURN_IF_ERROR(String(item, "account", where, source.account));
@@ -130,6 +133,13 @@ class ConfigReader {
           return Error(where + "region",
                        fmt::format("\"{}\" is invalid; use an AWS Region code such as eu-west-1",
                                    source.region));
+        }
+        RAMPART_RETURN_IF_ERROR(String(item, "artifact", where, source.artifact));
+        if (item.contains("artifact") && !IsArtifactName(source.artifact)) {
+          return Error(where + "artifact",
+                       fmt::format("\"{}\" is invalid; use 1 to 512 characters without control "
+                                   "characters, such as github.com/bank/payments",
+                                   source.artifact));
         }
         if (const auto keep = item.find("keep_missing"); keep != item.end()) {
           if (!keep->is_boolean()) {
@@ -284,6 +294,12 @@ Result<Config> LoadConfig(const std::string& path) {
     return document.status();
   }
   return ParseConfig(*document, path);
+}
+
+bool IsArtifactName(std::string_view name) {
+  const bool control =
+      std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+  return name.find_first_not_of(' ') != std::string_view::npos && name.size() <= 512 && !control;
 }
 
 }  // namespace rampart

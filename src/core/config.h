@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.h"
@@ -20,7 +21,14 @@ struct SourceConfig {
   // Whether findings that a later report of the same artifact no longer lists stay ACTIVE,
   // for reports made with narrower scanner options. By default they are archived.
   bool keep_missing = false;
+  // The project or host the reports scanned, for Trivy and Grype reports of a path such as "."
+  // that names none. Empty: the name each report gives.
+  std::string artifact;
 };
+
+// Returns true for a name of a scanned artifact: 1 to 512 characters, not all spaces, without
+// control characters.
+bool IsArtifactName(std::string_view name);
 
 struct AllowConfig {
   std::vector<std::string> namespaces;

@@ -59,6 +59,19 @@ TEST(Config, SourceKeepMissingIsABoolean) {
       << text.status().message();
 }
 
+TEST(Config, SourceArtifactNamesProject) {
+  auto config = Parse("sources:\n  - path: scans\n    artifact: github.com/bank/payments\n");
+  ASSERT_TRUE(config.has_value()) << config.status().ToString();
+  ASSERT_EQ(config->sources.size(), 1u);
+  EXPECT_EQ(config->sources[0].artifact, "github.com/bank/payments");
+  for (const char* value : {"\"  \"", "\"a\\tb\""}) {
+    auto bad = Parse(std::string("sources:\n  - path: scans\n    artifact: ") + value + "\n");
+    ASSERT_FALSE(bad.has_value()) << value;
+    EXPECT_NE(bad.status().message().find("sources[0].artifact: "), std::string::npos)
+        << bad.status().message();
+  }
+}
+
 TEST(Config, SourceRegionMustBeRegionCode) {
   auto config = Parse("sources:\n  - path: eu\n    region: eu-west-1\n  - path: default\n");
   ASSERT_TRUE(config.has_value()) << config.status().ToString();

@@ -115,7 +115,8 @@ std::string PathSubjectProblem(std::string_view path) {
   }
   return fmt::format(
       "the report names its subject \"{}\", which other projects or hosts may share; scan an "
-      "image or an absolute path so that a later scan can archive what it no longer lists",
+      "image or an absolute path, or name the project with --artifact, so that a later scan "
+      "can archive what it no longer lists",
       path);
 }
 

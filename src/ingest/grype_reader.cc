@@ -53,6 +53,9 @@ Scan MakeScan(const ReadOptions& options, Node root) {
       scan.subject = target["path"].String();
     }
   }
+  if (!options.artifact.empty()) {
+    scan.subject = options.artifact;
+  }
   scan.named = !scan.subject.empty();
   if (scan.subject.empty()) {
     scan.subject = options.source_name;
@@ -234,7 +237,7 @@ class GrypeReader final : public Reader {
     // Grype reports every vulnerability it matched in its subject, so the report replaces
     // the earlier ones of that subject.
     // A directory or file is named by the path given to Grype, often ".".
-    if (!scan.image && scan.named) {
+    if (!scan.image && scan.named && options.artifact.empty()) {
       result.uncovered = PathSubjectProblem(scan.subject);
     }
     if (scan.named && result.uncovered.empty()) {

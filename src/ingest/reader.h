@@ -57,6 +57,10 @@ struct ReadOptions {
   // The node a kube-bench report was made on. kube-bench does not name it, and without it the
   // reports of two nodes of one kind share finding Ids.
   std::string node;
+  // The artifact a Trivy or Grype report scanned, in place of the name the report gives it.
+  // A scan of a path such as "." names no one project: without a name, the scans of two
+  // projects share finding Ids, and a later scan archives nothing.
+  std::string artifact;
   const Clock* clock = &DefaultClock();  // for CreatedAt/UpdatedAt when a format has none
 };
 

@@ -303,8 +303,9 @@ void AddCoverage(const Report& report, Node results, ReadResult& result) {
   if (report.artifact.empty()) {
     return;
   }
-  // A file system is named by the path given to Trivy, often ".".
-  if (report.artifact_type == "filesystem" || report.artifact_type == "rootfs") {
+  // A file system is named by the path given to Trivy, often ".", unless --artifact names it.
+  if ((report.artifact_type == "filesystem" || report.artifact_type == "rootfs") &&
+      report.options.artifact.empty()) {
     result.uncovered = PathSubjectProblem(report.artifact);
     if (!result.uncovered.empty()) {
       return;
@@ -355,10 +356,12 @@ class TrivyReader final : public Reader {
           "0.20 and later); run a newer Trivy with --format json",
           options.source_name, (*root)["SchemaVersion"].ToJson().dump()));
     }
-    const Report report{options, std::string((*root)["ArtifactName"].String()),
-                        std::string((*root)["ArtifactType"].String()),
-                        std::string((*root)["Metadata"]["ImageID"].String()),
-                        ReportTime((*root)["CreatedAt"].String(), options)};
+    const Report report{
+        options,
+        options.artifact.empty() ? std::string((*root)["ArtifactName"].String()) : options.artifact,
+        std::string((*root)["ArtifactType"].String()),
+        std::string((*root)["Metadata"]["ImageID"].String()),
+        ReportTime((*root)["CreatedAt"].String(), options)};
     const std::size_t before = result.findings.size() + result.rejected.size();
     std::size_t index = 0;
     for (const Node entry : (*root)["Results"].Items()) {
