@@ -9,6 +9,7 @@
 #include "pattern/byte_trie.h"
 #include "pattern/case_fold.h"
 #include "pattern/consistency.h"
+#include "pattern/event_reader.h"
 #include "pattern/flat_map.h"
 #include "pattern/ip_address.h"
 #include "pattern/range_index.h"
@@ -305,6 +306,17 @@ TEST(Consistency, LargeArraysStayFast) {
   EXPECT_FALSE(ConsistentChoiceExists(chains, witnesses, {}, 3, scratch));
   witnesses.push_back({20000, 1});  // the last element (odd, has "b") gets "a" too
   EXPECT_TRUE(ConsistentChoiceExists(chains, witnesses, {}, 3, scratch));
+}
+
+// A broken event names the line and column of the fault: the '}' after the trailing comma is
+// the 21st character of line 3. simdjson alone gives only the kind of fault.
+TEST(EventReader, InvalidEventNamesLineAndColumn) {
+  EventReader reader;
+  const Status status =
+      reader.Validate("{\n  \"source\": \"aws.s3\",\n  \"detail\": {\"x\": 1,}\n}\n");
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.message().rfind("invalid event JSON at line 3, column 21: ", 0), 0u)
+      << status.message();
 }
 
 }  // namespace

@@ -259,7 +259,17 @@ Status EventReader::Validate(std::string_view json) {
   simdjson::dom::element root;
   const error_code error = impl_->validator.parse(simdjson::padded_string(json)).get(root);
   if (error != simdjson::SUCCESS) {
-    return InvalidArgument(fmt::format("invalid event JSON: {}", simdjson::error_message(error)));
+    // simdjson names no position, so the text is parsed again for one.
+    auto located = ParseJsonLine(json, 1);
+    if (located) {
+      return InvalidArgument(fmt::format("invalid event JSON: {}", simdjson::error_message(error)));
+    }
+    std::string message = located.status().message();
+    constexpr std::string_view kInvalid = "invalid JSON";
+    if (message.starts_with(kInvalid)) {
+      message.replace(0, kInvalid.size(), "invalid event JSON");
+    }
+    return InvalidArgument(message);
   }
   if (!root.is_object()) {
     return InvalidArgument(
