@@ -75,6 +75,18 @@ Result<std::optional<TimePoint>> EdgeTime(store::FindingStore& findings, const s
   return std::optional<TimePoint>(*time);
 }
 
+// Counts the findings whose `field` lies before `time`.
+Result<std::int64_t> CountBefore(store::FindingStore& findings, const std::string& field,
+                                 TimePoint time) {
+  auto filters = store::ParseFilters(
+      Json{{field, Json::array({{{"Start", "0001-01-01T00:00:00Z"},
+                                 {"End", FormatMicros(time - std::chrono::microseconds(1))}}})}});
+  if (!filters) {
+    return filters.status();
+  }
+  return findings.Count(*filters);
+}
+
 // Counts the findings whose `field` lies in [start, end] by severity label.
 Result<Json> BucketCounts(store::FindingStore& findings, const std::string& field, TimePoint start,
                           TimePoint end) {
@@ -156,6 +168,20 @@ Result<Json> SeverityBuckets(store::FindingStore& findings, const SeriesRequest&
   const BucketInterval interval =
       series.interval.value_or(ChooseBucketInterval(from, **last, kAutoSeriesBuckets));
   answer["Interval"] = BucketIntervalName(interval);
+  if (!series.interval) {
+    // Even months can need more buckets than a chart shows, when findings span years or one
+    // has a wrong date. The series then keeps the newest months, and EarlierTotal counts the
+    // findings before them.
+    const TimePoint window = FirstOfLastBuckets(**last, interval, kAutoSeriesBuckets);
+    if (window > from) {
+      from = window;
+      auto earlier = CountBefore(findings, series.field, window);
+      if (!earlier) {
+        return earlier.status();
+      }
+      answer["EarlierTotal"] = *earlier;
+    }
+  }
   auto starts = BucketStarts(from, **last, interval, kMaxSeriesBuckets);
   if (!starts) {
     return starts.status();

@@ -196,6 +196,27 @@ TEST_F(InsightsApiTest, SeveritySeriesRejectsBadParameters) {
   EXPECT_EQ(automatic["Buckets"].size(), 51u);
 }
 
+// A finding dated decades back (a wrong clock, say) no longer turns the default series into
+// an error or hundreds of buckets: it shows the newest 60 months and counts the rest.
+TEST_F(InsightsApiTest, AutoSeriesKeepsNewestSixtyMonths) {
+  Import({MakeFinding("a", "HIGH", "1970-01-01T00:00:00.000Z"),
+          MakeFinding("b", "LOW", "2019-03-31T23:59:59.999Z"),
+          MakeFinding("c", "HIGH", "2019-04-01T00:00:00.000Z"),
+          MakeFinding("d", "HIGH", "2024-03-01T00:00:00.000Z")});
+  const Json series = BodyJson(Get("/v1/findings/severity-series", "read"));
+  EXPECT_EQ(series["Interval"], "month");
+  ASSERT_EQ(series["Buckets"].size(), 60u) << series.dump();
+  // March 2024 and the 59 months before it start in April 2019.
+  EXPECT_EQ(series["Buckets"][0]["Start"], "2019-04-01T00:00:00.000Z");
+  EXPECT_EQ(series["Buckets"][0]["Total"], 1);
+  EXPECT_EQ(series["Buckets"][59]["Start"], "2024-03-01T00:00:00.000Z");
+  EXPECT_EQ(series["EarlierTotal"], 2);
+
+  auto months = Get("/v1/findings/severity-series?interval=month", "read");
+  ASSERT_TRUE(months);
+  EXPECT_EQ(months->status, 400) << "an explicit interval keeps its limit of 400 buckets";
+}
+
 TEST_F(InsightsApiTest, SeveritySeriesOfEmptyStore) {
   const Json series = BodyJson(Get("/v1/findings/severity-series", "read"));
   EXPECT_TRUE(series["Buckets"].empty()) << series.dump();

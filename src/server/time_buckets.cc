@@ -60,6 +60,24 @@ TimePoint NextBucketStart(TimePoint start, BucketInterval interval) {
   return TimePoint(day + days(1));
 }
 
+TimePoint FirstOfLastBuckets(TimePoint last, BucketInterval interval, std::size_t count) {
+  const TimePoint start = BucketStart(last, interval);
+  const auto back = static_cast<int>(count > 0 ? count - 1 : 0);
+  const sys_days day = floor<days>(start);
+  switch (interval) {
+    case BucketInterval::kDay:
+      return TimePoint(day - days(back));
+    case BucketInterval::kWeek:
+      return TimePoint(day - days(7 * back));
+    case BucketInterval::kMonth: {
+      const std::chrono::year_month_day date(day);
+      const std::chrono::year_month first = date.year() / date.month() - std::chrono::months(back);
+      return TimePoint(sys_days(first / 1));
+    }
+  }
+  return start;
+}
+
 Result<std::vector<TimePoint>> BucketStarts(TimePoint first, TimePoint last,
                                             BucketInterval interval, std::size_t max_buckets) {
   std::vector<TimePoint> starts;

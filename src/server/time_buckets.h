@@ -27,6 +27,9 @@ TimePoint NextBucketStart(TimePoint start, BucketInterval interval);
 // or months when none does.
 BucketInterval ChooseBucketInterval(TimePoint first, TimePoint last, std::size_t max_buckets);
 
+// Returns the start of the first of the newest `count` buckets up to the one containing `last`.
+TimePoint FirstOfLastBuckets(TimePoint last, BucketInterval interval, std::size_t count);
+
 // Returns the starts of the buckets from the one containing `first` to the one containing
 // `last`; InvalidArgument when there would be more than `max_buckets`.
 Result<std::vector<TimePoint>> BucketStarts(TimePoint first, TimePoint last,
