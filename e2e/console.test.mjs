@@ -109,6 +109,12 @@ describe('rampart console', () => {
     const totals = await page.locator('#severity-over-time g.bucket')
       .evaluateAll((nodes) => nodes.map((node) => Number(node.dataset.total)));
     assert.deepEqual(totals, series.Buckets.map((bucket) => bucket.Total));
+    // Findings before the newest 60 months are counted in a note under the chart.
+    const note = page.locator('#series-earlier');
+    assert.equal(await note.count(), series.EarlierTotal ? 1 : 0);
+    if (series.EarlierTotal) {
+      assert.match(await note.textContent(), new RegExp(`^${series.EarlierTotal} findings before `));
+    }
 
     const types = await api('POST', '/v1/findings/group-by', { GroupByAttribute: 'ResourceType' });
     assert.ok(types.ResultValues.length > 1);

@@ -43,11 +43,17 @@ export async function renderOverview(main, params, current) {
     location.hash = `#/overview?field=${data.get('field')}&interval=${data.get('interval')}`;
   });
 
+  // The default series keeps the newest 60 months and counts the findings before them.
+  const earlier = series.EarlierTotal
+    ? el('p', { class: 'muted', id: 'series-earlier' },
+      `${series.EarlierTotal} findings before ${buckets[0].label} are not shown.`)
+    : null;
+
   replaceChildren(main,
     heading('Overview'),
     el('section', { id: 'severity-over-time' }, choose,
       stackedColumns(`Findings by severity, per ${series.Interval} of ${series.Field}`,
-        buckets, SEVERITIES, severityClass)),
+        buckets, SEVERITIES, severityClass), earlier),
     el('div', { class: 'two-columns' },
       el('section', { id: 'by-severity' }, barChart('Findings by severity', severityGroups)),
       el('section', { id: 'by-resource-type' }, barChart('Findings by resource type', typeGroups))));
