@@ -133,9 +133,8 @@ Result<FindingPage> PostgresFindingStore::List(const FindingQuery& query) {
       "${}::bigint",
       fmt::join(selected, ", "), where.sql, after, fmt::join(order, ", "), parameters.size());
 
-  FindingPage page;
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
+  return RunRetrying("listing findings", [&]() -> Result<FindingPage> {
+    FindingPage page;
     pqxx::nontransaction work(*connection_);
     const pqxx::result rows = work.exec_params(sql, pqxx::prepare::make_dynamic_params(parameters));
     PageToken last;
@@ -155,24 +154,19 @@ Result<FindingPage> PostgresFindingStore::List(const FindingQuery& query) {
       }
       last.sequence = row[static_cast<int>(keys.size())].as<std::int64_t>();
     }
-  } catch (const std::exception& error) {
-    return Failure(error, "listing findings");
-  }
-  return page;
+    return page;
+  });
 }
 
 Result<std::int64_t> PostgresFindingStore::Count(const Filters& filters) {
   const SqlFragment where = postgres::CompileFilters(filters, clock_->Now());
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
+  return RunRetrying("counting findings", [&]() -> Result<std::int64_t> {
     pqxx::nontransaction work(*connection_);
     const pqxx::row row =
         work.exec_params1(fmt::format("SELECT count(*) FROM findings f WHERE {}", where.sql),
                           pqxx::prepare::make_dynamic_params(where.parameters));
     return row[0].as<std::int64_t>();
-  } catch (const std::exception& error) {
-    return Failure(error, "counting findings");
-  }
+  });
 }
 
 Result<std::vector<GroupCount>> PostgresFindingStore::GroupBy(const Filters& filters,
@@ -191,19 +185,16 @@ Result<std::vector<GroupCount>> PostgresFindingStore::GroupBy(const Filters& fil
       "WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY 2 DESC, v COLLATE \"C\" ASC",
       source->multi_valued ? "count(DISTINCT seq)" : "count(*)", source->value, source->joins,
       where.sql);
-  std::vector<GroupCount> groups;
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
+  return RunRetrying("grouping findings", [&]() -> Result<std::vector<GroupCount>> {
     pqxx::nontransaction work(*connection_);
     const pqxx::result rows =
         work.exec_params(sql, pqxx::prepare::make_dynamic_params(where.parameters));
+    std::vector<GroupCount> groups;
     for (const pqxx::row& row : rows) {
       groups.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>()});
     }
-  } catch (const std::exception& error) {
-    return Failure(error, "grouping findings");
-  }
-  return groups;
+    return groups;
+  });
 }
 
 }  // namespace rampart::store

@@ -169,40 +169,38 @@ void PostgresFindingStore::WriteHistory(pqxx::work& work, std::int64_t seq, Time
 }
 
 Result<std::vector<HistoryRecord>> PostgresFindingStore::History(const FindingKey& key) {
-  std::vector<HistoryRecord> records;
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
-    postgres::SnapshotTransaction work(*connection_);
-    const bool exists =
-        IsStorableKey(key) &&
-        !work.exec_params(std::string(kFindingExists), key.product_arn, key.id).empty();
-    if (!exists) {
-      return NotFound(
-          fmt::format("no finding with ProductArn \"{}\" and Id \"{}\"", key.product_arn, key.id));
-    }
-    const pqxx::result rows =
-        work.exec_params(std::string(kSelectHistory), key.product_arn, key.id);
-    for (const pqxx::row& row : rows) {
-      HistoryRecord record;
-      record.update_time = FromUnixMicros(row[0].as<std::int64_t>());
-      record.source =
-          row[1].as<std::string>() == UpdateSourceName(UpdateSource::kBatchUpdateFindings)
-              ? UpdateSource::kBatchUpdateFindings
-              : UpdateSource::kBatchImportFindings;
-      record.identity = row[2].as<std::string>();
-      record.finding_created = row[3].as<bool>();
-      for (const Json& change : Json::parse(row[4].c_str())) {
-        record.updates.push_back({StringOr(change, "UpdatedField", ""),
-                                  change.value("OldValue", Json()),
-                                  change.value("NewValue", Json())});
-      }
-      records.push_back(std::move(record));
-    }
-    work.commit();
-  } catch (const std::exception& error) {
-    return Failure(error, "reading the history of a finding");
-  }
-  return records;
+  return RunRetrying(
+      "reading the history of a finding", [&]() -> Result<std::vector<HistoryRecord>> {
+        std::vector<HistoryRecord> records;
+        postgres::SnapshotTransaction work(*connection_);
+        const bool exists =
+            IsStorableKey(key) &&
+            !work.exec_params(std::string(kFindingExists), key.product_arn, key.id).empty();
+        if (!exists) {
+          return NotFound(fmt::format("no finding with ProductArn \"{}\" and Id \"{}\"",
+                                      key.product_arn, key.id));
+        }
+        const pqxx::result rows =
+            work.exec_params(std::string(kSelectHistory), key.product_arn, key.id);
+        for (const pqxx::row& row : rows) {
+          HistoryRecord record;
+          record.update_time = FromUnixMicros(row[0].as<std::int64_t>());
+          record.source =
+              row[1].as<std::string>() == UpdateSourceName(UpdateSource::kBatchUpdateFindings)
+                  ? UpdateSource::kBatchUpdateFindings
+                  : UpdateSource::kBatchImportFindings;
+          record.identity = row[2].as<std::string>();
+          record.finding_created = row[3].as<bool>();
+          for (const Json& change : Json::parse(row[4].c_str())) {
+            record.updates.push_back({StringOr(change, "UpdatedField", ""),
+                                      change.value("OldValue", Json()),
+                                      change.value("NewValue", Json())});
+          }
+          records.push_back(std::move(record));
+        }
+        work.commit();
+        return records;
+      });
 }
 
 void PostgresFindingStore::QueueFindingEvent(const Json& finding, TimePoint now) {

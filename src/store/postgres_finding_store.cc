@@ -79,7 +79,7 @@ Status PostgresFindingStore::Failure(const std::exception& error, std::string_vi
 }
 
 Status PostgresFindingStore::Reconnect() {
-  if (connection_->is_open()) {
+  if (connection_ != nullptr && connection_->is_open()) {
     return Status::Ok();
   }
   Logger("store")->warn("the connection to {} was lost; reconnecting", postgres::RedactUrl(url_));
@@ -366,8 +366,7 @@ std::optional<UnprocessedFinding> PostgresFindingStore::UpdateOne(
 }
 
 Result<std::optional<Json>> PostgresFindingStore::Get(const FindingKey& key) {
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
+  return RunRetrying("reading a finding", [&]() -> Result<std::optional<Json>> {
     pqxx::work work(*connection_);
     auto stored = FindOne(work, key);
     work.commit();
@@ -375,9 +374,7 @@ Result<std::optional<Json>> PostgresFindingStore::Get(const FindingKey& key) {
       return std::optional<Json>();
     }
     return std::optional<Json>(std::move(stored->document));
-  } catch (const std::exception& error) {
-    return Failure(error, "reading a finding");
-  }
+  });
 }
 
 }  // namespace rampart::store

@@ -136,8 +136,33 @@ class PostgresFindingStore final : public FindingStore {
   // UTF-8, which the callers have checked before.
   static std::string JsonText(const Json& value);
   // Opens a new connection when the current one was lost, so a store outlives a restart of
-  // the server: the call that meets the broken connection fails, and the next one works.
+  // the server.
   Status Reconnect();
+  // Runs `body()` and returns what it returns. A connection that the server closed, as a
+  // restart does, fails on its next use: the body then runs once more on a new connection.
+  // Its writes were in a transaction that the lost connection rolled back, so each body must
+  // keep its writes in one transaction and start from scratch. Other exceptions become a
+  // Status naming `action`. Imports and updates do not use it, because they consume their
+  // input.
+  template <typename Body>
+  auto RunRetrying(std::string_view action, Body&& body) -> decltype(body()) {
+    RAMPART_RETURN_IF_ERROR(Reconnect());
+    try {
+      return body();
+    } catch (const pqxx::broken_connection& error) {
+      connection_.reset();
+      if (!Reconnect().ok()) {
+        return Failure(error, action);
+      }
+    } catch (const std::exception& error) {
+      return Failure(error, action);
+    }
+    try {
+      return body();
+    } catch (const std::exception& error) {
+      return Failure(error, action);
+    }
+  }
   // Converts what libpqxx threw into a Status naming the store's URL and `action`.
   Status Failure(const std::exception& error, std::string_view action) const;
   void NotifyOutbox() const;

@@ -91,33 +91,29 @@ Result<std::int64_t> PostgresFindingStore::PublishEvent(const Json& event) {
         "PublishEvent: event {} holds the character U+0000, which PostgreSQL cannot store",
         event["id"].get<std::string>()));
   }
-  std::int64_t sequence = 0;
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
+  auto sequence = RunRetrying("publishing an event", [&]() -> Result<std::int64_t> {
     pqxx::work work(*connection_);
     LockOutbox(work);
     const pqxx::row row =
         work.exec_params1(std::string(kInsertPublished), event["id"].get<std::string>(),
                           ToUnixMicros(clock_->Now()), text);
-    sequence = row[0].as<std::int64_t>();
+    const auto inserted = row[0].as<std::int64_t>();
     work.commit();
-  } catch (const std::exception& error) {
-    return Failure(error, "publishing an event");
+    return inserted;
+  });
+  if (sequence) {
+    NotifyOutbox();
   }
-  NotifyOutbox();
   return sequence;
 }
 
 Result<std::vector<OutboxEvent>> PostgresFindingStore::ReadEvents(std::int64_t after_sequence,
                                                                   std::size_t limit) {
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
+  return RunRetrying("reading outbox events", [&]() -> Result<std::vector<OutboxEvent>> {
     pqxx::nontransaction work(*connection_);
     return EventsOf(work.exec_params(std::string(kReadEvents), after_sequence,
                                      static_cast<std::int64_t>(limit)));
-  } catch (const std::exception& error) {
-    return Failure(error, "reading outbox events");
-  }
+  });
 }
 
 Result<std::vector<OutboxEvent>> PostgresFindingStore::ClaimEvents(std::string_view consumer,
@@ -127,17 +123,18 @@ Result<std::vector<OutboxEvent>> PostgresFindingStore::ClaimEvents(std::string_v
     return InvalidArgument("ClaimEvents: the consumer must be named");
   }
   const TimePoint now = clock_->Now();
-  std::vector<OutboxEvent> events;
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
+  auto claimed = RunRetrying("claiming outbox events", [&]() -> Result<std::vector<OutboxEvent>> {
     pqxx::work work(*connection_);
-    events = EventsOf(work.exec_params(std::string(kClaimEvents), std::string(consumer),
-                                       ToUnixMicros(now + lease), ToUnixMicros(now),
-                                       static_cast<std::int64_t>(limit)));
+    auto rows = EventsOf(work.exec_params(std::string(kClaimEvents), std::string(consumer),
+                                          ToUnixMicros(now + lease), ToUnixMicros(now),
+                                          static_cast<std::int64_t>(limit)));
     work.commit();
-  } catch (const std::exception& error) {
-    return Failure(error, "claiming outbox events");
+    return rows;
+  });
+  if (!claimed) {
+    return claimed.status();
   }
+  std::vector<OutboxEvent> events = std::move(*claimed);
   // RETURNING gives rows in no defined order.
   std::sort(events.begin(), events.end(),
             [](const OutboxEvent& a, const OutboxEvent& b) { return a.sequence < b.sequence; });
@@ -148,41 +145,30 @@ Status PostgresFindingStore::MarkDelivered(std::span<const std::int64_t> sequenc
   if (sequences.empty()) {
     return Status::Ok();
   }
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
+  return RunRetrying("marking outbox events delivered", [&]() -> Status {
     pqxx::work work(*connection_);
     work.exec_params0(std::string(kMarkDelivered), fmt::format("{{{}}}", fmt::join(sequences, ",")),
                       ToUnixMicros(clock_->Now()));
     work.commit();
-  } catch (const std::exception& error) {
-    return Failure(error, "marking outbox events delivered");
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 Result<std::string> PostgresFindingStore::Identity() {
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
-    pqxx::work work(*connection_);
-    const auto id = work.exec1("SELECT id FROM store_identity")[0].as<std::string>();
-    work.commit();
-    return id;
-  } catch (const std::exception& error) {
-    return Failure(error, "reading the store identity");
-  }
+  return RunRetrying("reading the store identity", [&]() -> Result<std::string> {
+    pqxx::nontransaction work(*connection_);
+    return work.exec1("SELECT id FROM store_identity")[0].as<std::string>();
+  });
 }
 
 Result<std::int64_t> PostgresFindingStore::PruneDelivered(TimePoint before) {
-  RAMPART_RETURN_IF_ERROR(Reconnect());
-  try {
+  return RunRetrying("pruning delivered outbox events", [&]() -> Result<std::int64_t> {
     pqxx::work work(*connection_);
     const pqxx::result result =
         work.exec_params0(std::string(kPruneDelivered), ToUnixMicros(before));
     work.commit();
     return static_cast<std::int64_t>(result.affected_rows());
-  } catch (const std::exception& error) {
-    return Failure(error, "pruning delivered outbox events");
-  }
+  });
 }
 
 }  // namespace rampart::store
