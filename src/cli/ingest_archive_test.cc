@@ -165,7 +165,19 @@ TEST_F(IngestArchiveTest, RelativePathScanArchivesNothing) {
   const std::string out =
       Ingest("second.json", FileSystemScan(TrivyReport(kSecondScan, {}, "lang-pkgs"), "."));
   EXPECT_THAT(out, HasSubstr("were not archived: the report names its subject \".\""));
+  // The notice is a line of its own; the line of the next file no longer joined it.
+  EXPECT_THAT(out, ::testing::EndsWith("no longer lists\n"));
   EXPECT_EQ(RecordStates().at("CVE-2026-1"), "ACTIVE");
+}
+
+// A file name with a terminal escape sequence is printed with '?' in place of the escape
+// character, in every line about the file.
+TEST_F(IngestArchiveTest, FileNameEscapesArePrintedSafely) {
+  Ingest("esc\x1b[2J-1.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}));
+  const std::string out = Ingest("esc\x1b[2J-2.json", TrivyReport(kSecondScan, {}));
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_THAT(out, HasSubstr("esc?[2J-2.json: 0 findings read"));
+  EXPECT_THAT(out, HasSubstr("esc?[2J-2.json: 1 findings of earlier scans archived"));
 }
 
 // Two projects scanned as "." with the same vulnerable package: named with --artifact, each
@@ -195,6 +207,69 @@ TEST_F(IngestArchiveTest, NamedRelativeScansKeepProjectsApart) {
     const bool payments = finding["Resources"][0]["Id"] == "github.com/bank/payments";
     EXPECT_EQ(finding["RecordState"], payments ? "ARCHIVED" : "ACTIVE") << finding.dump();
   }
+}
+
+// Scans of subjects that many projects share archive nothing, whatever Trivy's kind of
+// subject; a subject that names one project archives.
+TEST_F(IngestArchiveTest, SharedSubjectsOfEveryKindArchiveNothing) {
+  struct Case {
+    std::string type, name;
+    bool archives;
+  };
+  const Case cases[] = {
+      {"repository", ".", false},
+      {"cyclonedx", "bom.json", false},
+      {"spdx", "sbom/payments.spdx.json", false},
+      {"vm", "disk.vmdk", false},
+      {"filesystem", "/src", false},
+      {"filesystem", "/src/", false},
+      {"repository", "https://github.com/bank/payments", true},
+      {"vm", "ami:ami-0123456789abcdef0", true},
+      {"filesystem", "/builds/bank/payments", true},
+  };
+  int round = 0;
+  for (const Case& test : cases) {
+    // Each case scans its own package, so the cases do not archive each other's findings.
+    const std::string package = "lodash" + std::to_string(round++);
+    Json first =
+        FileSystemScan(TrivyReport(kFirstScan, {{"CVE-2026-1", package}}, "lang-pkgs"), test.name);
+    first["ArtifactType"] = test.type;
+    Json second = FileSystemScan(TrivyReport(kSecondScan, {}, "lang-pkgs"), test.name);
+    second["ArtifactType"] = test.type;
+    totals_ = IngestTotals();
+    Ingest("first.json", first);
+    const std::string out = Ingest("second.json", second);
+    EXPECT_EQ(totals_.archived, test.archives ? 1u : 0u) << test.type << " " << test.name;
+    if (!test.archives) {
+      EXPECT_THAT(out, HasSubstr("--artifact")) << test.type << " " << test.name;
+    }
+  }
+}
+
+// --artifact names the project of Trivy and Grype reports only; for another format the output
+// says that it was not used.
+TEST_F(IngestArchiveTest, ArtifactOfOtherFormatIsReported) {
+  const std::filesystem::path path =
+      std::filesystem::path(RAMPART_SHARED_DATA) / "findings/asr/cis-1.3.finding.json";
+  if (!std::filesystem::exists(path)) {
+    GTEST_SKIP() << "../shared/data is absent, so there is no ASFF finding at " << path;
+  }
+  auto text = ReadFile(path.string());
+  ASSERT_TRUE(text.has_value());
+  const std::string out = Ingest("asff.json", Json::parse(*text), true, "000000000000", "payments");
+  EXPECT_THAT(out, HasSubstr("asff.json: --artifact was not used: asff reports name their own"));
+}
+
+// An image names itself: --artifact leaves its resource and image name alone.
+TEST_F(IngestArchiveTest, ArtifactLeavesImagesAlone) {
+  Ingest("image.json", TrivyReport(kFirstScan, {{"CVE-2026-1", "openssl"}}), true, "000000000000",
+         "payments-api");
+  auto page = store_->List(store::FindingQuery{});
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->findings.size(), 1u);
+  const Json& resource = page->findings[0]["Resources"][0];
+  EXPECT_NE(resource["Id"], "payments-api") << resource.dump();
+  EXPECT_NE(resource["Details"]["Container"]["ImageName"], "payments-api") << resource.dump();
 }
 
 TEST_F(IngestArchiveTest, AbsolutePathScanArchives) {

@@ -98,7 +98,7 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
   command
       ->add_option("--artifact", options->artifact,
                    "Name of the project or host a Trivy or Grype report scanned, in place of "
-                   "the name the report gives it. A scan of a path such as \".\" names no one "
+                   "the name the report gives it; an image keeps its own name. A scan of a path such as \".\" names no one "
                    "project: without --artifact, the scans of two projects replace each "
                    "other's findings, and a later scan archives nothing")
       ->check(CLI::Validator(ArtifactNameProblem, "NAME"));

@@ -103,10 +103,10 @@ Status ArchiveUncovered(const std::string& path, const ingest::ReadResult& repor
   }
   totals.archived += archived;
   if (archived > 0) {
-    out << fmt::format(
-        "{}: {} findings of earlier scans archived: this scan no longer reports "
-        "them\n",
-        path, archived);
+    out << Printable(fmt::format(
+               "{}: {} findings of earlier scans archived: this scan no longer reports them", path,
+               archived))
+        << '\n';
   }
   return Status::Ok();
 }
@@ -145,6 +145,13 @@ Result<IngestedReport> IngestReportFile(const std::string& path, const ingest::R
     totals.failed_files += 1;
     return report.status();
   }
+  if (!options.artifact.empty() && report->format != "trivy" && report->format != "grype") {
+    out << Printable(fmt::format("{}: --artifact was not used: {} reports name their own "
+                                 "subjects, and it names only the project of Trivy and Grype "
+                                 "reports",
+                                 path, report->format))
+        << '\n';
+  }
   for (const auto& rejected : report->rejected) {
     // Messages quote report text, which may contain terminal escape sequences. Each names its
     // place in the file already.
@@ -175,22 +182,26 @@ Result<IngestedReport> IngestReportFile(const std::string& path, const ingest::R
   totals.updated += summary->updated;
   totals.unchanged += summary->unchanged;
   totals.rejected += rejected;
-  out << fmt::format(
-      "{}: {} findings read ({}): {} created, {} updated, {} unchanged, {} rejected\n", path,
-      findings.size(), report->format, summary->created, summary->updated, summary->unchanged,
-      rejected);
+  // File names and report text can hold control characters, such as terminal escapes.
+  out << Printable(fmt::format(
+             "{}: {} findings read ({}): {} created, {} updated, {} unchanged, {} rejected", path,
+             findings.size(), report->format, summary->created, summary->updated,
+             summary->unchanged, rejected))
+      << '\n';
   if (archive_stale && !report->uncovered.empty()) {
-    out << Printable(fmt::format("{}: findings of earlier scans were not archived: {}\n", path,
-                                 report->uncovered));
+    out << Printable(fmt::format("{}: findings of earlier scans were not archived: {}", path,
+                                 report->uncovered))
+        << '\n';
   }
   if (!archive_stale || report->coverage.empty()) {
     return ingested;
   }
   if (rejected > 0) {
-    out << fmt::format(
-        "{}: findings of earlier scans were not archived: a finding this scan rejected may be "
-        "among them\n",
-        path);
+    out << Printable(fmt::format(
+               "{}: findings of earlier scans were not archived: a finding this scan rejected "
+               "may be among them",
+               path))
+        << '\n';
     return ingested;
   }
   if (Status archived = ArchiveUncovered(path, *report, findings, store, totals, out);

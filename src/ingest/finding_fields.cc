@@ -110,7 +110,16 @@ Coverage MakeCoverage(const ReadOptions& options, const Product& product,
 }
 
 std::string PathSubjectProblem(std::string_view path) {
-  if (path.size() > 1 && path.front() == '/') {
+  // A URL or another scheme (https://host/repo, git@host:repo, ami:ami-0123) names one
+  // subject, and so does an absolute path of two or more folders, such as /builds/bank/api.
+  // One folder, such as /src, is where a container mounts whatever project it scans.
+  const std::size_t colon = path.find(':');
+  const bool scheme = colon != std::string_view::npos && colon > 0 &&
+                      path.substr(0, colon).find('/') == std::string_view::npos;
+  const std::string_view trimmed = path.substr(0, path.find_last_not_of('/') + 1);
+  const bool deep_path = trimmed.size() > 1 && trimmed.front() == '/' &&
+                         trimmed.find('/', 1) != std::string_view::npos;
+  if (scheme || deep_path) {
     return "";
   }
   return fmt::format(

@@ -63,9 +63,9 @@ Coverage MakeCoverage(const ReadOptions& options, const Product& product,
                       std::string_view resource_id, std::string_view type,
                       const std::string& scanned_at);
 
-// Returns "" when the scanned path `path` names one subject: an absolute path other than
-// "/". Otherwise returns why a scan of it cannot replace earlier scans of the same name, as
-// two projects scanned at "." share that name.
+// Returns "" when the scanned subject `path` names one subject: a URL or another scheme, or
+// an absolute path of two or more folders. Otherwise returns why a scan of it cannot replace
+// earlier scans of the same name, as two projects scanned at "." or mounted at /src share it.
 std::string PathSubjectProblem(std::string_view path);
 
 // Returns a Resources[] entry of `type` and `id` in the options' partition and Region.

@@ -303,9 +303,9 @@ void AddCoverage(const Report& report, Node results, ReadResult& result) {
   if (report.artifact.empty()) {
     return;
   }
-  // A file system is named by the path given to Trivy, often ".", unless --artifact names it.
-  if ((report.artifact_type == "filesystem" || report.artifact_type == "rootfs") &&
-      report.options.artifact.empty()) {
+  // Any subject but an image is named by what was given to Trivy: a path (often "."), a
+  // repository URL or path, an SBOM file or a virtual machine image, unless --artifact names it.
+  if (report.artifact_type != "container_image" && report.options.artifact.empty()) {
     result.uncovered = PathSubjectProblem(report.artifact);
     if (!result.uncovered.empty()) {
       return;
@@ -356,11 +356,12 @@ class TrivyReader final : public Reader {
           "0.20 and later); run a newer Trivy with --format json",
           options.source_name, (*root)["SchemaVersion"].ToJson().dump()));
     }
+    // An image names itself, so --artifact names only the other kinds of subject.
+    const std::string artifact_type((*root)["ArtifactType"].String());
+    const bool named_by_option = !options.artifact.empty() && artifact_type != "container_image";
     const Report report{
-        options,
-        options.artifact.empty() ? std::string((*root)["ArtifactName"].String()) : options.artifact,
-        std::string((*root)["ArtifactType"].String()),
-        std::string((*root)["Metadata"]["ImageID"].String()),
+        options, named_by_option ? options.artifact : std::string((*root)["ArtifactName"].String()),
+        artifact_type, std::string((*root)["Metadata"]["ImageID"].String()),
         ReportTime((*root)["CreatedAt"].String(), options)};
     const std::size_t before = result.findings.size() + result.rejected.size();
     std::size_t index = 0;
