@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/artifact_option.h"
 #include "cli/commands.h"
 #include "cli/ingest_support.h"
 #include "core/aws_names.h"
@@ -35,16 +36,6 @@ bool IsNodeName(const std::string& name) {
          std::all_of(name.begin(), name.end(), [](unsigned char c) {
            return std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_';
          });
-}
-
-// Returns an error text for an --artifact value, or "" when it is valid.
-std::string ArtifactNameProblem(const std::string& name) {
-  if (!IsArtifactName(name)) {
-    return "artifact name \"" + name +
-           "\" is invalid; use 1 to 512 characters without control characters, such as "
-           "github.com/bank/payments";
-  }
-  return "";
 }
 
 }  // namespace
@@ -98,10 +89,11 @@ void AddIngestCommands(CLI::App& app, int& exit_code) {
   command
       ->add_option("--artifact", options->artifact,
                    "Name of the project or host a Trivy or Grype report scanned, in place of "
-                   "the name the report gives it; an image keeps its own name. A scan of a path such as \".\" names no one "
+                   "the name the report gives it; an image keeps its own name. A scan of a path "
+                   "such as \".\" names no one "
                    "project: without --artifact, the scans of two projects replace each "
                    "other's findings, and a later scan archives nothing")
-      ->check(CLI::Validator(ArtifactNameProblem, "NAME"));
+      ->check(ArtifactNameCheck());
   command->add_flag(
       "--keep-missing", options->keep_missing,
       "Keep findings ACTIVE that a later Trivy or Grype report of the same artifact no longer "

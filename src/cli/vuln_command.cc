@@ -8,11 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "cli/artifact_option.h"
 #include "cli/vuln_image_fix.h"
 #include "cli/vuln_import.h"
 #include "core/file.h"
 #include "core/log.h"
 #include "finding/severity.h"
+#include "ingest/finding_fields.h"
 #include "store/sqlite_finding_store.h"
 #include "vuln/advisory_database.h"
 #include "vuln/findings.h"
@@ -38,6 +40,7 @@ struct ScanOptions {
   std::string fail_on;
   std::string aws_account_id = "000000000000";
   std::string region = "us-east-1";
+  std::string artifact;  // replaces the name the SBOM or the folder gives the artifact
   ImageFixFlags image_fix;
 };
 
@@ -207,6 +210,14 @@ void RunScan(const ScanOptions& options, bool rootfs, int& exit_code) {
     std::cerr << "error: " << inventory.status().message() << "\n";
     return;
   }
+  // A folder, or an SBOM named only by its file, may have a name that other projects share,
+  // such as "." or "bom.json". Archiving by such a name would resolve their findings.
+  std::string shared_subject;
+  if (!options.artifact.empty()) {
+    inventory->artifact = options.artifact;
+  } else if (rootfs || inventory->artifact == options.input) {
+    shared_subject = ingest::PathSubjectProblem(inventory->artifact);
+  }
 
   vuln::FindingOptions finding_options;
   finding_options.aws_account_id = options.aws_account_id;
@@ -229,7 +240,8 @@ void RunScan(const ScanOptions& options, bool rootfs, int& exit_code) {
 
   if (findings_store != nullptr) {
     const std::string actor = fmt::format("scan {} {}", rootfs ? "rootfs" : "sbom", options.input);
-    auto stored = ImportScanFindings(*findings_store, report, finding_options, actor);
+    auto stored =
+        ImportScanFindings(*findings_store, report, finding_options, actor, shared_subject);
     if (!stored) {
       std::cerr << "error: storing the findings in " << options.db
                 << " failed: " << stored.status().message() << "\n";
@@ -240,7 +252,9 @@ void RunScan(const ScanOptions& options, bool rootfs, int& exit_code) {
         "stored in {}: {} created, {} updated, {} unchanged, {} failed, {} archived{}\n",
         options.db, stored->created, stored->updated, stored->unchanged, stored->failed,
         stored->archived,
-        stored->archiving_skipped ? " (archiving skipped: the scan had errors)" : "");
+        stored->archiving_skipped.empty()
+            ? ""
+            : " (archiving skipped: " + stored->archiving_skipped + ")");
     for (const std::string& failure : stored->failures) {
       std::cerr << "  rejected: " << failure << "\n";
     }
@@ -285,6 +299,14 @@ void AddScanOptions(CLI::App* command, ScanOptions& options) {
       ->capture_default_str();
   command->add_option("--region", options.region, "Region written into the findings' ARNs")
       ->capture_default_str();
+  command
+      ->add_option("--artifact", options.artifact,
+                   "Name of the scanned project or host, in place of the SBOM's own name (its "
+                   "main component or document name) or the folder's path. Findings are keyed "
+                   "by it, and a later scan archives only findings of the same name: give it "
+                   "when the tool writes a generic name, such as \"SCALIBR-generated SPDX\", or "
+                   "when the SBOM names no component")
+      ->check(ArtifactNameCheck());
   AddImageFixOptions(command, options.image_fix);
 }
 

@@ -259,6 +259,50 @@ TEST_F(ScanCommandTest, DbStoresAndArchivesFixed) {
   EXPECT_EQ(*active, 1);
 }
 
+// Two projects' SBOMs that name no component are both "bom.json" when scanned from their own
+// folders. The second scan must not archive the first project's finding, and --artifact names
+// each project so that its own rescan archives.
+TEST_F(ScanCommandTest, SbomNamedByFileArchivesNothing) {
+  Write("payments/bom.json", R"({"bomFormat": "CycloneDX", "specVersion": "1.6",
+      "components": [{"type": "library", "purl": "pkg:npm/next@16.1.4"}]})");
+  Write("ledger/bom.json", R"({"bomFormat": "CycloneDX", "specVersion": "1.6",
+      "components": [{"type": "library", "purl": "pkg:npm/left-pad@1.2.0"}]})");
+  const std::string db = Path("findings.db");
+  const std::filesystem::path previous = std::filesystem::current_path();
+  const auto scan_in = [&](const std::string& folder, std::vector<std::string> extra) {
+    std::filesystem::current_path(root_ / folder);
+    std::vector<std::string> args = {"scan", "sbom", "bom.json", "--osv", Path("osv"), "--db", db};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CommandRun run = RunCommand(args);
+    std::filesystem::current_path(previous);
+    return run;
+  };
+  ASSERT_EQ(scan_in("payments", {}).exit_code, 0);
+  const CommandRun ledger = scan_in("ledger", {});
+  ASSERT_EQ(ledger.exit_code, 0) << ledger.err;
+  EXPECT_NE(ledger.err.find("0 archived (archiving skipped: the report names its subject "
+                            "\"bom.json\""),
+            std::string::npos)
+      << ledger.err;
+
+  ASSERT_EQ(scan_in("payments", {"--artifact", "github.com/bank/payments"}).exit_code, 0);
+  Write("payments/bom.json", R"({"bomFormat": "CycloneDX", "specVersion": "1.6",
+      "components": [{"type": "library", "purl": "pkg:npm/next@16.1.5"}]})");
+  const CommandRun fixed = scan_in("payments", {"--artifact", "github.com/bank/payments"});
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_NE(fixed.err.find("0 created, 0 updated, 0 unchanged, 0 failed, 1 archived"),
+            std::string::npos)
+      << fixed.err;
+
+  auto store = store::SqliteFindingStore::Open(db);
+  ASSERT_TRUE(store.has_value()) << store.status().message();
+  auto active = (*store)->Count(*store::ParseFilters(
+      {{"RecordState", nlohmann::json::array({{{"Value", "ACTIVE"}, {"Comparison", "EQUALS"}}})}}));
+  ASSERT_TRUE(active.has_value());
+  // The finding of each scan named "bom.json" stays, and so does the ledger's.
+  EXPECT_EQ(*active, 2);
+}
+
 TEST_F(ScanCommandTest, BadInputsExitTwo) {
   EXPECT_EQ(RunCommand({"scan", "sbom", Path("missing.json"), "--osv", Path("osv")}).exit_code, 2);
   EXPECT_EQ(RunCommand({"scan", "sbom", Path("app.cdx.json"), "--osv", Path("nothing")}).exit_code,

@@ -36,7 +36,8 @@ Json ArtifactFilters(const std::string& product_arn, const std::string& artifact
 Result<ScanImportCounts> ImportScanFindings(store::FindingStore& store,
                                             const vuln::ScanReport& report,
                                             const vuln::FindingOptions& options,
-                                            std::string_view actor) {
+                                            std::string_view actor,
+                                            const std::string& shared_subject) {
   ScanImportCounts counts;
   store::ImportOptions import_options;
   import_options.actor = std::string(actor);
@@ -47,7 +48,11 @@ Result<ScanImportCounts> ImportScanFindings(store::FindingStore& store,
   Count(*imported, counts);
 
   if (!report.errors.empty() || !report.database_problems.empty()) {
-    counts.archiving_skipped = true;
+    counts.archiving_skipped = "the scan had errors";
+    return counts;
+  }
+  if (!shared_subject.empty()) {
+    counts.archiving_skipped = shared_subject;
     return counts;
   }
   std::set<std::string> current;

@@ -19,7 +19,9 @@ struct ScanImportCounts {
   std::size_t unchanged = 0;
   std::size_t failed = 0;
   std::size_t archived = 0;
-  bool archiving_skipped = false;     // set when scan errors made archiving unsafe
+  // The reason nothing was archived, such as errors of the scan or a subject that other
+  // projects share. Empty when archiving ran.
+  std::string archiving_skipped;
   std::vector<std::string> failures;  // "Id: message" of each finding the store rejected
 };
 
@@ -27,10 +29,12 @@ struct ScanImportCounts {
 // now) every ACTIVE finding of the same artifact from an earlier scan that this report no
 // longer contains, so that a fixed vulnerability resolves its finding. When the report has
 // errors or unreadable advisories, a finding may be missing for a reason other than a fix,
-// so nothing is archived. The error is a store failure.
+// so nothing is archived, and neither when `shared_subject` gives why the artifact's name may
+// belong to other projects too. The error is a store failure.
 Result<ScanImportCounts> ImportScanFindings(store::FindingStore& store,
                                             const vuln::ScanReport& report,
                                             const vuln::FindingOptions& options,
-                                            std::string_view actor);
+                                            std::string_view actor,
+                                            const std::string& shared_subject = "");
 
 }  // namespace rampart::cli
