@@ -497,6 +497,10 @@ TEST_F(FindingsCommandTest, IngestStoreRejectionNamesPath) {
                                     "$.Findings[{}] appears earlier in this batch",
                                     report.string(), id, repeat)));
   EXPECT_THAT(ingest.err, ::testing::Not(HasSubstr(": finding \"" + id + "\": ")));
+  // The fix of Trivy's ASFF output is its JSON report; the Ids come from Trivy's template.
+  EXPECT_THAT(ingest.err, HasSubstr("only the earlier one is stored; Trivy's ASFF template gives "
+                                    "the packages of one target that share a vulnerability one "
+                                    "Id, so ingest Trivy's JSON report (trivy --format json)"));
 }
 
 // Ingest prints each rejected finding's place once, after the file name.

@@ -38,13 +38,20 @@ std::optional<ImportResult> BatchDuplicates::Check(const Json& finding, std::str
       earlier->second.text == current.text) {
     return std::nullopt;
   }
+  const std::string product_arn = StringOr(finding, "ProductArn", "");
+  // Trivy's ASFF template makes the Id of its target and the vulnerability, so two packages
+  // of one image with the same CVE share it; the fix is Trivy's JSON report, not an edit.
+  const std::string fix = product_arn.ends_with("product/aquasecurity/aquasecurity")
+                              ? "Trivy's ASFF template gives the packages of one target that "
+                                "share a vulnerability one Id, so ingest Trivy's JSON report "
+                                "(trivy --format json) instead, which keeps each package"
+                              : "give each finding its own Id, or the newer version a later "
+                                "UpdatedAt";
   return FailedImport(
-      {StringOr(finding, "ProductArn", ""), StringOr(finding, "Id", "")},
-      "DuplicatedFindingIdentifier",
+      {product_arn, StringOr(finding, "Id", "")}, "DuplicatedFindingIdentifier",
       fmt::format("{} appears earlier in this batch with the same UpdatedAt and other content, "
-                  "and only the earlier one is stored; give each finding its own Id, or the "
-                  "newer version a later UpdatedAt",
-                  FindingName(finding, path)));
+                  "and only the earlier one is stored; {}",
+                  FindingName(finding, path), fix));
 }
 
 }  // namespace rampart::store
