@@ -40,7 +40,7 @@ std::optional<ImportResult> BatchDuplicates::Check(const Json& finding, std::str
   }
   const std::string product_arn = StringOr(finding, "ProductArn", "");
   // Trivy's ASFF template makes the Id of its target and the vulnerability, so two packages
-  // of one image with the same CVE share it; the fix is Trivy's JSON report, not an edit.
+  // of one image with the same CVE share it. The fix is Trivy's JSON report, not an edit.
   const std::string fix = product_arn.ends_with("product/aquasecurity/aquasecurity")
                               ? "Trivy's ASFF template gives the packages of one target that "
                                 "share a vulnerability one Id, so ingest Trivy's JSON report "
