@@ -20,9 +20,8 @@ struct UnknownCommand {
 };
 
 // Returns the first word of the command line that is not a subcommand of the command before
-// it, when that command needs a subcommand, such as "ingst" in `rampart ingst x`, or an empty
-// word when the command line stops before the subcommand. CLI11 then reports only "A
-// subcommand is required" or the unexpected arguments.
+// it, when that command needs one, such as "ingst" in `rampart ingst x`. The word is empty
+// when the command line stops before the subcommand. CLI11 reports neither case by name.
 std::optional<UnknownCommand> FindUnknownCommand(CLI::App& app, int argc, char** argv) {
   CLI::App* current = &app;
   for (int i = 1; i < argc; ++i) {
