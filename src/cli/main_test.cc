@@ -8,8 +8,8 @@
 namespace rampart::cli {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::BuiltProgram;
+using ::testing::HasSubstr;
 using testing::ProgramRun;
 using testing::RunProgram;
 

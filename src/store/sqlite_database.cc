@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -124,6 +125,14 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                       "pass --db with the right path",
                       path));
     }
+    const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
+    std::error_code error;
+    if ((code & 0xff) == SQLITE_CANTOPEN && !std::filesystem::is_directory(folder, error)) {
+      return NotFound(
+          fmt::format("{}: cannot create the database: the folder {} does not exist; "
+                      "create it first or pass another path",
+                      path, folder.string()));
+    }
     return ErrorStatus(code,
                        fmt::format("{}: cannot open the database: {}", path,
                                    handle != nullptr ? sqlite3_errmsg(handle) : "out of memory"));
@@ -131,10 +140,22 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   sqlite3_extended_result_codes(handle, 1);
   sqlite3_busy_timeout(handle, options.busy_timeout_ms);
   // journal_mode returns a row, so it goes through Execute's sqlite3_exec, which ignores rows.
-  RAMPART_RETURN_IF_ERROR(db->Execute(
+  const Status pragmas = db->Execute(
       fmt::format("{} PRAGMA cache_size = -{}; PRAGMA mmap_size = {}; PRAGMA foreign_keys = OFF; "
                   "PRAGMA temp_store = MEMORY;",
-                  ConnectionPragmas(options), options.cache_size_kib, options.mmap_size_bytes)));
+                  ConnectionPragmas(options), options.cache_size_kib, options.mmap_size_bytes));
+  if (!pragmas.ok()) {
+    const int primary = sqlite3_extended_errcode(handle) & 0xff;
+    if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN) {
+      return FailedPrecondition(fmt::format(
+          "{}: the database cannot be written ({}); SQLite keeps its write-ahead log beside it, "
+          "in {}-wal and {}-shm, also for reading, so this user needs write access to the file "
+          "and to the folder {}; to read a copy, copy the database to a writable folder",
+          path, sqlite3_errmsg(handle), path, path,
+          std::filesystem::absolute(path).parent_path().string()));
+    }
+    return pragmas;
+  }
   RAMPART_RETURN_IF_ERROR(RegisterFunctions(handle));
   return db;
 }

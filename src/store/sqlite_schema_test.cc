@@ -116,5 +116,19 @@ TEST(SchemaMigration, NewDatabaseReachesCurrentVersion) {
   EXPECT_EQ((*version)->ColumnInt64(0), sqlite::CurrentSchemaVersion());
 }
 
+// A database in a folder that does not exist names the folder; SQLite says only "unable to
+// open database file".
+TEST(DatabaseOpen, MissingFolderIsNamed) {
+  testing::TempDir dir;
+  const std::string path = dir.File("no-such-folder/findings.db");
+  auto db = sqlite::Database::Open(path, {});
+  ASSERT_FALSE(db.has_value());
+  EXPECT_EQ(db.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(db.status().message().find("the folder " + dir.File("no-such-folder") +
+                                       " does not exist; create it first"),
+            std::string::npos)
+      << db.status().message();
+}
+
 }  // namespace
 }  // namespace rampart::store
