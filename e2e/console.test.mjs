@@ -195,11 +195,22 @@ describe('rampart console', () => {
     assert.ok(waiting.Remediations.length > 0, 'the approval rule should have planned a record');
     const id = waiting.Remediations[0].Id;
     await open('#/remediations', 'remediations');
+    assert.equal(await page.textContent('#awaiting-count'),
+      `${waiting.Remediations.length} awaiting approval`);
     await page.click(`button.approve[data-id="${id}"]`);
     await page.waitForSelector(`#remediations-table tr[data-id="${id}"][data-state="PLANNED"]`, { timeout: TIMEOUT });
     const record = await api('GET', `/v1/remediations/${id}`);
     assert.equal(record.State, 'PLANNED');
     assert.equal(record.ApprovedBy, 'e2e-admin');
+    assert.equal(await page.textContent(`#remediations-table tr[data-id="${id}"] td:last-child`),
+      'Approved by e2e-admin');
+    if (waiting.Remediations.length > 1) {
+      const other = waiting.Remediations[1].Id;
+      await page.click(`button.reject[data-id="${other}"]`);
+      const row = `#remediations-table tr[data-id="${other}"][data-state="REJECTED"]`;
+      await page.waitForSelector(row, { timeout: TIMEOUT });
+      assert.equal(await page.textContent(`${row} td:last-child`), 'Rejected by e2e-admin');
+    }
   });
 
   test('a GitOps remediation shows its diff', async () => {

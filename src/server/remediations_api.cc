@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "store/token_store.h"
+
 namespace rampart::server {
 namespace {
 
@@ -103,6 +105,24 @@ class RemediationsApi {
     auto id = ParseId(request.path_params.at("id"));
     if (!id) {
       return StatusResponse(request, id.status());
+    }
+    // A token limited to some products decides only on remediations of their findings: an
+    // approval starts an action on the finding's resources.
+    if (!request.product_arns.empty()) {
+      auto record = remediations_.Get(*id);
+      if (!record) {
+        return StatusResponse(request, record.status());
+      }
+      if (record->has_value() &&
+          !store::AllowsProduct(request.product_arns, (*record)->product_arn)) {
+        return StatusResponse(
+            request,
+            Status(StatusCode::kPermissionDenied,
+                   fmt::format(
+                       "token \"{}\" may not decide on remediation {} of a finding of ProductArn "
+                       "\"{}\"; use a token whose --product-arn patterns match it",
+                       request.token_name, *id, (*record)->product_arn)));
+      }
     }
     auto decided = remediations_.Decide(*id, approve, request.token_name);
     if (!decided) {

@@ -72,6 +72,32 @@ TEST_F(RemediationsApiTest, ApproveAndRejectRecordTheToken) {
   EXPECT_EQ((*entries)[1].action, "remediation.rejected");
 }
 
+// A token limited to some products may not approve or reject the remediation of another
+// product's finding: the approval would start an action on that product's resources.
+TEST_F(RemediationsApiTest, ProductLimitedTokenDecidesOnlyItsProducts) {
+  const std::int64_t guardduty = PlanAwaitingApproval("k1");
+  auto token = tokens_->Create("falco-team", {"approve"},
+                               {"arn:aws:securityhub:*:*:product/falcosecurity/*"});
+  ASSERT_TRUE(token.has_value()) << token.status().ToString();
+  token_by_scope_["falco-team"] = *token;
+  const std::string path = "/v1/remediations/" + std::to_string(guardduty);
+  for (const char* decision : {"/approve", "/reject"}) {
+    auto denied = Post(path + decision, "", "falco-team");
+    ASSERT_TRUE(denied);
+    EXPECT_EQ(denied->status, 403) << decision;
+    EXPECT_THAT(BodyJson(denied)["Message"].get<std::string>(), HasSubstr("product/aws/guardduty"));
+  }
+  auto record = remediations_->Get(guardduty);
+  ASSERT_TRUE(record.has_value() && record->has_value());
+  EXPECT_EQ((*record)->state, store::RemediationState::kAwaitingApproval);
+
+  auto allowed = tokens_->Create("guardduty-team", {"approve"},
+                                 {"arn:aws:securityhub:*:*:product/aws/guardduty"});
+  ASSERT_TRUE(allowed.has_value());
+  token_by_scope_["guardduty-team"] = *allowed;
+  EXPECT_EQ(BodyJson(Post(path + "/approve", "", "guardduty-team"))["State"], "PLANNED");
+}
+
 TEST_F(RemediationsApiTest, BadIdsAndStates) {
   auto missing = Get("/v1/remediations/999", "read");
   ASSERT_TRUE(missing);

@@ -4,6 +4,9 @@ import { describeError, get, post } from '../api.js';
 import { el, formatTime, replaceChildren, table } from '../dom.js';
 import { heading } from './common.js';
 
+// The most records awaiting approval that the page counts, the largest page the API returns.
+const AWAITING_LIMIT = 1000;
+
 const STATES = ['AWAITING_APPROVAL', 'PLANNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'VERIFIED',
   'ROLLED_BACK', 'REJECTED'];
 
@@ -79,8 +82,10 @@ function recordRows(record) {
   actions.append(...[decisionButtons(record, (decided) => {
     row.dataset.state = decided.State;
     replaceChildren(state, el('span', { class: `state-${decided.State}` }, decided.State));
-    replaceChildren(actions, el('span', { class: 'muted' },
-      `${decided.State === 'PLANNED' ? 'Approved' : 'Rejected'} by ${decided.ApprovedBy}`));
+    // A rejection keeps who rejected in Error ("rejected by NAME"); ApprovedBy stays empty.
+    replaceChildren(actions, el('span', { class: 'muted' }, decided.State === 'PLANNED'
+      ? `Approved by ${decided.ApprovedBy}`
+      : `Rejected by ${decided.Error.replace(/^rejected by /, '')}`));
     replaceChildren(detailRow.firstChild, detail(decided));
   })].flat());
   return [row, detailRow];
@@ -88,7 +93,12 @@ function recordRows(record) {
 
 export async function renderRemediations(main, params, current) {
   const state = params.get('state') || '';
-  const list = await get(`/v1/remediations?limit=200${state ? `&state=${state}` : ''}`);
+  // The count of records awaiting approval comes from a query of its own: the page lists only
+  // the newest 200 records of any state.
+  const [list, awaiting] = await Promise.all([
+    get(`/v1/remediations?limit=200${state ? `&state=${state}` : ''}`),
+    get(`/v1/remediations?state=AWAITING_APPROVAL&limit=${AWAITING_LIMIT}`),
+  ]);
   if (!current()) {
     return;
   }
@@ -99,10 +109,10 @@ export async function renderRemediations(main, params, current) {
     const value = new FormData(filter).get('state');
     location.hash = value ? `#/remediations?state=${value}` : '#/remediations';
   });
-  const waiting = list.Remediations.filter((record) => record.State === 'AWAITING_APPROVAL').length;
+  const waiting = awaiting.Remediations.length;
   replaceChildren(main,
     heading('Remediations', el('span', { class: 'count', id: 'awaiting-count' },
-      `${waiting} awaiting approval`)),
+      `${waiting}${waiting === AWAITING_LIMIT ? ' or more' : ''} awaiting approval`)),
     filter,
     list.Remediations.length === 0 ? el('p', { class: 'muted' }, 'No remediation records.') :
       table(['Id', 'Rule', 'Action', 'State', 'Finding', 'Created', 'Decision'],
