@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <httplib.h>
 
 #include "bus/connection.h"
 #include "bus/stream.h"
@@ -172,6 +173,63 @@ TEST_F(BusCommandTest, ServeRoutesThroughNats) {
   EXPECT_EQ(stream.messages, 0u);
   ASSERT_TRUE(WIFEXITED(status)) << testing::ReadText(log);
   EXPECT_EQ(WEXITSTATUS(status), 0) << testing::ReadText(log);
+}
+
+// Returns the port that `serve` logged in `log` at log level info, waiting up to 10 seconds.
+int ListenPort(const std::string& log) {
+  constexpr std::string_view kListening = "listening on 127.0.0.1:";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string text = testing::ReadText(log);
+    if (const auto at = text.find(kListening); at != std::string::npos) {
+      return std::atoi(text.c_str() + at + kListening.size());
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  return 0;
+}
+
+// A rules change while NATS is down stops the hub, because it would go on acting on rules
+// the file no longer has, and /readyz says so. When NATS is back the hub opens with the new
+// rules. Before, the hub logged the failed reopen once and ran the old rules until SIGHUP.
+TEST_F(BusCommandTest, RulesReloadDuringOutageStopsHubUntilReopened) {
+  // The configuration's log level applies to serve; info includes the listening port.
+  const std::string config = testing::ReadText(dir_ / "rampart.yaml");
+  WriteText(dir_ / "rampart.yaml", config.substr(0, config.find("log_level: error")) +
+                                       "log_level: info" +
+                                       config.substr(config.find("log_level: error") + 16));
+  const std::string log = (dir_ / "serve.log").string();
+  auto pid =
+      bus::testing::SpawnWithLog({BuiltProgram("rampart"), "serve", "--listen", "127.0.0.1:0",
+                                  "--config", (dir_ / "rampart.yaml").string(), "--interval", "1s"},
+                                 log);
+  ASSERT_TRUE(pid.has_value()) << pid.status().ToString();
+  const int port = ListenPort(log);
+  ASSERT_GT(port, 0) << testing::ReadText(log);
+  httplib::Client client("127.0.0.1", port);
+  const auto readiness = [&] {
+    auto response = client.Get("/readyz");
+    return response ? std::make_pair(response->status, response->body)
+                    : std::make_pair(0, std::string());
+  };
+  const auto wait_for = [&](int status) {
+    for (int attempt = 0; attempt < 300 && readiness().first != status; ++attempt) {
+      std::this_thread::sleep_for(100ms);
+    }
+    return readiness();
+  };
+  EXPECT_EQ(wait_for(200).first, 200);
+
+  server_.Kill();
+  WriteText(dir_ / "rules.yaml", std::string(kRules) + "\n# changed during the outage\n");
+  const auto stopped = wait_for(503);
+  EXPECT_EQ(stopped.first, 503) << testing::ReadText(log);
+  EXPECT_THAT(stopped.second, HasSubstr("the hub is stopped")) << stopped.second;
+
+  ASSERT_TRUE(server_.Start().ok());
+  EXPECT_EQ(wait_for(200).first, 200) << testing::ReadText(log);
+  ::kill(*pid, SIGTERM);
+  int status = 0;
+  ::waitpid(*pid, &status, 0);
 }
 
 TEST_F(BusCommandTest, StartKeepsOtherWorkersRunning) {

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -102,8 +103,25 @@ class HubLoop {
     return Status::Ok();
   }
 
+  // Opens the hub again with the rules of a reload. The old hub stops at once, because it
+  // would go on acting on rules that the file no longer has. An open that fails (NATS being
+  // down, say) is tried again every interval, and /readyz reports it meanwhile.
+  void Reopen() {
+    hub_.reset();
+    TryOpen();
+  }
+
+  // Returns why the hub is not running, or "" while it runs.
+  std::string Problem() const {
+    std::lock_guard lock(problem_mutex_);
+    return problem_;
+  }
+
   void RunIfDue() {
-    if (hub_ == nullptr || std::chrono::steady_clock::now() < next_cycle_) {
+    if (std::chrono::steady_clock::now() < next_cycle_) {
+      return;
+    }
+    if (hub_ == nullptr && !TryOpen()) {
       return;
     }
     std::ostringstream report;
@@ -128,6 +146,21 @@ class HubLoop {
   }
 
  private:
+  bool TryOpen() {
+    const Status opened = Open();
+    std::lock_guard lock(problem_mutex_);
+    if (opened.ok()) {
+      problem_.clear();
+      return true;
+    }
+    Logger("serve")->error(
+        "opening the hub with the reloaded rules failed; trying again in {} s: {}",
+        std::chrono::duration_cast<std::chrono::seconds>(interval_).count(), opened.message());
+    problem_ = "the hub is stopped: opening it with the reloaded rules failed: " + opened.message();
+    next_cycle_ = std::chrono::steady_clock::now() + interval_;
+    return false;
+  }
+
   void RecordCycle(const CycleReport& cycle) {
     metrics_.GetCounter("rampart_events_routed_total", "Outbox events matched against the rules.")
         .Increment(cycle.dispatch.events);
@@ -158,6 +191,8 @@ class HubLoop {
   std::chrono::microseconds interval_;
   std::shared_ptr<ModelCatalog> models_;
   std::unique_ptr<Hub> hub_;
+  mutable std::mutex problem_mutex_;
+  std::string problem_;  // why hub_ is null after a reload, for /readyz
   std::chrono::steady_clock::time_point next_cycle_;
   MetricsRegistry& metrics_;
 };
@@ -194,6 +229,7 @@ int Serve(const ServeOptions& options) {
       std::cerr << "error: " << opened.message() << '\n';
       return 2;
     }
+    (*service)->AddReadinessCheck([loop = hub.get()] { return loop->Problem(); });
   }
   // Installed before the server starts, so a SIGHUP sent once it listens never ends the process.
   std::signal(SIGINT, OnStop);
@@ -215,9 +251,7 @@ int Serve(const ServeOptions& options) {
         const std::uint64_t before = rules->generation();
         (void)rules->Reload();  // logs its own error and keeps the running rules
         if (hub != nullptr && rules->generation() != before) {
-          if (Status reopened = hub->Open(); !reopened.ok()) {
-            Logger("serve")->error("hub reopen after rules reload failed: {}", reopened.message());
-          }
+          hub->Reopen();
         }
       }
     }

@@ -35,6 +35,8 @@ class ApiService {
   ~ApiService();
 
   Status Start() { return server_->Start(); }
+  // Adds a problem source to /readyz; call it before Start.
+  void AddReadinessCheck(ReadinessCheck check) { server_->AddReadinessCheck(std::move(check)); }
   void Stop() { server_->Stop(); }
   int port() const { return server_->port(); }
 

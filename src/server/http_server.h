@@ -71,6 +71,17 @@ class HttpServer {
   void Route(const std::string& method, const std::string& pattern, Scope scope, Handler handler);
 
   void SetReadinessCheck(ReadinessCheck check) { readiness_ = std::move(check); }
+  // Adds `check` after the current one: /readyz reports the first problem either finds.
+  void AddReadinessCheck(ReadinessCheck check) {
+    if (!readiness_) {
+      readiness_ = std::move(check);
+      return;
+    }
+    readiness_ = [first = std::move(readiness_), second = std::move(check)] {
+      std::string problem = first();
+      return problem.empty() ? second() : problem;
+    };
+  }
 
   // Binds the configured address (port 0 picks a free port) and serves in the background.
   Status Start();
