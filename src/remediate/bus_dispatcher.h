@@ -37,13 +37,20 @@ class BusDispatcher final : public EventSource {
 
   // Publishes up to `limit` outbox events, then fetches up to the consumer's batch of messages
   // and routes them. The error is a failed publish or fetch (such as NATS being unreachable).
-  // Events stay in the outbox or the stream and are routed by a later call.
+  // Events stay in the outbox or the stream and are routed by a later call. A publish or fetch
+  // that fails while the connection is up creates the stream and the consumer again and tries
+  // once more: a server that came back without its JetStream data has neither.
   Result<DispatchReport> DispatchOnce(std::size_t limit) override;
 
  private:
   BusDispatcher(const pattern::Matcher& matcher, Engine& engine, EventEnricher* enricher)
       : router_(matcher, engine, enricher) {}
 
+  // Creates the stream and the durable consumer again when the connection is up.
+  Status Recreate();
+
+  bus::StreamOptions stream_;
+  bus::ConsumerOptions consumer_options_;
   std::unique_ptr<bus::Connection> connection_;
   std::unique_ptr<bus::OutboxPublisher> publisher_;
   EventRouter router_;

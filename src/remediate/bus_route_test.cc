@@ -305,5 +305,46 @@ TEST_F(BusRouteTest, StoresOnOneServerKeepTheirEvents) {
   }
 }
 
+// A server that comes back without its JetStream data (a new node, a lost volume) has no
+// stream: the dispatcher creates the stream and its consumer again and routes the new
+// events. Before, every publish failed with "no responders" until the workers restarted.
+TEST_F(BusRouteTest, LostStreamIsCreatedAgain) {
+  Hub worker((dir_ / "worker.db").string());
+  BusDispatcherOptions options;
+  options.consumer.fetch_timeout = 300ms;
+  options.publisher.consumer = "worker-publisher";
+  auto bus = BusDispatcher::Open(server_.url(), *worker.findings, worker.matcher, *worker.engine,
+                                 nullptr, options);
+  ASSERT_TRUE(bus.has_value()) << bus.status().ToString();
+  const auto import = [&](const std::string& name) {
+    auto read = ingest::ReadReport(ReadText(kTrivyDir / name), {});
+    ASSERT_TRUE(read.has_value()) << name;
+    ASSERT_TRUE(worker.findings->Import(std::move(read->findings), {}).has_value());
+  };
+  const auto drain = [&] {
+    for (int idle = 0; idle < 3;) {
+      auto report = (*bus)->DispatchOnce(100000);
+      ASSERT_TRUE(report.has_value()) << report.status().ToString();
+      idle = report->events == 0 ? idle + 1 : 0;
+    }
+  };
+  import("debian-buster.json");
+  drain();
+  const std::size_t before = worker.PlannedKeys("vulnerable-package").size();
+  ASSERT_GT(before, 0u);
+
+  auto identity = worker.findings->Identity();
+  ASSERT_TRUE(identity.has_value());
+  const std::string stream = bus::StoreStream({}, *identity).name;
+  ASSERT_EQ(js_DeleteStream(connection_->jetstream(), stream.c_str(), nullptr, nullptr), NATS_OK);
+
+  import("alpine-310.json");
+  drain();
+  EXPECT_GT(worker.PlannedKeys("vulnerable-package").size(), before);
+  auto state = bus::GetStreamState(*connection_, stream);
+  ASSERT_TRUE(state.has_value()) << state.status().ToString();
+  EXPECT_EQ(state->messages, 0u);
+}
+
 }  // namespace
 }  // namespace rampart::remediate
