@@ -1,5 +1,6 @@
 // rampart remediations list|show|approve|reject, rampart audit verify|export,
 // rampart token create|list|revoke.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -172,6 +173,15 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
         exit_code = 2;
         return;
       }
+      // The name goes into the audit log, which auditors read in terminals.
+      if (std::any_of(options->by.begin(), options->by.end(),
+                      [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+        std::cerr << "error: --by \"" << Printable(options->by)
+                  << "\" contains control characters; name who decides in plain text, such as "
+                     "--by alice\n";
+        exit_code = 2;
+        return;
+      }
       auto remediations = OpenExisting<store::RemediationStore>(options->db);
       auto audit = OpenExisting<store::AuditLog>(options->db);
       if (!Check(remediations, exit_code) || !Check(audit, exit_code)) {
@@ -222,13 +232,17 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
   auto* export_command =
       group->add_subcommand("export", "Write every entry as one JSON object per line");
   export_command->add_option("--db", *db, kDbHelp)->capture_default_str();
-  export_command->add_option("--out", *out_path, "Output file; standard output when omitted");
+  export_command->add_option("--out", *out_path,
+                             "Output file; standard output when omitted or \"-\"");
   export_command->callback([db, out_path, &exit_code] {
     auto audit = OpenExisting<store::AuditLog>(*db);
     if (!Check(audit, exit_code)) {
       return;
     }
     std::ofstream file;
+    if (*out_path == "-") {
+      out_path->clear();  // "-" is standard output, as for most command-line tools
+    }
     if (!out_path->empty()) {
       file.open(*out_path, std::ios::trunc);
       if (!file) {

@@ -94,6 +94,12 @@ TEST_F(RemediationCommandTest, BlankApproverIsRejected) {
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_THAT(run.errors, HasSubstr("--by is empty"));
   }
+  // A name with a terminal escape sequence would reach the audit log and its readers.
+  const ProgramRun escaped =
+      Rampart({"remediations", "approve", "1", "--by", "alice\x1b]0;owned\x07"});
+  EXPECT_EQ(escaped.exit_code, 2) << escaped.output;
+  EXPECT_THAT(escaped.errors, HasSubstr("contains control characters"));
+  EXPECT_EQ(escaped.errors.find('\x1b'), std::string::npos);
   const ProgramRun show = Rampart({"remediations", "show", "1", "--output", "json"});
   const Json record = Json::parse(show.output, nullptr, false);
   EXPECT_EQ(record["State"], "AWAITING_APPROVAL") << show.output << show.errors;

@@ -15,6 +15,7 @@
 #include "core/duration.h"
 #include "core/log.h"
 #include "store/filter.h"
+#include "store/postgres_support.h"
 
 namespace rampart::cli {
 namespace {
@@ -46,7 +47,16 @@ void PrintGroup(store::FindingStore& findings, const std::string& attribute,
 
 }  // namespace
 
-void PrintRunReport(const CycleReport& report, Hub& hub, std::ostream& out) {
+// Returns the --db argument that names the configuration's store, for the hints the report
+// prints. A PostgreSQL URL is printed without its password.
+std::string StoreArgument(const Config& config) {
+  if (auto path = config.SqlitePath(); path) {
+    return *path;
+  }
+  return store::postgres::RedactUrl(config.store);
+}
+
+void PrintRunReport(const CycleReport& report, Hub& hub, const Config& config, std::ostream& out) {
   out << "\n== Findings\n";
   out << fmt::format(
       "ingested {} files: {} findings read, {} created, {} updated, {} unchanged, {} archived, "
@@ -93,8 +103,9 @@ void PrintRunReport(const CycleReport& report, Hub& hub, std::ostream& out) {
   auto awaiting = hub.remediations().List({store::RemediationState::kAwaitingApproval, "", 1000});
   if (awaiting && !awaiting->empty()) {
     out << fmt::format(
-        "\n{} remediations await approval: rampart remediations list --state AWAITING_APPROVAL\n",
-        awaiting->size());
+        "\n{} remediations await approval: rampart remediations list --db {} --state "
+        "AWAITING_APPROVAL\n",
+        awaiting->size(), StoreArgument(config));
   }
 }
 
@@ -148,7 +159,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
         exit_code = 1;
         return;
       }
-      PrintRunReport(*report, **hub, std::cout);
+      PrintRunReport(*report, **hub, *config, std::cout);
       // A remediation that failed, or whose fix did not verify and was rolled back, is a
       // failure the work found, as a rejected file is.
       const bool failed =

@@ -114,6 +114,36 @@ TEST_F(RunCommandTest, FailureEventRunsPagingRule) {
 // Paths of the configuration and of its rules are relative to the configuration file's
 // folder, whichever folder the hub runs in: the repository (and its allow-list entry), the
 // kubeconfig and the verify command.
+// The bundled example plans a page that waits for approval. The report's hint names the
+// store with --db, so it works as printed from any folder; it named no store and failed
+// with "no database at this path".
+TEST_F(RunCommandTest, ExampleHintsWorkAsPrinted) {
+  std::filesystem::copy(std::filesystem::path(RAMPART_SOURCE_DIR) / "examples", dir_ / "example",
+                        std::filesystem::copy_options::recursive);
+  std::filesystem::create_directories(dir_ / "elsewhere");
+  const ProgramRun run = RunProgram({BuiltProgram("rampart"), "run", "--config",
+                                     (dir_ / "example" / "rampart.yaml").string(), "--once"},
+                                    dir_ / "elsewhere");
+  const std::string db = (dir_ / "example" / "rampart.db").string();
+  const std::string hint = "rampart remediations list --db " + db + " --state AWAITING_APPROVAL";
+  ASSERT_NE(run.output.find(hint), std::string::npos) << run.output << run.errors;
+
+  const ProgramRun list = RunProgram({BuiltProgram("rampart"), "remediations", "list", "--db", db,
+                                      "--state", "AWAITING_APPROVAL", "--output", "json"},
+                                     dir_ / "elsewhere");
+  EXPECT_EQ(list.exit_code, 0) << list.errors;
+  const Json records = Json::parse(list.output, nullptr, false);
+  ASSERT_TRUE(records.is_array()) << list.output;
+  EXPECT_FALSE(records.empty());
+
+  // "--out -" is standard output; it wrote a file named "-".
+  const ProgramRun exported = RunProgram(
+      {BuiltProgram("rampart"), "audit", "export", "--db", db, "--out", "-"}, dir_ / "elsewhere");
+  EXPECT_EQ(exported.exit_code, 0) << exported.errors;
+  EXPECT_THAT(exported.output, ::testing::HasSubstr("\"remediation.planned\""));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "elsewhere" / "-"));
+}
+
 TEST_F(RunCommandTest, ActionPathsAreRelativeToConfigFolder) {
   const std::filesystem::path config = dir_ / "config";
   std::filesystem::create_directories(config / "manifests");

@@ -330,7 +330,12 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope, 
                                                                     : header.substr(token_start));
   if (!info) {
     Logger("server")->error("token lookup failed: {}", info.status().ToString());
-    return ApiResponse::Error(503, "ServiceUnavailable", "the token store is not available");
+    // As every store outage: the code the other 503 answers use, and when to try again.
+    ApiResponse response =
+        ApiResponse::Error(503, "ServiceUnavailableException",
+                           "the token store is not available; retry after the time in Retry-After");
+    response.headers.emplace_back("Retry-After", "5");
+    return response;
   }
   if (!info->has_value()) {
     ApiResponse response =

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "server/testing/raw_http.h"
+#include "store/sqlite_database.h"
 
 namespace rampart::server {
 namespace {
@@ -342,6 +343,20 @@ TEST_F(HttpServerTest, MetricsNameRootRoute) {
   EXPECT_NE(response->body.find("rampart_http_requests_total{route=\"/\",status=\"200\"} 1"),
             std::string::npos)
       << response->body;
+}
+
+// A token store that fails answers like every other store outage: 503 with the usual code
+// and Retry-After, so a client knows to try again.
+TEST_F(HttpServerTest, TokenStoreFailureIsRetryable) {
+  StartServer();
+  auto db = store::sqlite::Database::Open(db_, {});
+  ASSERT_TRUE(db.has_value()) << db.status().ToString();
+  ASSERT_TRUE((*db)->Execute("DROP TABLE api_tokens").ok());
+  auto response = client_->Get("/metrics", Bearer(read_token_));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(response->get_header_value("Retry-After"), "5");
+  EXPECT_THAT(response->body, HasSubstr("ServiceUnavailableException"));
 }
 
 TEST_F(HttpServerTest, ReadinessReportsReason) {
