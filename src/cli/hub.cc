@@ -185,6 +185,9 @@ Status Hub::BuildEngine() {
 
   remediate::EngineHooks hooks;
   hooks.update_finding = context.finding_updater;
+  hooks.read_finding = [this](const Json& finding) {
+    return findings_->Get({StringOr(finding, "ProductArn"), StringOr(finding, "Id")});
+  };
   // Failure events go to the outbox, so the dispatcher routes them through the rules.
   hooks.emit_event = [this](const Json& event) -> Status {
     auto published = findings_->PublishEvent(event);

@@ -178,7 +178,8 @@ class HubLoop {
         {"failed", cycle.run.failed},
         {"retried", cycle.run.retried},
         {"rolled_back", cycle.run.rolled_back},
-        {"deferred", cycle.run.deferred}};
+        {"deferred", cycle.run.deferred},
+        {"skipped", cycle.run.skipped}};
     for (const auto& [outcome, count] : outcomes) {
       metrics_
           .GetCounter("rampart_remediation_outcomes_total",

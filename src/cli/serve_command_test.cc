@@ -297,7 +297,7 @@ TEST_F(ServeCommandTest, HubLoopRoutesImportedFindings) {
   })) << metrics;
   double records = 0;
   for (std::string_view state : {"PLANNED", "AWAITING_APPROVAL", "RUNNING", "SUCCEEDED", "FAILED",
-                                 "VERIFIED", "ROLLED_BACK", "REJECTED"}) {
+                                 "VERIFIED", "ROLLED_BACK", "REJECTED", "SKIPPED"}) {
     const std::string series = fmt::format("rampart_remediations{{state=\"{}\"}} ", state);
     const std::size_t at = metrics.find(series);
     ASSERT_NE(at, std::string::npos) << series << " missing from\n" << metrics;

@@ -308,6 +308,10 @@ Status Engine::RunOne(Remediation record, RunReport& report) {
   if (policy == nullptr) {
     return Fail(record, fmt::format("rule \"{}\" is no longer loaded", record.rule), report);
   }
+  auto skipped = SkipStaleApproval(record, report);
+  if (!skipped || *skipped) {
+    return skipped ? Status::Ok() : skipped.status();
+  }
   auto held = HoldForRateLimit(record, policy->guardrails);
   if (!held) {
     return held.status();
@@ -325,6 +329,33 @@ Status Engine::RunOne(Remediation record, RunReport& report) {
   Audit("remediation.started", record, Json{{"attempt", record.attempts}});
   Result<ActionResult> result = action->Run(request, ContextFor(policy->guardrails));
   return Finish(record, policy, result, action, report);
+}
+
+Result<bool> Engine::SkipStaleApproval(Remediation& record, RunReport& report) {
+  // Only a first run after an approval: the wait for a person can take hours. A later attempt,
+  // or a record of another target of the same rule, may rightly see what an earlier action
+  // did to the finding.
+  if (!hooks_.read_finding || record.decided_at.empty() || record.attempts != 1) {
+    return false;
+  }
+  auto current = hooks_.read_finding(record.finding);
+  if (!current) {
+    return current.status();
+  }
+  const std::string reason = current->has_value() ? SkipReason(**current) : "";
+  if (reason.empty()) {
+    return false;
+  }
+  record.state = RemediationState::kSkipped;
+  record.error = fmt::format("not run: {} since the remediation was planned", reason);
+  record.finished_at = FormatTimestamp(base_context_.clock->Now());
+  RAMPART_RETURN_IF_ERROR(remediations_.Update(record, RemediationState::kRunning));
+  report.skipped += 1;
+  Audit("remediation.skipped", record, Json{{"reason", reason}});
+  Logger("remediate")
+      ->info("remediation {} ({} on {}) skipped: {}", record.id, record.action, record.finding_id,
+             record.error);
+  return true;
 }
 
 ActionContext Engine::ContextFor(const Guardrails& guardrails) const {

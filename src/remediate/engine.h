@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -40,10 +41,16 @@ inline constexpr std::string_view kRemediationFailedDetailType = "Rampart Remedi
 // one did. Rules on that list are never planned from this event, so failures cannot loop.
 Json RemediationFailedEvent(const store::Remediation& record, TimePoint time);
 
+// Reads the stored version of a finding, by its ProductArn and Id; nullopt when the store has
+// none.
+using FindingReader = std::function<Result<std::optional<Json>>(const Json& finding)>;
+
 struct EngineHooks {
   FindingUpdater update_finding;  // customer updates: notes, workflow status
   EventEmitter emit_event;
   Verifier verify;
+  // Without it, an approved record runs whatever became of its finding meanwhile.
+  FindingReader read_finding;
 };
 
 // What PlanEvent did with one event.
@@ -63,6 +70,7 @@ struct RunReport {
   int retried = 0;
   int rolled_back = 0;
   int deferred = 0;  // held back by a rate limit
+  int skipped = 0;   // approved after the finding was suppressed, archived or resolved
 };
 
 // Returns the fingerprint of the problem a finding describes: its document without times,
@@ -112,6 +120,9 @@ class Engine {
   Status Finish(store::Remediation& record, const RemediationPolicy* policy,
                 const Result<ActionResult>& result, Action* action, RunReport& report);
   Status Fail(store::Remediation& record, const std::string& error, RunReport& report);
+  // Returns true after it marked an approved record SKIPPED, because its finding was
+  // suppressed, archived or resolved while the record awaited approval.
+  Result<bool> SkipStaleApproval(store::Remediation& record, RunReport& report);
   ActionContext ContextFor(const Guardrails& guardrails) const;
   void Audit(const std::string& action, const store::Remediation& record, Json details);
   void NoteOnFinding(const store::Remediation& record, const std::string& text,

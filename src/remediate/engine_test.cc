@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <map>
 
 namespace rampart::remediate {
 namespace {
@@ -97,6 +98,10 @@ class EngineTest : public ::testing::Test {
     hooks.verify = [this](const VerifySpec&, const Json&, const ActionContext&) -> Result<bool> {
       return verify_result_;
     };
+    hooks.read_finding = [this](const Json& finding) -> Result<std::optional<Json>> {
+      const auto found = stored_.find(StringOr(finding, "Id"));
+      return found == stored_.end() ? std::optional<Json>() : std::optional<Json>(found->second);
+    };
     engine_ = std::make_unique<Engine>(*remediations_, *audit_, registry_, context, hooks, 7);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -123,6 +128,7 @@ class EngineTest : public ::testing::Test {
   std::vector<std::pair<std::string, FindingUpdate>> updates_;
   std::vector<Json> events_;
   bool verify_result_ = true;
+  std::map<std::string, Json> stored_;  // the store's findings by Id, for read_finding
 };
 
 constexpr const char* kEnforce =
@@ -269,6 +275,39 @@ TEST_F(EngineTest, ApprovalHoldsUntilApproved) {
   ASSERT_TRUE(engine_->RunDue(10).has_value());
   EXPECT_EQ(action_->runs, 1);
   EXPECT_EQ(StateOf(plan->remediation_ids[0]), RemediationState::kSucceeded);
+}
+
+// A finding suppressed or archived while its remediation awaited approval is not acted on
+// when the approval comes: the record becomes SKIPPED and the action does not run. Before,
+// the approval ran the action planned hours earlier on a false positive.
+TEST_F(EngineTest, ApprovalAfterSuppressionSkipsTheRun) {
+  UsePolicy(R"({"name": "fix", "mode": "enforce", "guardrails": {"approval": true},
+                "targets": [{"action": "test.scripted"}]})");
+  std::vector<std::int64_t> ids;
+  for (const char* id : {"suppressed", "archived", "still-new"}) {
+    auto plan = engine_->PlanEvent(Event(Finding(id)), {"fix"});
+    ASSERT_TRUE(plan.has_value());
+    ASSERT_EQ(plan->remediation_ids.size(), 1u);
+    ids.push_back(plan->remediation_ids[0]);
+    stored_[id] = Finding(id);
+  }
+  stored_["suppressed"]["Workflow"]["Status"] = "SUPPRESSED";
+  stored_["archived"]["RecordState"] = "ARCHIVED";
+  for (const std::int64_t id : ids) {
+    ASSERT_TRUE(remediations_->Decide(id, true, "alice").has_value());
+  }
+  auto run = engine_->RunDue(10);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->skipped, 2);
+  EXPECT_EQ(run->succeeded, 1);
+  EXPECT_EQ(action_->runs, 1);
+  EXPECT_EQ(StateOf(ids[0]), RemediationState::kSkipped);
+  EXPECT_EQ(StateOf(ids[1]), RemediationState::kSkipped);
+  EXPECT_EQ(StateOf(ids[2]), RemediationState::kSucceeded);
+  auto record = remediations_->Get(ids[0]);
+  ASSERT_TRUE(record.has_value() && record->has_value());
+  EXPECT_EQ((*record)->error,
+            "not run: the finding is suppressed since the remediation was planned");
 }
 
 TEST_F(EngineTest, RateLimitDefersBeyondMax) {

@@ -6,7 +6,8 @@ namespace rampart::remediate {
 namespace {
 
 int Attempts(const RunReport& run) {
-  return run.succeeded + run.verified + run.failed + run.retried + run.rolled_back + run.deferred;
+  return run.succeeded + run.verified + run.failed + run.retried + run.rolled_back + run.deferred +
+         run.skipped;
 }
 
 }  // namespace
@@ -35,6 +36,7 @@ void AddReport(const RunReport& part, RunReport& total) {
   total.retried += part.retried;
   total.rolled_back += part.rolled_back;
   total.deferred += part.deferred;
+  total.skipped += part.skipped;
 }
 
 Worker::Worker(EventSource& dispatcher, Engine& engine, store::OutboxSignal* signal,

@@ -1,6 +1,6 @@
 // Remediation records: one per planned (rule, target, finding), keyed by an idempotency key,
 // moving through PLANNED, AWAITING_APPROVAL, RUNNING, SUCCEEDED, FAILED, VERIFIED,
-// ROLLED_BACK and REJECTED.
+// ROLLED_BACK, REJECTED and SKIPPED.
 #pragma once
 
 #include <array>
@@ -27,6 +27,7 @@ enum class RemediationState {
   kVerified,
   kRolledBack,
   kRejected,  // a person rejected it while it awaited approval; it never ran
+  kSkipped,   // approved after its finding was suppressed, archived or resolved; it never ran
 };
 
 std::string_view RemediationStateName(RemediationState state);
@@ -72,9 +73,9 @@ struct RemediationFilter {
 };
 
 // Every state a remediation record can be in.
-inline constexpr std::array<std::string_view, 8> kRemediationStates = {
-    "PLANNED", "AWAITING_APPROVAL", "RUNNING",     "SUCCEEDED",
-    "FAILED",  "VERIFIED",          "ROLLED_BACK", "REJECTED"};
+inline constexpr std::array<std::string_view, 9> kRemediationStates = {
+    "PLANNED",  "AWAITING_APPROVAL", "RUNNING",  "SUCCEEDED", "FAILED",
+    "VERIFIED", "ROLLED_BACK",       "REJECTED", "SKIPPED"};
 
 // The states, "PLANNED, AWAITING_APPROVAL, ... or REJECTED", for messages and help texts.
 std::string RemediationStateList();

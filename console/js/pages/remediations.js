@@ -8,7 +8,7 @@ import { heading } from './common.js';
 const AWAITING_LIMIT = 1000;
 
 const STATES = ['AWAITING_APPROVAL', 'PLANNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'VERIFIED',
-  'ROLLED_BACK', 'REJECTED'];
+  'ROLLED_BACK', 'REJECTED', 'SKIPPED'];
 
 // Shows a unified diff with added, removed and header lines marked for colour.
 function diffView(diff) {
