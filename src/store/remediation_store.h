@@ -77,7 +77,7 @@ inline constexpr std::array<std::string_view, 9> kRemediationStates = {
     "PLANNED",  "AWAITING_APPROVAL", "RUNNING",  "SUCCEEDED", "FAILED",
     "VERIFIED", "ROLLED_BACK",       "REJECTED", "SKIPPED"};
 
-// The states, "PLANNED, AWAITING_APPROVAL, ... or REJECTED", for messages and help texts.
+// The states, "PLANNED, AWAITING_APPROVAL, ... or SKIPPED", for messages and help texts.
 std::string RemediationStateList();
 
 // Remediation records in a SQLite database file or a PostgreSQL database. Safe to share
