@@ -115,10 +115,13 @@ TEST_P(RemediationStoreTest, ApprovalMakesRecordDue) {
 TEST_P(RemediationStoreTest, RejectionMarksRecordRejected) {
   auto planned = store_->Plan(Record("k1", RemediationState::kAwaitingApproval));
   ASSERT_TRUE(planned.has_value());
+  clock_.Advance(std::chrono::minutes(5));
   auto decided = store_->Decide(planned->first.id, false, "bob");
   ASSERT_TRUE(decided.has_value());
   EXPECT_EQ(decided->state, RemediationState::kRejected);
   EXPECT_EQ(decided->error, "rejected by bob");
+  EXPECT_EQ(decided->updated_at, FormatTimestamp(clock_.Now())) << "the answer's UpdatedAt";
+  EXPECT_NE(decided->updated_at, planned->first.updated_at);
   auto stored = store_->Get(planned->first.id);
   ASSERT_TRUE(stored.has_value() && stored->has_value());
   EXPECT_EQ((*stored)->state, RemediationState::kRejected);
