@@ -271,6 +271,7 @@ Result<CycleReport> Hub::RunCycle(std::ostream& out) {
   }
   report.dispatch = std::move(routed->dispatch);
   report.run = routed->run;
+  report.bus = routed->bus;
   report.planned_ids = report.dispatch.remediation_ids;
   return report;
 }

@@ -27,6 +27,8 @@ struct CycleReport {
   remediate::DispatchReport dispatch;
   remediate::RunReport run;
   std::vector<std::int64_t> planned_ids;
+  // Why routing through the bus stopped in this cycle, or ok; the counts above stay valid.
+  Status bus = Status::Ok();
 };
 
 class Hub {

@@ -160,10 +160,14 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
         return;
       }
       PrintRunReport(*report, **hub, *config, std::cout);
+      if (!report->bus.ok()) {
+        // The report above still counts what ran; a later cycle routes the waiting events.
+        std::cerr << "error: " << report->bus.message() << '\n';
+      }
       // A remediation that failed, or whose fix did not verify and was rolled back, is a
       // failure the work found, as a rejected file is.
-      const bool failed =
-          report->ingest.failed_files > 0 || report->run.failed > 0 || report->run.rolled_back > 0;
+      const bool failed = !report->bus.ok() || report->ingest.failed_files > 0 ||
+                          report->run.failed > 0 || report->run.rolled_back > 0;
       exit_code = failed ? 1 : 0;
       const auto deadline = std::chrono::steady_clock::now() + *interval;
       while (!options->once && !stop_requested && std::chrono::steady_clock::now() < deadline) {

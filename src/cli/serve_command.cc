@@ -135,6 +135,10 @@ class HubLoop {
       Logger("serve")->error("hub cycle failed: {}", cycle.status().message());
     } else {
       RecordCycle(*cycle);
+      if (!cycle->bus.ok()) {
+        Logger("serve")->error("hub cycle: routing through the bus failed: {}",
+                               cycle->bus.message());
+      }
       Logger("serve")->info(
           "hub cycle: {} findings ingested, {} events routed, {} model scores ({} skipped), {} "
           "planned, {} awaiting approval, {} succeeded, {} failed",

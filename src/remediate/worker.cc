@@ -74,7 +74,8 @@ Result<WorkerReport> Worker::RunPending() {
     }
     AddReport(*ran, report.run);
     if (!bus.ok()) {
-      return bus;
+      report.bus = bus;
+      return report;
     }
     if (events == 0 && Attempts(*ran) == 0) {
       return report;
@@ -89,9 +90,10 @@ Status Worker::Run() {
     // Reading the count before the round means a signal during the round is not missed.
     const std::uint64_t seen = signal_->count();
     auto report = RunPending();
-    if (!report) {
-      Logger("worker")->error("remediation worker stopped: {}", report.status().ToString());
-      return report.status();
+    const Status failed = report ? report->bus : report.status();
+    if (!failed.ok()) {
+      Logger("worker")->error("remediation worker stopped: {}", failed.ToString());
+      return failed;
     }
     if (!stop_) {
       signal_->WaitFor(seen, options_.poll_interval);

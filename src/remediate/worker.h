@@ -24,6 +24,9 @@ struct WorkerOptions {
 struct WorkerReport {
   DispatchReport dispatch;
   RunReport run;
+  // The bus failure that ended the round, or ok. The counts of what ran before and despite it
+  // stay in `dispatch` and `run`, so metrics count remediations run during an outage.
+  Status bus = Status::Ok();
 };
 
 // Adds the counts and planned ids of `part` to `total`.
