@@ -43,12 +43,18 @@ class BusDispatcher final : public EventSource {
   Result<DispatchReport> DispatchOnce(std::size_t limit) override;
 
  private:
-  BusDispatcher(const pattern::Matcher& matcher, Engine& engine, EventEnricher* enricher)
-      : router_(matcher, engine, enricher) {}
+  BusDispatcher(store::FindingStore& findings, const pattern::Matcher& matcher, Engine& engine,
+                EventEnricher* enricher)
+      : findings_(findings), router_(matcher, engine, enricher) {}
+
+  // Returns the handler of the consumer: it routes each message of this store, and leaves one
+  // whose findings this store does not hold for redelivery, logged as an error.
+  bus::MessageHandler Handler();
 
   // Creates the stream and the durable consumer again when the connection is up.
   Status Recreate();
 
+  store::FindingStore& findings_;
   bus::StreamOptions stream_;
   bus::ConsumerOptions consumer_options_;
   std::unique_ptr<bus::Connection> connection_;

@@ -305,6 +305,60 @@ TEST_F(BusRouteTest, StoresOnOneServerKeepTheirEvents) {
   }
 }
 
+// A copy of a store keeps its identity, so a hub on the copy shares the stream of the
+// original. A worker leaves the events of findings that its store does not hold for the other
+// store, instead of planning remediations for them.
+TEST_F(BusRouteTest, CopiedStoreLeavesOthersEvents) {
+  const auto import = [](Hub& hub, const std::string& name) {
+    auto read = ingest::ReadReport(ReadText(kTrivyDir / name), {});
+    ASSERT_TRUE(read.has_value()) << name;
+    ASSERT_TRUE(hub.findings->Import(std::move(read->findings), {}).has_value());
+  };
+  const std::string production_db = (dir_ / "production.db").string();
+  const std::string staging_db = (dir_ / "staging.db").string();
+  { Hub original(production_db); }
+  std::filesystem::copy_file(production_db, staging_db);
+  Hub production(production_db);
+  Hub staging(staging_db);
+  ASSERT_EQ(*production.findings->Identity(), *staging.findings->Identity());
+  import(production, "alpine-310.json");
+  import(staging, "debian-buster.json");
+
+  BusDispatcherOptions options;
+  options.consumer.fetch_timeout = 200ms;
+  options.consumer.nak_delay = 50ms;
+  options.publisher.consumer = "production";
+  auto production_bus = BusDispatcher::Open(server_.url(), *production.findings, production.matcher,
+                                            *production.engine, nullptr, options);
+  options.publisher.consumer = "staging";
+  auto staging_bus = BusDispatcher::Open(server_.url(), *staging.findings, staging.matcher,
+                                         *staging.engine, nullptr, options);
+  ASSERT_TRUE(production_bus.has_value()) << production_bus.status().ToString();
+  ASSERT_TRUE(staging_bus.has_value()) << staging_bus.status().ToString();
+  // Production's events wait in the stream when the staging worker fetches first.
+  bus::OutboxPublisher publisher(*production.findings, *connection_,
+                                 bus::StoreStream({}, *production.findings->Identity()));
+  ASSERT_TRUE(publisher.PublishOnce().has_value());
+  for (int round = 0; round < 20; ++round) {
+    ASSERT_TRUE((*staging_bus)->DispatchOnce(100000).has_value());
+    ASSERT_TRUE((*production_bus)->DispatchOnce(100000).has_value());
+  }
+
+  for (Hub* hub : {&production, &staging}) {
+    auto records = hub->remediations->List({std::nullopt, "vulnerable-package", 100000});
+    ASSERT_TRUE(records.has_value());
+    EXPECT_FALSE(records->empty());
+    for (const store::Remediation& record : *records) {
+      auto found = hub->findings->Get({record.product_arn, record.finding_id});
+      ASSERT_TRUE(found.has_value());
+      EXPECT_TRUE(found->has_value()) << record.finding_id << " is a finding of the other store";
+    }
+  }
+  EXPECT_EQ(production.PlannedKeys("vulnerable-package").size(),
+            static_cast<std::size_t>(
+                ingest::ReadReport(ReadText(kTrivyDir / "alpine-310.json"), {})->findings.size()));
+}
+
 // A server that comes back without its JetStream data (a new node, a lost volume) has no
 // stream: the dispatcher creates the stream and its consumer again and routes the new
 // events. Before, every publish failed with "no responders" until the workers restarted.
