@@ -42,6 +42,16 @@ TEST(NatsUrlTest, RejectsMalformedUrls) {
   }
 }
 
+// A list of servers is rejected for what it is; it was "a NATS URL has no path".
+TEST(NatsUrlTest, ServerListIsNamed) {
+  auto url = ParseNatsUrl("nats://worker:secret@a:4222,nats://worker:secret@b:4222");
+  ASSERT_FALSE(url.has_value());
+  EXPECT_NE(url.status().message().find("a list of servers is not supported; name one server"),
+            std::string::npos)
+      << url.status().message();
+  EXPECT_EQ(url.status().message().find("secret"), std::string::npos) << url.status().message();
+}
+
 TEST(NatsUrlTest, ErrorHidesPassword) {
   auto url = ParseNatsUrl("nats://worker:secret@host:99999");
   ASSERT_FALSE(url.has_value());
