@@ -79,19 +79,20 @@ Result<NatsUrl> ParseNatsUrl(std::string_view url) {
   if (url.substr(0, kScheme.size()) != kScheme) {
     return Invalid(url, "it does not start with nats://");
   }
-  if (url.find(',') != std::string_view::npos) {
-    // A server of a NATS cluster tells its clients the other servers (unless configured not
-    // to), and they reconnect to those, so one URL is enough.
-    return Invalid(url,
-                   "a list of servers is not supported; name one server of the cluster, and the "
-                   "client learns the others from it");
-  }
   std::string_view authority = url.substr(kScheme.size());
   NatsUrl parsed;
   // The last '@' ends the user information, because a password may contain '@'.
   if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
     parsed.has_credentials = true;
     authority = authority.substr(at + 1);
+  }
+  // Only after the user information, which may contain ',' in a password.
+  if (authority.find(',') != std::string_view::npos) {
+    // A server of a NATS cluster tells its clients the other servers (unless configured not
+    // to), and they reconnect to those, so one URL is enough.
+    return Invalid(url,
+                   "a list of servers is not supported; name one server of the cluster, and the "
+                   "client learns the others from it");
   }
   if (const std::size_t slash = authority.find('/'); slash != std::string_view::npos) {
     if (authority.substr(slash) != "/") {

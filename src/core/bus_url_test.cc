@@ -44,12 +44,15 @@ TEST(NatsUrlTest, RejectsMalformedUrls) {
 
 // A list of servers is rejected for what it is; it was "a NATS URL has no path".
 TEST(NatsUrlTest, ServerListIsNamed) {
-  auto url = ParseNatsUrl("nats://worker:secret@a:4222,nats://worker:secret@b:4222");
+  auto url = ParseNatsUrl("nats://a:4222,nats://b:4222");
   ASSERT_FALSE(url.has_value());
   EXPECT_NE(url.status().message().find("a list of servers is not supported; name one server"),
             std::string::npos)
       << url.status().message();
-  EXPECT_EQ(url.status().message().find("secret"), std::string::npos) << url.status().message();
+  // A ',' in a password is part of the password, not a list.
+  auto password = ParseNatsUrl("nats://worker:se,cret@a:4222");
+  ASSERT_TRUE(password.has_value()) << password.status().ToString();
+  EXPECT_EQ(password->host, "a");
 }
 
 TEST(NatsUrlTest, ErrorHidesPassword) {
