@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "core/utf8.h"
 #include "store/audit_log.h"
 #include "store/remediation_store.h"
 #include "store/store_location.h"
@@ -174,8 +175,7 @@ void AddRemediationCommands(CLI::App& app, int& exit_code) {
         return;
       }
       // The name goes into the audit log, which auditors read in terminals.
-      if (std::any_of(options->by.begin(), options->by.end(),
-                      [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      if (HasControlCharacter(options->by)) {
         std::cerr << "error: --by \"" << Printable(options->by)
                   << "\" contains control characters; name who decides in plain text, such as "
                      "--by alice\n";

@@ -10,6 +10,7 @@
 #include "core/bus_url.h"
 #include "core/duration.h"
 #include "core/file.h"
+#include "core/utf8.h"
 #include "core/yaml.h"
 
 namespace rampart {
@@ -297,9 +298,8 @@ Result<Config> LoadConfig(const std::string& path) {
 }
 
 bool IsArtifactName(std::string_view name) {
-  const bool control =
-      std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-  return name.find_first_not_of(' ') != std::string_view::npos && name.size() <= 512 && !control;
+  return name.find_first_not_of(' ') != std::string_view::npos && name.size() <= 512 &&
+         !HasControlCharacter(name);
 }
 
 }  // namespace rampart

@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include <algorithm>
+
 namespace rampart {
 
 std::size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
@@ -90,6 +92,11 @@ std::string CutCharacters(const std::string& text, std::size_t max_characters) {
     position += length == 0 ? 1 : length;
   }
   return text.substr(0, static_cast<std::size_t>(position - begin)) + "...";
+}
+
+bool HasControlCharacter(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 }  // namespace rampart

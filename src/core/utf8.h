@@ -20,6 +20,10 @@ std::size_t FindInvalidUtf8(std::string_view text);
 // fields count them: the bytes that do not continue a multi-byte sequence.
 std::size_t CountCharacters(std::string_view text);
 
+// Returns true when `text` contains an ASCII control character (below 0x20, or 0x7F), such as
+// the escape that starts a terminal escape sequence.
+bool HasControlCharacter(std::string_view text);
+
 // Returns `text` with each byte that does not start a valid UTF-8 sequence replaced by U+FFFD,
 // the replacement character.
 std::string ToValidUtf8(std::string_view text);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/file.h"
+#include "core/utf8.h"
 #include "core/yaml.h"
 #include "remediate/rule_targets.h"
 #include "server/rules_text.h"
@@ -128,8 +129,7 @@ class RulesApi {
                                                rule_name.get<std::string>(), name));
     }
     const std::string target = rule_name.get<std::string>();
-    if (std::any_of(target.begin(), target.end(),
-                    [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    if (HasControlCharacter(target)) {
       return InvalidInput(request,
                           "$.name: contains a control character such as a newline; use "
                           "letters, digits and punctuation");

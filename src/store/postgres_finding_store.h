@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "store/finding_store.h"
 #include "store/outbox_signal.h"
+#include "store/postgres_support.h"
 
 namespace rampart::store {
 
@@ -138,30 +139,14 @@ class PostgresFindingStore final : public FindingStore {
   // Opens a new connection when the current one was lost, so a store outlives a restart of
   // the server.
   Status Reconnect();
-  // Runs `body()` and returns what it returns. A connection that the server closed, as a
-  // restart does, fails on its next use: the body then runs once more on a new connection.
-  // Its writes were in a transaction that the lost connection rolled back, so each body must
-  // keep its writes in one transaction and start from scratch. Other exceptions become a
-  // Status naming `action`. Imports and updates do not use it, because they consume their
-  // input.
+  // Runs `body()` through postgres::RunReconnecting, so it runs once more on a new connection
+  // after a server restart; each body starts from scratch. Other exceptions become a Status
+  // naming `action`. Imports and updates do not use it, because they consume their input.
   template <typename Body>
   auto RunRetrying(std::string_view action, Body&& body) -> decltype(body()) {
-    RAMPART_RETURN_IF_ERROR(Reconnect());
-    try {
-      return body();
-    } catch (const pqxx::broken_connection& error) {
-      connection_.reset();
-      if (!Reconnect().ok()) {
-        return Failure(error, action);
-      }
-    } catch (const std::exception& error) {
-      return Failure(error, action);
-    }
-    try {
-      return body();
-    } catch (const std::exception& error) {
-      return Failure(error, action);
-    }
+    return postgres::RunReconnecting(
+        connection_, [this] { return Reconnect(); },
+        [&](const std::exception& error) { return Failure(error, action); }, body);
   }
   // Converts what libpqxx threw into a Status naming the store's URL and `action`.
   Status Failure(const std::exception& error, std::string_view action) const;

@@ -35,22 +35,10 @@ class Session {
   auto Run(std::string_view action, Body&& body)
       -> decltype(body(std::declval<pqxx::connection&>())) {
     std::lock_guard lock(mutex_);
-    RAMPART_RETURN_IF_ERROR(Reconnect());
-    try {
-      return body(*connection_);
-    } catch (const pqxx::broken_connection& error) {
-      connection_.reset();
-      if (!Reconnect().ok()) {
-        return ErrorStatus(error, url_, action);
-      }
-    } catch (const std::exception& error) {
-      return ErrorStatus(error, url_, action);
-    }
-    try {
-      return body(*connection_);
-    } catch (const std::exception& error) {
-      return ErrorStatus(error, url_, action);
-    }
+    return RunReconnecting(
+        connection_, [this] { return Reconnect(); },
+        [&](const std::exception& error) { return ErrorStatus(error, url_, action); },
+        [&] { return body(*connection_); });
   }
 
  private:

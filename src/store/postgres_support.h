@@ -33,6 +33,32 @@ std::string RedactUrl(std::string_view url);
 // The message names the URL without its password and, for SQL errors, the SQLSTATE.
 Status ErrorStatus(const std::exception& error, std::string_view url, std::string_view action);
 
+// Runs `body()` after `reconnect()` and returns what it returns. A connection that the server
+// closed, as a restart does, fails on its next use with pqxx::broken_connection: `connection`
+// is then reset, and the body runs once more after `reconnect()`. Its writes were in a
+// transaction that the lost connection rolled back, so each body must keep its writes in one
+// transaction. Other exceptions, and a reconnection that fails, become `fail(error)`.
+template <typename Body, typename Reconnect, typename Fail>
+auto RunReconnecting(std::unique_ptr<pqxx::connection>& connection, Reconnect&& reconnect,
+                     Fail&& fail, Body&& body) -> decltype(body()) {
+  RAMPART_RETURN_IF_ERROR(reconnect());
+  try {
+    return body();
+  } catch (const pqxx::broken_connection& error) {
+    connection.reset();
+    if (!reconnect().ok()) {
+      return fail(error);
+    }
+  } catch (const std::exception& error) {
+    return fail(error);
+  }
+  try {
+    return body();
+  } catch (const std::exception& error) {
+    return fail(error);
+  }
+}
+
 // Returns true when `error` is a serialization failure or a deadlock, after which the whole
 // transaction may be retried.
 bool IsRetryable(const std::exception& error);
