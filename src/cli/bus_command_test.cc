@@ -189,7 +189,7 @@ int ListenPort(const std::string& log) {
 }
 
 // A rules change while NATS is down stops the hub, because it would go on acting on rules
-// the file no longer has, and /readyz says so. When NATS is back the hub opens with the new
+// the file no longer has, and /readyz reports it. When NATS is back the hub opens with the new
 // rules. Before, the hub logged the failed reopen once and ran the old rules until SIGHUP.
 TEST_F(BusCommandTest, RulesReloadDuringOutageStopsHubUntilReopened) {
   // The configuration's log level applies to serve; info includes the listening port.

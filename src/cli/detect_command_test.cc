@@ -139,7 +139,7 @@ TEST_F(ModelCommand, RejectsNegativeCounts) {
   EXPECT_EQ(zero.exit_code, 0) << zero.err;
 }
 
-// Sizes outside a forest's limits are errors naming the flag and the range; the messages
+// Sizes outside a forest's limits are errors that name the flag and the range. The messages
 // named the forest's option names (num_trees, sample_size), which no flag has.
 TEST_F(ModelCommand, RejectsForestSizesByFlag) {
   struct Case {

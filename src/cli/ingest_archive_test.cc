@@ -247,7 +247,7 @@ TEST_F(IngestArchiveTest, SharedSubjectsOfEveryKindArchiveNothing) {
 }
 
 // --artifact names the project of Trivy and Grype reports only; for another format the output
-// says that it was not used.
+// reports that it was not used.
 TEST_F(IngestArchiveTest, ArtifactOfOtherFormatIsReported) {
   const std::filesystem::path path =
       std::filesystem::path(RAMPART_SHARED_DATA) / "findings/asr/cis-1.3.finding.json";

@@ -88,8 +88,8 @@ Result<NatsUrl> ParseNatsUrl(std::string_view url) {
   }
   // Only after the user information, which may contain ',' in a password.
   if (authority.find(',') != std::string_view::npos) {
-    // A server of a NATS cluster tells its clients the other servers (unless configured not
-    // to), and they reconnect to those, so one URL is enough.
+    // A server of a NATS cluster sends its clients the addresses of the other servers (unless
+    // configured not to), and they reconnect to those, so one URL is enough.
     return Invalid(url,
                    "a list of servers is not supported; name one server of the cluster, and the "
                    "client learns the others from it");

@@ -9,8 +9,8 @@
 namespace rampart::remediate {
 namespace {
 
-// Returns the Id of a finding of an imported-findings event that `findings` does not hold, or
-// "" when it holds them all or the event is of another kind. The store wrote each such event
+// Returns the Id of a finding of an imported-findings event that `findings` does not contain,
+// or "" when it contains them all or the event is of another kind. The store wrote each such event
 // with its finding, so a missing finding means that the event comes from another store with
 // the same identity, such as a copy of this database.
 Result<std::string> ForeignFinding(store::FindingStore& findings, const Json& event) {
@@ -115,7 +115,7 @@ bus::MessageHandler BusDispatcher::Handler() {
     }
     if (!foreign->empty()) {
       Logger("bus")->error(
-          "event {} on stream {} names finding \"{}\", which this store does not hold: another "
+          "event {} on stream {} names finding \"{}\", which this store does not contain: another "
           "store with the same identity uses the stream, such as a copy of this database; give "
           "the copy an identity of its own (docs/bus.md). The event is left for that store",
           message.msg_id, stream_.name, *foreign);

@@ -305,7 +305,8 @@ TEST_F(EngineTest, ApprovalAfterSuppressionSkipsTheRun) {
   EXPECT_EQ(StateOf(ids[1]), RemediationState::kSkipped);
   EXPECT_EQ(StateOf(ids[2]), RemediationState::kSucceeded);
   auto record = remediations_->Get(ids[0]);
-  ASSERT_TRUE(record.has_value() && record->has_value());
+  ASSERT_TRUE(record.has_value());
+  ASSERT_TRUE(record->has_value());
   EXPECT_EQ((*record)->error,
             "not run: the finding is suppressed since the remediation was planned");
 }

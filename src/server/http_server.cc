@@ -330,7 +330,7 @@ ApiResponse HttpServer::Authorize(const httplib::Request& request, Scope scope, 
                                                                     : header.substr(token_start));
   if (!info) {
     Logger("server")->error("token lookup failed: {}", info.status().ToString());
-    // As every store outage: the code the other 503 answers use, and when to try again.
+    // Reported as every store outage: the code of the other 503 responses, and when to retry.
     ApiResponse response =
         ApiResponse::Error(503, "ServiceUnavailableException",
                            "the token store is not available; retry after the time in Retry-After");

@@ -345,8 +345,8 @@ TEST_F(HttpServerTest, MetricsNameRootRoute) {
       << response->body;
 }
 
-// A token store that fails answers like every other store outage: 503 with the usual code
-// and Retry-After, so a client knows to try again.
+// A failed token store is reported as every other store outage: 503 with the usual code and
+// Retry-After, so a client retries.
 TEST_F(HttpServerTest, TokenStoreFailureIsRetryable) {
   StartServer();
   auto db = store::sqlite::Database::Open(db_, {});

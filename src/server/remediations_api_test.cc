@@ -88,7 +88,8 @@ TEST_F(RemediationsApiTest, ProductLimitedTokenDecidesOnlyItsProducts) {
     EXPECT_THAT(BodyJson(denied)["Message"].get<std::string>(), HasSubstr("product/aws/guardduty"));
   }
   auto record = remediations_->Get(guardduty);
-  ASSERT_TRUE(record.has_value() && record->has_value());
+  ASSERT_TRUE(record.has_value());
+  ASSERT_TRUE(record->has_value());
   EXPECT_EQ((*record)->state, store::RemediationState::kAwaitingApproval);
 
   auto allowed = tokens_->Create("guardduty-team", {"approve"},

@@ -173,8 +173,7 @@ TEST_F(PostgresStoreTest, EventsWaitForOutboxLock) {
 
 // A worker keeps its store open while the database server restarts. Reads and outbox calls
 // that meet the broken connection run again on a new one, so the first count after the
-// restart works; it failed with 503 in the API. An import that meets it may fail as
-// unavailable, and a later call works again.
+// restart works. An import that meets it may fail as unavailable, and a later call works.
 TEST(PostgresStoreRestart, StoreReconnects) {
   RAMPART_REQUIRE_SHARED_DATA();
   // Durable, since the restart is a crash for the server and fast mode loses recent commits.

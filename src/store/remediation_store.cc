@@ -151,7 +151,7 @@ Result<Remediation> RemediationStore::Decide(std::int64_t id, bool approve,
     record.finished_at = record.decided_at;
   }
   RAMPART_RETURN_IF_ERROR(Update(record, RemediationState::kAwaitingApproval));
-  // Read back, so the answer has the UpdatedAt that the store wrote.
+  // Read back, so the result has the UpdatedAt that the store wrote.
   auto stored = Get(id);
   if (stored && stored->has_value()) {
     return std::move(**stored);

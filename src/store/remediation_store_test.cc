@@ -123,7 +123,8 @@ TEST_P(RemediationStoreTest, RejectionMarksRecordRejected) {
   EXPECT_EQ(decided->updated_at, FormatTimestamp(clock_.Now())) << "the answer's UpdatedAt";
   EXPECT_NE(decided->updated_at, planned->first.updated_at);
   auto stored = store_->Get(planned->first.id);
-  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_TRUE(stored->has_value());
   EXPECT_EQ((*stored)->state, RemediationState::kRejected);
   auto listed = store_->List({RemediationState::kRejected, "", 10});
   ASSERT_TRUE(listed.has_value());

@@ -116,7 +116,7 @@ TEST(SchemaMigration, NewDatabaseReachesCurrentVersion) {
   EXPECT_EQ((*version)->ColumnInt64(0), sqlite::CurrentSchemaVersion());
 }
 
-// A database in a folder that does not exist names the folder; SQLite says only "unable to
+// A database in a folder that does not exist names the folder. SQLite reports only "unable to
 // open database file".
 TEST(DatabaseOpen, MissingFolderIsNamed) {
   testing::TempDir dir;

@@ -4,7 +4,8 @@ import { describeError, get, post } from '../api.js';
 import { el, formatTime, replaceChildren, table } from '../dom.js';
 import { heading } from './common.js';
 
-// The most records awaiting approval that the page counts, the largest page the API returns.
+// The maximum number of records awaiting approval that the page counts: the largest page that
+// the API returns.
 const AWAITING_LIMIT = 1000;
 
 const STATES = ['AWAITING_APPROVAL', 'PLANNED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'VERIFIED',
